@@ -1,0 +1,69 @@
+import type {
+  CopyResultRecord,
+  DatastoreRecord,
+  DeleteResultRecord,
+  ImageSetRecord,
+  ImageSetVersionRecord,
+  MetadataChangeDocument,
+  MetadataDocument,
+  SearchCriteriaInput,
+  SearchSummaryRecord,
+  UpdateResultRecord,
+  UpstreamPage,
+} from './records';
+
+/**
+ * What the rest of the gateway may ask of HealthImaging, for one tenant. The implementation
+ * (`ImagingService`) is bound to the tenant's SDK client and grant: every method first checks the
+ * data store against the grant and reports an id outside it exactly like a missing one
+ * (`NotFoundError`), before any upstream call. Errors thrown are the gateway's own (src/errors),
+ * never SDK exceptions.
+ */
+export interface ImagingPort {
+  readonly tenantId: string;
+
+  /** The tenant's granted data store ids, in configuration order. */
+  grantedDatastoreIds(): readonly string[];
+
+  getDatastore(datastoreId: string): Promise<DatastoreRecord>;
+
+  searchImageSets(
+    datastoreId: string,
+    criteria: SearchCriteriaInput,
+    page: { maxResults: number; nextToken?: string },
+  ): Promise<UpstreamPage<SearchSummaryRecord>>;
+
+  /** `versionId` omitted: the latest version. */
+  getImageSet(datastoreId: string, imageSetId: string, versionId?: string): Promise<ImageSetRecord>;
+
+  /** Fetches, gunzips (when the bytes are gzip) and parses the document. */
+  getImageSetMetadata(datastoreId: string, imageSetId: string, versionId?: string): Promise<MetadataDocument>;
+
+  listImageSetVersions(
+    datastoreId: string,
+    imageSetId: string,
+    page: { maxResults: number; nextToken?: string },
+  ): Promise<UpstreamPage<ImageSetVersionRecord>>;
+
+  copyImageSet(input: {
+    datastoreId: string;
+    sourceImageSetId: string;
+    sourceLatestVersionId: string;
+    destination?: { imageSetId: string; latestVersionId: string };
+    /** Already-built copiableAttributes document (the service JSON-stringifies it). */
+    copiableAttributes?: MetadataChangeDocument;
+    force?: boolean;
+    promoteToPrimary?: boolean;
+  }): Promise<CopyResultRecord>;
+
+  updateImageSetMetadata(input: {
+    datastoreId: string;
+    imageSetId: string;
+    latestVersionId: string;
+    updates?: { updatableAttributes?: MetadataChangeDocument; removableAttributes?: MetadataChangeDocument };
+    revertToVersionId?: string;
+    force?: boolean;
+  }): Promise<UpdateResultRecord>;
+
+  deleteImageSet(datastoreId: string, imageSetId: string): Promise<DeleteResultRecord>;
+}
