@@ -1,0 +1,58 @@
+import type { Scope } from './principal';
+
+/**
+ * The validated shape of one tenant in the tenants file. `src/auth/tenants-file.ts` parses and
+ * validates the file into these; everything else reads only these types.
+ */
+
+/** How the tenant's SDK client gets AWS credentials. Secrets are never in the file itself. */
+export type TenantCredentials =
+  | { type: 'default' }
+  | { type: 'static'; accessKeyIdEnv: string; secretAccessKeyEnv: string; sessionTokenEnv?: string }
+  | { type: 'assumeRole'; roleArn: string; externalId?: string; sessionName?: string };
+
+export interface TenantUpstreamConfig {
+  region: string;
+  /** Set for HealthImaging Local or a VPC endpoint; the client then disables the `runtime-` host prefix. */
+  endpoint?: string;
+  credentials: TenantCredentials;
+  /** The secret values of `static` credentials, resolved from the named variables at load time. */
+  resolvedStaticCredentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  /** Most upstream calls in flight at once for one request's fan-out. */
+  maxConcurrency: number;
+  connectionTimeoutMs: number;
+  requestTimeoutMs: number;
+  /** Attempts for reads (throttling and 5xx are retried); writes retry only on throttling. */
+  maxReadAttempts: number;
+}
+
+export interface TenantJwtConfig {
+  issuer: string;
+  audience: string;
+  /** Exactly one key source. `hs256Secret` is for development only. */
+  jwksUrl?: string;
+  jwksFile?: string;
+  hs256Secret?: string;
+  /** Allowed `alg` values; never `none`, never HS with an asymmetric key source. */
+  algorithms: string[];
+  /** Claim naming the tenant (checked against this tenant's id when set). */
+  tenantClaim?: string;
+  /** Claim holding the scopes: a space-separated string or an array. */
+  scopesClaim: string;
+}
+
+export interface TenantApiKey {
+  id: string;
+  /** Lowercase hex SHA-256 of the key. */
+  sha256: string;
+  scopes: Scope[];
+}
+
+export interface TenantConfig {
+  id: string;
+  name: string;
+  datastoreIds: string[];
+  upstream: TenantUpstreamConfig;
+  jwt?: TenantJwtConfig;
+  apiKeys: TenantApiKey[];
+}
