@@ -1,0 +1,80 @@
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { MedicalImagingClient } from '@aws-sdk/client-medical-imaging';
+import { fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import type { TenantUpstreamConfig } from '../auth/tenant-config';
+
+/** Session name used for assumed roles when the tenant file names none (shows up in CloudTrail). */
+export const DEFAULT_ROLE_SESSION_NAME = 'healthimaging-graphql-gateway';
+
+/**
+ * The one place an SDK client is built. One client per tenant: its credentials are the tenant's
+ * own, and its sockets are kept alive across requests.
+ */
+export function createMedicalImagingClient(upstream: TenantUpstreamConfig): MedicalImagingClient {
+  const agentOptions = { keepAlive: true, maxSockets: Math.max(upstream.maxConcurrency * 4, 50) };
+  const requestHandler = new NodeHttpHandler({
+    connectionTimeout: upstream.connectionTimeoutMs,
+    requestTimeout: upstream.requestTimeoutMs,
+    // Without this the handler only logs a warning when requestTimeout passes, and a hung
+    // upstream would hold the GraphQL request forever.
+    throwOnRequestTimeout: true,
+    httpAgent: new HttpAgent(agentOptions),
+    httpsAgent: new HttpsAgent(agentOptions),
+  });
+
+  return new MedicalImagingClient({
+    region: upstream.region,
+    credentials: credentialsFor(upstream),
+    requestHandler,
+    // Our own retry policy decides (src/imaging/retry-policy.ts): the SDK's default would resend
+    // non-idempotent writes after a 5xx or a timeout.
+    maxAttempts: 1,
+    ...(upstream.endpoint !== undefined
+      ? {
+          endpoint: upstream.endpoint,
+          // The SDK otherwise glues `runtime-` onto the custom host of the image-set operations.
+          disableHostPrefix: true,
+        }
+      : {}),
+  });
+}
+
+/** The credential source a tenant's configuration names. */
+export function credentialsFor(
+  upstream: TenantUpstreamConfig,
+): AwsCredentialIdentity | AwsCredentialIdentityProvider {
+  const source = upstream.credentials;
+  switch (source.type) {
+    case 'default':
+      return fromNodeProviderChain();
+    case 'static': {
+      const resolved = upstream.resolvedStaticCredentials;
+      if (!resolved) {
+        // The tenants-file loader resolves the named variables; reaching here is a wiring bug.
+        throw new Error('Static credentials were configured but not resolved from the environment.');
+      }
+      return {
+        accessKeyId: resolved.accessKeyId,
+        secretAccessKey: resolved.secretAccessKey,
+        ...(resolved.sessionToken !== undefined ? { sessionToken: resolved.sessionToken } : {}),
+      };
+    }
+    case 'assumeRole':
+      return fromTemporaryCredentials({
+        params: {
+          RoleArn: source.roleArn,
+          RoleSessionName: source.sessionName ?? DEFAULT_ROLE_SESSION_NAME,
+          ...(source.externalId !== undefined ? { ExternalId: source.externalId } : {}),
+        },
+        masterCredentials: fromNodeProviderChain(),
+        clientConfig: { region: upstream.region },
+      });
+    default: {
+      const unknownSource: never = source;
+      throw new Error(`Unknown credentials type ${(unknownSource as { type: string }).type}.`);
+    }
+  }
+}

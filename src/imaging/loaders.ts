@@ -1,0 +1,118 @@
+import DataLoader from 'dataloader';
+import type { ImagingPort } from './imaging-port';
+import type { DatastoreRecord, ImageSetRecord, ImageSetVersionRecord, MetadataDocument, UpstreamPage } from './records';
+
+export interface ImageSetKey {
+  datastoreId: string;
+  imageSetId: string;
+  /** Omitted: the latest version. */
+  versionId?: string;
+}
+
+export interface VersionKey {
+  datastoreId: string;
+  imageSetId: string;
+  versionId: string;
+}
+
+export interface VersionsPageKey {
+  datastoreId: string;
+  imageSetId: string;
+  maxResults: number;
+  nextToken?: string;
+}
+
+/**
+ * One request's loaders. Built per request over the caller's tenant-bound port, so a cache never
+ * outlives the request nor crosses tenants; identity is in the keys, authority in the port.
+ */
+export interface ImagingLoaders {
+  datastore: DataLoader<string, DatastoreRecord>;
+  imageSet: DataLoader<ImageSetKey, ImageSetRecord, string>;
+  metadata: DataLoader<VersionKey, MetadataDocument, string>;
+  versionsPage: DataLoader<VersionsPageKey, UpstreamPage<ImageSetVersionRecord>, string>;
+  /**
+   * After a write to an image set: forget what this request read about it (its latest version
+   * and its version pages) and, when given, remember the record the write produced.
+   */
+  afterWrite(datastoreId: string, imageSetId: string, primed?: ImageSetRecord): void;
+}
+
+// Ids never contain the separator (`[0-9a-z]{32}`, `\d+`), so joined keys cannot collide;
+// the page token is JSON-quoted because it is opaque.
+const LATEST = 'latest';
+const imageSetPrefix = (datastoreId: string, imageSetId: string): string => `${datastoreId}/${imageSetId}/`;
+const imageSetCacheKey = (key: ImageSetKey): string =>
+  `${imageSetPrefix(key.datastoreId, key.imageSetId)}${key.versionId ?? LATEST}`;
+const versionCacheKey = (key: VersionKey): string => `${imageSetPrefix(key.datastoreId, key.imageSetId)}${key.versionId}`;
+const versionsPageCacheKey = (key: VersionsPageKey): string =>
+  `${imageSetPrefix(key.datastoreId, key.imageSetId)}${key.maxResults}/${JSON.stringify(key.nextToken ?? null)}`;
+
+/**
+ * Runs one port call per key and settles each key on its own: the batch keeps the keys' length
+ * and order and holds an Error for each failed key, so one missing image set does not fail its
+ * neighbours. The port bounds the calls in flight.
+ */
+function perKey<K, V>(load: (key: K) => Promise<V>): DataLoader.BatchLoadFn<K, V> {
+  return async (keys) => {
+    const settled = await Promise.allSettled(keys.map((key) => load(key)));
+    return settled.map((result) =>
+      result.status === 'fulfilled' ? result.value : asError(result.reason),
+    );
+  };
+}
+
+function asError(reason: unknown): Error {
+  return reason instanceof Error ? reason : new Error('An upstream call failed.');
+}
+
+function deleteByPrefix(cache: Map<string, unknown>, prefix: string): void {
+  for (const key of [...cache.keys()]) {
+    if (key.startsWith(prefix)) cache.delete(key);
+  }
+}
+
+export function createLoaders(port: ImagingPort): ImagingLoaders {
+  const imageSetCache = new Map<string, Promise<ImageSetRecord>>();
+  const versionsPageCache = new Map<string, Promise<UpstreamPage<ImageSetVersionRecord>>>();
+
+  const datastore = new DataLoader<string, DatastoreRecord>(
+    perKey((datastoreId) => port.getDatastore(datastoreId)),
+  );
+
+  const imageSet = new DataLoader<ImageSetKey, ImageSetRecord, string>(
+    perKey((key) => port.getImageSet(key.datastoreId, key.imageSetId, key.versionId)),
+    { cacheKeyFn: imageSetCacheKey, cacheMap: imageSetCache },
+  );
+
+  // Versions are immutable once written, so caching per request is exact; the document is
+  // fetched and decoded once per version however many fields read it.
+  const metadata = new DataLoader<VersionKey, MetadataDocument, string>(
+    perKey((key) => port.getImageSetMetadata(key.datastoreId, key.imageSetId, key.versionId)),
+    { cacheKeyFn: versionCacheKey },
+  );
+
+  const versionsPage = new DataLoader<VersionsPageKey, UpstreamPage<ImageSetVersionRecord>, string>(
+    perKey((key) =>
+      port.listImageSetVersions(key.datastoreId, key.imageSetId, {
+        maxResults: key.maxResults,
+        ...(key.nextToken !== undefined ? { nextToken: key.nextToken } : {}),
+      }),
+    ),
+    { cacheKeyFn: versionsPageCacheKey, cacheMap: versionsPageCache },
+  );
+
+  const afterWrite = (datastoreId: string, imageSetId: string, primed?: ImageSetRecord): void => {
+    const prefix = imageSetPrefix(datastoreId, imageSetId);
+    imageSet.clear({ datastoreId, imageSetId });
+    deleteByPrefix(versionsPageCache, prefix);
+    if (primed) {
+      const latest: ImageSetRecord = { ...primed, latestVersionId: primed.versionId };
+      imageSet.prime({ datastoreId, imageSetId }, latest);
+      const versionKey = { datastoreId, imageSetId, versionId: primed.versionId };
+      imageSet.clear(versionKey).prime(versionKey, latest);
+    }
+  };
+
+  return { datastore, imageSet, metadata, versionsPage, afterWrite };
+}
