@@ -1,0 +1,226 @@
+import { randomBytes } from 'node:crypto';
+import { isAbsolute, resolve } from 'node:path';
+import { LOG_LEVELS, type LogLevel } from './errors/safe-log';
+
+/**
+ * The gateway's one configuration object. `loadConfig(env)` is the only reader of environment
+ * variables (main passes `process.env`); everything else receives the frozen result.
+ */
+
+export const GATEWAY_ENVIRONMENTS = ['development', 'test', 'production'] as const;
+export type GatewayEnvironment = (typeof GATEWAY_ENVIRONMENTS)[number];
+
+/** Apollo Sandbox's origin: the only cross-origin caller development needs. */
+export const APOLLO_SANDBOX_ORIGIN = 'https://studio.apollographql.com';
+
+export const MIN_CURSOR_SECRET_LENGTH = 32;
+
+export interface GatewayConfig {
+  readonly environment: GatewayEnvironment;
+  readonly port: number;
+  readonly host: string;
+  /** Absolute path of the tenants file; optional only in development (the launcher writes one). */
+  readonly tenantsFile?: string;
+  /** HMAC key for cursors and global ids. Never log it (see `describeConfig`). */
+  readonly cursorSecret: string;
+  /** True when development generated a throwaway secret: cursors die with the process. */
+  readonly cursorSecretGenerated: boolean;
+  readonly cursorTtlSeconds: number;
+  /** Exact origins allowed by CORS; empty means no cross-origin access. */
+  readonly corsOrigins: readonly string[];
+  /** Apollo Sandbox landing page on GET /graphql. */
+  readonly landingPage: boolean;
+  readonly introspection: boolean;
+  /** Set: the upstream is HealthImaging Local (or a VPC endpoint) at this URL. */
+  readonly healthImagingEndpoint?: string;
+  readonly awsRegion?: string;
+  readonly maxQueryDepth: number;
+  readonly maxQueryComplexity: number;
+  readonly logLevel: LogLevel;
+}
+
+export type EnvSource = NodeJS.ProcessEnv | Record<string, string | undefined>;
+
+/** Thrown for an invalid configuration; `issues` holds one line per problem, each naming its variable or field. */
+export class ConfigError extends Error {
+  readonly issues: readonly string[];
+  constructor(issues: readonly string[], heading = 'Invalid gateway configuration') {
+    super(`${heading}:\n  - ${issues.join('\n  - ')}`);
+    this.name = 'ConfigError';
+    this.issues = issues;
+  }
+}
+
+const PORT_RANGE = [0, 65535] as const;
+const HOST_PATTERN = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|\[?[0-9A-Fa-f:.]+\]?)$/;
+const REGION_PATTERN = /^[a-z]{2}(?:-[a-z0-9]+)+-\d+$/;
+
+class EnvReader {
+  readonly issues: string[] = [];
+  constructor(private readonly env: EnvSource) {}
+
+  /** Unset and blank values are the same thing: "PORT=" in a .env file means "not set". */
+  raw(name: string): string | undefined {
+    const value = this.env[name];
+    if (value === undefined) return undefined;
+    const trimmed = value.trim();
+    return trimmed === '' ? undefined : trimmed;
+  }
+
+  integer(name: string, fallback: number, min: number, max: number): number {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+      this.issues.push(`${name} must be an integer from ${min} to ${max} (got "${truncate(value)}")`);
+      return fallback;
+    }
+    return Number(value);
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    const lowered = value.toLowerCase();
+    if (!(allowed as readonly string[]).includes(lowered)) {
+      this.issues.push(`${name} must be one of ${allowed.join(', ')} (got "${truncate(value)}")`);
+      return fallback;
+    }
+    return lowered as T;
+  }
+}
+
+function truncate(value: string): string {
+  return value.length > 40 ? `${value.slice(0, 40)}…` : value;
+}
+
+function environmentOf(reader: EnvReader): GatewayEnvironment {
+  // GATEWAY_ENV wins so that a deployment can run NODE_ENV=production builds in development mode
+  // (or the reverse) without lying to libraries that read NODE_ENV.
+  if (reader.raw('GATEWAY_ENV') !== undefined) return reader.oneOf('GATEWAY_ENV', GATEWAY_ENVIRONMENTS, 'production');
+  if (reader.raw('NODE_ENV') !== undefined) return reader.oneOf('NODE_ENV', GATEWAY_ENVIRONMENTS, 'production');
+  // Unset means production: the safe side (no introspection, no sandbox, secrets required).
+  return 'production';
+}
+
+function parseOrigin(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
+  if (url.username || url.password || url.search || url.hash || (url.pathname !== '/' && url.pathname !== '')) return undefined;
+  if (value.endsWith('/')) return undefined;
+  return url.origin;
+}
+
+function corsOriginsOf(reader: EnvReader, environment: GatewayEnvironment): string[] {
+  const value = reader.raw('CORS_ORIGINS');
+  if (value === undefined) return environment === 'development' ? [APOLLO_SANDBOX_ORIGIN] : [];
+  const entries = value.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+  if (entries.length === 1 && entries[0] === '*') return ['*'];
+  const origins: string[] = [];
+  for (const entry of entries) {
+    if (entry === '*') {
+      reader.issues.push('CORS_ORIGINS: "*" must be the only entry when used');
+      continue;
+    }
+    const origin = parseOrigin(entry);
+    if (origin === undefined) {
+      reader.issues.push(`CORS_ORIGINS: "${truncate(entry)}" is not an origin like https://app.example.com (scheme, host, optional port; no path)`);
+    } else if (!origins.includes(origin)) {
+      origins.push(origin);
+    }
+  }
+  return origins;
+}
+
+function cursorSecretOf(reader: EnvReader, environment: GatewayEnvironment): { secret: string; generated: boolean } {
+  const value = reader.raw('CURSOR_SECRET');
+  if (value === undefined) {
+    if (environment === 'development') return { secret: randomBytes(48).toString('base64url'), generated: true };
+    reader.issues.push(`CURSOR_SECRET is required outside development (at least ${MIN_CURSOR_SECRET_LENGTH} characters)`);
+    return { secret: '', generated: false };
+  }
+  // The value itself is never echoed: it is a secret.
+  if (value.length < MIN_CURSOR_SECRET_LENGTH) {
+    reader.issues.push(`CURSOR_SECRET must be at least ${MIN_CURSOR_SECRET_LENGTH} characters (got ${value.length})`);
+  } else if (new Set(value).size < 8) {
+    reader.issues.push('CURSOR_SECRET is too repetitive to be a secret (use e.g. `openssl rand -base64 48`)');
+  }
+  return { secret: value, generated: false };
+}
+
+export function loadConfig(env: EnvSource): GatewayConfig {
+  const reader = new EnvReader(env);
+  const environment = environmentOf(reader);
+  const development = environment === 'development';
+
+  const port = reader.integer('PORT', 4000, PORT_RANGE[0], PORT_RANGE[1]);
+
+  // Loopback by default: a developer's `npm start` must not expose patient images to the LAN.
+  // Containers set HOST=0.0.0.0 explicitly.
+  let host = reader.raw('HOST') ?? '127.0.0.1';
+  if (!HOST_PATTERN.test(host)) {
+    reader.issues.push(`HOST must be a host name or IP address (got "${truncate(host)}")`);
+    host = '127.0.0.1';
+  }
+
+  const tenantsFileRaw = reader.raw('TENANTS_FILE');
+  const tenantsFile = tenantsFileRaw === undefined ? undefined : isAbsolute(tenantsFileRaw) ? tenantsFileRaw : resolve(tenantsFileRaw);
+  if (tenantsFile === undefined && !development) reader.issues.push('TENANTS_FILE is required outside development');
+
+  const { secret: cursorSecret, generated: cursorSecretGenerated } = cursorSecretOf(reader, environment);
+  const cursorTtlSeconds = reader.integer('CURSOR_TTL_SECONDS', 3600, 60, 7 * 24 * 3600);
+
+  const corsOrigins = corsOriginsOf(reader, environment);
+
+  const healthImagingEndpoint = reader.raw('HEALTHIMAGING_ENDPOINT');
+  if (healthImagingEndpoint !== undefined) {
+    let valid = false;
+    try {
+      const url = new URL(healthImagingEndpoint);
+      valid = (url.protocol === 'http:' || url.protocol === 'https:') && !url.username && !url.password && !url.search;
+    } catch {
+      valid = false;
+    }
+    if (!valid) reader.issues.push(`HEALTHIMAGING_ENDPOINT must be an http(s) URL without credentials or query (got "${truncate(healthImagingEndpoint)}")`);
+  }
+
+  const awsRegion = reader.raw('AWS_REGION');
+  if (awsRegion !== undefined && !REGION_PATTERN.test(awsRegion)) {
+    reader.issues.push(`AWS_REGION must look like us-east-1 (got "${truncate(awsRegion)}")`);
+  }
+
+  const maxQueryDepth = reader.integer('MAX_QUERY_DEPTH', 12, 1, 100);
+  const maxQueryComplexity = reader.integer('MAX_QUERY_COMPLEXITY', 2000, 1, 1_000_000);
+  const logLevel = reader.oneOf('LOG_LEVEL', LOG_LEVELS, 'info');
+
+  if (reader.issues.length > 0) throw new ConfigError(reader.issues);
+
+  const config: GatewayConfig = {
+    environment,
+    port,
+    host,
+    ...(tenantsFile !== undefined ? { tenantsFile } : {}),
+    cursorSecret,
+    cursorSecretGenerated,
+    cursorTtlSeconds,
+    corsOrigins: Object.freeze(corsOrigins),
+    landingPage: development,
+    introspection: development,
+    ...(healthImagingEndpoint !== undefined ? { healthImagingEndpoint } : {}),
+    ...(awsRegion !== undefined ? { awsRegion } : {}),
+    maxQueryDepth,
+    maxQueryComplexity,
+    logLevel,
+  };
+  return Object.freeze(config);
+}
+
+/** The configuration as it may be logged at start-up: the secret is replaced by its length. */
+export function describeConfig(config: GatewayConfig): Record<string, unknown> {
+  const { cursorSecret, ...rest } = config;
+  return { ...rest, corsOrigins: [...config.corsOrigins], cursorSecret: `[${cursorSecret.length} characters]` };
+}
