@@ -1,0 +1,32 @@
+import * as zlib from 'node:zlib';
+
+/**
+ * CRC32 (IEEE, the zlib polynomial) of a frame's bytes: the `Checksum` of its
+ * PixelDataChecksumFromBaseToFullResolution entry. Node 20.15+ ships it in zlib; the table
+ * fallback keeps older 20.x runtimes working.
+ */
+const nativeCrc32 = (zlib as { crc32?: (data: Uint8Array) => number }).crc32;
+
+let table: Uint32Array | undefined;
+
+function crcTable(): Uint32Array {
+  if (table) return table;
+  table = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    table[n] = c >>> 0;
+  }
+  return table;
+}
+
+export function tableCrc32(bytes: Uint8Array): number {
+  const t = crcTable();
+  let crc = 0xffffffff;
+  for (let i = 0; i < bytes.length; i++) crc = t[(crc ^ bytes[i]) & 0xff] ^ (crc >>> 8);
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
+export function crc32(bytes: Uint8Array): number {
+  return nativeCrc32 ? nativeCrc32(bytes) >>> 0 : tableCrc32(bytes);
+}

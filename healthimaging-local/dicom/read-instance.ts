@@ -1,0 +1,108 @@
+import type { DicomAttributes } from '../model/metadata-document';
+import { readP10, type RawDataset } from './dcmjs';
+import { DicomReadError } from './dicom-read-error';
+import { convertElement } from './element-values';
+import { levelOf } from './level-assignment';
+import { extractFrames, type PixelFrame } from './pixel-frames';
+
+/**
+ * One DICOM P10 file, read and split the way the metadata document needs it: attributes per
+ * level (values already in document flavour), the VRs of hex-keyed elements, and the pixel data
+ * cut into frames. The file meta group stays at instance level, as in the real service.
+ */
+export interface ParsedInstance {
+  studyInstanceUid: string;
+  seriesInstanceUid: string;
+  sopInstanceUid: string;
+  transferSyntaxUid: string;
+  patient: DicomAttributes;
+  study: DicomAttributes;
+  series: DicomAttributes;
+  instance: DicomAttributes;
+  /** VRs of private / unknown elements (hex keys), for the instance's `DICOMVRs`. */
+  vrs: Record<string, string>;
+  frames: PixelFrame[];
+}
+
+const TAG = {
+  transferSyntaxUid: '00020010',
+  mediaStorageSopInstanceUid: '00020003',
+  sopInstanceUid: '00080018',
+  studyInstanceUid: '0020000D',
+  seriesInstanceUid: '0020000E',
+};
+
+function uid(dataset: RawDataset, tag: string): string | undefined {
+  const value = dataset[tag]?.Value?.[0];
+  if (typeof value !== 'string') return undefined;
+  const trimmed = value.replace(/\0/g, '').trim();
+  return trimmed === '' ? undefined : trimmed;
+}
+
+function requireUid(dataset: RawDataset, tag: string, keyword: string): string {
+  const value = uid(dataset, tag);
+  if (!value) throw new DicomReadError('MISSING_ATTRIBUTE', `required attribute ${keyword} is missing or empty`);
+  if (!/^[0-9.]{1,64}$/.test(value)) {
+    throw new DicomReadError('MALFORMED', `${keyword} is not a valid UID`);
+  }
+  return value;
+}
+
+function parse(bytes: Uint8Array): { meta: RawDataset; dict: RawDataset; truncated: boolean } {
+  if (bytes.length < 132 || Buffer.from(bytes.subarray(128, 132)).toString('latin1') !== 'DICM') {
+    throw new DicomReadError('NOT_DICOM', 'not a DICOM Part 10 file (no DICM prefix after the 128-byte preamble)');
+  }
+  try {
+    return readP10(bytes);
+  } catch {
+    // dcmjs messages can echo bytes of the file, so only the fact of the failure is reported.
+    throw new DicomReadError('TRUNCATED', 'the DICOM data set ends before its last element is complete, or is malformed');
+  }
+}
+
+/** dcmjs consumes (0002,0000) without returning it; the service's documents keep it. */
+function fileMetaGroupLength(bytes: Uint8Array): number | undefined {
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (b.length < 144 || b.readUInt32LE(132) !== 0x00000002 || b.toString('latin1', 136, 138) !== 'UL') return undefined;
+  return b.readUInt32LE(140);
+}
+
+export function readDicomInstance(bytes: Uint8Array): ParsedInstance {
+  const { meta, dict, truncated } = parse(bytes);
+  if (truncated) {
+    throw new DicomReadError('TRUNCATED', 'the file is truncated: an element value runs past the end of the file');
+  }
+  const transferSyntaxUid = uid(meta, TAG.transferSyntaxUid);
+  if (!transferSyntaxUid) {
+    throw new DicomReadError('MISSING_ATTRIBUTE', 'required file meta attribute TransferSyntaxUID is missing');
+  }
+  const studyInstanceUid = requireUid(dict, TAG.studyInstanceUid, 'StudyInstanceUID');
+  const seriesInstanceUid = requireUid(dict, TAG.seriesInstanceUid, 'SeriesInstanceUID');
+  const sopInstanceUid = requireUid(dict, TAG.sopInstanceUid, 'SOPInstanceUID');
+  const frames = extractFrames(dict, transferSyntaxUid);
+
+  const parsed: ParsedInstance = {
+    studyInstanceUid,
+    seriesInstanceUid,
+    sopInstanceUid,
+    transferSyntaxUid,
+    patient: {},
+    study: {},
+    series: {},
+    instance: {},
+    vrs: {},
+    frames,
+  };
+  const target = { Patient: parsed.patient, Study: parsed.study, Series: parsed.series, Instance: parsed.instance };
+  const groupLength = fileMetaGroupLength(bytes);
+  if (groupLength !== undefined) parsed.instance.FileMetaInformationGroupLength = groupLength;
+  for (const [tag, element] of Object.entries(meta)) {
+    const { key, value } = convertElement(tag, element, parsed.vrs);
+    parsed.instance[key] = value;
+  }
+  for (const [tag, element] of Object.entries(dict)) {
+    const { key, value } = convertElement(tag, element, parsed.vrs);
+    target[levelOf(key)][key] = value;
+  }
+  return parsed;
+}
