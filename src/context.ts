@@ -1,0 +1,108 @@
+import { randomUUID } from 'node:crypto';
+import { HeaderMap } from '@apollo/server';
+import type { GraphQLError } from 'graphql';
+import { headerValue, type Authenticator, type HeaderSource } from './auth/authenticate';
+import type { Principal } from './auth/principal';
+import { SignedIds } from './auth/signed-ids';
+import type { TenantConfig } from './auth/tenant-config';
+import type { TenantRegistry } from './auth/tenant-registry';
+import type { GatewayConfig } from './config';
+import { tagErrorWithRequestId } from './errors/error-request-ids';
+import { UnauthenticatedError, UpstreamUnavailableError } from './errors/gateway-errors';
+import { silentLogger, type Logger } from './errors/safe-log';
+import type { ImagingPort } from './imaging/imaging-port';
+import { createLoaders, type ImagingLoaders } from './imaging/loaders';
+import { TenantServices } from './tenant-services';
+
+/**
+ * Per-request state, built in one place. Anonymous requests get no service and no loaders (the
+ * auth checker stops them before any resolver needs one). Authenticated requests get their
+ * tenant's long-lived service and fresh loaders over it: a loader's cache lives exactly one
+ * request and never sees another tenant's data.
+ */
+export interface GatewayContext {
+  requestId: string;
+  principal?: Principal;
+  imaging?: ImagingPort;
+  loaders?: ImagingLoaders;
+  ids: SignedIds;
+  tenant?: TenantConfig;
+  /** Bound to this request's id (and tenant when known). */
+  logger?: Logger;
+}
+
+export interface ContextFactoryDeps {
+  config: Pick<GatewayConfig, 'cursorSecret' | 'cursorTtlSeconds'>;
+  registry: TenantRegistry;
+  authenticate: Authenticator;
+  /** Called once per tenant (the result is cached and reused across requests). */
+  serviceFor: (tenant: TenantConfig) => ImagingPort;
+  /** Called once per authenticated request. Defaults to `createLoaders`. */
+  loadersFor?: (port: ImagingPort) => ImagingLoaders;
+  /** Shared id signer; built from the config when omitted. */
+  ids?: SignedIds;
+  logger?: Logger;
+}
+
+/** Whatever carries the request's headers: Node's IncomingMessage, or Apollo's HTTPGraphQLRequest. */
+export interface ContextRequest {
+  req: { headers: HeaderSource };
+}
+
+export type ContextFactory = (request: ContextRequest) => Promise<GatewayContext>;
+
+/** Ids a proxy or client may set; anything else is replaced, so a header cannot inject into logs. */
+const REQUEST_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+
+export function requestIdFrom(headers: HeaderSource): string {
+  const presented = headerValue(headers, 'x-request-id');
+  return presented !== undefined && REQUEST_ID.test(presented) ? presented : randomUUID();
+}
+
+/**
+ * Apollo answers a context failure with HTTP 500 unless the error carries `extensions.http`.
+ * Credentials that fail are a 401 (with the challenge RFC 6750 requires); an unreachable identity
+ * provider is a 503.
+ */
+function withHttp<E extends GraphQLError>(error: E, status: number, requestId: string, challenge?: string): E {
+  const headers = new HeaderMap([['x-request-id', requestId]]);
+  if (challenge) headers.set('www-authenticate', challenge);
+  (error.extensions as Record<string, unknown>).http = { status, headers };
+  tagErrorWithRequestId(error, requestId);
+  return error;
+}
+
+export function createContextFactory(deps: ContextFactoryDeps): ContextFactory {
+  const ids = deps.ids ?? new SignedIds(deps.config.cursorSecret, Date.now, { cursorTtlSeconds: deps.config.cursorTtlSeconds });
+  const services = new TenantServices(deps.serviceFor);
+  const loadersFor = deps.loadersFor ?? createLoaders;
+  const baseLogger = deps.logger ?? silentLogger;
+
+  return async ({ req }) => {
+    const requestId = requestIdFrom(req.headers);
+    let principal: Principal | undefined;
+    try {
+      principal = await deps.authenticate(req.headers);
+    } catch (error) {
+      if (error instanceof UnauthenticatedError) throw withHttp(error, 401, requestId, 'Bearer');
+      if (error instanceof UpstreamUnavailableError) throw withHttp(error, 503, requestId);
+      tagErrorWithRequestId(error, requestId);
+      throw error;
+    }
+    if (!principal) return { requestId, ids, logger: baseLogger.child({ requestId }) };
+
+    const tenant = deps.registry.byId(principal.tenantId);
+    // The authenticator only returns tenants from this registry; a miss means they disagree.
+    if (!tenant) throw withHttp(new UnauthenticatedError(), 401, requestId, 'Bearer');
+    const imaging = services.for(tenant);
+    return {
+      requestId,
+      principal,
+      tenant,
+      imaging,
+      loaders: loadersFor(imaging),
+      ids,
+      logger: baseLogger.child({ requestId, tenantId: tenant.id }),
+    };
+  };
+}
