@@ -1,27 +1,15 @@
 /**
- * DICOM data dictionary look-ups for the metadata rules, backed by dcmjs (its PS3.6 registry),
- * so that no keyword, VR or VM is typed by hand here.
+ * DICOM data dictionary look-ups for the metadata rules. They go through the stand-in's one door
+ * to dcmjs (`../dicom/dcmjs`, its PS3.6 registry) and reuse the import's key decision
+ * (`elementKey`), so an update accepts exactly the keys an import writes: keywords for standard
+ * elements, 8-hex tags for private, repeating-group (50xx/60xx) and unknown ones.
  */
-
-interface DcmjsDictionaryEntry {
-  tag: string;
-  vr: string;
-  vm: string;
-  name: string;
-}
-
-interface DcmjsMetaDictionary {
-  nameMap: Record<string, DcmjsDictionaryEntry | undefined>;
-  dictionary: Record<string, DcmjsDictionaryEntry | undefined>;
-}
-
-// dcmjs ships no type declarations; this is the slice of its API the rules use.
-const dcmjs = require('dcmjs') as { data: { DicomMetaDictionary: DcmjsMetaDictionary } };
-const { nameMap, dictionary } = dcmjs.data.DicomMetaDictionary;
+import { DicomMetaDictionary } from '../dicom/dcmjs';
+import { elementKey } from '../dicom/element-values';
 
 export interface ElementDefinition {
   keyword: string;
-  /** `(GGGG,EEEE)` as in the registry (repeating groups keep their `xx`). */
+  /** `(GGGG,EEEE)` as in the registry. */
   tag: string;
   vr: string;
   vm: string;
@@ -31,8 +19,8 @@ const HEX_TAG = /^[0-9A-Fa-f]{8}$/;
 
 /** The registry entry for a standard keyword, or undefined when the keyword is not in PS3.6. */
 export function elementByKeyword(keyword: string): ElementDefinition | undefined {
-  if (!Object.prototype.hasOwnProperty.call(nameMap, keyword)) return undefined;
-  const entry = nameMap[keyword];
+  if (!Object.prototype.hasOwnProperty.call(DicomMetaDictionary.nameMap, keyword)) return undefined;
+  const entry = DicomMetaDictionary.nameMap[keyword];
   if (!entry || entry.name !== keyword) return undefined;
   return { keyword: entry.name, tag: entry.tag, vr: entry.vr, vm: entry.vm };
 }
@@ -47,13 +35,18 @@ export function isPrivateTagKey(key: string): boolean {
   return isHexTagKey(key) && parseInt(key.slice(0, 4), 16) % 2 === 1;
 }
 
-/** The registry entry of a standard element given as an 8-hex key, if the tag is a standard one. */
-export function elementByHexTag(key: string): ElementDefinition | undefined {
-  if (!isHexTagKey(key) || isPrivateTagKey(key)) return undefined;
-  const punctuated = `(${key.slice(0, 4).toUpperCase()},${key.slice(4).toUpperCase()})`;
-  const entry = dictionary[punctuated];
-  if (!entry || !entry.name) return undefined;
-  return { keyword: entry.name, tag: entry.tag, vr: entry.vr, vm: entry.vm };
+/** Even-group elements the registry knows only as repeating groups (curves 50xx, overlays 60xx). */
+export function isRepeatingGroupTagKey(key: string): boolean {
+  if (!isHexTagKey(key)) return false;
+  const high = parseInt(key.slice(0, 2), 16);
+  return high === 0x50 || high === 0x60;
+}
+
+/** The keyword a hex key must be written as instead, when the document stores that element by keyword. */
+export function keywordForHexTag(key: string): string | undefined {
+  if (!isHexTagKey(key)) return undefined;
+  const decided = elementKey(key);
+  return decided.isTag ? undefined : decided.key;
 }
 
 /** A VM other than exactly "1" (e.g. `2`, `1-n`, `2-2n`) means the element may hold several values. */

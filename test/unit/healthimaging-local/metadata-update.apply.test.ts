@@ -180,6 +180,11 @@ describe('applyDicomUpdates', () => {
       expect(ctInstance(applied(ctSeriesDoc, { updatable: instanceLevel({ [unknownPublic]: 'A' }, { [unknownPublic]: 'LO' }) }, nonPrimaryForced)).DICOM[unknownPublic]).toBe('A');
     });
 
+    it('is not required for a repeating-group element, which is standard although hex-keyed', () => {
+      const overlayRows = '60000010';
+      expect(ctInstance(applied(ctSeriesDoc, { updatable: instanceLevel({ [overlayRows]: 512 }, { [overlayRows]: 'US' }) })).DICOM[overlayRows]).toBe(512);
+    });
+
     it('is required for sequence (SQ) attributes', () => {
       const sequence = { ProcedureCodeSequence: [{ CodeValue: 'CTCHEST', CodingSchemeDesignator: 'L' }] };
       expect(failure(ctSeriesDoc, { updatable: study(sequence) })).toMatch(/ProcedureCodeSequence is a sequence \(SQ\) attribute/);

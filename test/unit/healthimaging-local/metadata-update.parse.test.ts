@@ -125,6 +125,11 @@ describe('parseDicomUpdates', () => {
     );
   });
 
+  it('keeps repeating-group elements (overlays, curves) as hex tags, the way import stores them', () => {
+    const overlay = { Study: { Series: { [CT_SERIES_UID]: { Instances: { [CT_SOP_1]: { DICOM: { '60003000': null }, DICOMVRs: { '60003000': 'OW' } } } } } } };
+    expect(parseDicomUpdates({ updatableAttributes: blob(overlay) }).updatable).toEqual(overlay);
+  });
+
   it('accepts hex-tag elements only at the instance level', () => {
     expect(validationMessage(() => parseDicomUpdates({ updatableAttributes: blob({ Study: { DICOM: { [PRIVATE_TAG]: 'X' } } }) }))).toMatch(
       /only accepted at the Instance level/,
