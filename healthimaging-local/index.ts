@@ -1,0 +1,138 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AccessKeyRegistry } from './access-keys';
+import { CallStats, type CallStatsSnapshot } from './call-stats';
+import { FaultController } from './faults';
+import { DatastoreLifecycle } from './model/datastore-lifecycle';
+import { ImportRunner } from './model/import-runner';
+import { WriteScheduler } from './model/write-scheduler';
+import { recoverPendingWrites } from './model/write-completion';
+import {
+  DEFAULT_ACCESS_KEY,
+  DEFAULT_ACCOUNT_ID,
+  DEFAULT_REGION,
+  type HealthImagingLocalOptions,
+} from './options';
+import { RateLimiter } from './rate-limits';
+import { HilHttpServer } from './server';
+import { SigV4Verifier } from './sigv4-verifier';
+import { HilStore } from './store/hil-store';
+
+export type { HealthImagingLocalOptions, AccessKeyGrant } from './options';
+export { DEFAULT_ACCESS_KEY, DEFAULT_ACCOUNT_ID, DEFAULT_REGION } from './options';
+export type { FaultSpec, FaultMode } from './faults';
+export { parseFaultSpec } from './faults';
+export type { RateLimitSpec, RateLimit } from './rate-limits';
+export { parseRateLimits, QUOTA_RATE_LIMITS } from './rate-limits';
+export type { CallStatsSnapshot } from './call-stats';
+export type { OperationName } from './routes';
+
+export interface HealthImagingLocalAdmin {
+  /** Injected faults (also reachable at `/_hil/faults`). */
+  faults: FaultController;
+  /** Per-operation token buckets; `set('quota')` applies the service's documented rates. */
+  rateLimits: RateLimiter;
+  /** Calls per operation and per access key (also at `/_hil/stats`). */
+  stats(): CallStatsSnapshot;
+  resetStats(): void;
+  /** Keys the server accepts; add or remove at run time. */
+  accessKeys: AccessKeyRegistry;
+  /** Completes every accepted-but-unfinished Update/Copy/Delete now. Returns how many. */
+  flushWrites(): number;
+  /** Direct, transactional writes of image sets and frames, for seeding without DICOM files. */
+  importTarget: Pick<HilStore, 'findPrimary' | 'putFrames' | 'createImageSet' | 'appendImportedVersion'>;
+  /** Where `s3://bucket/prefix` lives on disk. */
+  s3Dir: string;
+  accountId: string;
+}
+
+export interface HealthImagingLocal {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+  admin: HealthImagingLocalAdmin;
+}
+
+/**
+ * Starts HealthImaging Local: opens (and recovers) the store, then listens. Every write the
+ * previous process acknowledged is completed before the first request is served.
+ */
+export async function startHealthImagingLocal(options: HealthImagingLocalOptions = {}): Promise<HealthImagingLocal> {
+  const log = options.log ?? (() => undefined);
+  const inMemory = options.inMemory ?? !options.dataDir;
+  let tempS3: string | undefined;
+  const s3Dir =
+    options.s3Dir ??
+    (!inMemory && options.dataDir ? join(options.dataDir, 's3') : (tempS3 = mkdtempSync(join(tmpdir(), 'hil-s3-'))));
+
+  const store = HilStore.open({ dataDir: options.dataDir, inMemory });
+  const recovered = recoverPendingWrites(store);
+  if (recovered > 0) log(`completed ${recovered} write(s) left pending by the previous run`);
+
+  const writes = new WriteScheduler(store, log);
+  const datastoreLifecycle = new DatastoreLifecycle(store, log);
+  const imports = new ImportRunner(store, s3Dir, log);
+  const accountId = options.accountId ?? DEFAULT_ACCOUNT_ID;
+  const accessKeys = new AccessKeyRegistry(options.accessKeys ?? [DEFAULT_ACCESS_KEY]);
+  const faults = new FaultController(options.faults);
+  const rateLimiter = new RateLimiter(options.rateLimits);
+  const stats = new CallStats();
+  const server = new HilHttpServer({
+    services: {
+      store,
+      settings: {
+        accountId,
+        writeDelayMs: options.writeDelayMs ?? 200,
+        datastoreDelayMs: options.datastoreDelayMs ?? 200,
+        importDelayMs: options.importDelayMs ?? 50,
+      },
+      writes,
+      datastoreLifecycle,
+      imports,
+    },
+    verifier: new SigV4Verifier(accessKeys, options.maxClockSkewMs ?? 15 * 60_000),
+    faults,
+    rateLimiter,
+    stats,
+    maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
+    log,
+  });
+
+  let address;
+  try {
+    address = await server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
+  } catch (err) {
+    store.close();
+    throw err;
+  }
+  datastoreLifecycle.resume();
+  imports.resume();
+
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  let closed: Promise<void> | undefined;
+  return {
+    url: `http://${host}:${address.port}`,
+    port: address.port,
+    close: () =>
+      (closed ??= (async () => {
+        writes.close();
+        datastoreLifecycle.close();
+        await server.close();
+        await imports.close();
+        store.close();
+        if (tempS3) rmSync(tempS3, { recursive: true, force: true });
+      })()),
+    admin: {
+      faults,
+      rateLimits: rateLimiter,
+      stats: () => stats.snapshot(),
+      resetStats: () => stats.reset(),
+      accessKeys,
+      flushWrites: () => writes.flush(),
+      importTarget: store,
+      s3Dir,
+      accountId,
+    },
+  };
+}

@@ -1,0 +1,83 @@
+/**
+ * Image set states and workflow statuses (reference §3.2) and the state machine of §4.1:
+ * every write answers with the LOCKED + ...ING form and a timer later moves the image set to its
+ * final form.
+ */
+export type ImageSetState = 'ACTIVE' | 'LOCKED' | 'DELETED';
+
+export type WorkflowStatus =
+  | 'CREATED'
+  | 'COPIED'
+  | 'COPYING'
+  | 'COPYING_WITH_READ_ONLY_ACCESS'
+  | 'COPY_FAILED'
+  | 'UPDATING'
+  | 'UPDATED'
+  | 'UPDATE_FAILED'
+  | 'DELETING'
+  | 'DELETED'
+  | 'IMPORTING'
+  | 'IMPORTED'
+  | 'IMPORT_FAILED';
+
+export interface ImageSetRecord {
+  datastoreId: string;
+  imageSetId: string;
+  isPrimary: boolean;
+  studyInstanceUid: string | null;
+  seriesInstanceUid: string | null;
+  latestVersion: number;
+  state: ImageSetState;
+  createdAt: number;
+  updatedAt: number;
+  deletedAt: number | null;
+  summary: string;
+}
+
+export interface VersionRecord {
+  datastoreId: string;
+  imageSetId: string;
+  version: number;
+  state: ImageSetState;
+  workflowStatus: WorkflowStatus;
+  message: string | null;
+  forced: boolean;
+  createdAt: number;
+  updatedAt: number;
+  deletedAt: number | null;
+}
+
+/** What a pending Update/Copy/Delete carries from the request to its completion. */
+export type PendingWrite =
+  | {
+      kind: 'update';
+      imageSetId: string;
+      baseVersion: number;
+      newVersion: number;
+      force: boolean;
+      revertToVersion?: number;
+      updatable?: Record<string, unknown>;
+      removable?: Record<string, unknown>;
+    }
+  | {
+      kind: 'copy';
+      sourceImageSetId: string;
+      sourceVersion: number;
+      sourcePreviousStatus: WorkflowStatus;
+      selection?: unknown;
+      destinationImageSetId: string;
+      destinationIsNew: boolean;
+      destinationBaseVersion?: number;
+      newVersion: number;
+      force: boolean;
+      promoteToPrimary: boolean;
+    }
+  | { kind: 'delete'; imageSetId: string; version: number };
+
+export interface PendingWriteRow {
+  id: number;
+  datastoreId: string;
+  imageSetId: string;
+  dueAt: number;
+  write: PendingWrite;
+}

@@ -1,0 +1,98 @@
+import { existsSync, statSync } from 'node:fs';
+import type { ImportTarget } from '../dicom/import-target';
+import { runDicomImport } from '../dicom/run-dicom-import';
+import type { HilStore } from '../store/hil-store';
+import type { ImportJobRecord } from '../store/import-job-store';
+import { s3UriToPath } from './s3-paths';
+
+/**
+ * Runs import jobs one at a time (SUBMITTED → IN_PROGRESS → COMPLETED | FAILED). One at a time
+ * keeps the importer's find-primary-then-write sequences from interleaving across jobs. Jobs left
+ * unfinished by a previous process are run again on start.
+ */
+export class ImportRunner {
+  private chain: Promise<void> = Promise.resolve();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private closing = false;
+
+  constructor(
+    private readonly store: HilStore,
+    private readonly s3Root: string,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  submit(datastoreId: string, jobId: string, delayMs: number): void {
+    if (this.closing) return;
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      this.chain = this.chain.then(() => this.run(datastoreId, jobId));
+    }, Math.max(0, delayMs));
+    this.timers.add(timer);
+  }
+
+  resume(): void {
+    for (const job of this.store.importJobs.unfinished()) this.submit(job.datastoreId, job.jobId, 0);
+  }
+
+  /** Stops taking work, makes the running import's writes fail fast, and waits for it to end. */
+  async close(): Promise<void> {
+    this.closing = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    await this.chain;
+  }
+
+  private async run(datastoreId: string, jobId: string): Promise<void> {
+    if (this.closing) return;
+    const job = this.store.importJobs.get(datastoreId, jobId);
+    if (!job || job.jobStatus === 'COMPLETED' || job.jobStatus === 'FAILED') return;
+    this.store.importJobs.setStatus(datastoreId, jobId, 'IN_PROGRESS', null, null);
+    let status: 'COMPLETED' | 'FAILED' = 'COMPLETED';
+    let message: string | null = null;
+    try {
+      const inputDir = s3UriToPath(this.s3Root, job.inputS3Uri);
+      const outputDir = s3UriToPath(this.s3Root, job.outputS3Uri);
+      if (!existsSync(inputDir) || !statSync(inputDir).isDirectory()) {
+        status = 'FAILED';
+        message = 'INVALID_REQUEST: The input S3 location does not exist or is not accessible';
+      } else {
+        const summary = await runDicomImport({
+          datastoreId,
+          jobId,
+          inputDir,
+          outputDir,
+          inputS3Uri: job.inputS3Uri,
+          outputS3Uri: job.outputS3Uri,
+          target: this.guardedTarget(),
+        });
+        this.log(
+          `import job ${jobId}: ${summary.numberOfImportedFiles}/${summary.numberOfScannedFiles} files, ` +
+            `${summary.numberOfGeneratedImageSets} image sets`,
+        );
+      }
+    } catch (err) {
+      status = 'FAILED';
+      message = 'INTERNAL_ERROR: The import job could not be completed';
+      this.log(`import job ${jobId} failed (${err instanceof Error ? err.name : 'error'})`);
+    }
+    if (this.closing && status === 'FAILED') return; // left IN_PROGRESS: the next start runs it again
+    if (!this.store.db.open) return;
+    this.store.importJobs.setStatus(datastoreId, jobId, status, this.store.now(), message);
+  }
+
+  /** The store as the importer sees it; after close() starts, every write fails fast. */
+  private guardedTarget(): ImportTarget {
+    const guard = (): void => {
+      if (this.closing) throw new Error('HealthImaging Local is shutting down');
+    };
+    const store = this.store;
+    return {
+      findPrimary: (d, st, se) => (guard(), store.findPrimary(d, st, se)),
+      putFrames: (d, frames) => (guard(), store.putFrames(d, frames)),
+      createImageSet: (d, id, doc, primary) => (guard(), store.createImageSet(d, id, doc, primary)),
+      appendImportedVersion: (d, id, doc) => (guard(), store.appendImportedVersion(d, id, doc)),
+    };
+  }
+}
+
+export type { ImportJobRecord };

@@ -1,0 +1,47 @@
+import type { HilStore } from '../store/hil-store';
+import { completePendingWrite } from './write-completion';
+
+/**
+ * Completes accepted writes on timers, outside the request that accepted them. The pending row in
+ * the database is the source of truth; a timer lost to a crash is replaced by start-up recovery.
+ */
+export class WriteScheduler {
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private closed = false;
+
+  constructor(
+    private readonly store: HilStore,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  schedule(pendingId: number, delayMs: number): void {
+    if (this.closed) return;
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      this.run(pendingId);
+    }, Math.max(0, delayMs));
+    this.timers.add(timer);
+  }
+
+  /** Completes every pending write now (start-up recovery, or `admin.flushWrites()`). */
+  flush(): number {
+    const pending = this.store.pendingWrites.all();
+    for (const row of pending) this.run(row.id);
+    return pending.length;
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+  }
+
+  private run(pendingId: number): void {
+    if (this.closed && !this.store.db.open) return;
+    try {
+      completePendingWrite(this.store, pendingId);
+    } catch (err) {
+      this.log(`pending write ${pendingId} could not complete (${err instanceof Error ? err.name : 'error'})`);
+    }
+  }
+}

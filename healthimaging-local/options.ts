@@ -1,0 +1,51 @@
+import type { FaultSpec } from './faults';
+import type { RateLimitSpec } from './rate-limits';
+
+/** One access key the stand-in accepts, and the data stores it may touch (`'*'` = all). */
+export interface AccessKeyGrant {
+  accessKeyId: string;
+  secretAccessKey: string;
+  datastores: string[] | '*';
+}
+
+export interface HealthImagingLocalOptions {
+  /** TCP port; 0 (the default) picks a free one. */
+  port?: number;
+  /** Interface to bind; defaults to 127.0.0.1. */
+  host?: string;
+  /** Directory holding `hil.sqlite` and, unless `s3Dir` is given, the `s3/` tree. */
+  dataDir?: string;
+  /** Keep the database in memory (nothing survives close). Needs `s3Dir` or gets a temp dir. */
+  inMemory?: boolean;
+  /** Root that `s3://bucket/prefix` maps to (`<s3Dir>/bucket/prefix`). */
+  s3Dir?: string;
+  /** Delay before an accepted Update/Copy/Delete completes (ms, default 200, 0 allowed). */
+  writeDelayMs?: number;
+  /** Delay of CreateDatastore CREATING→ACTIVE and DeleteDatastore DELETING→DELETED (default 200). */
+  datastoreDelayMs?: number;
+  /** Delay before a submitted import job starts running (default 50). */
+  importDelayMs?: number;
+  /** Accepted access keys; defaults to the single default key pair, granted every data store. */
+  accessKeys?: AccessKeyGrant[];
+  /** Account id used in ARNs. */
+  accountId?: string;
+  /** Region used in ARNs when a request carries none (it normally comes from the signature). */
+  defaultRegion?: string;
+  /** Reject requests whose x-amz-date is further than this from now (ms, default 15 min). */
+  maxClockSkewMs?: number;
+  /** Largest accepted request body in bytes (default 1 MiB). */
+  maxBodyBytes?: number;
+  faults?: FaultSpec[];
+  rateLimits?: RateLimitSpec;
+  /** Receives one line per notable event (start-up, recovered writes); never patient data. */
+  log?: (line: string) => void;
+}
+
+export const DEFAULT_ACCESS_KEY: AccessKeyGrant = Object.freeze({
+  accessKeyId: 'AKIAHILLOCAL00000000',
+  secretAccessKey: 'healthimaging-local-default-secret-key',
+  datastores: '*',
+}) as AccessKeyGrant;
+
+export const DEFAULT_ACCOUNT_ID = '123456789012';
+export const DEFAULT_REGION = 'us-east-1';

@@ -1,0 +1,34 @@
+import type { AccessKeyGrant } from '../options';
+import type { OperationName } from '../routes';
+import type { HilStore } from '../store/hil-store';
+import type { WireResponse } from '../wire';
+import type { DatastoreLifecycle } from '../model/datastore-lifecycle';
+import type { ImportRunner } from '../model/import-runner';
+import type { WriteScheduler } from '../model/write-scheduler';
+
+export interface RequestContext {
+  operation: OperationName;
+  params: Record<string, string>;
+  query: URLSearchParams;
+  body: Buffer;
+  grant: AccessKeyGrant;
+  /** Region of the caller's signing scope; used in ARNs. */
+  region: string;
+}
+
+export interface ServiceSettings {
+  accountId: string;
+  writeDelayMs: number;
+  datastoreDelayMs: number;
+  importDelayMs: number;
+}
+
+export interface HilServices {
+  store: HilStore;
+  settings: ServiceSettings;
+  writes: WriteScheduler;
+  datastoreLifecycle: DatastoreLifecycle;
+  imports: ImportRunner;
+}
+
+export type Handler = (ctx: RequestContext, services: HilServices) => WireResponse | Promise<WireResponse>;

@@ -1,0 +1,103 @@
+import { ServiceError, notFound, validation } from '../errors';
+import { newResourceId } from '../model/ids';
+import { MAX_CONCURRENT_IMPORTS_PER_DATASTORE } from '../model/metadata-limits';
+import { S3_URI_PATTERN } from '../model/s3-paths';
+import { decodeToken, encodeToken } from '../pagination';
+import type { ImportJobRecord, JobStatus } from '../store/import-job-store';
+import { epochSeconds, jsonResponse } from '../wire';
+import { datastoreFor } from './access';
+import type { Handler } from './handler';
+import { fingerprint, replay } from './idempotency';
+import { checkString, enumValue, jsonBody, queryMaxResults, queryString, stringMember } from './input';
+
+const JOB_STATUSES: readonly JobStatus[] = ['SUBMITTED', 'IN_PROGRESS', 'COMPLETED', 'FAILED'];
+const JOB_NAME = { min: 1, max: 64, pattern: /^[A-Za-z0-9._/#-]+$/ };
+const CLIENT_TOKEN = { min: 1, max: 64, pattern: /^[A-Za-z0-9._-]+$/ };
+const ROLE_ARN = { min: 20, max: 2048, pattern: /^arn:aws(-[^:]+)?:iam::[0-9]{12}:role\/.+$/ };
+const S3_URI = { min: 1, max: 1024, pattern: S3_URI_PATTERN };
+const ACCOUNT_ID = { min: 12, max: 12, pattern: /^\d{12}$/ };
+
+export const startDicomImportJob: Handler = (ctx, services) => {
+  const { store, imports } = services;
+  const body = jsonBody(ctx);
+  const jobName = stringMember(body, 'jobName', false, JOB_NAME);
+  const dataAccessRoleArn = stringMember(body, 'dataAccessRoleArn', true, ROLE_ARN);
+  const clientToken = stringMember(body, 'clientToken', true, CLIENT_TOKEN);
+  const inputS3Uri = stringMember(body, 'inputS3Uri', true, S3_URI);
+  const outputS3Uri = stringMember(body, 'outputS3Uri', true, S3_URI);
+  const inputOwnerAccountId = stringMember(body, 'inputOwnerAccountId', false, ACCOUNT_ID);
+  if (body.importConfiguration !== undefined) {
+    throw validation('importConfiguration is not supported by HealthImaging Local');
+  }
+
+  const result = store.tx(() => {
+    const ds = datastoreFor(ctx, services);
+    const print = fingerprint([ds.datastoreId, jobName, dataAccessRoleArn, inputS3Uri, outputS3Uri, inputOwnerAccountId]);
+    const previous = replay<Record<string, unknown>>(store, 'StartDICOMImportJob', clientToken, print);
+    if (previous) return previous;
+    if (store.importJobs.countRunning(ds.datastoreId) >= MAX_CONCURRENT_IMPORTS_PER_DATASTORE) {
+      throw new ServiceError('ServiceQuotaExceededException', 'Too many concurrent import jobs in this data store');
+    }
+    const jobId = newResourceId();
+    const at = store.now();
+    store.importJobs.insert({
+      datastoreId: ds.datastoreId,
+      jobId,
+      jobName: jobName ?? `DicomImport-${jobId}`,
+      jobStatus: 'SUBMITTED',
+      dataAccessRoleArn,
+      inputS3Uri,
+      outputS3Uri,
+      inputOwnerAccountId: inputOwnerAccountId ?? null,
+      submittedAt: at,
+    });
+    const response = { datastoreId: ds.datastoreId, jobId, jobStatus: 'SUBMITTED', submittedAt: epochSeconds(at) };
+    store.clientTokens.put('StartDICOMImportJob', clientToken, print, response, at);
+    imports.submit(ds.datastoreId, jobId, services.settings.importDelayMs);
+    return response;
+  });
+  return jsonResponse(result);
+};
+
+const JOB_ID = { min: 1, max: 32, pattern: /^[0-9a-z]+$/ };
+
+function jobProperties(job: ImportJobRecord) {
+  return {
+    jobId: job.jobId,
+    jobName: job.jobName,
+    jobStatus: job.jobStatus,
+    datastoreId: job.datastoreId,
+    dataAccessRoleArn: job.dataAccessRoleArn,
+    inputS3Uri: job.inputS3Uri,
+    outputS3Uri: job.outputS3Uri,
+    submittedAt: epochSeconds(job.submittedAt),
+    endedAt: job.endedAt === null ? undefined : epochSeconds(job.endedAt),
+    message: job.message ?? undefined,
+  };
+}
+
+export const getDicomImportJob: Handler = (ctx, services) => {
+  const ds = datastoreFor(ctx, services, { requireActive: false });
+  const jobId = checkString('jobId', ctx.params.jobId ?? '', JOB_ID);
+  const job = services.store.importJobs.get(ds.datastoreId, jobId);
+  if (!job) throw notFound(`Import job ${jobId} does not exist`);
+  return jsonResponse({ jobProperties: jobProperties(job) });
+};
+
+export const listDicomImportJobs: Handler = (ctx, services) => {
+  const ds = datastoreFor(ctx, services, { requireActive: false });
+  const status = enumValue('jobStatus', queryString(ctx, 'jobStatus'), JOB_STATUSES);
+  const maxResults = queryMaxResults(ctx);
+  const scope = `ListDICOMImportJobs/${ds.datastoreId}/${status ?? ''}`;
+  const offset = decodeToken<number>(scope, queryString(ctx, 'nextToken')) ?? 0;
+  if (!Number.isInteger(offset) || offset < 0) throw validation('Invalid nextToken');
+  const jobs = services.store.importJobs.list(ds.datastoreId, status);
+  const page = jobs.slice(offset, offset + maxResults);
+  return jsonResponse({
+    jobSummaries: page.map((job) => {
+      const { inputS3Uri: _i, outputS3Uri: _o, ...summary } = jobProperties(job);
+      return summary;
+    }),
+    nextToken: offset + maxResults < jobs.length ? encodeToken(scope, offset + maxResults) : undefined,
+  });
+};

@@ -1,0 +1,98 @@
+/**
+ * The method + path table of the 18 medical-imaging operations (API 2023-07-19). Matching ignores
+ * the Host header (it reads `runtime-<host>` whenever the SDK's host prefix is applied) and
+ * percent-decodes each path segment, so `/tags/arn%3Aaws%3A...` yields the plain ARN.
+ */
+export type OperationName =
+  | 'CreateDatastore'
+  | 'GetDatastore'
+  | 'ListDatastores'
+  | 'DeleteDatastore'
+  | 'StartDICOMImportJob'
+  | 'GetDICOMImportJob'
+  | 'ListDICOMImportJobs'
+  | 'TagResource'
+  | 'UntagResource'
+  | 'ListTagsForResource'
+  | 'SearchImageSets'
+  | 'GetImageSet'
+  | 'GetImageSetMetadata'
+  | 'GetImageFrame'
+  | 'ListImageSetVersions'
+  | 'UpdateImageSetMetadata'
+  | 'CopyImageSet'
+  | 'DeleteImageSet';
+
+interface RouteDef {
+  method: string;
+  segments: string[];
+  operation: OperationName;
+}
+
+const ROUTE_TABLE: Array<[string, string, OperationName]> = [
+  ['POST', '/datastore', 'CreateDatastore'],
+  ['GET', '/datastore', 'ListDatastores'],
+  ['GET', '/datastore/{datastoreId}', 'GetDatastore'],
+  ['DELETE', '/datastore/{datastoreId}', 'DeleteDatastore'],
+  ['POST', '/startDICOMImportJob/datastore/{datastoreId}', 'StartDICOMImportJob'],
+  ['GET', '/getDICOMImportJob/datastore/{datastoreId}/job/{jobId}', 'GetDICOMImportJob'],
+  ['GET', '/listDICOMImportJobs/datastore/{datastoreId}', 'ListDICOMImportJobs'],
+  ['POST', '/tags/{resourceArn}', 'TagResource'],
+  ['DELETE', '/tags/{resourceArn}', 'UntagResource'],
+  ['GET', '/tags/{resourceArn}', 'ListTagsForResource'],
+  ['POST', '/datastore/{datastoreId}/searchImageSets', 'SearchImageSets'],
+  ['POST', '/datastore/{datastoreId}/imageSet/{imageSetId}/getImageSet', 'GetImageSet'],
+  ['POST', '/datastore/{datastoreId}/imageSet/{imageSetId}/getImageSetMetadata', 'GetImageSetMetadata'],
+  ['POST', '/datastore/{datastoreId}/imageSet/{imageSetId}/getImageFrame', 'GetImageFrame'],
+  ['POST', '/datastore/{datastoreId}/imageSet/{imageSetId}/listImageSetVersions', 'ListImageSetVersions'],
+  ['POST', '/datastore/{datastoreId}/imageSet/{imageSetId}/updateImageSetMetadata', 'UpdateImageSetMetadata'],
+  ['POST', '/datastore/{datastoreId}/imageSet/{imageSetId}/copyImageSet', 'CopyImageSet'],
+  ['POST', '/datastore/{datastoreId}/imageSet/{imageSetId}/deleteImageSet', 'DeleteImageSet'],
+];
+
+const ROUTES: RouteDef[] = ROUTE_TABLE.map(([method, path, operation]) => ({
+  method,
+  segments: path.split('/').filter(Boolean),
+  operation,
+}));
+
+export const OPERATION_NAMES: readonly OperationName[] = ROUTE_TABLE.map(([, , op]) => op);
+
+export interface RouteMatch {
+  operation: OperationName;
+  params: Record<string, string>;
+}
+
+/** `undefined` = no such operation (the caller answers 404 UnknownOperationException). */
+export function matchRoute(method: string, rawPath: string): RouteMatch | undefined {
+  const rawSegments = rawPath.split('/').filter(Boolean);
+  for (const route of ROUTES) {
+    if (route.method !== method || route.segments.length !== rawSegments.length) continue;
+    const params: Record<string, string> = {};
+    let ok = true;
+    for (let i = 0; i < route.segments.length; i++) {
+      const pattern = route.segments[i];
+      if (pattern.startsWith('{')) {
+        const decoded = safeDecode(rawSegments[i]);
+        if (decoded === undefined) {
+          ok = false;
+          break;
+        }
+        params[pattern.slice(1, -1)] = decoded;
+      } else if (pattern !== rawSegments[i]) {
+        ok = false;
+        break;
+      }
+    }
+    if (ok) return { operation: route.operation, params };
+  }
+  return undefined;
+}
+
+function safeDecode(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,174 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ADMIN_PREFIX, handleAdmin, isLoopback } from './admin-routes';
+import type { CallStats } from './call-stats';
+import { ServiceError, validation } from './errors';
+import type { FaultController } from './faults';
+import type { RateLimiter } from './rate-limits';
+import type { HilServices, RequestContext } from './responses/handler';
+import { HANDLERS } from './responses';
+import { matchRoute } from './routes';
+import { accessKeyOf, type SigV4Verifier } from './sigv4-verifier';
+import { errorResponse, newRequestId, writeResponse, type WireResponse } from './wire';
+
+export interface ServerDeps {
+  services: HilServices;
+  verifier: SigV4Verifier;
+  faults: FaultController;
+  rateLimiter: RateLimiter;
+  stats: CallStats;
+  maxBodyBytes: number;
+  log: (line: string) => void;
+}
+
+class BodyTooLarge extends Error {}
+
+/**
+ * The HTTP front: keep-alive node:http, one pipeline per request —
+ * route → read body (capped) → count → verify SigV4 → rate limit → injected fault → handler —
+ * with every failure turned into the restJson1 error format.
+ */
+export class HilHttpServer {
+  private readonly server: Server;
+  private readonly hanging = new Set<ServerResponse>();
+  private closing = false;
+
+  constructor(private readonly deps: ServerDeps) {
+    this.server = createServer({ keepAlive: true }, (req, res) => {
+      void this.handle(req, res);
+    });
+    // Longer than the SDK's idle socket reuse, so a kept-alive socket is not closed under it.
+    this.server.keepAliveTimeout = 65_000;
+    this.server.headersTimeout = 66_000;
+  }
+
+  listen(port: number, host: string): Promise<AddressInfo> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => {
+        this.server.off('error', reject);
+        resolve(this.server.address() as AddressInfo);
+      });
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    for (const res of this.hanging) res.destroy();
+    this.hanging.clear();
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const requestId = newRequestId();
+    const method = req.method ?? 'GET';
+    const rawUrl = req.url ?? '/';
+    const q = rawUrl.indexOf('?');
+    const rawPath = q === -1 ? rawUrl : rawUrl.slice(0, q);
+    const query = new URLSearchParams(q === -1 ? '' : rawUrl.slice(q + 1));
+    let response: WireResponse;
+    try {
+      if (rawPath.startsWith(ADMIN_PREFIX)) {
+        if (!isLoopback(req)) throw new ServiceError('AccessDeniedException', 'Admin endpoints answer loopback callers only');
+        const body = await readBody(req, this.deps.maxBodyBytes);
+        response = handleAdmin(method, rawPath, query, body, this.deps);
+      } else {
+        response = await this.serveOperation(req, res, method, rawPath, query);
+      }
+    } catch (err) {
+      response = this.toErrorResponse(err, req);
+    }
+    if (response.status === 0) return; // hung: answered by close()
+    writeResponse(res, response, requestId);
+  }
+
+  private async serveOperation(
+    req: IncomingMessage,
+    res: ServerResponse,
+    method: string,
+    rawPath: string,
+    query: URLSearchParams,
+  ): Promise<WireResponse> {
+    const route = matchRoute(method, rawPath);
+    if (!route) {
+      req.resume();
+      throw new ServiceError('UnknownOperationException', `No operation matches ${method} ${rawPath.slice(0, 200)}`);
+    }
+    const body = await readBody(req, this.deps.maxBodyBytes);
+    this.deps.stats.record(route.operation, accessKeyOf(req.headers));
+    const caller = await this.deps.verifier.verify({ method, rawPath, query: queryRecord(query), headers: req.headers, body });
+    this.deps.rateLimiter.take(route.operation, caller.grant.accessKeyId);
+
+    const fault = this.deps.faults.take(route.operation);
+    if (fault.kind === 'fail') throw fault.error;
+    if (fault.kind === 'hang') {
+      this.hanging.add(res);
+      res.on('close', () => this.hanging.delete(res));
+      return { status: 0, headers: {}, body: Buffer.alloc(0) };
+    }
+    if (fault.kind === 'delay') await new Promise((r) => setTimeout(r, fault.ms));
+    if (this.closing) throw new ServiceError('InternalServerException', 'The server is shutting down');
+
+    const ctx: RequestContext = {
+      operation: route.operation,
+      params: route.params,
+      query,
+      body,
+      grant: caller.grant,
+      region: caller.region,
+    };
+    return await HANDLERS[route.operation](ctx, this.deps.services);
+  }
+
+  private toErrorResponse(err: unknown, req: IncomingMessage): WireResponse {
+    if (err instanceof BodyTooLarge) {
+      // The rest of the oversized body is not read; the connection cannot be reused.
+      req.socket.setTimeout(1000, () => req.socket.destroy());
+      const response = errorResponse(validation(`The request body exceeds ${this.deps.maxBodyBytes} bytes`));
+      response.headers.Connection = 'close';
+      return response;
+    }
+    if (err instanceof ServiceError) return errorResponse(err);
+    // Never the stack or the message: either could carry request content.
+    this.deps.log(`internal error (${err instanceof Error ? err.name : typeof err}) while serving ${req.method}`);
+    return errorResponse(new ServiceError('InternalServerException', 'An internal error occurred'));
+  }
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > limit) return Promise.reject(new BodyTooLarge());
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let failed = false;
+    req.on('data', (chunk: Buffer) => {
+      if (failed) return;
+      size += chunk.length;
+      if (size > limit) {
+        failed = true;
+        reject(new BodyTooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (!failed) resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+    });
+    req.on('error', (err) => {
+      if (!failed) reject(err);
+    });
+  });
+}
+
+function queryRecord(query: URLSearchParams): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const key of new Set(query.keys())) {
+    const values = query.getAll(key);
+    out[key] = values.length === 1 ? values[0] : values;
+  }
+  return out;
+}

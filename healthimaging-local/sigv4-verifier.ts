@@ -1,0 +1,165 @@
+import { timingSafeEqual } from 'node:crypto';
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { SignatureV4 } from '@smithy/signature-v4';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { AccessKeyRegistry } from './access-keys';
+import { ServiceError } from './errors';
+import type { AccessKeyGrant } from './options';
+
+export const SIGNING_SERVICE = 'medical-imaging';
+
+export interface SignedRequest {
+  method: string;
+  /** The path exactly as received (still percent-encoded): the client signed that form. */
+  rawPath: string;
+  query: Record<string, string | string[]>;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+
+export interface VerifiedCaller {
+  grant: AccessKeyGrant;
+  region: string;
+}
+
+interface ParsedAuthorization {
+  accessKeyId: string;
+  date: string;
+  region: string;
+  service: string;
+  signedHeaders: string[];
+  signature: string;
+}
+
+const AUTH_PATTERN =
+  /^AWS4-HMAC-SHA256\s+Credential=([^/,\s]+)\/(\d{8})\/([^/,\s]+)\/([^/,\s]+)\/aws4_request,\s*SignedHeaders=([a-z0-9;-]+),\s*Signature=([0-9a-f]{64})\s*$/;
+
+export function parseAuthorization(header: string | undefined): ParsedAuthorization {
+  if (!header) {
+    throw new ServiceError('MissingAuthenticationTokenException', 'Missing Authentication Token');
+  }
+  const m = AUTH_PATTERN.exec(header);
+  if (!m) {
+    throw new ServiceError('IncompleteSignatureException', 'Authorization header is not a valid AWS4-HMAC-SHA256 signature');
+  }
+  return {
+    accessKeyId: m[1],
+    date: m[2],
+    region: m[3],
+    service: m[4],
+    signedHeaders: m[5].split(';'),
+    signature: m[6],
+  };
+}
+
+/** The access key named in a request's Authorization header, for call statistics; no checks. */
+export function accessKeyOf(headers: IncomingHttpHeaders): string | undefined {
+  const auth = headers.authorization;
+  if (!auth) return undefined;
+  const m = /Credential=([^/,\s]+)\//.exec(auth);
+  return m ? m[1] : undefined;
+}
+
+/**
+ * Verifies AWS Signature V4 by re-signing the request with the caller's secret over exactly the
+ * headers it claims to have signed, then comparing signatures in constant time.
+ */
+export class SigV4Verifier {
+  private readonly signers = new Map<string, SignatureV4>();
+
+  constructor(
+    private readonly keys: AccessKeyRegistry,
+    private readonly maxClockSkewMs: number,
+  ) {}
+
+  async verify(request: SignedRequest): Promise<VerifiedCaller> {
+    const auth = parseAuthorization(headerValue(request.headers.authorization));
+    const grant = this.keys.get(auth.accessKeyId);
+    if (!grant) {
+      throw new ServiceError('UnrecognizedClientException', 'The security token included in the request is invalid.');
+    }
+    if (auth.service !== SIGNING_SERVICE) {
+      throw new ServiceError('InvalidSignatureException', `Credential should be scoped to correct service: '${SIGNING_SERVICE}'.`);
+    }
+    const amzDate = headerValue(request.headers['x-amz-date']);
+    const signingDate = amzDate ? parseAmzDate(amzDate) : undefined;
+    if (!signingDate || !amzDate!.startsWith(auth.date)) {
+      throw new ServiceError('IncompleteSignatureException', 'The request must carry a valid X-Amz-Date matching the credential scope.');
+    }
+    if (Math.abs(Date.now() - signingDate.getTime()) > this.maxClockSkewMs) {
+      throw new ServiceError('InvalidSignatureException', 'Signature expired: the request time is too far from the server time.');
+    }
+    if (!auth.signedHeaders.includes('host')) {
+      throw new ServiceError('IncompleteSignatureException', "'Host' must be a signed header.");
+    }
+
+    const headers: Record<string, string> = {};
+    for (const name of auth.signedHeaders) {
+      const value = request.headers[name];
+      if (value === undefined) {
+        throw new ServiceError('InvalidSignatureException', `Signed header '${name}' is missing from the request.`);
+      }
+      headers[name] = Array.isArray(value) ? value.join(',') : value;
+    }
+    const [hostname, port] = splitHost(headers.host);
+    const signed = await this.signerFor(grant).sign(
+      {
+        method: request.method,
+        protocol: 'http:',
+        hostname,
+        port,
+        path: request.rawPath,
+        query: request.query,
+        headers,
+        body: request.body.length > 0 ? request.body : undefined,
+      },
+      {
+        signingDate,
+        signingRegion: auth.region,
+        signingService: auth.service,
+        signableHeaders: new Set(auth.signedHeaders),
+      },
+    );
+    const expected = /Signature=([0-9a-f]{64})/.exec(String(signed.headers.authorization))?.[1] ?? '';
+    const a = Buffer.from(expected, 'utf8');
+    const b = Buffer.from(auth.signature, 'utf8');
+    if (a.length !== b.length || !timingSafeEqual(a, b)) {
+      throw new ServiceError(
+        'InvalidSignatureException',
+        'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.',
+      );
+    }
+    return { grant, region: auth.region };
+  }
+
+  private signerFor(grant: AccessKeyGrant): SignatureV4 {
+    const cacheKey = `${grant.accessKeyId}\u0000${grant.secretAccessKey}`;
+    let signer = this.signers.get(cacheKey);
+    if (!signer) {
+      signer = new SignatureV4({
+        credentials: { accessKeyId: grant.accessKeyId, secretAccessKey: grant.secretAccessKey },
+        region: 'us-east-1',
+        service: SIGNING_SERVICE,
+        sha256: Sha256,
+        applyChecksum: false,
+      });
+      this.signers.set(cacheKey, signer);
+    }
+    return signer;
+  }
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function parseAmzDate(value: string): Date | undefined {
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
+  if (!m) return undefined;
+  return new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]));
+}
+
+function splitHost(host: string): [string, number | undefined] {
+  const m = /^(.*?)(?::(\d+))?$/.exec(host);
+  return m && m[2] ? [m[1], Number(m[2])] : [host, undefined];
+}

@@ -1,0 +1,13 @@
+import { gunzipSync, gzipSync, constants } from 'node:zlib';
+import type { MetadataDocument } from '../model/metadata-document';
+
+/** Documents are stored gzip'd, exactly the bytes GetImageSetMetadata sends. */
+export function encodeDocument(doc: MetadataDocument): { gz: Buffer; jsonBytes: number } {
+  const json = Buffer.from(JSON.stringify(doc));
+  // Level 6 is zlib's default trade-off; documents are written rarely and read often.
+  return { gz: gzipSync(json, { level: constants.Z_DEFAULT_COMPRESSION }), jsonBytes: json.length };
+}
+
+export function decodeDocument(gz: Buffer): MetadataDocument {
+  return JSON.parse(gunzipSync(gz).toString('utf8')) as MetadataDocument;
+}
