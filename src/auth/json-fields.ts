@@ -14,7 +14,9 @@ export class FieldIssues {
 
 export function describeJson(value: unknown): string {
   if (value === null) return 'null';
+  if (value === undefined) return 'nothing';
   if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'an object';
   if (typeof value === 'string') return 'a string';
   return `a ${typeof value}`;
 }
