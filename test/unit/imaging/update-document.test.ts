@@ -1,0 +1,244 @@
+import { BadUserInputError } from '../../../src/errors/gateway-errors';
+import { levelTable } from '../../../src/imaging/dicom-dictionary';
+import {
+  FORCE_REQUIRED_KEYWORDS,
+  UPDATE_PAYLOAD_LIMIT_BYTES,
+  buildCopySubset,
+  buildRemovableAttributes,
+  buildUpdatableAttributes,
+  type InvalidKeyword,
+} from '../../../src/imaging/update-document';
+import { levelOf, levelTableKeywords } from '../../../healthimaging-local/dicom/level-assignment';
+
+const ctSeries = '1.2.840.113619.2.55.3.1';
+const ctInstance = '1.2.840.113619.2.55.3.1.1';
+const PATIENT_VALUE = 'DOE^JANE';
+
+function failure(run: () => unknown): BadUserInputError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof BadUserInputError) return error;
+    throw error;
+  }
+  throw new Error('expected a BadUserInputError');
+}
+
+describe('buildUpdatableAttributes', () => {
+  it('puts each level where the wire format expects it', () => {
+    const built = buildUpdatableAttributes({
+      patient: { PatientName: PATIENT_VALUE },
+      study: { StudyDescription: 'CT CHEST' },
+      series: [{ seriesInstanceUid: ctSeries, attributes: { SeriesDescription: 'AXIAL' } }],
+      instances: [
+        {
+          seriesInstanceUid: ctSeries,
+          sopInstanceUid: ctInstance,
+          attributes: { InstanceNumber: '7', '00091001': 'GE_GENESIS_DD' },
+          vrs: { '00091001': 'LO' },
+        },
+      ],
+    });
+    expect(built.document).toEqual({
+      SchemaVersion: '1.1',
+      Patient: { DICOM: { PatientName: PATIENT_VALUE } },
+      Study: {
+        DICOM: { StudyDescription: 'CT CHEST' },
+        Series: {
+          [ctSeries]: {
+            DICOM: { SeriesDescription: 'AXIAL' },
+            Instances: {
+              [ctInstance]: { DICOM: { InstanceNumber: '7', '00091001': 'GE_GENESIS_DD' }, DICOMVRs: { '00091001': 'LO' } },
+            },
+          },
+        },
+      },
+    });
+    expect(built.encodedBytes).toBe(Buffer.byteLength(JSON.stringify(built.document)));
+    expect(built.forceReasons).toEqual([{ path: 'instances[0].attributes', keyword: '00091001', reason: 'PRIVATE_ELEMENT' }]);
+  });
+
+  it('names every bad keyword in one error, with its path and problem, and never the values', () => {
+    const error = failure(() =>
+      buildUpdatableAttributes({
+        patient: { PatientName: PATIENT_VALUE, StudyDescription: PATIENT_VALUE, NotAKeyword: PATIENT_VALUE },
+        study: { PatientID: PATIENT_VALUE },
+        series: [{ seriesInstanceUid: ctSeries, attributes: { '00091001': PATIENT_VALUE, PixelData: null } }],
+        instances: [
+          { seriesInstanceUid: ctSeries, sopInstanceUid: ctInstance, attributes: { '00100010': PATIENT_VALUE, '00291010': 'x' } },
+        ],
+      }),
+    );
+    const problems = (error.extensions.invalidKeywords as InvalidKeyword[]).map((k) => [k.path, k.keyword, k.problem]);
+    expect(problems).toEqual([
+      ['patient', 'StudyDescription', 'WRONG_LEVEL'],
+      ['patient', 'NotAKeyword', 'UNKNOWN_KEYWORD'],
+      ['study', 'PatientID', 'WRONG_LEVEL'],
+      ['series[0].attributes', '00091001', 'PRIVATE_TAG_OUTSIDE_INSTANCE'],
+      ['series[0].attributes', 'PixelData', 'SERVICE_GENERATED'],
+      ['instances[0].attributes', '00100010', 'STANDARD_TAG_AS_HEX'],
+      ['instances[0].attributes', '00291010', 'MISSING_VR'],
+    ]);
+    expect(error.message).toContain('7 invalid keyword(s)');
+    expect(JSON.stringify({ message: error.message, extensions: error.extensions })).not.toContain(PATIENT_VALUE);
+  });
+
+  it('tells where a keyword at the wrong level belongs', () => {
+    const error = failure(() => buildUpdatableAttributes({ study: { Modality: 'CT' } }));
+    expect(error.extensions.invalidKeywords).toEqual([
+      { path: 'study', keyword: 'Modality', problem: 'WRONG_LEVEL', allowedLevels: ['SERIES'] },
+    ]);
+  });
+
+  it('accepts equipment and frame-of-reference attributes at series or instance level', () => {
+    expect(() =>
+      buildUpdatableAttributes({
+        series: [{ seriesInstanceUid: ctSeries, attributes: { Manufacturer: 'GE' } }],
+        instances: [{ seriesInstanceUid: ctSeries, sopInstanceUid: ctInstance, attributes: { FrameOfReferenceUID: '1.2' } }],
+      }),
+    ).not.toThrow();
+  });
+
+  it('refuses malformed and duplicate UIDs without echoing them', () => {
+    const error = failure(() =>
+      buildUpdatableAttributes({
+        series: [
+          { seriesInstanceUid: PATIENT_VALUE, attributes: { SeriesDescription: 'x' } },
+          { seriesInstanceUid: ctSeries, attributes: { SeriesDescription: 'x' } },
+          { seriesInstanceUid: ctSeries, attributes: { SeriesDescription: 'y' } },
+        ],
+      }),
+    );
+    expect(error.extensions.invalidFields).toEqual([
+      { path: 'series[0].seriesInstanceUid', problem: 'INVALID_UID' },
+      { path: 'series[2].seriesInstanceUid', problem: 'DUPLICATE' },
+    ]);
+    expect(error.message).not.toContain(PATIENT_VALUE);
+  });
+
+  it('rejects an invalid VR and a VR for an attribute that is not there', () => {
+    const error = failure(() =>
+      buildUpdatableAttributes({
+        instances: [
+          {
+            seriesInstanceUid: ctSeries,
+            sopInstanceUid: ctInstance,
+            attributes: { '00091001': 'x' },
+            vrs: { '00091001': 'ZZ', '00091002': 'LO' },
+          },
+        ],
+      }),
+    );
+    expect((error.extensions.invalidKeywords as InvalidKeyword[]).map((k) => k.problem)).toEqual(['INVALID_VR', 'VR_WITHOUT_ATTRIBUTE']);
+  });
+
+  it('flags the changes the upstream only accepts with force', () => {
+    const built = buildUpdatableAttributes({
+      study: { StudyID: '42', ProcedureCodeSequence: [{}] },
+      series: [{ seriesInstanceUid: ctSeries, attributes: { SeriesInstanceUID: '1.2.3' } }],
+      instances: [{ seriesInstanceUid: ctSeries, sopInstanceUid: ctInstance, attributes: { ImageType: ['ORIGINAL', 'PRIMARY'] } }],
+    });
+    expect(built.forceReasons.map((r) => [r.keyword, r.reason])).toEqual([
+      ['StudyID', 'FORCE_ONLY_ELEMENT'],
+      ['ProcedureCodeSequence', 'SEQUENCE'],
+      ['SeriesInstanceUID', 'FORCE_ONLY_ELEMENT'],
+      ['ImageType', 'MULTI_VALUED'],
+    ]);
+  });
+
+  it('enforces the 10 KB payload quota with a clear message', () => {
+    const big = 'A'.repeat(UPDATE_PAYLOAD_LIMIT_BYTES);
+    const error = failure(() => buildUpdatableAttributes({ study: { StudyDescription: big } }));
+    expect(error.extensions.reason).toBe('PAYLOAD_TOO_LARGE');
+    expect(error.message).toMatch(/at most 10240 bytes per update/);
+    expect(error.message).not.toContain(big);
+  });
+
+  it('refuses an empty update', () => {
+    expect(failure(() => buildUpdatableAttributes({})).extensions.invalidFields).toEqual([
+      { path: 'updatableAttributes', problem: 'EMPTY' },
+    ]);
+  });
+});
+
+describe('buildRemovableAttributes', () => {
+  it('writes attribute removals with their values and whole instances and series as empty objects', () => {
+    const otherSeries = '1.2.840.113619.2.55.3.2';
+    const built = buildRemovableAttributes({
+      study: { StudyDescription: 'CT CHEST' },
+      instances: [{ seriesInstanceUid: ctSeries, sopInstanceUid: ctInstance, attributes: { '00091001': 'GE' } }],
+      removeInstances: [{ seriesInstanceUid: ctSeries, sopInstanceUid: `${ctInstance}.9` }],
+      removeSeries: [otherSeries],
+    });
+    expect(built.document).toEqual({
+      SchemaVersion: '1.1',
+      Study: {
+        DICOM: { StudyDescription: 'CT CHEST' },
+        Series: {
+          [ctSeries]: { Instances: { [ctInstance]: { DICOM: { '00091001': 'GE' } }, [`${ctInstance}.9`]: {} } },
+          [otherSeries]: {},
+        },
+      },
+    });
+  });
+
+  it('refuses removing an instance of a series that is removed as a whole', () => {
+    const error = failure(() =>
+      buildRemovableAttributes({
+        removeSeries: [ctSeries],
+        removeInstances: [{ seriesInstanceUid: ctSeries, sopInstanceUid: ctInstance }],
+      }),
+    );
+    expect(error.extensions.invalidFields).toEqual([{ path: 'removeInstances[0].seriesInstanceUid', problem: 'DUPLICATE' }]);
+  });
+
+  it('checks keywords the same way as updates', () => {
+    const error = failure(() => buildRemovableAttributes({ patient: { Bogus: 1 } }));
+    expect(error.extensions.invalidKeywords).toEqual([{ path: 'patient', keyword: 'Bogus', problem: 'UNKNOWN_KEYWORD' }]);
+  });
+});
+
+describe('buildCopySubset', () => {
+  it('lists exactly the chosen SOP instances per series', () => {
+    expect(buildCopySubset([{ seriesInstanceUid: ctSeries, sopInstanceUids: [ctInstance, `${ctInstance}.2`] }])).toEqual({
+      SchemaVersion: '1.1',
+      Study: { Series: { [ctSeries]: { Instances: { [ctInstance]: {}, [`${ctInstance}.2`]: {} } } } },
+    });
+  });
+
+  it('refuses empty selections, bad UIDs and duplicates', () => {
+    const error = failure(() =>
+      buildCopySubset([
+        { seriesInstanceUid: ctSeries, sopInstanceUids: [ctInstance, ctInstance, 'x'] },
+        { seriesInstanceUid: '1.3', sopInstanceUids: [] },
+      ]),
+    );
+    expect(error.extensions.invalidFields).toEqual([
+      { path: 'series[0].sopInstanceUids[1]', problem: 'DUPLICATE' },
+      { path: 'series[0].sopInstanceUids[2]', problem: 'INVALID_UID' },
+      { path: 'series[1].sopInstanceUids', problem: 'EMPTY' },
+    ]);
+  });
+});
+
+describe('the gateway level tables', () => {
+  it('exports the four elements only force may change', () => {
+    expect([...FORCE_REQUIRED_KEYWORDS].sort()).toEqual(['SOPInstanceUID', 'StudyID', 'StudyInstanceUID', 'SeriesInstanceUID'].sort());
+  });
+
+  it('place every keyword at a level HealthImaging Local puts it at on import', () => {
+    const upper = { PATIENT: 'Patient', STUDY: 'Study', SERIES: 'Series', INSTANCE: 'Instance' } as const;
+    for (const [keyword, levels] of levelTable()) {
+      expect([keyword, levels.map((l) => upper[l])]).toEqual([keyword, expect.arrayContaining([levelOf(keyword)])]);
+    }
+  });
+
+  it('accept every keyword at the level HealthImaging Local imports it to', () => {
+    const upper = { PATIENT: 'Patient', STUDY: 'Study', SERIES: 'Series', INSTANCE: 'Instance' } as const;
+    const gatewayLevels = levelTable();
+    for (const [keyword, home] of levelTableKeywords()) {
+      const levels = (gatewayLevels.get(keyword) ?? ['INSTANCE']).map((l) => upper[l]);
+      expect([keyword, levels]).toEqual([keyword, expect.arrayContaining([home])]);
+    }
+  });
+});
