@@ -8,19 +8,14 @@ import { DatastoreLifecycle } from './model/datastore-lifecycle';
 import { ImportRunner } from './model/import-runner';
 import { WriteScheduler } from './model/write-scheduler';
 import { recoverPendingWrites } from './model/write-completion';
-import {
-  DEFAULT_ACCESS_KEY,
-  DEFAULT_ACCOUNT_ID,
-  DEFAULT_REGION,
-  type HealthImagingLocalOptions,
-} from './options';
+import { DEFAULT_ACCESS_KEY, DEFAULT_ACCOUNT_ID, type HealthImagingLocalOptions } from './options';
 import { RateLimiter } from './rate-limits';
 import { HilHttpServer } from './server';
 import { SigV4Verifier } from './sigv4-verifier';
 import { HilStore } from './store/hil-store';
 
 export type { HealthImagingLocalOptions, AccessKeyGrant } from './options';
-export { DEFAULT_ACCESS_KEY, DEFAULT_ACCOUNT_ID, DEFAULT_REGION } from './options';
+export { DEFAULT_ACCESS_KEY, DEFAULT_ACCOUNT_ID } from './options';
 export type { FaultSpec, FaultMode } from './faults';
 export { parseFaultSpec } from './faults';
 export type { RateLimitSpec, RateLimit } from './rate-limits';

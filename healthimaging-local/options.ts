@@ -29,8 +29,6 @@ export interface HealthImagingLocalOptions {
   accessKeys?: AccessKeyGrant[];
   /** Account id used in ARNs. */
   accountId?: string;
-  /** Region used in ARNs when a request carries none (it normally comes from the signature). */
-  defaultRegion?: string;
   /** Reject requests whose x-amz-date is further than this from now (ms, default 15 min). */
   maxClockSkewMs?: number;
   /** Largest accepted request body in bytes (default 1 MiB). */
@@ -48,4 +46,3 @@ export const DEFAULT_ACCESS_KEY: AccessKeyGrant = Object.freeze({
 }) as AccessKeyGrant;
 
 export const DEFAULT_ACCOUNT_ID = '123456789012';
-export const DEFAULT_REGION = 'us-east-1';
