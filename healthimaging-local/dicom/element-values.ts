@@ -1,5 +1,9 @@
+import { types } from 'node:util';
 import type { DicomAttributes } from '../model/metadata-document';
 import { dictionaryEntry, type RawDataset, type RawElement } from './dcmjs';
+
+/** ArrayBuffers may come from another realm (dcmjs bundles, test sandboxes): no instanceof. */
+const isAnyArrayBuffer = (value: unknown): value is ArrayBuffer => types.isAnyArrayBuffer(value);
 
 /**
  * Converts dcmjs raw elements into the value flavour of the HealthImaging metadata document
@@ -45,13 +49,13 @@ export function elementKey(tag: string): ElementKey {
 }
 
 function byteLength(value: unknown): number {
-  if (value instanceof ArrayBuffer) return value.byteLength;
+  if (isAnyArrayBuffer(value)) return value.byteLength;
   if (ArrayBuffer.isView(value)) return value.byteLength;
   return 0;
 }
 
 function toBuffer(value: unknown): Buffer {
-  if (value instanceof ArrayBuffer) return Buffer.from(value);
+  if (isAnyArrayBuffer(value)) return Buffer.from(value);
   if (ArrayBuffer.isView(value)) return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
   return Buffer.alloc(0);
 }

@@ -1,6 +1,10 @@
+import { types } from 'node:util';
 import type { RawDataset } from './dcmjs';
 import { DicomReadError } from './dicom-read-error';
 import { EXPLICIT_VR_BIG_ENDIAN, isNativeSyntax } from './transfer-syntax';
+
+/** ArrayBuffers may come from another realm (dcmjs bundles, test sandboxes): no instanceof. */
+const isAnyArrayBuffer = (value: unknown): value is ArrayBuffer => types.isAnyArrayBuffer(value);
 
 /**
  * Splits an instance's pixel data into frames, the unit GetImageFrame serves:
@@ -57,7 +61,7 @@ function pixelModule(dict: RawDataset): PixelModule {
 }
 
 function asBuffer(value: unknown): Buffer {
-  if (value instanceof ArrayBuffer) return Buffer.from(value);
+  if (isAnyArrayBuffer(value)) return Buffer.from(value);
   if (ArrayBuffer.isView(value)) return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
   if (Array.isArray(value)) return Buffer.concat(value.map(asBuffer));
   return Buffer.alloc(0);

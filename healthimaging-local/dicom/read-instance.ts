@@ -60,6 +60,17 @@ function parse(bytes: Uint8Array): { meta: RawDataset; dict: RawDataset; truncat
   }
 }
 
+/**
+ * A file cut exactly between two elements parses cleanly, so a cut before the pixel data shows
+ * only as an image whose pixel data element is missing (the Image Pixel module requires one of
+ * the pixel data elements whenever Rows and Columns are given, PS3.3 C.7.6.3).
+ */
+function lostPixelData(dict: RawDataset): boolean {
+  const hasImageGeometry = dict['00280010'] !== undefined && dict['00280011'] !== undefined;
+  const pixelTags = ['7FE00010', '7FE00008', '7FE00009', '00287FE0'];
+  return hasImageGeometry && pixelTags.every((tag) => dict[tag] === undefined);
+}
+
 /** dcmjs consumes (0002,0000) without returning it; the service's documents keep it. */
 function fileMetaGroupLength(bytes: Uint8Array): number | undefined {
   const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -80,6 +91,9 @@ export function readDicomInstance(bytes: Uint8Array): ParsedInstance {
   const seriesInstanceUid = requireUid(dict, TAG.seriesInstanceUid, 'SeriesInstanceUID');
   const sopInstanceUid = requireUid(dict, TAG.sopInstanceUid, 'SOPInstanceUID');
   const frames = extractFrames(dict, transferSyntaxUid);
+  if (frames.length === 0 && lostPixelData(dict)) {
+    throw new DicomReadError('TRUNCATED', 'the file ends before its pixel data: Rows and Columns are present, Pixel Data is not');
+  }
 
   const parsed: ParsedInstance = {
     studyInstanceUid,

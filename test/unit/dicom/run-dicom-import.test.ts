@@ -1,0 +1,208 @@
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { crc32 } from '../../../healthimaging-local/dicom/frame-checksum';
+import { runDicomImport } from '../../../healthimaging-local/dicom/run-dicom-import';
+import { generateStudy, smallCtStudy, smallMrStudy, writeStudy, type SyntheticStudySpec } from '../../../scripts/synthetic-studies';
+import { FakeImportTarget } from './fake-import-target';
+import { describeIfSamples, SAMPLES_DIR, sampleFiles } from './sample-files';
+
+const DATASTORE = '0123456789abcdef0123456789abcdef';
+let tmp: string;
+let jobCounter = 0;
+
+beforeEach(async () => {
+  tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'dicom-import-'));
+});
+afterEach(async () => {
+  await fs.rm(tmp, { recursive: true, force: true });
+});
+
+async function importDir(target: FakeImportTarget, inputDir: string, inputS3Uri = 's3://bucket/incoming/') {
+  const jobId = `job${++jobCounter}`.padEnd(32, '0');
+  const outputDir = path.join(tmp, 'out');
+  const result = await runDicomImport({
+    datastoreId: DATASTORE,
+    jobId,
+    inputDir,
+    outputDir,
+    inputS3Uri,
+    outputS3Uri: 's3://bucket/results',
+    target,
+  });
+  const folder = path.join(outputDir, `${DATASTORE}-DicomImport-${jobId}`);
+  const manifest = JSON.parse(await fs.readFile(path.join(folder, 'job-output-manifest.json'), 'utf8'));
+  const lines = async (file: string) =>
+    (await fs.readFile(path.join(folder, file), 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  return { result, manifest, jobId, successes: await lines('SUCCESS/success.ndjson'), failures: await lines('FAILURE/failure.ndjson') };
+}
+
+async function writeFiles(dir: string, files: Array<{ relativePath: string; bytes: Buffer }>): Promise<void> {
+  for (const file of files) {
+    const target = path.join(dir, file.relativePath);
+    await fs.mkdir(path.dirname(target), { recursive: true });
+    await fs.writeFile(target, file.bytes);
+  }
+}
+
+describe('runDicomImport', () => {
+  it('creates one primary image set per series and reports every file', async () => {
+    const input = path.join(tmp, 'in');
+    await writeStudy(input, smallCtStudy);
+    const target = new FakeImportTarget();
+    const { result, manifest, successes, failures, jobId } = await importDir(target, input);
+
+    expect(result).toEqual({
+      numberOfScannedFiles: 6,
+      numberOfImportedFiles: 6,
+      numberOfFilesWithCustomerError: 0,
+      numberOfGeneratedImageSets: 2,
+    });
+    expect(target.primaries()).toHaveLength(2);
+    expect(target.nonPrimaries()).toHaveLength(0);
+    expect(failures).toEqual([]);
+    expect(successes).toHaveLength(6);
+    expect(successes[0]).toEqual({
+      inputFile: 'incoming/study-FIXCT1/series-001-CT/00001.dcm',
+      importResponse: { imageSetId: expect.stringMatching(/^[0-9a-f]{32}$/), isPrimary: true },
+    });
+    const jobUri = `s3://bucket/results/${DATASTORE}-DicomImport-${jobId}/`;
+    expect(manifest.jobSummary).toMatchObject({
+      jobId,
+      datastoreId: DATASTORE,
+      inputS3Uri: 's3://bucket/incoming/',
+      outputS3Uri: jobUri,
+      successOutputS3Uri: `${jobUri}SUCCESS/`,
+      failureOutputS3Uri: `${jobUri}FAILURE/`,
+      numberOfScannedFiles: 6,
+      numberOfImportedFiles: 6,
+      numberOfFilesWithCustomerError: 0,
+      numberOfFilesWithServerError: 0,
+      numberOfGeneratedImageSets: 2,
+    });
+    expect(manifest.jobSummary.imageSetsSummary).toEqual(
+      target.primaries().map((s) => ({ imageSetId: s.imageSetId, imageSetVersion: 1, isPrimary: true, numberOfMatchedSOPInstances: 3 })),
+    );
+  });
+
+  it('stores every frame under the id its document names, with a matching CRC32', async () => {
+    const input = path.join(tmp, 'in');
+    await writeStudy(input, smallMrStudy);
+    const target = new FakeImportTarget();
+    await importDir(target, input);
+    let frames = 0;
+    for (const set of target.imageSets.values()) {
+      for (const series of Object.values(set.versions[0].Study.Series)) {
+        for (const instance of Object.values(series.Instances)) {
+          for (const frame of instance.ImageFrames) {
+            const stored = target.frames.get(frame.ID);
+            expect(stored?.contentType).toBe('application/octet-stream');
+            expect(crc32(stored!.bytes)).toBe(frame.PixelDataChecksumFromBaseToFullResolution[0].Checksum);
+            expect(stored!.bytes.length).toBe(frame.FrameSizeInBytes);
+            frames++;
+          }
+        }
+      }
+    }
+    expect(frames).toBe(3 + 3 * 2);
+    expect(target.frames.size).toBe(frames);
+  });
+
+  it('merges a re-import into the existing primary image set as its next version', async () => {
+    const input = path.join(tmp, 'in');
+    await writeStudy(input, smallCtStudy);
+    const target = new FakeImportTarget();
+    await importDir(target, input);
+    const firstIds = [...target.imageSets.keys()].sort();
+
+    const { manifest, successes } = await importDir(target, input);
+    expect([...target.imageSets.keys()].sort()).toEqual(firstIds);
+    for (const set of target.imageSets.values()) {
+      expect(set.versions).toHaveLength(2);
+      const [v1, v2] = set.versions;
+      const sops = (doc: typeof v1) => Object.values(doc.Study.Series).flatMap((s) => Object.keys(s.Instances)).sort();
+      expect(sops(v2)).toEqual(sops(v1));
+      const frameId = (doc: typeof v1) => Object.values(Object.values(doc.Study.Series)[0].Instances)[0].ImageFrames[0].ID;
+      expect(frameId(v2)).not.toBe(frameId(v1));
+    }
+    expect(manifest.jobSummary.imageSetsSummary.map((s: { imageSetVersion: number }) => s.imageSetVersion)).toEqual([2, 2]);
+    expect(successes.every((s: { importResponse: { isPrimary: boolean } }) => s.importResponse.isPrimary)).toBe(true);
+  });
+
+  it('puts instances whose grouping keys conflict with the primary into a non-primary image set', async () => {
+    const conflicting: SyntheticStudySpec = { ...smallCtStudy, accessionNumber: 'CHANGED01' };
+    const input = path.join(tmp, 'in');
+    await writeStudy(input, smallCtStudy);
+    const target = new FakeImportTarget();
+    await importDir(target, input);
+
+    const second = path.join(tmp, 'in2');
+    await writeFiles(second, generateStudy(conflicting).slice(0, 1));
+    const { successes, manifest } = await importDir(target, second);
+    expect(target.nonPrimaries()).toHaveLength(1);
+    expect(successes).toEqual([expect.objectContaining({ importResponse: expect.objectContaining({ isPrimary: false }) })]);
+    expect(manifest.jobSummary.imageSetsSummary).toEqual([expect.objectContaining({ isPrimary: false, imageSetVersion: 1 })]);
+    const nonPrimary = target.latest(target.nonPrimaries()[0].imageSetId);
+    expect(nonPrimary.Study.DICOM.AccessionNumber).toBe('CHANGED01');
+    for (const primary of target.primaries()) expect(primary.versions).toHaveLength(1);
+  });
+
+  it('splits conflicting files of one series within a single job', async () => {
+    const input = path.join(tmp, 'in');
+    const base = generateStudy(smallCtStudy).slice(0, 2);
+    const other = generateStudy({ ...smallCtStudy, studyDate: '20240105' }).slice(2, 3);
+    await writeFiles(input, [...base, { ...other[0], relativePath: 'zz/late.dcm' }]);
+    const target = new FakeImportTarget();
+    const { result, successes } = await importDir(target, input);
+    expect(result.numberOfGeneratedImageSets).toBe(2);
+    expect(target.primaries()).toHaveLength(1);
+    expect(target.nonPrimaries()).toHaveLength(1);
+    expect(successes.find((s: { inputFile: string }) => s.inputFile.endsWith('zz/late.dcm')).importResponse.isPrimary).toBe(false);
+  });
+
+  it('reports junk and truncated files as FAILURE lines and imports the rest', async () => {
+    const input = path.join(tmp, 'in');
+    const files = generateStudy(smallCtStudy);
+    await writeFiles(input, files.slice(0, 2));
+    await fs.writeFile(path.join(input, 'notes.txt'), 'not an image at all\n');
+    await fs.writeFile(path.join(input, 'cut.dcm'), files[2].bytes.subarray(0, files[2].bytes.length - 300));
+    const target = new FakeImportTarget();
+    const { result, failures, manifest } = await importDir(target, input);
+    expect(result).toMatchObject({ numberOfScannedFiles: 4, numberOfImportedFiles: 2, numberOfFilesWithCustomerError: 2 });
+    expect(manifest.jobSummary.numberOfFilesWithCustomerError).toBe(2);
+    expect(failures).toEqual([
+      { inputFile: 'incoming/cut.dcm', exception: { exceptionType: 'ValidationException', message: expect.stringContaining('truncated') } },
+      { inputFile: 'incoming/notes.txt', exception: { exceptionType: 'ValidationException', message: expect.stringContaining('not a DICOM') } },
+    ]);
+    for (const failure of failures) {
+      expect(failure.exception.message).toContain(failure.inputFile);
+      expect(failure.exception.message).not.toMatch(/Fixture|FIX-CT|20240102/);
+    }
+  });
+
+  it('completes with zero files when the input prefix is empty or absent', async () => {
+    const target = new FakeImportTarget();
+    const { result, successes, failures } = await importDir(target, path.join(tmp, 'nothing-here'));
+    expect(result).toEqual({ numberOfScannedFiles: 0, numberOfImportedFiles: 0, numberOfFilesWithCustomerError: 0, numberOfGeneratedImageSets: 0 });
+    expect(successes).toEqual([]);
+    expect(failures).toEqual([]);
+  });
+});
+
+describeIfSamples('runDicomImport with the real samples', () => {
+  it('imports every real sample file into image sets grouped by study and series', async () => {
+    const target = new FakeImportTarget();
+    const { result, failures } = await importDir(target, SAMPLES_DIR, 's3://samples/');
+    const dicomFiles = sampleFiles();
+    expect(failures).toEqual([expect.objectContaining({ inputFile: 'README.md' })]);
+    expect(result.numberOfImportedFiles).toBe(dicomFiles.length);
+    const seriesCount = new Set(
+      [...target.imageSets.values()].flatMap((s) => Object.keys(s.versions[0].Study.Series)),
+    ).size;
+    expect(seriesCount).toBeGreaterThanOrEqual(10);
+    const ct = [...target.imageSets.values()].find((s) => s.versions[0].Patient.DICOM.PatientID === '1CT1')!;
+    const instance = Object.values(Object.values(ct.versions[0].Study.Series)[0].Instances)[0];
+    expect(instance.ImageFrames[0].PixelDataChecksumFromBaseToFullResolution[0]).toMatchObject({ Width: 128, Height: 128 });
+    expect(Object.keys(instance.DICOMVRs ?? {}).length).toBeGreaterThan(50);
+  });
+});
