@@ -39,14 +39,16 @@ export function toSearchCriteria(input: SearchCriteriaInput): SearchCriteria {
       { DICOMStudyDateAndTime: { DICOMStudyDate: to, DICOMStudyTime: '235959.999999' } },
     );
   }
-  for (const name of ['createdAt', 'updatedAt'] as const) {
-    const range = input[name];
-    if (range === undefined) continue;
+  const timeRange = (name: 'createdAt' | 'updatedAt', range: { from: Date; to: Date } | undefined): void => {
+    if (range === undefined) return;
     if (Number.isNaN(range.from.getTime()) || Number.isNaN(range.to.getTime()) || range.from > range.to) {
       throw new BadUserInputError(`${name}.from must be a valid time not after ${name}.to.`, { invalidFields: [name] });
     }
-    between(name, { [name]: range.from } as SearchByAttributeValue, { [name]: range.to } as SearchByAttributeValue);
-  }
+    if (name === 'createdAt') between(name, { createdAt: range.from }, { createdAt: range.to });
+    else between(name, { updatedAt: range.from }, { updatedAt: range.to });
+  };
+  timeRange('createdAt', input.createdAt);
+  timeRange('updatedAt', input.updatedAt);
 
   if (filters.length > MAX_SEARCH_FILTERS) {
     throw new BadUserInputError(`HealthImaging combines at most ${MAX_SEARCH_FILTERS} search criteria.`, {
