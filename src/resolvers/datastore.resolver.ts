@@ -1,0 +1,55 @@
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import type { Scope } from '../auth/principal';
+import type { GatewayContext } from '../context';
+import type { Connection } from '../types/connection';
+import { Datastore } from '../types/datastore.type';
+import { ImageSetConnection } from '../types/image-set-connection.type';
+import { ImageSetSearchArgs } from '../types/image-set-search.args';
+import type { ImageSet } from '../types/image-set.type';
+import { connectionComplexity } from '../types/pagination.args';
+import { existingDatastores } from './support/granted-datastores';
+import { datastoreGlobalId } from './support/global-ids';
+import { searchImageSets } from './support/image-set-search';
+import { requestScope } from './support/request-scope';
+
+@Resolver(() => Datastore)
+export class DatastoreResolver {
+  @Authorized<Scope>('imagesets:read')
+  @Query(() => [Datastore], { nullable: true, description: "The data stores granted to the caller's tenant that exist in HealthImaging." })
+  async datastores(@Ctx() context: GatewayContext): Promise<Datastore[]> {
+    const scope = requestScope(context);
+    const results = await scope.loaders.datastore.loadMany([...scope.imaging.grantedDatastoreIds()]);
+    return existingDatastores(results).map((record) => new Datastore(record));
+  }
+
+  @Authorized<Scope>('imagesets:read')
+  @Query(() => Datastore, {
+    nullable: true,
+    description: 'One data store by its HealthImaging id. NOT_FOUND when it does not exist or is not granted to the tenant.',
+  })
+  async datastore(
+    @Arg('datastoreId', () => String, { description: 'The HealthImaging data store id.' }) datastoreId: string,
+    @Ctx() context: GatewayContext,
+  ): Promise<Datastore> {
+    return new Datastore(await requestScope(context).loaders.datastore.load(datastoreId));
+  }
+
+  @FieldResolver(() => ID, { description: 'Opaque global id.' })
+  id(@Root() datastore: Datastore, @Ctx() context: GatewayContext): string {
+    return datastoreGlobalId(requestScope(context), datastore.datastoreId);
+  }
+
+  @Authorized<Scope>('imagesets:read')
+  @FieldResolver(() => ImageSetConnection, {
+    nullable: true,
+    complexity: connectionComplexity,
+    description: 'Search the image sets of this data store (one SearchImageSets call per page). Pages forward only.',
+  })
+  imageSets(
+    @Root() datastore: Datastore,
+    @Args(() => ImageSetSearchArgs) args: ImageSetSearchArgs,
+    @Ctx() context: GatewayContext,
+  ): Promise<Connection<ImageSet>> {
+    return searchImageSets(requestScope(context), datastore.datastoreId, args);
+  }
+}

@@ -1,0 +1,88 @@
+import { Arg, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
+import type { Scope } from '../auth/principal';
+import type { GatewayContext } from '../context';
+import { CopyImageSetPayload } from '../types/copy-image-set-payload.type';
+import { CopyImageSetInput } from '../types/copy-image-set.input';
+import { DeleteImageSetPayload } from '../types/delete-image-set-payload.type';
+import { DeleteImageSetInput } from '../types/delete-image-set.input';
+import { RevertImageSetPayload } from '../types/revert-image-set-payload.type';
+import { RevertImageSetInput } from '../types/revert-image-set.input';
+import { UpdateImageSetMetadataPayload } from '../types/update-image-set-metadata-payload.type';
+import { UpdateImageSetMetadataInput } from '../types/update-image-set-metadata.input';
+import { requestScope } from './support/request-scope';
+import { toCopyRequest, toRevertRequest, toUpdateRequest } from './support/write-inputs.mapper';
+import { copyPayload, deletePayload, updatedVersion } from './support/write-payloads.mapper';
+
+/**
+ * Image set writes. Each starts an asynchronous upstream job and answers with the state
+ * HealthImaging reported (LOCKED, …ING); clients poll `imageSet { state workflowStatus }`.
+ * A stale version id fails with VERSION_CONFLICT carrying the current latest version.
+ */
+@Resolver()
+export class ImageSetMutationsResolver {
+  @Authorized<Scope>('imagesets:write')
+  @Mutation(() => CopyImageSetPayload, {
+    nullable: true,
+    description: 'Copy an image set (whole or a subset of series/instances) into a new or an existing image set.',
+  })
+  async copyImageSet(
+    @Arg('input', () => CopyImageSetInput, { description: 'What to copy, and where to.' }) input: CopyImageSetInput,
+    @Ctx() context: GatewayContext,
+  ): Promise<CopyImageSetPayload> {
+    const { imaging, loaders } = requestScope(context);
+    const { datastoreId, sourceImageSetId, sourceLatestVersionId } = input;
+    const request = await toCopyRequest(input, () =>
+      loaders.metadata.load({ datastoreId, imageSetId: sourceImageSetId, versionId: sourceLatestVersionId }),
+    );
+    const result = await imaging.copyImageSet(request);
+    loaders.afterWrite(datastoreId, result.source.imageSetId);
+    loaders.afterWrite(datastoreId, result.destination.imageSetId);
+    return copyPayload(result);
+  }
+
+  @Authorized<Scope>('imagesets:write')
+  @Mutation(() => UpdateImageSetMetadataPayload, {
+    nullable: true,
+    description: 'Insert, replace and/or remove DICOM attributes, series or instances; appends a new version.',
+  })
+  async updateImageSetMetadata(
+    @Arg('input', () => UpdateImageSetMetadataInput, { description: 'The image set, its expected latest version and the changes.' })
+    input: UpdateImageSetMetadataInput,
+    @Ctx() context: GatewayContext,
+  ): Promise<UpdateImageSetMetadataPayload> {
+    const { imaging, loaders } = requestScope(context);
+    const result = await imaging.updateImageSetMetadata(toUpdateRequest(input));
+    loaders.afterWrite(result.datastoreId, result.imageSetId);
+    const { imageSet, version } = updatedVersion(result);
+    return new UpdateImageSetMetadataPayload(imageSet, version);
+  }
+
+  @Authorized<Scope>('imagesets:write')
+  @Mutation(() => RevertImageSetPayload, {
+    nullable: true,
+    description: 'Append a new version with the content of an earlier version (the version counter never rewinds).',
+  })
+  async revertImageSet(
+    @Arg('input', () => RevertImageSetInput, { description: 'The image set, its expected latest version and the version to restore.' })
+    input: RevertImageSetInput,
+    @Ctx() context: GatewayContext,
+  ): Promise<RevertImageSetPayload> {
+    const { imaging, loaders } = requestScope(context);
+    const result = await imaging.updateImageSetMetadata(toRevertRequest(input));
+    loaders.afterWrite(result.datastoreId, result.imageSetId);
+    const { imageSet, version } = updatedVersion(result);
+    return new RevertImageSetPayload(imageSet, version);
+  }
+
+  @Authorized<Scope>('imagesets:delete')
+  @Mutation(() => DeleteImageSetPayload, { nullable: true, description: 'Delete an image set. Idempotent.' })
+  async deleteImageSet(
+    @Arg('input', () => DeleteImageSetInput, { description: 'The image set to delete.' }) input: DeleteImageSetInput,
+    @Ctx() context: GatewayContext,
+  ): Promise<DeleteImageSetPayload> {
+    const { imaging, loaders } = requestScope(context);
+    const result = await imaging.deleteImageSet(input.datastoreId, input.imageSetId);
+    loaders.afterWrite(result.datastoreId, result.imageSetId);
+    return deletePayload(result);
+  }
+}

@@ -1,0 +1,35 @@
+import { Arg, Authorized, Ctx, ID, Query, Resolver } from 'type-graphql';
+import type { Scope } from '../auth/principal';
+import type { GatewayContext } from '../context';
+import { Datastore } from '../types/datastore.type';
+import { ImageSetVersion } from '../types/image-set-version.type';
+import { ImageSet } from '../types/image-set.type';
+import { Node } from '../types/node.type';
+import { parseNodeId } from './support/global-ids';
+import { loadImageSetVersion, loadLatestImageSet } from './support/image-set-loads';
+import { requestScope } from './support/request-scope';
+
+@Resolver(() => Node)
+export class NodeResolver {
+  @Authorized<Scope>('imagesets:read')
+  @Query(() => Node, {
+    nullable: true,
+    description:
+      'Fetch any object by its global `id` (Relay). NOT_FOUND for ids that are malformed, tampered with, issued to another tenant, or whose object no longer exists.',
+  })
+  async node(
+    @Arg('id', () => ID, { description: 'A global id from an `id` field.' }) id: string,
+    @Ctx() context: GatewayContext,
+  ): Promise<Datastore | ImageSet | ImageSetVersion> {
+    const scope = requestScope(context);
+    const ref = parseNodeId(scope, id);
+    switch (ref.type) {
+      case 'Datastore':
+        return new Datastore(await scope.loaders.datastore.load(ref.datastoreId));
+      case 'ImageSet':
+        return ImageSet.fromLatestRecord(await loadLatestImageSet(scope, ref.datastoreId, ref.imageSetId));
+      case 'ImageSetVersion':
+        return ImageSetVersion.fromRecord(await loadImageSetVersion(scope, ref.datastoreId, ref.imageSetId, ref.versionId));
+    }
+  }
+}

@@ -1,0 +1,25 @@
+/**
+ * Facts about an upstream resource that are already known without another upstream call (from a
+ * search summary, a write response or a record loaded earlier in the request). A key that is
+ * present is authoritative, even when its value is undefined; an absent key means "ask the
+ * loader".
+ */
+export type KnownFacts<T> = Partial<T>;
+
+/** Keeps only the keys whose value is defined, so that absent facts fall back to the loader. */
+export function definedFacts<T extends object>(facts: { [K in keyof T]?: T[K] | undefined }): KnownFacts<T> {
+  const known: KnownFacts<T> = {};
+  for (const key of Object.keys(facts) as Array<keyof T>) {
+    if (facts[key] !== undefined) known[key] = facts[key];
+  }
+  return known;
+}
+
+export async function knownOrLoad<T extends object, K extends keyof T>(
+  known: KnownFacts<T>,
+  key: K,
+  load: () => Promise<T>,
+): Promise<T[K] | undefined> {
+  if (Object.prototype.hasOwnProperty.call(known, key)) return known[key];
+  return (await load())[key];
+}

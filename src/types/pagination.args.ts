@@ -1,0 +1,30 @@
+import { ArgsType, Field, Int } from 'type-graphql';
+
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 50;
+
+/** Relay forward pagination. HealthImaging only pages forward, so there is no `last`/`before`. */
+@ArgsType()
+export class ForwardPaginationArgs {
+  @Field(() => Int, {
+    nullable: true,
+    defaultValue: DEFAULT_PAGE_SIZE,
+    description: `How many items to return at most, 1 to ${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE}). A page may hold fewer items even when more follow.`,
+  })
+  first?: number | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Return items after this cursor (an `endCursor` or edge `cursor` from an earlier page of the same list).',
+  })
+  after?: string | null;
+}
+
+/**
+ * Cost of a connection field for the query-complexity limit: its children count once per item
+ * the page may hold, so `first: 50` over a costly node weighs 50 times as much.
+ */
+export function connectionComplexity({ args, childComplexity }: { args: Record<string, unknown>; childComplexity: number }): number {
+  const first = typeof args.first === 'number' ? args.first : DEFAULT_PAGE_SIZE;
+  return 1 + Math.max(1, first) * childComplexity;
+}

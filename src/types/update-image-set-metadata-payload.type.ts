@@ -1,0 +1,20 @@
+import { Field, ObjectType } from 'type-graphql';
+import { ImageSetVersion } from './image-set-version.type';
+import { ImageSet } from './image-set.type';
+
+@ObjectType('UpdateImageSetMetadataPayload', {
+  description:
+    'The update has started: the image set shows the state HealthImaging answered (LOCKED, UPDATING). Poll `imageSet.workflowStatus` until UPDATED or UPDATE_FAILED.',
+})
+export class UpdateImageSetMetadataPayload {
+  constructor(imageSet: ImageSet, version: ImageSetVersion) {
+    this.imageSet = imageSet;
+    this.version = version;
+  }
+
+  @Field(() => ImageSet, { description: 'The updated image set.' })
+  readonly imageSet: ImageSet;
+
+  @Field(() => ImageSetVersion, { description: 'The new latest version the update creates.' })
+  readonly version: ImageSetVersion;
+}
