@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { GraphQLError, Kind, type GraphQLFormattedError } from 'graphql';
 import { requestIdOfError } from './error-request-ids';
 import { GatewayError } from './gateway-errors';
 import { describeError, silentLogger, type Logger } from './safe-log';
@@ -145,6 +145,17 @@ function requestLevel(formatted: GraphQLFormattedError, error: unknown, code: st
   return base(formatted, message, extensions);
 }
 
+/** The same test Apollo applies: one variable-definition node and graphql-js's coercion wording. */
+function isVariableCoercionError(error: unknown): boolean {
+  if (!(error instanceof GraphQLError) || error.nodes?.length !== 1) return false;
+  const node = error.nodes[0]!;
+  if (node.kind !== Kind.VARIABLE_DEFINITION) return false;
+  const prefix = `Variable "$${node.variable.name.value}" `;
+  return ['got invalid value ', 'has invalid value', 'of required type ', 'of non-null type '].some((rest) =>
+    error.message.startsWith(prefix + rest),
+  );
+}
+
 export function createFormatError(options: FormatErrorOptions = {}): FormatError {
   const logger = options.logger ?? silentLogger;
 
@@ -160,6 +171,10 @@ export function createFormatError(options: FormatErrorOptions = {}): FormatError
     const code = formatted.extensions?.code;
     if (!formatted.path && typeof code === 'string' && REQUEST_LEVEL_CODES.has(code)) {
       return requestLevel(formatted, error, code);
+    }
+    if (!formatted.path && code === undefined && isVariableCoercionError(error)) {
+      // Straight from graphql-js (Apollo would have coded it BAD_USER_INPUT already).
+      return requestLevel(formatted, error, 'BAD_USER_INPUT');
     }
 
     // Not ours, not Apollo's: a bug or an unmapped dependency error. Mask it, log it, correlate it.
