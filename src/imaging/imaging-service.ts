@@ -237,8 +237,9 @@ export class ImagingService implements ImagingPort {
           ? { destinationImageSet: { imageSetId: destination.imageSetId, latestVersionId: destination.latestVersionId } }
           : {}),
       },
-      ...(input.force !== undefined ? { force: input.force } : {}),
-      ...(input.promoteToPrimary !== undefined ? { promoteToPrimary: input.promoteToPrimary } : {}),
+      // GraphQL hands explicit nulls through; only real booleans go on the wire.
+      ...(typeof input.force === 'boolean' ? { force: input.force } : {}),
+      ...(typeof input.promoteToPrimary === 'boolean' ? { promoteToPrimary: input.promoteToPrimary } : {}),
     };
     const keys = [imageSetKey(datastoreId, sourceImageSetId)];
     if (destination) keys.push(imageSetKey(datastoreId, destination.imageSetId));
@@ -277,8 +278,8 @@ export class ImagingService implements ImagingPort {
     checkVersionId(input.latestVersionId, 'latestVersionId');
     const encoder = new TextEncoder();
     let updates: UpdateImageSetMetadataCommandInput['updateImageSetMetadataUpdates'];
-    if (input.revertToVersionId !== undefined) {
-      if (input.updates !== undefined) {
+    if (input.revertToVersionId != null) {
+      if (input.updates != null) {
         throw new BadUserInputError('Give either metadata updates or a version to revert to, not both.', {
           invalidFields: ['updates', 'revertToVersionId'],
         });
@@ -304,7 +305,7 @@ export class ImagingService implements ImagingPort {
       imageSetId,
       latestVersionId: input.latestVersionId,
       updateImageSetMetadataUpdates: updates,
-      ...(input.force !== undefined ? { force: input.force } : {}),
+      ...(typeof input.force === 'boolean' ? { force: input.force } : {}),
     };
 
     return this.serialised([imageSetKey(datastoreId, imageSetId)], async () => {
