@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { IncomingHttpHeaders } from 'node:http';
@@ -100,6 +100,12 @@ export class SigV4Verifier {
         throw new ServiceError('InvalidSignatureException', `Signed header '${name}' is missing from the request.`);
       }
       headers[name] = Array.isArray(value) ? value.join(',') : value;
+    }
+    // The signer trusts a given x-amz-content-sha256 as the payload hash, so check it against the
+    // body actually received; otherwise a signed header could vouch for a different body.
+    const claimedHash = headers['x-amz-content-sha256'];
+    if (claimedHash !== undefined && claimedHash !== createHash('sha256').update(request.body).digest('hex')) {
+      throw new ServiceError('InvalidSignatureException', "The provided 'x-amz-content-sha256' header does not match the request body.");
     }
     const [hostname, port] = splitHost(headers.host);
     const signed = await this.signerFor(grant).sign(

@@ -1,0 +1,126 @@
+import { CreateDatastoreCommand, GetDatastoreCommand, ListDatastoresCommand } from '@aws-sdk/client-medical-imaging';
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { DEFAULT_ACCESS_KEY } from '../../healthimaging-local';
+import { startTestHil, type TestHil } from '../support/hil-client';
+import { expectServiceError } from '../support/hil-errors';
+import { signedRequest } from '../support/hil-signed-request';
+import { createActiveDatastore } from '../support/hil-wait';
+
+describe('HealthImaging Local SigV4 verification', () => {
+  let t: TestHil;
+  let granted: string;
+  let other: string;
+  const tenantKey = { accessKeyId: 'AKIATENANTONE0000000', secretAccessKey: 'tenant-one-secret' };
+
+  beforeAll(async () => {
+    t = await startTestHil();
+    const admin = t.client();
+    granted = await createActiveDatastore(admin, 'granted');
+    other = await createActiveDatastore(admin, 'other');
+    t.hil.admin.accessKeys.add({ ...tenantKey, datastores: [granted] });
+  });
+  afterAll(async () => t.close());
+
+  it('accepts a correctly signed request from a known key', async () => {
+    const got = await t.client({ credentials: tenantKey }).send(new GetDatastoreCommand({ datastoreId: granted }));
+    expect(got.datastoreProperties?.datastoreId).toBe(granted);
+  });
+
+  it('answers UnrecognizedClientException (403) for an unknown access key', async () => {
+    const client = t.client({ credentials: { accessKeyId: 'AKIAUNKNOWN000000000', secretAccessKey: 'x' } });
+    await expectServiceError(() => client.send(new ListDatastoresCommand({})), 'UnrecognizedClientException', 403);
+  });
+
+  it('answers InvalidSignatureException (403) for a request signed with the wrong secret', async () => {
+    const client = t.client({ credentials: { accessKeyId: DEFAULT_ACCESS_KEY.accessKeyId, secretAccessKey: 'wrong-secret' } });
+    await expectServiceError(() => client.send(new ListDatastoresCommand({})), 'InvalidSignatureException', 403);
+  });
+
+  it('answers InvalidSignatureException when the body was changed after signing', async () => {
+    // Sign one body (the signer also signs its hash header), then send another of the same length.
+    const url = new URL(t.url);
+    const signer = new SignatureV4({ credentials: t.credentials, region: 'us-east-1', service: 'medical-imaging', sha256: Sha256 });
+    const signed = await signer.sign({
+      method: 'POST',
+      protocol: 'http:',
+      hostname: url.hostname,
+      port: Number(url.port),
+      path: '/datastore',
+      query: {},
+      headers: { host: url.host, 'content-type': 'application/json' },
+      body: '{"clientToken":"abc"}',
+    });
+    const res = await fetch(`${t.url}/datastore`, {
+      method: 'POST',
+      headers: signed.headers as Record<string, string>,
+      body: '{"clientToken":"abd"}',
+    });
+    expect(res.status).toBe(403);
+    expect(res.headers.get('x-amzn-errortype')).toBe('InvalidSignatureException');
+  });
+
+  it('answers InvalidSignatureException when the body was changed and no payload hash header was signed', async () => {
+    const url = new URL(t.url);
+    const signer = new SignatureV4({
+      credentials: t.credentials,
+      region: 'us-east-1',
+      service: 'medical-imaging',
+      sha256: Sha256,
+      applyChecksum: false,
+    });
+    const signed = await signer.sign({
+      method: 'POST',
+      protocol: 'http:',
+      hostname: url.hostname,
+      port: Number(url.port),
+      path: '/datastore',
+      query: {},
+      headers: { host: url.host, 'content-type': 'application/json' },
+      body: '{"clientToken":"abc"}',
+    });
+    expect(Object.keys(signed.headers)).not.toContain('x-amz-content-sha256');
+    const res = await fetch(`${t.url}/datastore`, {
+      method: 'POST',
+      headers: signed.headers as Record<string, string>,
+      body: '{"clientToken":"abd"}',
+    });
+    expect(res.status).toBe(403);
+    expect(res.headers.get('x-amzn-errortype')).toBe('InvalidSignatureException');
+  });
+
+  it('answers AccessDeniedException (403) for a data store outside the key grant, and lists only granted ones', async () => {
+    const client = t.client({ credentials: tenantKey });
+    await expectServiceError(() => client.send(new GetDatastoreCommand({ datastoreId: other })), 'AccessDeniedException', 403);
+    await expectServiceError(() => client.send(new CreateDatastoreCommand({})), 'AccessDeniedException', 403);
+    const listed = await client.send(new ListDatastoresCommand({}));
+    expect(listed.datastoreSummaries!.map((d) => d.datastoreId)).toEqual([granted]);
+  });
+
+  it('rejects unsigned requests with MissingAuthenticationTokenException', async () => {
+    const res = await fetch(`${t.url}/datastore`);
+    expect(res.status).toBe(403);
+    expect(res.headers.get('x-amzn-errortype')).toBe('MissingAuthenticationTokenException');
+    expect(res.headers.get('x-amzn-requestid')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('verifies requests whose Host header carries the runtime- prefix, since the client signed that host', async () => {
+    const res = await signedRequest({
+      url: t.url,
+      method: 'GET',
+      path: '/datastore',
+      credentials: t.credentials,
+      hostHeader: `runtime-127.0.0.1:${t.port}`,
+    });
+    expect(res.status).toBe(200);
+  });
+
+  it('stops accepting a key once it is removed', async () => {
+    const key = { accessKeyId: 'AKIATEMPORARY0000000', secretAccessKey: 'temporary' };
+    t.hil.admin.accessKeys.add({ ...key, datastores: '*' });
+    const client = t.client({ credentials: key });
+    await client.send(new ListDatastoresCommand({}));
+    t.hil.admin.accessKeys.remove(key.accessKeyId);
+    await expectServiceError(() => client.send(new ListDatastoresCommand({})), 'UnrecognizedClientException', 403);
+  });
+});
