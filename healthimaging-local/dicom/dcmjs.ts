@@ -8,7 +8,6 @@
  * short instead of failing (dcmjs security advisory GHSA-xwvm-687g-rm36). We capture that warning
  * during a read and report the file as truncated.
  */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const dcmjs = require('dcmjs') as DcmjsModule;
 
 /** One element of a dcmjs raw dataset, keyed by its 8-hex-digit tag. */
@@ -83,17 +82,28 @@ export interface P10Read {
   truncated: boolean;
 }
 
-/** Parses DICOM Part 10 bytes; throws whatever dcmjs throws on malformed input. */
-export function readP10(bytes: Uint8Array): P10Read {
+/**
+ * Parses DICOM Part 10 bytes; throws whatever dcmjs throws on malformed input. `lenient` turns on
+ * dcmjs's `ignoreErrors`, which the caller uses only to get past character sets dcmjs cannot
+ * decode exactly (it then decodes with the first one).
+ */
+export function readP10(bytes: Uint8Array, lenient = false): P10Read {
   const arrayBuffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   const sink: string[] = [];
   truncationSink = sink;
   try {
-    const message = dcmjs.data.DicomMessage.readFile(arrayBuffer);
+    const message = lenient
+      ? dcmjs.data.DicomMessage.readFile(arrayBuffer, { ignoreErrors: true })
+      : dcmjs.data.DicomMessage.readFile(arrayBuffer);
     return { meta: message.meta, dict: message.dict, truncated: sink.length > 0 };
   } finally {
     truncationSink = undefined;
   }
+}
+
+/** dcmjs refuses some Specific Character Set values outright; those files are still readable. */
+export function isCharacterSetError(error: unknown): boolean {
+  return error instanceof Error && /character set/i.test(error.message);
 }
 
 /** The PS3.6 data dictionary entry of an exact tag (8 hex digits), if dcmjs knows it. */

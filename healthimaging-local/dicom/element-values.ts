@@ -24,6 +24,7 @@ const NUMERIC_BINARY_VRS = new Set(['US', 'SS', 'UL', 'SL', 'FL', 'FD', 'SV', 'U
 const OPAQUE_BINARY_VRS = new Set(['OB', 'OW', 'OD', 'OF', 'OL', 'OV', 'UN']);
 const RAW_TEXT_VRS = new Set(['DS', 'IS']);
 const PIXEL_TAGS = new Set(['7FE00010', '7FE00008', '7FE00009']);
+const SPECIFIC_CHARACTER_SET = '00080005';
 
 export interface ElementKey {
   key: string;
@@ -115,6 +116,11 @@ function elementValues(tag: string, element: RawElement, sinkVrs: Record<string,
   if (vr === 'PN') {
     const names = values.map(personName);
     return names.every(isEmptyValue) ? undefined : names;
+  }
+  if (tag === SPECIFIC_CHARACTER_SET) {
+    // dcmjs decodes text to Unicode and rewrites this element to ISO_IR 192; keep what the file said.
+    const texts = rawTextValues(element).map((t) => t.trim());
+    return texts.every(isEmptyValue) ? undefined : texts;
   }
   if (RAW_TEXT_VRS.has(vr)) {
     const texts = rawTextValues(element);

@@ -1,5 +1,5 @@
 import type { DicomAttributes } from '../model/metadata-document';
-import { readP10, type RawDataset } from './dcmjs';
+import { isCharacterSetError, readP10, type RawDataset } from './dcmjs';
 import { DicomReadError } from './dicom-read-error';
 import { convertElement } from './element-values';
 import { levelOf } from './level-assignment';
@@ -54,9 +54,18 @@ function parse(bytes: Uint8Array): { meta: RawDataset; dict: RawDataset; truncat
   }
   try {
     return readP10(bytes);
-  } catch {
+  } catch (error) {
+    if (isCharacterSetError(error)) return readP10Lenient(bytes);
     // dcmjs messages can echo bytes of the file, so only the fact of the failure is reported.
     throw new DicomReadError('TRUNCATED', 'the DICOM data set ends before its last element is complete, or is malformed');
+  }
+}
+
+function readP10Lenient(bytes: Uint8Array): { meta: RawDataset; dict: RawDataset; truncated: boolean } {
+  try {
+    return readP10(bytes, true);
+  } catch {
+    throw new DicomReadError('MALFORMED', 'the DICOM data set cannot be decoded (character set or structure)');
   }
 }
 

@@ -117,6 +117,18 @@ describe('readDicomInstance', () => {
     expect(parsed.frames).toEqual([]);
   });
 
+  it('keeps the Specific Character Set the file declares', () => {
+    const parsed = readDicomInstance(encodeInstance(minimalDataset({ SpecificCharacterSet: 'ISO_IR 100' })));
+    expect(parsed.instance.SpecificCharacterSet).toEqual(['ISO_IR 100']);
+  });
+
+  it('still reads a file with several character sets, which dcmjs refuses by default', () => {
+    const bytes = encodeInstance(minimalDataset({ SpecificCharacterSet: ['ISO 2022 IR 6', 'ISO 2022 IR 87'] }));
+    const parsed = readDicomInstance(bytes);
+    expect(parsed.instance.SpecificCharacterSet).toEqual(['ISO 2022 IR 6', 'ISO 2022 IR 87']);
+    expect(parsed.patient.PatientID).toBe('P-1');
+  });
+
   it('cuts multi-frame native pixel data into one frame per NumberOfFrames', () => {
     const mrMultiFrame = generateStudy(smallMrStudy).find((f) => f.relativePath.includes('series-002'))!;
     const parsed = readDicomInstance(mrMultiFrame.bytes);
