@@ -25,6 +25,9 @@ import { createActiveDatastore, importSyntheticStudy, waitForUnlocked } from '..
 class LossyProxy {
   private server?: Server;
   private dropNext?: string;
+  private readonly inFlight = new Map<string, number>();
+  /** Most requests seen at once per operation path segment since the last reset. */
+  readonly peak = new Map<string, number>();
   url = '';
 
   constructor(private readonly upstream: string) {}
@@ -32,8 +35,13 @@ class LossyProxy {
   async start(): Promise<void> {
     const target = new URL(this.upstream);
     this.server = createServer((req, res) => {
-      const drop = this.dropNext !== undefined && (req.url ?? '').split('?')[0].endsWith(`/${this.dropNext}`);
+      const segment = (req.url ?? '').split('?')[0].split('/').pop() ?? '';
+      const drop = this.dropNext !== undefined && segment === this.dropNext;
       if (drop) this.dropNext = undefined;
+      const now = (this.inFlight.get(segment) ?? 0) + 1;
+      this.inFlight.set(segment, now);
+      this.peak.set(segment, Math.max(now, this.peak.get(segment) ?? 0));
+      res.on('close', () => this.inFlight.set(segment, (this.inFlight.get(segment) ?? 1) - 1));
       const forward = httpRequest(
         { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
         (upstreamRes) => {
@@ -237,6 +245,38 @@ describe('ImagingService against HealthImaging Local', () => {
       hil.hil.admin.faults.set({ operation: 'GetImageSet', mode: 'hang' });
       await expect(service().getImageSet(grantedStore, ctSeriesSet)).rejects.toBeInstanceOf(UpstreamUnavailableError);
       expect(callsTo('GetImageSet')).toBe(3);
+    });
+  });
+
+  describe('bounded concurrency', () => {
+    it('keeps at most maxConcurrency calls of one tenant in flight', async () => {
+      proxy.peak.clear();
+      hil.hil.admin.faults.set({ operation: 'GetImageSet', mode: 'latency', latencyMs: 30 });
+      const acme = service(proxy.url);
+      const versions = await Promise.all(
+        Array.from({ length: 12 }, (_, i) => acme.getImageSet(grantedStore, i % 2 === 0 ? ctSeriesSet : otherCtSeriesSet)),
+      );
+      expect(versions).toHaveLength(12);
+      expect(callsTo('GetImageSet')).toBe(12);
+      expect(proxy.peak.get('getImageSet')).toBeLessThanOrEqual(4);
+    });
+
+    it('sends writes to one image set one at a time', async () => {
+      const version = await latestVersion(ctSeriesSet);
+      proxy.peak.clear();
+      resetCounters();
+      hil.hil.admin.faults.set({ operation: 'UpdateImageSetMetadata', mode: 'latency', latencyMs: 30 });
+      const acme = service(proxy.url);
+      const revert = () =>
+        acme.updateImageSetMetadata({ datastoreId: grantedStore, imageSetId: ctSeriesSet, latestVersionId: version, revertToVersionId: '1' });
+      const outcomes = await Promise.allSettled([revert(), revert(), revert()]);
+      expect(callsTo('UpdateImageSetMetadata')).toBe(3);
+      expect(proxy.peak.get('updateImageSetMetadata')).toBe(1);
+      expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+      for (const outcome of outcomes.filter((o) => o.status === 'rejected')) {
+        expect((outcome as PromiseRejectedResult).reason).toBeInstanceOf(VersionConflictError);
+      }
+      await waitForUnlocked(admin, grantedStore, ctSeriesSet);
     });
   });
 
