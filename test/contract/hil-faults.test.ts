@@ -1,0 +1,128 @@
+import { GetDatastoreCommand, ListDatastoresCommand } from '@aws-sdk/client-medical-imaging';
+import { startTestHil, type TestHil } from '../support/hil-client';
+import { expectServiceError } from '../support/hil-errors';
+import { spawnHilProcess } from '../support/hil-process';
+import { createActiveDatastore, pollUntil } from '../support/hil-wait';
+
+describe('HealthImaging Local fault injection, rate limits and call statistics', () => {
+  let t: TestHil;
+  let datastoreId: string;
+  beforeAll(async () => {
+    t = await startTestHil();
+    datastoreId = await createActiveDatastore(t.client());
+  });
+  afterEach(() => {
+    t.hil.admin.faults.clear();
+    t.hil.admin.rateLimits.clear();
+  });
+  afterAll(async () => t.close());
+
+  it('throttles an operation for the given number of calls, then serves it again', async () => {
+    const client = t.client();
+    t.hil.admin.faults.set({ operation: 'GetDatastore', mode: 'throttle', count: 2 });
+    await expectServiceError(() => client.send(new GetDatastoreCommand({ datastoreId })), 'ThrottlingException', 429);
+    await expectServiceError(() => client.send(new GetDatastoreCommand({ datastoreId })), 'ThrottlingException', 429);
+    await client.send(new GetDatastoreCommand({ datastoreId }));
+    // Other operations were never affected.
+    expect(t.hil.admin.faults.list()).toEqual([]);
+  });
+
+  it('answers InternalServerException (500, server fault), which the SDK retries when allowed to', async () => {
+    t.hil.admin.faults.set({ operation: 'ListDatastores', mode: 'error', count: 2 });
+    t.hil.admin.resetStats();
+    const retrying = t.client({ maxAttempts: 3 });
+    await retrying.send(new ListDatastoresCommand({}));
+    expect(t.hil.admin.stats().operations.ListDatastores).toBe(3);
+    t.hil.admin.faults.set({ operation: 'ListDatastores', mode: 'error' });
+    const err = await expectServiceError(() => t.client().send(new ListDatastoresCommand({})), 'InternalServerException', 500);
+    expect(err.$fault).toBe('server');
+  });
+
+  it('holds a hung call open until the server closes', async () => {
+    const own = await startTestHil({ faults: [{ operation: 'ListDatastores', mode: 'hang' }] });
+    const call = own.client().send(new ListDatastoresCommand({}));
+    const outcome = call.then(
+      () => 'answered',
+      (err: Error) => err.name,
+    );
+    await pollUntil('the hung call to arrive', async () => (own.hil.admin.stats().total === 1 ? true : undefined));
+    const raced = await Promise.race([outcome, new Promise((r) => setTimeout(() => r('still open'), 100))]);
+    expect(raced).toBe('still open');
+    await own.close();
+    expect(await outcome).not.toBe('answered');
+  });
+
+  it('adds latency without changing the answer', async () => {
+    t.hil.admin.faults.set({ operation: 'GetDatastore', mode: 'latency', latencyMs: 50, count: 1 });
+    const got = await t.client().send(new GetDatastoreCommand({ datastoreId }));
+    expect(got.datastoreProperties?.datastoreId).toBe(datastoreId);
+  });
+
+  it('counts calls per operation and per access key, including rejected ones', async () => {
+    t.hil.admin.resetStats();
+    await t.client().send(new GetDatastoreCommand({ datastoreId }));
+    await t.client().send(new GetDatastoreCommand({ datastoreId }));
+    const stranger = t.client({ credentials: { accessKeyId: 'AKIASTRANGER00000000', secretAccessKey: 's' } });
+    await expectServiceError(() => stranger.send(new ListDatastoresCommand({})), 'UnrecognizedClientException', 403);
+    const stats = t.hil.admin.stats();
+    expect(stats.total).toBe(3);
+    expect(stats.operations).toEqual({ GetDatastore: 2, ListDatastores: 1 });
+    expect(stats.accessKeys[t.credentials.accessKeyId]).toEqual({ GetDatastore: 2 });
+    expect(stats.accessKeys.AKIASTRANGER00000000).toEqual({ ListDatastores: 1 });
+  });
+
+  it('serves and controls faults and statistics over the loopback admin endpoints', async () => {
+    const set = await fetch(`${t.url}/_hil/faults`, { method: 'POST', body: JSON.stringify({ spec: 'GetDatastore=throttle:1' }) });
+    expect(set.status).toBe(200);
+    expect((await set.json()) as unknown).toEqual({ faults: [{ operation: 'GetDatastore', mode: 'throttle', count: 1 }] });
+    await expectServiceError(() => t.client().send(new GetDatastoreCommand({ datastoreId })), 'ThrottlingException', 429);
+    await fetch(`${t.url}/_hil/faults`, { method: 'POST', body: JSON.stringify({ operation: 'ListDatastores', mode: 'error' }) });
+    expect((await fetch(`${t.url}/_hil/faults?operation=ListDatastores`, { method: 'DELETE' })).status).toBe(200);
+    expect(t.hil.admin.faults.list()).toEqual([]);
+    const bad = await fetch(`${t.url}/_hil/faults`, { method: 'POST', body: JSON.stringify({ operation: 'Nope', mode: 'error' }) });
+    expect(bad.status).toBe(400);
+    const stats = (await (await fetch(`${t.url}/_hil/stats`)).json()) as { operations: Record<string, number> };
+    expect(stats.operations.GetDatastore).toBeGreaterThan(0);
+    await fetch(`${t.url}/_hil/stats`, { method: 'DELETE' });
+    expect(t.hil.admin.stats().total).toBe(0);
+  });
+
+  it('throttles with the documented quota rates once the burst is spent', async () => {
+    t.hil.admin.rateLimits.set('quota'); // GetDatastore: 10/s, burst 20
+    const client = t.client();
+    let throttled = 0;
+    for (let i = 0; i < 30; i++) {
+      try {
+        await client.send(new GetDatastoreCommand({ datastoreId }));
+      } catch (err) {
+        expect((err as Error).name).toBe('ThrottlingException');
+        throttled += 1;
+      }
+    }
+    expect(throttled).toBeGreaterThan(0);
+    expect(throttled).toBeLessThanOrEqual(10);
+  });
+
+  it('takes faults and rate limits from CLI flags', async () => {
+    const proc = await spawnHilProcess(['--port', '0', '--in-memory', '--fault', 'ListDatastores=throttle:1', '--rate-limits', 'GetDatastore=1/1']);
+    try {
+      expect(proc.stdout()).toMatch(/^HealthImaging Local listening on http:\/\/127\.0\.0\.1:\d+\n/);
+      const faults = (await (await fetch(`${proc.url}/_hil/faults`)).json()) as unknown;
+      expect(faults).toEqual({ faults: [{ operation: 'ListDatastores', mode: 'throttle', count: 1 }] });
+      const { MedicalImagingClient } = await import('@aws-sdk/client-medical-imaging');
+      const keyLines = /AWS_ACCESS_KEY_ID=(\S+)\nAWS_SECRET_ACCESS_KEY=(\S+)/.exec(proc.stdout())!;
+      const client = new MedicalImagingClient({
+        region: 'us-east-1',
+        endpoint: proc.url,
+        disableHostPrefix: true,
+        maxAttempts: 1,
+        credentials: { accessKeyId: keyLines[1], secretAccessKey: keyLines[2] },
+      });
+      await expectServiceError(() => client.send(new ListDatastoresCommand({})), 'ThrottlingException', 429);
+      await client.send(new ListDatastoresCommand({}));
+      client.destroy();
+    } finally {
+      await proc.kill('SIGTERM');
+    }
+  });
+});
