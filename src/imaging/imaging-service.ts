@@ -355,11 +355,19 @@ export class ImagingService implements ImagingPort {
       );
       if (outcome.ok) return toDeleteResultRecord(outcome.value);
       if (outcome.decision === 'fail') throw await this.writeFailure(outcome.error, datastoreId, imageSetId);
-      // A deletion is visible on the image set itself: LOCKED/DELETING, then DELETED. Any other
-      // state proves nothing (the request may still be queued upstream).
-      const latest = await this.tryReconcileRead(() =>
-        this.fetchImageSet({ operation: 'GetImageSet', reconciling: true }, datastoreId, imageSetId),
-      );
+      // A deletion is visible on the image set itself: LOCKED/DELETING, then DELETED, then gone
+      // (reads answer not found). Any other state proves nothing: the request may still be queued.
+      // "Gone" is accepted although an image set that never existed looks the same: the request
+      // would then have answered NOT_FOUND, and the end state the caller asked for holds either way.
+      let latest: ImageSetRecord | undefined;
+      try {
+        latest = await this.fetchImageSet({ operation: 'GetImageSet', reconciling: true }, datastoreId, imageSetId);
+      } catch (error) {
+        if (error instanceof NotFoundError) {
+          return { datastoreId, imageSetId, state: 'DELETED', workflowStatus: 'DELETED' };
+        }
+        latest = undefined;
+      }
       if (
         latest &&
         (latest.state === 'DELETED' ||

@@ -25,6 +25,7 @@ import { createActiveDatastore, importSyntheticStudy, waitForUnlocked } from '..
 class LossyProxy {
   private server?: Server;
   private dropNext?: string;
+  private stallNext?: string;
   private readonly inFlight = new Map<string, number>();
   /** Most requests seen at once per operation path segment since the last reset. */
   readonly peak = new Map<string, number>();
@@ -38,6 +39,8 @@ class LossyProxy {
       const segment = (req.url ?? '').split('?')[0].split('/').pop() ?? '';
       const drop = this.dropNext !== undefined && segment === this.dropNext;
       if (drop) this.dropNext = undefined;
+      const stall = this.stallNext !== undefined && segment === this.stallNext;
+      if (stall) this.stallNext = undefined;
       const now = (this.inFlight.get(segment) ?? 0) + 1;
       this.inFlight.set(segment, now);
       this.peak.set(segment, Math.max(now, this.peak.get(segment) ?? 0));
@@ -51,6 +54,14 @@ class LossyProxy {
             return;
           }
           res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
+          if (stall) {
+            // Headers and the first bytes arrive, then nothing: only a body deadline ends this.
+            upstreamRes.once('data', (chunk: Buffer) => {
+              res.write(chunk.subarray(0, Math.max(1, Math.floor(chunk.length / 2))));
+              upstreamRes.destroy();
+            });
+            return;
+          }
           upstreamRes.pipe(res);
         },
       );
@@ -59,6 +70,11 @@ class LossyProxy {
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  /** The next call of this operation sends its headers and part of its body, then stalls. */
+  stallNextBody(pathSegment: 'getImageSetMetadata'): void {
+    this.stallNext = pathSegment;
   }
 
   /** The next call whose path ends with this operation segment is applied but never answered. */
@@ -245,6 +261,19 @@ describe('ImagingService against HealthImaging Local', () => {
       hil.hil.admin.faults.set({ operation: 'GetImageSet', mode: 'hang' });
       await expect(service().getImageSet(grantedStore, ctSeriesSet)).rejects.toBeInstanceOf(UpstreamUnavailableError);
       expect(callsTo('GetImageSet')).toBe(3);
+    });
+  });
+
+  describe('deadlines', () => {
+    it('abandons a metadata body that stalls part-way and reads it again', async () => {
+      proxy.stallNextBody('getImageSetMetadata');
+      const document = await service(proxy.url).getImageSetMetadata(grantedStore, ctSeriesSet);
+      expect(document.ImageSetID).toBe(ctSeriesSet);
+      expect(callsTo('GetImageSetMetadata')).toBe(2);
+      expect(events.map((e) => [e.operation, e.outcome, e.errorKind])).toEqual([
+        ['GetImageSetMetadata', 'error', 'timeout'],
+        ['GetImageSetMetadata', 'ok', undefined],
+      ]);
     });
   });
 
@@ -468,6 +497,19 @@ describe('ImagingService against HealthImaging Local', () => {
       const deleted = await acme.deleteImageSet(grantedStore, copy.destination.imageSetId);
       expect(deleted).toMatchObject({ datastoreId: grantedStore, imageSetId: copy.destination.imageSetId });
       expect(['DELETING', 'DELETED']).toContain(deleted.workflowStatus);
+    });
+
+    it('recognises a deletion that was applied although its answer was lost', async () => {
+      const acme = service();
+      const version = await latestVersion(otherCtSeriesSet);
+      const copy = await acme.copyImageSet({ datastoreId: grantedStore, sourceImageSetId: otherCtSeriesSet, sourceLatestVersionId: version });
+      await waitForUnlocked(admin, grantedStore, copy.destination.imageSetId);
+      resetCounters();
+      proxy.loseNextAnswer('deleteImageSet');
+      const deleted = await service(proxy.url).deleteImageSet(grantedStore, copy.destination.imageSetId);
+      expect(deleted.imageSetId).toBe(copy.destination.imageSetId);
+      expect(['DELETING', 'DELETED']).toContain(deleted.workflowStatus);
+      expect(callsTo('DeleteImageSet')).toBe(1);
     });
   });
 });
