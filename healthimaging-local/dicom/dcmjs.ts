@@ -103,7 +103,9 @@ export function readP10(bytes: Uint8Array, lenient = false): P10Read {
 
 /** dcmjs refuses some Specific Character Set values outright; those files are still readable. */
 export function isCharacterSetError(error: unknown): boolean {
-  return error instanceof Error && /character set/i.test(error.message);
+  // Duck-typed: dcmjs may throw an Error of another realm.
+  const message = (error as { message?: unknown } | null)?.message;
+  return typeof message === 'string' && /character set/i.test(message);
 }
 
 /** The PS3.6 data dictionary entry of an exact tag (8 hex digits), if dcmjs knows it. */
