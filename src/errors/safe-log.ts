@@ -62,6 +62,18 @@ export const SAFE_LOG_FIELDS: ReadonlySet<string> = new Set([
   'field',
   'variable',
   'issues',
+  // The start-up configuration line (`describeConfig`); the cursor secret stays redacted.
+  'tenantsFile',
+  'corsOrigins',
+  'landingPage',
+  'introspection',
+  'healthImagingEndpoint',
+  'awsRegion',
+  'maxQueryDepth',
+  'maxQueryComplexity',
+  'logLevel',
+  'cursorTtlSeconds',
+  'cursorSecretGenerated',
 ]);
 
 const MAX_STRING = 300;

@@ -1,3 +1,4 @@
+import { describeConfig, loadConfig } from '../../../src/config';
 import { createLogger, describeError, redactFields } from '../../../src/errors/safe-log';
 
 function capture(level: Parameters<typeof createLogger>[0]['level']) {
@@ -66,5 +67,15 @@ describe('describeError', () => {
 
   it('describes non-errors by their type', () => {
     expect(describeError('Doe^John')).toEqual({ errorName: 'string' });
+  });
+});
+
+describe('createLogger with the start-up configuration', () => {
+  it('writes the described configuration but never the cursor secret', () => {
+    const secret = 'startup-log-secret-0123456789abcdefghijklmn';
+    const { lines, logger } = capture('info');
+    logger.info('gateway.config', describeConfig(loadConfig({ NODE_ENV: 'production', TENANTS_FILE: '/etc/t.json', CURSOR_SECRET: secret })));
+    expect(lines[0]).toMatchObject({ environment: 'production', port: 4000, tenantsFile: '/etc/t.json', corsOrigins: [], cursorSecret: '[redacted]' });
+    expect(JSON.stringify(lines)).not.toContain(secret);
   });
 });
