@@ -2,21 +2,31 @@ import 'reflect-metadata';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadTenants } from './auth/tenants-file';
-import { ConfigError, describeConfig, loadConfig } from './config';
+import { ConfigError, describeConfig, loadConfig, type EnvSource } from './config';
 import { createLogger, describeError } from './errors/safe-log';
 import { createGateway, GRAPHQL_PATH } from './gateway';
 
 /** Connections still open this long after SIGTERM are cut, so a deploy never hangs. */
 const SHUTDOWN_GRACE_MS = 10_000;
 
-async function main(): Promise<void> {
-  const config = loadConfig(process.env);
+export interface RunningGateway {
+  url: string;
+  /** Stops accepting connections, drains them (cut after a grace period) and releases the SDK clients. */
+  close(): Promise<void>;
+}
+
+/**
+ * Validates the configuration, builds the gateway and listens. Used by `node dist/src/main.js`
+ * and by the embedded-default launcher, which passes its own environment (demo tenants file).
+ */
+export async function startGatewayServer(env: EnvSource): Promise<RunningGateway> {
+  const config = loadConfig(env);
   if (config.tenantsFile === undefined) {
     throw new ConfigError([
       'TENANTS_FILE is not set: point it at a tenants file, or run `npm start` for the embedded HealthImaging Local set-up',
     ]);
   }
-  const registry = loadTenants(config.tenantsFile, process.env);
+  const registry = loadTenants(config.tenantsFile, env);
   const logger = createLogger({ level: config.logLevel });
   logger.info('gateway.config', describeConfig(config));
   if (config.cursorSecretGenerated) {
@@ -32,28 +42,34 @@ async function main(): Promise<void> {
   });
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-  console.log(`GraphQL gateway ready at http://${host}:${port}${GRAPHQL_PATH} (${config.environment})`);
+  const url = `http://${host}:${port}${GRAPHQL_PATH}`;
+  console.log(`GraphQL gateway ready at ${url} (${config.environment})`);
 
-  let stopping = false;
-  const shutdown = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
-    logger.info('gateway.shutdown', { reason: signal });
-    const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
-    force.unref();
-    server.close(() => {
-      gateway
-        .stop()
-        .catch((error: unknown) => logger.error('gateway.stop_failed', describeError(error)))
-        .finally(() => process.exit(0));
-    });
-    server.closeIdleConnections();
-  };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  let closed: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closed ??= new Promise<void>((resolve) => {
+      logger.info('gateway.shutdown', {});
+      const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+      force.unref();
+      server.close(() => {
+        gateway
+          .stop()
+          .catch((error: unknown) => logger.error('gateway.stop_failed', describeError(error)))
+          .finally(resolve);
+      });
+      server.closeIdleConnections();
+    }));
+  return { url, close };
 }
 
-main().catch((error: unknown) => {
+async function main(): Promise<void> {
+  const gateway = await startGatewayServer(process.env);
+  const shutdown = (): void => void gateway.close().finally(() => process.exit(0));
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+}
+
+if (require.main === module) main().catch((error: unknown) => {
   // Configuration problems are the operator's to fix: print them plainly, without a stack.
   if (error instanceof ConfigError) console.error(error.message);
   else {
