@@ -33,9 +33,9 @@
  *
  * Messages name keywords, tags and levels only, never DICOM values or UIDs (patient data).
  */
+import { levelOf } from '../dicom/level-assignment';
 import { validation } from '../errors';
 import type { DicomAttributes, InstanceNode, MetadataDocument, SeriesNode } from './metadata-document';
-import { levelOf } from '../dicom/level-assignment';
 import {
   elementByKeyword,
   isHexTagKey,
