@@ -1,9 +1,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { AccessKeyRegistry } from './access-keys';
 import { ServiceError } from './errors';
+import { NodeSha256 } from './node-sha256';
 import type { AccessKeyGrant } from './options';
 
 export const SIGNING_SERVICE = 'medical-imaging';
@@ -146,7 +146,7 @@ export class SigV4Verifier {
         credentials: { accessKeyId: grant.accessKeyId, secretAccessKey: grant.secretAccessKey },
         region: 'us-east-1',
         service: SIGNING_SERVICE,
-        sha256: Sha256,
+        sha256: NodeSha256,
         applyChecksum: false,
       });
       this.signers.set(cacheKey, signer);
