@@ -1,5 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import type { ImportTarget } from '../dicom/import-target';
+import { ServiceError } from '../errors';
 import { runDicomImport } from '../dicom/run-dicom-import';
 import type { HilStore } from '../store/hil-store';
 import type { ImportJobRecord } from '../store/import-job-store';
@@ -72,7 +73,10 @@ export class ImportRunner {
       }
     } catch (err) {
       status = 'FAILED';
-      message = 'INTERNAL_ERROR: The import job could not be completed';
+      message =
+        err instanceof ServiceError && err.errorName === 'ConflictException'
+          ? 'CONFLICT: A primary image set the job adds to is locked by another operation'
+          : 'INTERNAL_ERROR: The import job could not be completed';
       this.log(`import job ${jobId} failed (${err instanceof Error ? err.name : 'error'})`);
     }
     if (this.closing && status === 'FAILED') return; // left IN_PROGRESS: the next start runs it again
