@@ -8,6 +8,7 @@ import {
   SearchImageSetsCommand,
   UpdateImageSetMetadataCommand,
   type MedicalImagingClient,
+  type MetadataUpdates,
 } from '@aws-sdk/client-medical-imaging';
 import { gunzipSync } from 'node:zlib';
 import type { MetadataDocument } from '../../healthimaging-local/model/metadata-document';
@@ -40,7 +41,7 @@ describe('HealthImaging Local image set state machine', () => {
     return JSON.parse(gunzipSync(await out.imageSetMetadataBlob!.transformToByteArray()).toString('utf8')) as MetadataDocument;
   }
   const get = (imageSetId: string, versionId?: string) => client.send(new GetImageSetCommand({ datastoreId, imageSetId, versionId }));
-  const update = (imageSetId: string, latestVersionId: string, updates: object, force?: boolean) =>
+  const update = (imageSetId: string, latestVersionId: string, updates: MetadataUpdates, force?: boolean) =>
     client.send(new UpdateImageSetMetadataCommand({ datastoreId, imageSetId, latestVersionId, force, updateImageSetMetadataUpdates: updates }));
 
   beforeAll(async () => {
