@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { NotFoundError } from '../../errors/gateway-errors';
 import type { SearchCriteriaInput } from '../../imaging/records';
 import type { Connection } from '../../types/connection';
 import type { ImageSetSearchArgs } from '../../types/image-set-search.args';
@@ -25,6 +26,9 @@ export async function searchImageSets(
   datastoreId: string,
   args: ImageSetSearchArgs,
 ): Promise<Connection<ImageSet>> {
+  // The grant decides first: for another tenant's data store every input, valid or not, and any
+  // cursor answer NOT_FOUND, exactly as for a data store that does not exist.
+  if (!scope.imaging.grantedDatastoreIds().includes(datastoreId)) throw new NotFoundError();
   const first = pageSize(args.first);
   const criteria = toSearchCriteria(args.filter, args.sort);
   const cursors = upstreamCursorCodec(scope, searchCursorParent(datastoreId, criteria));
