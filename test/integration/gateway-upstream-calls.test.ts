@@ -1,0 +1,100 @@
+import { expectData } from '../support/gateway-expect';
+import { startGatewayHarness, type GatewayHarness } from '../support/gateway-harness';
+
+/**
+ * The per-request loaders must turn any number of paths to the same resource into one upstream
+ * call: counted by HealthImaging Local per access key, so the numbers are what the service sees.
+ */
+describe('gateway: upstream calls per request', () => {
+  let h: GatewayHarness;
+  let acme: Record<string, string>;
+  let imageSetId: string;
+  let nodeId: string;
+  let seriesInstanceUid: string;
+
+  beforeAll(async () => {
+    h = await startGatewayHarness();
+    acme = h.as({ token: h.tokens.acme });
+    [imageSetId] = h.imageSets.acme;
+    const data = expectData(
+      await h.gql(
+        `query ($ds: String!, $id: String!) {
+          imageSet(datastoreId: $ds, imageSetId: $id) { id metadata { study { series { seriesInstanceUid } } } }
+        }`,
+        { ds: h.datastores.acme, id: imageSetId },
+        acme,
+      ),
+    );
+    nodeId = data.imageSet.id;
+    seriesInstanceUid = data.imageSet.metadata.study.series[0].seriesInstanceUid;
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('makes one call per distinct resource however many aliases and paths reach it', async () => {
+    h.resetUpstreamCalls();
+    const data = expectData(
+      await h.gql(
+        `query ($ds: String!, $id: String!, $node: ID!, $series: String!) {
+          a: imageSet(datastoreId: $ds, imageSetId: $id) { state latestVersionId datastore { name } }
+          b: imageSet(datastoreId: $ds, imageSetId: $id) {
+            workflowStatus arn
+            latestVersion { state forced }
+            metadata { patient { patientId } study { studyId } }
+          }
+          c: node(id: $node) { ... on ImageSet { state isPrimary metadata { study { series { instanceCount } } } } }
+          search: imageSets(datastoreId: $ds, filter: { seriesInstanceUid: $series }) {
+            edges { node { imageSetId state createdAt metadata { patient { sex } } datastore { status } } }
+          }
+          datastore(datastoreId: $ds) { name }
+          again: datastore(datastoreId: $ds) { status }
+        }`,
+        { ds: h.datastores.acme, id: imageSetId, node: nodeId, series: seriesInstanceUid },
+        acme,
+      ),
+    );
+    expect(data.search.edges.map((edge: any) => edge.node.imageSetId)).toEqual([imageSetId]);
+    expect(data.a.state).toBe('ACTIVE');
+    expect(h.upstreamCalls('acme')).toEqual({
+      GetImageSet: 1,
+      GetImageSetMetadata: 1,
+      SearchImageSets: 1,
+      GetDatastore: 1,
+    });
+  });
+
+  it('fetches nothing upstream for fields a search result already carries', async () => {
+    h.resetUpstreamCalls();
+    expectData(
+      await h.gql(
+        `query ($ds: String!) {
+          imageSets(datastoreId: $ds, first: 50) {
+            edges { node { id imageSetId datastoreId latestVersionId createdAt updatedAt isPrimary dicomTags { patientId seriesModality } latestVersion { versionId } metadata { versionId } } }
+          }
+        }`,
+        { ds: h.datastores.acme },
+        acme,
+      ),
+    );
+    expect(h.upstreamCalls('acme')).toEqual({ SearchImageSets: 1 });
+  });
+
+  it('shares one versions page between aliases, and one version record between lookups of that version', async () => {
+    h.resetUpstreamCalls();
+    expectData(
+      await h.gql(
+        `query ($ds: String!, $id: String!) {
+          one: imageSet(datastoreId: $ds, imageSetId: $id) { versions(first: 10) { edges { node { versionId state } } } }
+          two: imageSet(datastoreId: $ds, imageSetId: $id) { versions(first: 10) { edges { node { workflowStatus } } } }
+          v1: imageSetVersion(datastoreId: $ds, imageSetId: $id, versionId: "1") { state }
+          again: imageSetVersion(datastoreId: $ds, imageSetId: $id, versionId: "1") { workflowStatus }
+        }`,
+        { ds: h.datastores.acme, id: imageSetId },
+        acme,
+      ),
+    );
+    // GetImageSet twice: the latest (for the imageSet roots) and version 1, two different requests.
+    expect(h.upstreamCalls('acme')).toEqual({ GetImageSet: 2, ListImageSetVersions: 1 });
+  });
+});
