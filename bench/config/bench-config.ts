@@ -1,0 +1,69 @@
+import { VARIANTS, WORKLOADS, type VariantName, type WorkloadName } from '../workloads/variants';
+
+/**
+ * The bench's knobs, from the environment (`npm run bench` reads `process.env` here only).
+ * Defaults keep a full run near a quarter of an hour on a 2-core machine.
+ */
+export interface BenchConfig {
+  /** Seconds of each measured run. */
+  durationS: number;
+  /** Seconds of discarded load before a variant's first run of a workload at a latency. */
+  warmupS: number;
+  rounds: number;
+  /** Connection counts of the closed-loop throughput runs. */
+  connections: number[];
+  /** Latency HealthImaging Local adds to every call, one pass each. */
+  upstreamLatenciesMs: number[];
+  workloads: WorkloadName[];
+  variants: VariantName[];
+  /** Sequential operations per variant and workload for the exact upstream call counts. */
+  countOperations: number;
+  /** Fixed-rate runs offer this fraction of the hand-written server's measured maximum. */
+  rateFraction: number;
+  /** Set: the gateway runs under `--cpu-prof` and its profiles land here. */
+  cpuProfileDir?: string;
+  outDir: string;
+}
+
+function number(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min || value > max) throw new Error(`${name} must be a number from ${min} to ${max} (got "${raw}")`);
+  return value;
+}
+
+function list<T extends string>(env: NodeJS.ProcessEnv, name: string, allowed: readonly T[]): T[] {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return [...allowed];
+  const items = raw.split(',').map((item) => item.trim()).filter(Boolean);
+  for (const item of items) if (!allowed.includes(item as T)) throw new Error(`${name}: unknown "${item}" (known: ${allowed.join(', ')})`);
+  // Keep the canonical order whatever the order given.
+  return allowed.filter((item) => items.includes(item));
+}
+
+function numbers(env: NodeJS.ProcessEnv, name: string, fallback: number[]): number[] {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const values = raw.split(',').map((item) => Number(item.trim()));
+  if (values.some((value) => !Number.isInteger(value) || value < 0)) throw new Error(`${name} must be a comma-separated list of non-negative integers`);
+  return values;
+}
+
+export function loadBenchConfig(env: NodeJS.ProcessEnv, defaultOutDir: string): BenchConfig {
+  const variants = list(env, 'BENCH_VARIANTS', VARIANTS);
+  return {
+    durationS: number(env, 'BENCH_DURATION_S', 3, 0.5, 600),
+    warmupS: number(env, 'BENCH_WARMUP_S', 1, 0, 60),
+    rounds: number(env, 'BENCH_ROUNDS', 3, 1, 20),
+    connections: numbers(env, 'BENCH_CONNECTIONS', [10, 50]),
+    upstreamLatenciesMs: numbers(env, 'BENCH_LATENCIES_MS', [0, 20]),
+    workloads: list(env, 'BENCH_WORKLOADS', WORKLOADS),
+    // The hand-written server is the reference every other variant's answers are held to.
+    variants: VARIANTS.filter((variant) => variant === 'hand-written' || variants.includes(variant)),
+    countOperations: number(env, 'BENCH_COUNT_OPERATIONS', 5, 1, 100),
+    rateFraction: number(env, 'BENCH_RATE_FRACTION', 0.5, 0.05, 1),
+    ...(env.BENCH_CPU_PROF_DIR ? { cpuProfileDir: env.BENCH_CPU_PROF_DIR } : {}),
+    outDir: env.BENCH_OUT_DIR ?? defaultOutDir,
+  };
+}

@@ -1,0 +1,143 @@
+import { memory } from '../lib/proc-stats';
+import type { LoadMode } from '../loadgen/protocol';
+import type { CallCount, Measurement, RoundFacts } from '../report/result-types';
+import { VariantServer } from '../servers/variant-server';
+import { readRequest } from '../workloads/read-requests';
+import { styleOf, type ReadWorkloadName, type VariantName } from '../workloads/variants';
+import type { BenchContext } from './bench-context';
+import { countUpstreamCalls } from './count-calls';
+import { measure } from './measure';
+import { scenarioFor } from './scenarios';
+import { verifyAnswers } from './verify-answers';
+
+/** Sockets of a fixed-rate run; below the write pool's size, so a pool never runs dry. */
+const FIXED_RATE_MAX_IN_FLIGHT = 64;
+/** Fixed-rate runs last long enough for this many operations (p99 needs samples), within limits. */
+const FIXED_RATE_MIN_OPERATIONS = 100;
+
+export interface RoundOutput {
+  facts: RoundFacts;
+  measurements: Measurement[];
+  callCounts: CallCount[];
+}
+
+function rotate<T>(items: readonly T[], by: number): T[] {
+  const shift = by % items.length;
+  return [...items.slice(shift), ...items.slice(0, shift)];
+}
+
+/**
+ * One round: every variant started fresh (cold start), its answers verified, its upstream calls
+ * counted, then, per upstream latency and workload, the throughput runs and the fixed-rate runs
+ * with the variants interleaved (A B C D, next round B C D A). The floor makes no upstream call,
+ * so it runs at the first latency only.
+ */
+export async function runRound(ctx: BenchContext, round: number): Promise<RoundOutput> {
+  const { config, log } = ctx;
+  const order = rotate(config.variants, round - 1);
+  const facts: RoundFacts = { round, coldStartMs: {}, peakRssMiB: {}, mismatches: [] };
+  const measurements: Measurement[] = [];
+  const callCounts: CallCount[] = [];
+  const servers = new Map<VariantName, VariantServer>();
+  const expected = new Map<VariantName, Partial<Record<ReadWorkloadName, string>>>();
+  const voided = new Set<string>();
+
+  await ctx.hil.setLatency(0);
+  try {
+    for (const variant of order) {
+      const probe = readRequest('viewer-header', styleOf(variant), ctx.readTargets, ctx.tenant.apiKey);
+      const server = await VariantServer.start(variant, {
+        tenant: ctx.tenant,
+        probe,
+        ...(variant === 'floor' ? { floorBodiesFile: ctx.floorBodiesFile } : {}),
+        ...(variant === 'gateway' && config.cpuProfileDir ? { cpuProfileDir: config.cpuProfileDir } : {}),
+      });
+      servers.set(variant, server);
+      facts.coldStartMs[variant] = server.coldStartMs;
+      const verified = await verifyAnswers(ctx, variant, server.baseUrl, config.workloads);
+      expected.set(variant, verified.expectedBodies);
+      for (const mismatch of verified.mismatches) {
+        facts.mismatches.push({ variant, ...mismatch });
+        voided.add(`${variant}/${mismatch.workload}`);
+        log(`  ${variant} answered ${mismatch.workload} differently from the hand-written reference: ${mismatch.detail}`);
+      }
+      log(`  ${variant}: cold start ${server.coldStartMs.toFixed(0)} ms`);
+    }
+
+    for (const workload of config.workloads) {
+      for (const variant of order) {
+        if (variant === 'floor' || voided.has(`${variant}/${workload}`)) continue;
+        const server = servers.get(variant)!;
+        try {
+          await ctx.hil.quiesce();
+          const scenario = await scenarioFor(ctx, workload, variant, expected.get(variant)!);
+          callCounts.push(await countUpstreamCalls(ctx, round, workload, variant, server.baseUrl, scenario));
+        } catch (error) {
+          voided.add(`${variant}/${workload}`);
+          facts.mismatches.push({ variant, workload, detail: error instanceof Error ? error.message : String(error) });
+          log(`  ${(error as Error).message}`);
+        }
+      }
+    }
+
+    for (const [latencyIndex, upstreamLatencyMs] of config.upstreamLatenciesMs.entries()) {
+      await ctx.hil.setLatency(upstreamLatencyMs);
+      const here = order.filter((variant) => variant !== 'floor' || latencyIndex === 0);
+      for (const workload of config.workloads) {
+        const runnable = here.filter((variant) => !voided.has(`${variant}/${workload}`));
+        const run = async (variant: VariantName, mode: LoadMode): Promise<Measurement> => {
+          const server = servers.get(variant)!;
+          await ctx.hil.quiesce();
+          const scenario = await scenarioFor(ctx, workload, variant, expected.get(variant)!);
+          return measure(ctx, { round, upstreamLatencyMs, workload, variant, baseUrl: server.baseUrl, pid: server.pid }, scenario, mode);
+        };
+
+        for (const [index, connections] of config.connections.entries()) {
+          for (const variant of runnable) {
+            if (index === 0 && config.warmupS > 0) await run(variant, { kind: 'closed', connections, durationS: config.warmupS });
+            const result = await run(variant, { kind: 'closed', connections, durationS: config.durationS });
+            measurements.push(result);
+            log(describe(result));
+          }
+        }
+
+        const maxOf = (variant: VariantName): number =>
+          Math.max(
+            0,
+            ...measurements
+              .filter((m) => m.round === round && m.upstreamLatencyMs === upstreamLatencyMs && m.workload === workload && m.variant === variant && m.kind === 'throughput' && !m.void)
+              .map((m) => m.operationsPerSecond),
+          );
+        const capacity = maxOf('hand-written') || maxOf('gateway');
+        if (capacity <= 0) {
+          log(`  no valid throughput for ${workload} at ${upstreamLatencyMs} ms: fixed-rate runs skipped`);
+          continue;
+        }
+        const rate = Math.max(1, capacity * config.rateFraction);
+        const durationS = Math.min(config.durationS * 4, Math.max(config.durationS, FIXED_RATE_MIN_OPERATIONS / rate));
+        for (const variant of runnable) {
+          const result = await run(variant, { kind: 'paced', operationsPerSecond: rate, durationS, maxInFlight: FIXED_RATE_MAX_IN_FLIGHT });
+          measurements.push(result);
+          log(describe(result));
+        }
+      }
+    }
+  } finally {
+    for (const [variant, server] of servers) {
+      try {
+        facts.peakRssMiB[variant] = memory(server.pid).peakRssMiB;
+      } catch {
+        // The process is already gone; its peak is unknown for this round.
+      }
+      await server.stop();
+    }
+    await ctx.hil.setLatency(0);
+  }
+  return { facts, measurements, callCounts };
+}
+
+function describe(m: Measurement): string {
+  const mode = m.kind === 'throughput' ? `c=${m.connections}` : `rate=${m.offeredRate!.toFixed(1)}/s`;
+  const status = m.void ? ` VOID (${m.failures} failures: ${m.failureSamples[0] ?? ''})` : '';
+  return `  r${m.round} ${m.upstreamLatencyMs}ms ${m.workload.padEnd(15)} ${m.variant.padEnd(13)} ${mode.padEnd(14)} ${m.operationsPerSecond.toFixed(1).padStart(8)} op/s  p50 ${m.latencyMs.p50.toFixed(1)} p99 ${m.latencyMs.p99.toFixed(1)} ms${m.serverCpuMsPerOperation !== undefined ? `  cpu ${m.serverCpuMsPerOperation.toFixed(2)} ms/op` : ''}${status}`;
+}

@@ -1,0 +1,102 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { loadBenchConfig } from './config/bench-config';
+import { prepareFixture } from './fixture/bench-fixture';
+import { writeBenchTenant } from './fixture/bench-tenant';
+import { setupClient } from './fixture/hil-client';
+import { HilProcess } from './hil/hil-process';
+import { closeHttpClient } from './lib/http-client';
+import { DIST_ROOT } from './lib/dist-paths';
+import { LoadGenerator } from './loadgen/loadgen-client';
+import type { BenchContext } from './orchestration/bench-context';
+import { calibrate, readTargetsOf } from './orchestration/calibrate';
+import { runRound } from './orchestration/run-round';
+import { freshWritePool } from './orchestration/write-pool-state';
+import { analyze } from './report/analyze';
+import { writeReports } from './report/write-reports';
+import type { BenchResults, CallCount, Measurement, RoundFacts } from './report/result-types';
+
+/**
+ * `npm run bench`: HealthImaging Local, the four measured servers and the load generator, each in
+ * its own process on 127.0.0.1; rounds of interleaved runs; results, table, chart and target
+ * verdicts written to bench/results/.
+ */
+async function main(): Promise<void> {
+  const startedAt = new Date();
+  const repoRoot = resolve(DIST_ROOT, '..');
+  const config = loadBenchConfig(process.env, join(repoRoot, 'bench', 'results'));
+  const log = (line: string): void => void process.stdout.write(`${line}\n`);
+  const workDir = mkdtempSync(join(tmpdir(), 'hil-bench-'));
+  const s3Dir = join(workDir, 's3');
+  mkdirSync(s3Dir);
+  const accessKey = { accessKeyId: `AKIABENCH${randomBytes(6).toString('hex').toUpperCase()}`, secretAccessKey: randomBytes(30).toString('base64url') };
+
+  log(`bench: ${config.rounds} rounds, ${config.durationS} s per run, connections ${config.connections.join('/')}, upstream latency ${config.upstreamLatenciesMs.join('/')} ms`);
+  const hil = await HilProcess.start({ s3Dir, accessKey });
+  const loadgen = await LoadGenerator.start();
+  try {
+    const client = setupClient(hil.url, accessKey);
+    log('setting up data in HealthImaging Local…');
+    const fixture = await prepareFixture({ client, s3Dir, log: (line) => log(`  ${line}`) });
+    const tenant = writeBenchTenant({
+      path: join(workDir, 'tenants.json'),
+      hilUrl: hil.url,
+      accessKey,
+      datastoreIds: [fixture.reads.datastoreId, fixture.large.datastoreId, fixture.writes.datastoreId],
+    });
+    const readTargets = readTargetsOf(fixture);
+    const floorBodiesFile = join(workDir, 'floor-bodies.json');
+    const partial = { config, hil, setupClient: client, fixture, tenant, loadgen, readTargets, floorBodiesFile, log };
+    const [writeTarget] = await freshWritePool({ ...partial, references: {} as BenchContext['references'], floorBodies: {} });
+    log('calibrating: reference answers from the hand-written server…');
+    const { references, floorBodies } = await calibrate({ tenant, readTargets, writeTarget: writeTarget!, floorBodiesFile });
+    const ctx: BenchContext = { ...partial, references, floorBodies };
+
+    const rounds: RoundFacts[] = [];
+    const measurements: Measurement[] = [];
+    const callCounts: CallCount[] = [];
+    for (let round = 1; round <= config.rounds; round++) {
+      log(`round ${round} of ${config.rounds}`);
+      const output = await runRound(ctx, round);
+      rounds.push(output.facts);
+      measurements.push(...output.measurements);
+      callCounts.push(...output.callCounts);
+    }
+
+    const analysis = analyze({ config, rounds, measurements, callCounts });
+    const results: BenchResults = {
+      startedAt: startedAt.toISOString(),
+      finishedAt: new Date().toISOString(),
+      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version, platform: `${process.platform} ${process.arch}`, loadAverageAtStart: loadavg() },
+      config: { ...config },
+      fixture: {
+        readsImageSets: fixture.reads.imageSetCount,
+        largeInstances: fixture.large.instanceCount,
+        largeVersions: Number(fixture.large.latestVersionId),
+        writePoolImageSets: fixture.writes.imageSetIds.length,
+        responseBytes: Object.fromEntries(Object.entries(floorBodies).map(([route, body]) => [route, Buffer.byteLength(body)])),
+      },
+      rounds,
+      callCounts,
+      measurements,
+      ...analysis,
+    };
+    const written = writeReports(results, config.outDir);
+    log('');
+    for (const verdict of results.targets) log(`${verdict.verdict.padEnd(7)} ${verdict.target}: ${verdict.evidence}`);
+    log('');
+    log(`results: ${written.join(', ')}`);
+  } finally {
+    await loadgen.stop();
+    await hil.stop();
+    closeHttpClient();
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.exit(1);
+});

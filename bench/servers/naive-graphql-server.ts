@@ -1,0 +1,41 @@
+import 'reflect-metadata';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { loadTenants } from '../../src/auth/tenants-file';
+import { loadConfig } from '../../src/config';
+import { createGateway } from '../../src/gateway';
+import * as loadersModule from '../../src/imaging/loaders';
+import { passThroughLoaders } from './naive/pass-through-loaders';
+
+/**
+ * Entry of the naive-GraphQL baseline: the gateway itself (config, schema, resolvers, auth,
+ * HTTP handling, ImagingService) with one change, the per-request loaders. `GatewayDeps` has no
+ * seam for them, so the loaders module's export, which the context factory reads when the
+ * gateway is created, is replaced before `createGateway` runs. Nothing else differs.
+ */
+async function main(): Promise<void> {
+  (loadersModule as { createLoaders: typeof loadersModule.createLoaders }).createLoaders = passThroughLoaders;
+  const config = loadConfig(process.env);
+  if (!config.tenantsFile) throw new Error('TENANTS_FILE is required.');
+  const registry = loadTenants(config.tenantsFile, process.env);
+  const gateway = await createGateway(config, { registry });
+  await gateway.start();
+  const server = createServer(gateway.handler);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  process.stdout.write(`naive GraphQL listening on http://127.0.0.1:${port}/graphql\n`);
+  process.on('SIGTERM', () => {
+    server.close(() => {
+      void gateway.stop().finally(() => process.exit(0));
+    });
+    server.closeIdleConnections();
+  });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`naive GraphQL failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,98 @@
+import { performance } from 'node:perf_hooks';
+import { ManagedChild } from '../lib/child-process';
+import { distPath } from '../lib/dist-paths';
+import { freePort } from '../lib/free-port';
+import { httpRequest } from '../lib/http-client';
+import type { BenchTenant } from '../fixture/bench-tenant';
+import type { RequestTemplate, VariantName } from '../workloads/variants';
+
+/**
+ * One measured server in its own process. Started fresh every round; its cold start is the time
+ * from spawn to the first correct answer to a real query (module loading, schema building, first
+ * SDK client, first upstream calls), polled every few milliseconds.
+ */
+const ENTRY: Record<VariantName, string[]> = {
+  floor: ['bench', 'servers', 'floor-server.js'],
+  'hand-written': ['bench', 'servers', 'hand-written-server.js'],
+  'naive-graphql': ['bench', 'servers', 'naive-graphql-server.js'],
+  gateway: ['src', 'main.js'],
+};
+
+const COLD_START_TIMEOUT_MS = 60_000;
+const PROBE_INTERVAL_MS = 5;
+
+export interface VariantStartOptions {
+  tenant: BenchTenant;
+  /** Floor only: the JSON file of fixed bodies per route. */
+  floorBodiesFile?: string;
+  /** The query whose first correct answer ends the cold start. */
+  probe: RequestTemplate;
+  /** Set: run under `--cpu-prof`, writing the profile here when the server stops. */
+  cpuProfileDir?: string;
+}
+
+export class VariantServer {
+  private constructor(
+    readonly variant: VariantName,
+    readonly baseUrl: string,
+    readonly child: ManagedChild,
+    readonly coldStartMs: number,
+  ) {}
+
+  static async start(variant: VariantName, options: VariantStartOptions): Promise<VariantServer> {
+    const port = await freePort();
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      ...options.tenant.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      TENANTS_FILE: options.tenant.tenantsFile,
+      NODE_ENV: 'production',
+      // One log line per request is the gateway's default; none of the baselines logs, so none
+      // of the measured servers does.
+      LOG_LEVEL: 'warn',
+      ...(options.floorBodiesFile ? { BODIES_FILE: options.floorBodiesFile } : {}),
+    };
+    delete env.GATEWAY_ENV;
+    delete env.NODE_OPTIONS;
+    const nodeFlags = options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir] : [];
+    const baseUrl = `http://127.0.0.1:${port}`;
+
+    const started = performance.now();
+    const child = ManagedChild.spawn(variant, process.execPath, [...nodeFlags, distPath(...ENTRY[variant])], { env });
+    const coldStartMs = await firstAnswer(child, baseUrl, options.probe, started);
+    return new VariantServer(variant, baseUrl, child, coldStartMs);
+  }
+
+  get pid(): number {
+    return this.child.pid;
+  }
+
+  stop(): Promise<void> {
+    return this.child.stop(10_000);
+  }
+}
+
+async function firstAnswer(child: ManagedChild, baseUrl: string, probe: RequestTemplate, started: number): Promise<number> {
+  const deadline = started + COLD_START_TIMEOUT_MS;
+  let lastProblem = 'no answer yet';
+  while (performance.now() < deadline) {
+    if (!child.alive) throw new Error(`${child.name} exited during start-up. Last output:\n${child.recentOutput()}`);
+    try {
+      const answer = await httpRequest(baseUrl, probe, 10_000);
+      const answeredAt = performance.now();
+      if (answer.status === 200) {
+        const parsed = JSON.parse(answer.body) as { data?: unknown; errors?: unknown };
+        if (parsed.data && parsed.errors === undefined) return answeredAt - started;
+      }
+      // A wrong answer will not fix itself by waiting: the probe query is broken.
+      throw new Error(`${child.name} answered its first query with HTTP ${answer.status}: ${answer.body.slice(0, 500)}`);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ECONNREFUSED' && code !== 'ECONNRESET') throw error;
+      lastProblem = code;
+    }
+    await new Promise((resolve) => setTimeout(resolve, PROBE_INTERVAL_MS));
+  }
+  throw new Error(`${child.name} did not answer within ${COLD_START_TIMEOUT_MS} ms (${lastProblem}). Last output:\n${child.recentOutput()}`);
+}
