@@ -2,6 +2,7 @@ import { Arg, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root } from '
 import type { Scope } from '../auth/principal';
 import type { GatewayContext } from '../context';
 import { diffMetadata } from '../imaging/metadata-changes';
+import type { ImageSetRecord } from '../imaging/records';
 import { ImageSetMetadata } from '../types/image-set-metadata.type';
 import { ImageSetState, toImageSetState } from '../types/image-set-state.enum';
 import { ImageSetVersion, imageSetVersionFacts, type ImageSetVersionFacts } from '../types/image-set-version.type';
@@ -11,7 +12,7 @@ import { knownOrLoad } from '../types/known-facts';
 import { MetadataChange } from '../types/metadata-change.type';
 import { DateTimeScalar } from '../types/scalars';
 import { imageSetVersionGlobalId } from './support/global-ids';
-import { loadImageSetVersion } from './support/image-set-loads';
+import { loadImageSetVersion, loadLatestImageSet } from './support/image-set-loads';
 import { requestScope } from './support/request-scope';
 import { checkVersionIdArgument, previousVersionId } from './support/version-ids';
 
@@ -21,9 +22,16 @@ function fact<K extends keyof ImageSetVersionFacts>(
   key: K,
   context: GatewayContext,
 ): Promise<ImageSetVersionFacts[K] | undefined> {
-  return knownOrLoad(root.known, key, async () =>
-    imageSetVersionFacts(await loadImageSetVersion(requestScope(context), root.datastoreId, root.imageSetId, root.versionId)),
-  );
+  return knownOrLoad(root.known, key, async () => imageSetVersionFacts(await loadVersionRecord(root, context)));
+}
+
+async function loadVersionRecord(root: ImageSetVersion, context: GatewayContext): Promise<ImageSetRecord> {
+  const scope = requestScope(context);
+  if (root.believedLatest) {
+    const latest = await loadLatestImageSet(scope, root.datastoreId, root.imageSetId);
+    if (latest.versionId === root.versionId) return latest;
+  }
+  return loadImageSetVersion(scope, root.datastoreId, root.imageSetId, root.versionId);
 }
 
 @Resolver(() => ImageSetVersion)

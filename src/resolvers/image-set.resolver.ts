@@ -72,6 +72,7 @@ export class ImageSetResolver {
     return imageSetGlobalId(requestScope(context), root.datastoreId, root.imageSetId);
   }
 
+  @Authorized<Scope>('imagesets:read')
   @FieldResolver(() => Datastore, { nullable: true, description: 'The data store holding this image set.' })
   async datastore(@Root() root: ImageSet, @Ctx() context: GatewayContext): Promise<Datastore> {
     return new Datastore(await requestScope(context).loaders.datastore.load(root.datastoreId));
@@ -164,7 +165,7 @@ export class ImageSetResolver {
   @FieldResolver(() => ImageSetVersion, { description: 'The latest version of the image set.' })
   async latestVersion(@Root() root: ImageSet, @Ctx() context: GatewayContext): Promise<ImageSetVersion> {
     const versionId = root.known.latestVersionId;
-    if (versionId !== undefined) return ImageSetVersion.withFacts(root.datastoreId, root.imageSetId, versionId, {});
+    if (versionId !== undefined) return ImageSetVersion.believedLatest(root.datastoreId, root.imageSetId, versionId);
     return ImageSetVersion.fromRecord(await loadLatestImageSet(requestScope(context), root.datastoreId, root.imageSetId));
   }
 

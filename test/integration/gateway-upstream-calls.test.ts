@@ -45,7 +45,7 @@ describe('gateway: upstream calls per request', () => {
           }
           c: node(id: $node) { ... on ImageSet { state isPrimary metadata { study { series { instanceCount } } } } }
           search: imageSets(datastoreId: $ds, filter: { seriesInstanceUid: $series }) {
-            edges { node { imageSetId state createdAt metadata { patient { sex } } datastore { status } } }
+            edges { node { imageSetId state createdAt latestVersion { state workflowStatus } metadata { patient { sex } } datastore { status } } }
           }
           datastore(datastoreId: $ds) { name }
           again: datastore(datastoreId: $ds) { status }
