@@ -11,7 +11,7 @@ export interface CursorCodec<T> {
   decode(cursor: string | null | undefined): T | undefined;
 }
 
-const INVALID_CURSOR = 'The `after` cursor is not valid for this list; start again without it.';
+const INVALID_CURSOR = 'The `after` cursor is not valid for this list, or has expired; start again without it.';
 
 function codec<T>(
   scope: RequestScope,
