@@ -24,8 +24,18 @@ const PART_COUNTS: Record<GlobalIdType, number> = { Datastore: 1, ImageSet: 2, I
 
 const MAC_BYTES = 16;
 const MAC_CHARS = Math.ceil((MAC_BYTES * 4) / 3);
-const MAX_TOKEN_LENGTH = 4096;
 const MAX_PART_LENGTH = 256;
+/** Three parts of at most 256 characters, JSON-quoted and base64url-encoded, stay far below this. */
+const MAX_GLOBAL_ID_LENGTH = 4096;
+/** HealthImaging's `nextToken` is up to 8192 ASCII characters (API reference, NextToken). */
+export const MAX_UPSTREAM_TOKEN_LENGTH = 8192;
+/**
+ * The longest cursor we can mint: a maximal upstream token in which every character needs JSON's
+ * six-character `\u00XX` escape, plus the rest of the payload (issue time, skip or offset: well
+ * under 256 characters), base64url-encoded, plus the dot and the MAC. Any cursor this gateway
+ * issues is accepted back; anything longer is refused before it is decoded or MACed.
+ */
+export const MAX_CURSOR_LENGTH = Math.ceil(((MAX_UPSTREAM_TOKEN_LENGTH * 6 + 256) * 4) / 3) + 1 + MAC_CHARS;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 /** A cursor issued "in the future" by more than this is not from us (or our clock jumped). */
 const MAX_FUTURE_SKEW_SECONDS = 60;
@@ -68,7 +78,7 @@ export class SignedIds {
   }
 
   parseGlobalId(tenantId: string, id: string): ParsedGlobalId {
-    const body = verified(this.idKey, id, (candidate) => ['global-id', tenantId, candidate]);
+    const body = verified(this.idKey, id, MAX_GLOBAL_ID_LENGTH, (candidate) => ['global-id', tenantId, candidate]);
     const decoded = body === undefined ? undefined : decodeJson(body);
     if (!Array.isArray(decoded) || decoded.length < 2 || !decoded.every((item) => typeof item === 'string')) {
       throw new NotFoundError();
@@ -87,11 +97,14 @@ export class SignedIds {
   cursor(tenantId: string, parent: string, payload: Record<string, unknown>): string {
     const issuedAt = Math.floor(this.clock() / 1000);
     const body = Buffer.from(JSON.stringify({ iat: issuedAt, p: payload }), 'utf8').toString('base64url');
-    return `${body}.${mac(this.cursorKey, ['cursor', tenantId, parent, body])}`;
+    const cursor = `${body}.${mac(this.cursorKey, ['cursor', tenantId, parent, body])}`;
+    // A cursor that could not be read back would strand the client on this page: fail loudly instead.
+    if (cursor.length > MAX_CURSOR_LENGTH) throw new Error('A cursor payload exceeds the cursor size limit.');
+    return cursor;
   }
 
   parseCursor(tenantId: string, parent: string, cursor: string): Record<string, unknown> {
-    const body = verified(this.cursorKey, cursor, (candidate) => ['cursor', tenantId, parent, candidate]);
+    const body = verified(this.cursorKey, cursor, MAX_CURSOR_LENGTH, (candidate) => ['cursor', tenantId, parent, candidate]);
     const decoded = body === undefined ? undefined : decodeJson(body);
     if (!isPlainObject(decoded) || typeof decoded.iat !== 'number' || !isPlainObject(decoded.p)) {
       throw new BadUserInputError(INVALID_CURSOR_MESSAGE);
@@ -112,8 +125,8 @@ function mac(key: Buffer, fields: readonly string[]): string {
 }
 
 /** The body of a `body.mac` token whose MAC verifies (constant-time), or undefined. */
-function verified(key: Buffer, token: unknown, fieldsFor: (body: string) => string[]): string | undefined {
-  if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH) return undefined;
+function verified(key: Buffer, token: unknown, maxLength: number, fieldsFor: (body: string) => string[]): string | undefined {
+  if (typeof token !== 'string' || token.length > maxLength) return undefined;
   const dot = token.indexOf('.');
   if (dot <= 0 || dot !== token.lastIndexOf('.')) return undefined;
   const body = token.slice(0, dot);

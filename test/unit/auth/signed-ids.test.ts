@@ -1,4 +1,4 @@
-import { SignedIds } from '../../../src/auth/signed-ids';
+import { MAX_CURSOR_LENGTH, MAX_UPSTREAM_TOKEN_LENGTH, SignedIds } from '../../../src/auth/signed-ids';
 import { BadUserInputError, NotFoundError } from '../../../src/errors/gateway-errors';
 
 const secret = 'signed-ids-test-secret-0123456789abcdefghij';
@@ -139,6 +139,31 @@ describe('SignedIds cursors', () => {
     const fromTheFuture = ids.cursor('acme', imageSetsList, { offset: 1 });
     clock.advanceSeconds(-3600);
     expectInvalidCursor(() => ids.parseCursor('acme', imageSetsList, fromTheFuture));
+  });
+
+  it('round-trips a cursor carrying a maximal 8192-character upstream token', () => {
+    const ids = new SignedIds(secret);
+    const token = 'A1b2+/='.repeat(2000).slice(0, MAX_UPSTREAM_TOKEN_LENGTH);
+    expect(token).toHaveLength(8192);
+    const cursor = ids.cursor('acme', imageSetsList, { token, skip: 49 });
+    expect(cursor.length).toBeGreaterThan(4096);
+    expect(ids.parseCursor('acme', imageSetsList, cursor)).toEqual({ token, skip: 49 });
+  });
+
+  it('round-trips a maximal token made only of characters JSON must escape', () => {
+    const ids = new SignedIds(secret);
+    const token = '\u0001'.repeat(MAX_UPSTREAM_TOKEN_LENGTH);
+    const cursor = ids.cursor('acme', imageSetsList, { token, skip: 0 });
+    expect(cursor.length).toBeLessThanOrEqual(MAX_CURSOR_LENGTH);
+    expect(ids.parseCursor('acme', imageSetsList, cursor)).toEqual({ token, skip: 0 });
+  });
+
+  it('refuses a cursor longer than any it can mint, and refuses to mint one', () => {
+    const ids = new SignedIds(secret);
+    const cursor = ids.cursor('acme', imageSetsList, { offset: 1 });
+    const [body, mac] = cursor.split('.');
+    expectInvalidCursor(() => ids.parseCursor('acme', imageSetsList, `${body}${'A'.repeat(MAX_CURSOR_LENGTH)}.${mac}`));
+    expect(() => ids.cursor('acme', imageSetsList, { token: '\u0001'.repeat(MAX_UPSTREAM_TOKEN_LENGTH * 2) })).toThrow(/size limit/);
   });
 
   it('cannot be confused by tenant and parent strings that concatenate alike', () => {
