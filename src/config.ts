@@ -31,8 +31,9 @@ export interface GatewayConfig {
   /** Apollo Sandbox landing page on GET /graphql. */
   readonly landingPage: boolean;
   readonly introspection: boolean;
-  /** Set: the upstream is HealthImaging Local (or a VPC endpoint) at this URL. */
+  /** HEALTHIMAGING_ENDPOINT: the endpoint of every tenant whose tenants-file `upstream.endpoint` is omitted (HealthImaging Local, a VPC endpoint). */
   readonly healthImagingEndpoint?: string;
+  /** AWS_REGION: the region of every tenant whose tenants-file `upstream.region` is omitted. */
   readonly awsRegion?: string;
   readonly maxQueryDepth: number;
   readonly maxQueryComplexity: number;
@@ -181,11 +182,11 @@ export function loadConfig(env: EnvSource): GatewayConfig {
     let valid = false;
     try {
       const url = new URL(healthImagingEndpoint);
-      valid = (url.protocol === 'http:' || url.protocol === 'https:') && !url.username && !url.password && !url.search;
+      valid = (url.protocol === 'http:' || url.protocol === 'https:') && !url.username && !url.password && !url.search && !url.hash;
     } catch {
       valid = false;
     }
-    if (!valid) reader.issues.push(`HEALTHIMAGING_ENDPOINT must be an http(s) URL without credentials or query (got "${truncate(healthImagingEndpoint)}")`);
+    if (!valid) reader.issues.push(`HEALTHIMAGING_ENDPOINT must be an http(s) URL without credentials, query or fragment (got "${truncate(healthImagingEndpoint)}")`);
   }
 
   const awsRegion = reader.raw('AWS_REGION');
@@ -217,6 +218,14 @@ export function loadConfig(env: EnvSource): GatewayConfig {
     logLevel,
   };
   return Object.freeze(config);
+}
+
+/** The deployment-wide upstream settings the tenants file falls back on. */
+export function upstreamDefaultsOf(config: GatewayConfig): { region?: string; endpoint?: string } {
+  return {
+    ...(config.awsRegion !== undefined ? { region: config.awsRegion } : {}),
+    ...(config.healthImagingEndpoint !== undefined ? { endpoint: config.healthImagingEndpoint } : {}),
+  };
 }
 
 /** The configuration as it may be logged at start-up: the secret is replaced by its length. */

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadTenants } from './auth/tenants-file';
-import { ConfigError, describeConfig, loadConfig, type EnvSource } from './config';
+import { ConfigError, describeConfig, loadConfig, upstreamDefaultsOf, type EnvSource } from './config';
 import { createLogger, describeError } from './errors/safe-log';
 import { createGateway, GRAPHQL_PATH } from './gateway';
 
@@ -26,7 +26,7 @@ export async function startGatewayServer(env: EnvSource): Promise<RunningGateway
       'TENANTS_FILE is not set: point it at a tenants file, or run `npm start` for the embedded HealthImaging Local set-up',
     ]);
   }
-  const registry = loadTenants(config.tenantsFile, env);
+  const registry = loadTenants(config.tenantsFile, env, { upstreamDefaults: upstreamDefaultsOf(config) });
   const logger = createLogger({ level: config.logLevel });
   logger.info('gateway.config', describeConfig(config));
   if (config.cursorSecretGenerated) {

@@ -12,8 +12,13 @@ export type TenantCredentials =
   | { type: 'assumeRole'; roleArn: string; externalId?: string; sessionName?: string };
 
 export interface TenantUpstreamConfig {
+  /** The tenant's own `region`, else AWS_REGION. */
   region: string;
-  /** Set for HealthImaging Local or a VPC endpoint; the client then disables the `runtime-` host prefix. */
+  /**
+   * The tenant's own `endpoint`, else HEALTHIMAGING_ENDPOINT; unset means the public AWS endpoint of
+   * the region. Set for HealthImaging Local or a VPC endpoint; the client then disables the
+   * `runtime-` host prefix.
+   */
   endpoint?: string;
   credentials: TenantCredentials;
   /** The secret values of `static` credentials, resolved from the named variables at load time. */

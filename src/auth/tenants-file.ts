@@ -47,14 +47,28 @@ const SHA256_HEX = /^[0-9a-fA-F]{64}$/;
 const CLAIM_NAME = /^[A-Za-z0-9_:./-]{1,128}$/;
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
+/**
+ * Deployment-wide upstream settings (`AWS_REGION`, `HEALTHIMAGING_ENDPOINT`) that apply to every
+ * tenant whose `upstream` omits its own `region` / `endpoint`.
+ */
+export interface UpstreamDefaults {
+  region?: string;
+  endpoint?: string;
+}
+
 export interface ParseTenantsOptions {
   /** Directory against which relative `jwksFile` paths resolve (the tenants file's own directory). */
   baseDir?: string;
   /** Named in the error heading. */
   source?: string;
+  upstreamDefaults?: UpstreamDefaults;
 }
 
-export function loadTenants(filePath: string, env: EnvSource): TenantRegistry {
+export function loadTenants(
+  filePath: string,
+  env: EnvSource,
+  options: Pick<ParseTenantsOptions, 'upstreamDefaults'> = {},
+): TenantRegistry {
   let text: string;
   try {
     text = readFileSync(filePath, 'utf8');
@@ -69,18 +83,19 @@ export function loadTenants(filePath: string, env: EnvSource): TenantRegistry {
     // JSON.parse's own message quotes the file's content, which holds secrets: say only where.
     throw new ConfigError([`TENANTS_FILE: ${filePath} is not valid JSON`]);
   }
-  return parseTenants(json, env, { baseDir: dirname(resolve(filePath)), source: filePath });
+  return parseTenants(json, env, { ...options, baseDir: dirname(resolve(filePath)), source: filePath });
 }
 
 export function parseTenants(json: unknown, env: EnvSource, options: ParseTenantsOptions = {}): TenantRegistry {
   const issues = new FieldIssues();
   const baseDir = options.baseDir ?? process.cwd();
+  const defaults = options.upstreamDefaults ?? {};
   const tenants: TenantConfig[] = [];
 
   const root = objectAt(json, '(root)', issues, ['tenants']);
   const list = root ? arrayAt(root.tenants, 'tenants', issues, { minItems: 1 }) : undefined;
   list?.forEach((entry, index) => {
-    const tenant = parseTenant(entry, `tenants[${index}]`, issues, env, baseDir);
+    const tenant = parseTenant(entry, `tenants[${index}]`, issues, { env, baseDir, defaults });
     if (tenant) tenants.push(tenant);
   });
 
@@ -91,7 +106,14 @@ export function parseTenants(json: unknown, env: EnvSource, options: ParseTenant
   return new TenantRegistry(tenants.map(deepFreeze));
 }
 
-function parseTenant(value: unknown, path: string, issues: FieldIssues, env: EnvSource, baseDir: string): TenantConfig | undefined {
+interface TenantContext {
+  env: EnvSource;
+  baseDir: string;
+  defaults: UpstreamDefaults;
+}
+
+function parseTenant(value: unknown, path: string, issues: FieldIssues, context: TenantContext): TenantConfig | undefined {
+  const { env, baseDir, defaults } = context;
   const obj = objectAt(value, path, issues, ['id', 'name', 'datastoreIds', 'upstream', 'jwt', 'apiKeys']);
   if (!obj) return undefined;
   const before = issues.list.length;
@@ -104,7 +126,7 @@ function parseTenant(value: unknown, path: string, issues: FieldIssues, env: Env
   const datastoreIds = parseDatastoreIds(obj.datastoreIds, `${path}.datastoreIds`, issues);
   const upstream = obj.upstream === undefined
     ? (issues.add(`${path}.upstream`, 'is required'), undefined)
-    : parseUpstream(obj.upstream, `${path}.upstream`, issues, env);
+    : parseUpstream(obj.upstream, `${path}.upstream`, issues, env, defaults);
   const jwt = obj.jwt === undefined ? undefined : parseJwt(obj.jwt, `${path}.jwt`, issues, baseDir);
   const apiKeys = obj.apiKeys === undefined ? [] : parseApiKeys(obj.apiKeys, `${path}.apiKeys`, issues);
 
@@ -135,7 +157,13 @@ function parseDatastoreIds(value: unknown, path: string, issues: FieldIssues): s
   return ids;
 }
 
-function parseUpstream(value: unknown, path: string, issues: FieldIssues, env: EnvSource): TenantUpstreamConfig | undefined {
+function parseUpstream(
+  value: unknown,
+  path: string,
+  issues: FieldIssues,
+  env: EnvSource,
+  defaults: UpstreamDefaults,
+): TenantUpstreamConfig | undefined {
   const obj = objectAt(value, path, issues, [
     'region',
     'endpoint',
@@ -146,9 +174,18 @@ function parseUpstream(value: unknown, path: string, issues: FieldIssues, env: E
     'maxReadAttempts',
   ]);
   if (!obj) return undefined;
-  const region = requiredString(obj, 'region', path, issues, { pattern: REGION, patternHint: 'an AWS region like us-east-1' });
-  const endpoint = optionalString(obj, 'endpoint', path, issues);
-  if (endpoint !== undefined) checkEndpoint(endpoint, `${path}.endpoint`, issues);
+  let region: string | undefined;
+  if (obj.region !== undefined) {
+    region = checkString(obj.region, `${path}.region`, issues, { pattern: REGION, patternHint: 'an AWS region like us-east-1' });
+  } else if (defaults.region !== undefined) {
+    region = defaults.region;
+  } else {
+    issues.add(`${path}.region`, 'is required (or set AWS_REGION as the region of every tenant that omits it)');
+  }
+  const ownEndpoint = optionalString(obj, 'endpoint', path, issues);
+  if (ownEndpoint !== undefined) checkEndpoint(ownEndpoint, `${path}.endpoint`, issues);
+  // HEALTHIMAGING_ENDPOINT (HealthImaging Local, a VPC endpoint) stands in for an omitted endpoint.
+  const endpoint = ownEndpoint ?? defaults.endpoint;
   const credentialsPath = `${path}.credentials`;
   const parsed = obj.credentials === undefined
     ? (issues.add(credentialsPath, 'is required'), undefined)

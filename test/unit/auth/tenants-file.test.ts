@@ -115,6 +115,48 @@ describe('parseTenants', () => {
     ]);
   });
 
+  describe('deployment-wide upstream defaults (AWS_REGION, HEALTHIMAGING_ENDPOINT)', () => {
+    const defaults = { region: 'eu-central-1', endpoint: 'http://127.0.0.1:4500' };
+    const bare = (upstream: Record<string, unknown>) => acmeTenantJson({ upstream: { credentials: { type: 'default' }, ...upstream } });
+
+    it('fills region and endpoint for a tenant that omits them', () => {
+      const acme = parseTenants({ tenants: [bare({})] }, {}, { upstreamDefaults: defaults }).byId('acme')!;
+      expect(acme.upstream).toMatchObject({ region: 'eu-central-1', endpoint: 'http://127.0.0.1:4500' });
+    });
+
+    it("keeps a tenant's own region and endpoint over the defaults", () => {
+      const acme = parseTenants(
+        { tenants: [bare({ region: 'us-west-2', endpoint: 'https://vpce.example.test' })] },
+        {},
+        { upstreamDefaults: defaults },
+      ).byId('acme')!;
+      expect(acme.upstream).toMatchObject({ region: 'us-west-2', endpoint: 'https://vpce.example.test' });
+    });
+
+    it('leaves the endpoint unset (the public AWS endpoint) when neither the tenant nor the deployment names one', () => {
+      const acme = parseTenants({ tenants: [bare({})] }, {}, { upstreamDefaults: { region: 'eu-central-1' } }).byId('acme')!;
+      expect(acme.upstream.region).toBe('eu-central-1');
+      expect(acme.upstream).not.toHaveProperty('endpoint');
+    });
+
+    it('names AWS_REGION in the error for a tenant without a region when none is configured', () => {
+      expect(issuesOf({ tenants: [bare({ endpoint: 'http://127.0.0.1:4500' })] })).toEqual([
+        'tenants[0].upstream.region: is required (or set AWS_REGION as the region of every tenant that omits it)',
+      ]);
+    });
+
+    it('applies the defaults when loading a tenants file from disk', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'tenants-defaults-'));
+      try {
+        const file = join(dir, 'tenants.json');
+        writeFileSync(file, JSON.stringify({ tenants: [bare({})] }));
+        expect(loadTenants(file, {}, { upstreamDefaults: defaults }).byId('acme')!.upstream.endpoint).toBe('http://127.0.0.1:4500');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+
   it('refuses a missing or empty tenants list', () => {
     expect(issuesOf({})).toEqual(['tenants: must be an array (got nothing)']);
     expect(issuesOf({ tenants: [] })).toEqual(['tenants: must have at least 1 item']);

@@ -1,4 +1,4 @@
-import { APOLLO_SANDBOX_ORIGIN, ConfigError, describeConfig, loadConfig } from '../../../src/config';
+import { APOLLO_SANDBOX_ORIGIN, ConfigError, describeConfig, loadConfig, upstreamDefaultsOf } from '../../../src/config';
 
 const productionSecret = 'k3Y-for-tests_0123456789abcdefghijKLMNOP';
 const productionEnv = { NODE_ENV: 'production', TENANTS_FILE: '/etc/gateway/tenants.json', CURSOR_SECRET: productionSecret };
@@ -92,6 +92,14 @@ describe('loadConfig', () => {
     });
   });
 
+  it('hands HEALTHIMAGING_ENDPOINT and AWS_REGION to the tenants file as upstream defaults', () => {
+    expect(upstreamDefaultsOf(loadConfig({ ...productionEnv, HEALTHIMAGING_ENDPOINT: 'http://127.0.0.1:4566', AWS_REGION: 'eu-west-2' }))).toEqual({
+      endpoint: 'http://127.0.0.1:4566',
+      region: 'eu-west-2',
+    });
+    expect(upstreamDefaultsOf(loadConfig(productionEnv))).toEqual({});
+  });
+
   it('resolves a relative TENANTS_FILE against the working directory', () => {
     expect(loadConfig({ ...productionEnv, TENANTS_FILE: 'config/tenants.json' }).tenantsFile).toBe(
       `${process.cwd()}/config/tenants.json`,
@@ -109,7 +117,7 @@ describe('loadConfig', () => {
     });
     expect(issues).toEqual([
       'PORT must be an integer from 0 to 65535 (got "70000")',
-      'HEALTHIMAGING_ENDPOINT must be an http(s) URL without credentials or query (got "ftp://example.org")',
+      'HEALTHIMAGING_ENDPOINT must be an http(s) URL without credentials, query or fragment (got "ftp://example.org")',
       'AWS_REGION must look like us-east-1 (got "mars")',
       'MAX_QUERY_DEPTH must be an integer from 1 to 100 (got "deep")',
       'LOG_LEVEL must be one of debug, info, warn, error, silent (got "verbose")',
