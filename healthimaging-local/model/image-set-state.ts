@@ -26,6 +26,8 @@ export interface ImageSetRecord {
   isPrimary: boolean;
   studyInstanceUid: string | null;
   seriesInstanceUid: string | null;
+  /** Every series the latest version holds, in document order (search matches any of them). */
+  seriesInstanceUids: string[];
   latestVersion: number;
   state: ImageSetState;
   createdAt: number;

@@ -50,6 +50,11 @@ export interface SearchCandidate {
   updatedAt: number;
   isPrimary: boolean;
   tags: DicomTags;
+  /**
+   * Every series the image set holds. `tags` shows the first one, but a DICOMSeriesInstanceUID
+   * filter matches an image set holding the series anywhere (a merge by copy can add series).
+   */
+  seriesInstanceUids: readonly string[];
 }
 
 export type StringAttribute =
@@ -212,6 +217,8 @@ function valueMatches(candidate: SearchCandidate, value: SearchValue): boolean {
       if (!value.hasTime) return candidate.tags.DICOMStudyDate === value.date;
       return studyInstantOf(candidate.tags) === value.instant;
     }
+    case 'DICOMSeriesInstanceUID':
+      return candidate.seriesInstanceUids.includes(value.text);
     default:
       return candidate.tags[value.attribute] === value.text;
   }

@@ -28,6 +28,7 @@ export const searchImageSets: Handler = (ctx, services) => {
     updatedAt: epochSeconds(row.updatedAt),
     isPrimary: row.isPrimary,
     tags: JSON.parse(row.summary) as SearchCandidate['tags'],
+    seriesInstanceUids: row.seriesInstanceUids,
   }));
   const matches = candidates.filter((c) => matchesCriteria(c, criteria)).sort(compareForSort(criteria));
   const page = matches.slice(offset, offset + maxResults);

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { SCHEMA_SQL, SCHEMA_VERSION } from './schema';
+import { MIGRATIONS, SCHEMA_SQL, SCHEMA_VERSION } from './schema';
 
 export type Db = Database.Database;
 
@@ -27,7 +27,13 @@ export function openDatabase(location: { dataDir?: string; inMemory?: boolean })
     db.close();
     throw new Error(`database schema version ${current} is newer than this HealthImaging Local (${SCHEMA_VERSION})`);
   }
-  db.exec(SCHEMA_SQL);
-  db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  db.transaction(() => {
+    // A fresh database gets the current schema at once; an older one gets the missing tables and
+    // then each migration after its version.
+    const fresh = current === 0;
+    db.exec(SCHEMA_SQL);
+    if (!fresh) for (let v = current + 1; v <= SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v]);
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  })();
   return db;
 }

@@ -38,7 +38,20 @@ export class HilStore {
   }
 
   static open(location: { dataDir?: string; inMemory?: boolean }, clock?: () => number): HilStore {
-    return new HilStore(openDatabase(location), clock);
+    const store = new HilStore(openDatabase(location), clock);
+    store.backfillSeriesLists();
+    return store;
+  }
+
+  /** Schema 1 databases lack the per-image-set series list: derive it from each latest document. */
+  private backfillSeriesLists(): void {
+    const missing = this.imageSets.withoutSeriesList();
+    if (missing.length === 0) return;
+    this.tx(() => {
+      for (const row of missing) {
+        this.refreshIdentity(row.datastoreId, row.imageSetId, this.readDocument(row.datastoreId, row.imageSetId, row.latestVersion));
+      }
+    });
   }
 
   /** Runs `fn` in one transaction (nested calls join the outer one). */
@@ -73,7 +86,7 @@ export class HilStore {
   refreshIdentity(datastoreId: string, imageSetId: string, doc: MetadataDocument): void {
     this.imageSets.addFrameRefs(datastoreId, imageSetId, frameIdsOf(doc));
     const study = stringOrNull(doc.Study?.DICOM?.StudyInstanceUID);
-    const series = Object.keys(doc.Study?.Series ?? {})[0] ?? null;
+    const series = Object.keys(doc.Study?.Series ?? {});
     this.imageSets.setIdentity(datastoreId, imageSetId, study, series, JSON.stringify(summarizeDicomTags(doc)));
   }
 

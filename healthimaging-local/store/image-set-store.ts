@@ -13,6 +13,7 @@ interface ImageSetRow {
   updated_at: number;
   deleted_at: number | null;
   summary: string;
+  series_uids: string | null;
 }
 
 interface VersionRow {
@@ -40,6 +41,7 @@ const toImageSet = (r: ImageSetRow): ImageSetRecord => ({
   updatedAt: r.updated_at,
   deletedAt: r.deleted_at,
   summary: r.summary,
+  seriesInstanceUids: r.series_uids === null ? [] : (JSON.parse(r.series_uids) as string[]),
 });
 
 const toVersion = (r: VersionRow): VersionRecord => ({
@@ -97,7 +99,7 @@ export class ImageSetStore {
       ),
       setState: db.prepare('UPDATE image_sets SET state = ?, updated_at = ?, deleted_at = ? WHERE datastore_id = ? AND id = ?'),
       setIdentity: db.prepare(
-        'UPDATE image_sets SET study_uid = ?, series_uid = ?, summary = ? WHERE datastore_id = ? AND id = ?',
+        'UPDATE image_sets SET study_uid = ?, series_uid = ?, series_uids = ?, summary = ? WHERE datastore_id = ? AND id = ?',
       ),
       setPrimary: db.prepare('UPDATE image_sets SET is_primary = ? WHERE datastore_id = ? AND id = ?'),
       findPrimary: db.prepare(
@@ -105,6 +107,9 @@ export class ImageSetStore {
          ORDER BY created_at LIMIT 1`,
       ),
       live: db.prepare(`SELECT * FROM image_sets WHERE datastore_id = ? AND state != 'DELETED'`),
+      withoutSeriesList: db.prepare(
+        'SELECT datastore_id AS datastoreId, id AS imageSetId, latest_version AS latestVersion FROM image_sets WHERE series_uids IS NULL',
+      ),
       countLive: db.prepare(`SELECT COUNT(*) AS n FROM image_sets WHERE datastore_id = ? AND state != 'DELETED'`),
       getVersion: db.prepare(
         `SELECT ${VERSION_COLUMNS} FROM image_set_versions WHERE datastore_id = ? AND image_set_id = ? AND version = ?`,
@@ -161,8 +166,14 @@ export class ImageSetStore {
     this.s.setState.run(state, at, deletedAt, datastoreId, imageSetId);
   }
 
-  setIdentity(datastoreId: string, imageSetId: string, study: string | null, series: string | null, summary: string): void {
-    this.s.setIdentity.run(study, series, summary, datastoreId, imageSetId);
+  /** `allSeries[0]` is the series the image set is filed under (primary look-ups); search sees them all. */
+  setIdentity(datastoreId: string, imageSetId: string, study: string | null, allSeries: string[], summary: string): void {
+    this.s.setIdentity.run(study, allSeries[0] ?? null, JSON.stringify(allSeries), summary, datastoreId, imageSetId);
+  }
+
+  /** Image sets written before the series list existed (schema 1), for the store to backfill. */
+  withoutSeriesList(): Array<{ datastoreId: string; imageSetId: string; latestVersion: number }> {
+    return this.s.withoutSeriesList.all() as Array<{ datastoreId: string; imageSetId: string; latestVersion: number }>;
   }
 
   setPrimary(datastoreId: string, imageSetId: string, isPrimary: boolean): void {

@@ -4,7 +4,13 @@
  * so any version stays readable; `pending_writes` holds the accepted-but-unfinished Update / Copy /
  * Delete work, committed in the same transaction as the LOCKED version row it belongs to.
  */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
+
+/** What turns a database of version N-1 into version N (SCHEMA_SQL already holds the result). */
+export const MIGRATIONS: Readonly<Record<number, string>> = {
+  // Every series of an image set, for search; NULL until the store backfills it from the document.
+  2: 'ALTER TABLE image_sets ADD COLUMN series_uids TEXT',
+};
 
 export const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS datastores (
@@ -31,6 +37,7 @@ CREATE TABLE IF NOT EXISTS image_sets (
   updated_at INTEGER NOT NULL,
   deleted_at INTEGER,
   summary TEXT NOT NULL DEFAULT '{}',
+  series_uids TEXT,
   PRIMARY KEY (datastore_id, id)
 );
 CREATE INDEX IF NOT EXISTS image_sets_primary_series

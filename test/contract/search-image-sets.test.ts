@@ -269,3 +269,32 @@ describe('SearchImageSets criteria validation', () => {
     expect((await client.send(new GetImageSetCommand({ datastoreId, imageSetId: crIds[0] }))).versionId).toBe(before);
   });
 });
+
+describe('SearchImageSets on an image set that holds several series', () => {
+  it('finds the image set by any of its series, while DICOMTags still summarize the first one', async () => {
+    const firstSeries = (await summaryOf(copyId)).DICOMTags!.DICOMSeriesInstanceUID!;
+    const secondSeries = (await summaryOf(ctIds[1])).DICOMTags!.DICOMSeriesInstanceUID!;
+    const latestVersionId = (await client.send(new GetImageSetCommand({ datastoreId, imageSetId: copyId }))).versionId!;
+    // A forced copy brings the other series' instances over as a second series (CLI example 3).
+    await client.send(
+      new CopyImageSetCommand({
+        datastoreId,
+        sourceImageSetId: ctIds[1],
+        force: true,
+        copyImageSetInformation: {
+          sourceImageSet: { latestVersionId: '1' },
+          destinationImageSet: { imageSetId: copyId, latestVersionId },
+        },
+      }),
+    );
+    const merged = await waitForUnlocked(client, datastoreId, copyId);
+    expect(merged.imageSetWorkflowStatus).toBe('COPIED');
+    await waitForUnlocked(client, datastoreId, ctIds[1]);
+
+    expect(sorted(await searchIds({ filters: [equal({ DICOMSeriesInstanceUID: secondSeries })] }))).toEqual(sorted([ctIds[1], copyId]));
+    expect(sorted(await searchIds({ filters: [equal({ DICOMSeriesInstanceUID: firstSeries })] }))).toEqual(sorted([ctIds[0], copyId]));
+    const tags = (await summaryOf(copyId)).DICOMTags!;
+    expect(tags.DICOMSeriesInstanceUID).toBe(firstSeries);
+    expect(tags.DICOMNumberOfStudyRelatedSeries).toBe(2);
+  });
+});

@@ -7,7 +7,7 @@ import {
   summarizeDicomTags,
   type SearchCandidate,
 } from '../../../healthimaging-local/model/search-criteria';
-import { CT_SERIES_UID, PATIENT_ID, PATIENT_NAME, STUDY_UID, ctSeriesDoc, twoSeriesDoc, variantOf } from './fixtures/metadata-documents';
+import { CT_SERIES_UID, MR_SERIES_UID, PATIENT_ID, PATIENT_NAME, STUDY_UID, ctSeriesDoc, twoSeriesDoc, variantOf } from './fixtures/metadata-documents';
 
 function validationMessage(body: unknown): string {
   try {
@@ -32,6 +32,7 @@ function candidate(imageSetId: string, overrides: Partial<SearchCandidate> = {})
     updatedAt: JAN_1,
     isPrimary: true,
     tags: { DICOMPatientId: PATIENT_ID, DICOMStudyInstanceUID: STUDY_UID, DICOMSeriesInstanceUID: CT_SERIES_UID, DICOMStudyDate: '20240115', DICOMStudyTime: '083000' },
+    seriesInstanceUids: [CT_SERIES_UID],
     ...overrides,
   };
 }
@@ -132,6 +133,13 @@ describe('matchesCriteria', () => {
     expect(matches({ filters: [equal({ DICOMStudyInstanceUID: STUDY_UID })] })).toBe(true);
     expect(matches({ filters: [equal({ DICOMSeriesInstanceUID: STUDY_UID })] })).toBe(false);
     expect(matches({ filters: [equal({ DICOMAccessionNumber: 'ACC-1' })] })).toBe(false);
+  });
+
+  it('matches DICOMSeriesInstanceUID against every series of the image set, not only the summarized one', () => {
+    const merged = candidate('b'.repeat(32), { seriesInstanceUids: [CT_SERIES_UID, MR_SERIES_UID] });
+    expect(matches({ filters: [equal({ DICOMSeriesInstanceUID: MR_SERIES_UID })] }, merged)).toBe(true);
+    expect(matches({ filters: [equal({ DICOMSeriesInstanceUID: CT_SERIES_UID })] }, merged)).toBe(true);
+    expect(matches({ filters: [equal({ DICOMSeriesInstanceUID: MR_SERIES_UID })] })).toBe(false);
   });
 
   it('matches isPrimary', () => {
