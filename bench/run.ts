@@ -45,6 +45,7 @@ async function main(): Promise<void> {
       hilUrl: hil.url,
       accessKey,
       datastoreIds: [fixture.reads.datastoreId, fixture.large.datastoreId, fixture.writes.datastoreId],
+      ...(config.tenantMaxConcurrency !== undefined ? { maxConcurrency: config.tenantMaxConcurrency } : {}),
     });
     const readTargets = readTargetsOf(fixture);
     const floorBodiesFile = join(workDir, 'floor-bodies.json');

@@ -20,6 +20,8 @@ export interface BenchConfig {
   countOperations: number;
   /** Fixed-rate runs offer this fraction of the hand-written server's measured maximum. */
   rateFraction: number;
+  /** Set: written into the tenants file as `upstream.maxConcurrency` (unset: the gateway's default). */
+  tenantMaxConcurrency?: number;
   /** Set: the gateway runs under `--cpu-prof` and its profiles land here. */
   cpuProfileDir?: string;
   outDir: string;
@@ -53,8 +55,8 @@ function numbers(env: NodeJS.ProcessEnv, name: string, fallback: number[]): numb
 export function loadBenchConfig(env: NodeJS.ProcessEnv, defaultOutDir: string): BenchConfig {
   const variants = list(env, 'BENCH_VARIANTS', VARIANTS);
   return {
-    durationS: number(env, 'BENCH_DURATION_S', 3, 0.5, 600),
-    warmupS: number(env, 'BENCH_WARMUP_S', 1, 0, 60),
+    durationS: number(env, 'BENCH_DURATION_S', 2.5, 0.5, 600),
+    warmupS: number(env, 'BENCH_WARMUP_S', 0.5, 0, 60),
     rounds: number(env, 'BENCH_ROUNDS', 3, 1, 20),
     connections: numbers(env, 'BENCH_CONNECTIONS', [10, 50]),
     upstreamLatenciesMs: numbers(env, 'BENCH_LATENCIES_MS', [0, 20]),
@@ -63,6 +65,7 @@ export function loadBenchConfig(env: NodeJS.ProcessEnv, defaultOutDir: string): 
     variants: VARIANTS.filter((variant) => variant === 'hand-written' || variants.includes(variant)),
     countOperations: number(env, 'BENCH_COUNT_OPERATIONS', 5, 1, 100),
     rateFraction: number(env, 'BENCH_RATE_FRACTION', 0.5, 0.05, 1),
+    ...(env.BENCH_TENANT_MAX_CONCURRENCY ? { tenantMaxConcurrency: number(env, 'BENCH_TENANT_MAX_CONCURRENCY', 8, 1, 64) } : {}),
     ...(env.BENCH_CPU_PROF_DIR ? { cpuProfileDir: env.BENCH_CPU_PROF_DIR } : {}),
     outDir: env.BENCH_OUT_DIR ?? defaultOutDir,
   };

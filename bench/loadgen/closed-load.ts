@@ -30,6 +30,9 @@ export function runClosedLoad(id: number, baseUrl: string, scenario: Scenario, m
     }));
   } else {
     steps = 2;
+    if (mode.connections > scenario.pool.length) {
+      throw new Error(`${mode.connections} connections need at least as many write-pool image sets (have ${scenario.pool.length}).`);
+    }
     const writePool = new WritePool(scenario.pool);
     pool = writePool;
     const { style, apiKey } = scenario;

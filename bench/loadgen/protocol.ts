@@ -73,7 +73,10 @@ export interface LoadResult {
   failureSamples: string[];
   /** Paced only: how late the generator itself started operations (its own health, not the server's). */
   scheduleLagMs?: { p99: number; max: number };
-  /** Paced only: operations still unanswered when the run ended (the server fell behind). */
+  /**
+   * Paced only: operations still unanswered when the drain time ran out (the server fell behind
+   * the offered rate). They are in the latency percentiles with the time waited so far.
+   */
   unfinished?: number;
   /** Write mix: the pool as the run left it (the next run starts from fresh versions anyway). */
   pool?: WriteTarget[];

@@ -47,6 +47,7 @@ export async function measure(ctx: BenchContext, target: MeasureTarget, scenario
     ...(perOperation(hilCpuMs) !== undefined ? { hilCpuMsPerOperation: perOperation(hilCpuMs) } : {}),
     ...(perOperation(calls.total) !== undefined ? { upstreamCallsPerOperation: perOperation(calls.total) } : {}),
     ...(result.scheduleLagMs ? { scheduleLagMs: result.scheduleLagMs } : {}),
+    ...(result.unfinished ? { unfinished: result.unfinished } : {}),
     serverPeakRssMiBAfter: memory(target.pid).peakRssMiB,
   };
   return measurement;

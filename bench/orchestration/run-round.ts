@@ -108,13 +108,16 @@ export async function runRound(ctx: BenchContext, round: number): Promise<RoundO
               .filter((m) => m.round === round && m.upstreamLatencyMs === upstreamLatencyMs && m.workload === workload && m.variant === variant && m.kind === 'throughput' && !m.void)
               .map((m) => m.operationsPerSecond),
           );
-        const capacity = maxOf('hand-written') || maxOf('gateway');
+        // Half of the slower of the two compared servers: both then run below saturation, and the
+        // difference in latency is the gateway's own cost, not queueing (capacity is the throughput ratio's job).
+        const capacities = [maxOf('hand-written'), maxOf('gateway')].filter((value) => value > 0);
+        const capacity = capacities.length > 0 ? Math.min(...capacities) : 0;
         if (capacity <= 0) {
           log(`  no valid throughput for ${workload} at ${upstreamLatencyMs} ms: fixed-rate runs skipped`);
           continue;
         }
         const rate = Math.max(1, capacity * config.rateFraction);
-        const durationS = Math.min(config.durationS * 4, Math.max(config.durationS, FIXED_RATE_MIN_OPERATIONS / rate));
+        const durationS = Math.min(config.durationS * 2, Math.max(config.durationS, FIXED_RATE_MIN_OPERATIONS / rate));
         for (const variant of runnable) {
           const result = await run(variant, { kind: 'paced', operationsPerSecond: rate, durationS, maxInFlight: FIXED_RATE_MAX_IN_FLIGHT });
           measurements.push(result);
@@ -138,6 +141,8 @@ export async function runRound(ctx: BenchContext, round: number): Promise<RoundO
 
 function describe(m: Measurement): string {
   const mode = m.kind === 'throughput' ? `c=${m.connections}` : `rate=${m.offeredRate!.toFixed(1)}/s`;
-  const status = m.void ? ` VOID (${m.failures} failures: ${m.failureSamples[0] ?? ''})` : '';
+  const status =
+    (m.void ? ` VOID (${m.failures} failures: ${m.failureSamples[0] ?? ''})` : '') +
+    (m.unfinished ? ` SATURATED (${m.unfinished} unanswered at the cut)` : '');
   return `  r${m.round} ${m.upstreamLatencyMs}ms ${m.workload.padEnd(15)} ${m.variant.padEnd(13)} ${mode.padEnd(14)} ${m.operationsPerSecond.toFixed(1).padStart(8)} op/s  p50 ${m.latencyMs.p50.toFixed(1)} p99 ${m.latencyMs.p99.toFixed(1)} ms${m.serverCpuMsPerOperation !== undefined ? `  cpu ${m.serverCpuMsPerOperation.toFixed(2)} ms/op` : ''}${status}`;
 }

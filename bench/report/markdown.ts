@@ -28,14 +28,14 @@ export function renderMarkdown(results: BenchResults, chartFile: string): string
     lines.push(`## ${latency} ms added upstream latency`);
     lines.push('');
     const throughputHeads = config.connections.map((c) => `ops/s c=${c}`);
-    lines.push(`| workload | variant | ${throughputHeads.join(' | ')} | fixed rate ops/s | p50 ms | p99 ms | server CPU ms/op | upstream calls/op | void runs |`);
+    lines.push(`| workload | variant | ${throughputHeads.join(' | ')} | fixed rate ops/s | p50 ms | p99 ms | server CPU ms/op | upstream calls/op | void / saturated runs |`);
     lines.push(`|---|---|${throughputHeads.map(() => '---:').join('|')}|---:|---:|---:|---:|---:|---:|`);
     for (const workload of config.workloads) {
       for (const variant of config.variants) {
         const row = results.summary.find((r) => r.workload === workload && r.variant === variant && r.upstreamLatencyMs === latency);
         if (!row) continue;
         lines.push(
-          `| ${WORKLOAD_LABELS[workload]} | ${variant} | ${config.connections.map((c) => cell(row.throughput[c])).join(' | ')} | ${cell(row.fixedRate?.offeredRate)} | ${cell(row.fixedRate?.p50, 2)} | ${cell(row.fixedRate?.p99, 2)} | ${cell(row.serverCpuMsPerOperation, 3)} | ${row.upstreamCallsPerOperation ?? '—'} | ${row.voidRuns} |`,
+          `| ${WORKLOAD_LABELS[workload]} | ${variant} | ${config.connections.map((c) => cell(row.throughput[c])).join(' | ')} | ${cell(row.fixedRate?.offeredRate)} | ${cell(row.fixedRate?.p50, 2)} | ${cell(row.fixedRate?.p99, 2)} | ${cell(row.serverCpuMsPerOperation, 3)} | ${row.upstreamCallsPerOperation ?? '—'} | ${row.voidRuns} / ${row.saturatedRuns} |`,
         );
       }
     }

@@ -30,6 +30,8 @@ export interface Measurement {
   /** Calls HealthImaging Local counted during the run, per completed operation (approximate: runs end mid-flight). */
   upstreamCallsPerOperation?: number;
   scheduleLagMs?: { p99: number; max: number };
+  /** Fixed rate: operations unanswered when the run was cut (the server could not keep the rate); their wait so far is in the percentiles. */
+  unfinished?: number;
   /** The server's VmHWM right after the run: which run raised the peak. */
   serverPeakRssMiBAfter?: number;
 }
@@ -78,6 +80,8 @@ export interface SummaryRow {
   serverCpuMsPerOperation?: Spread;
   upstreamCallsPerOperation?: number;
   voidRuns: number;
+  /** Fixed-rate runs the server could not keep up with (answers still owed at the cut). */
+  saturatedRuns: number;
 }
 
 export interface BenchResults {

@@ -42,32 +42,41 @@ interface Bar {
   back?: Spread;
 }
 
-function panel(x: number, y: number, width: number, height: number, title: string, bars: Bar[]): string {
+function panel(x: number, y: number, width: number, height: number, title: string, bars: Bar[], scaleBy: readonly VariantName[]): string {
   const parts: string[] = [];
   parts.push(`<rect x="${x}" y="${y}" width="${width}" height="${height}" fill="#fafafa" stroke="#ddd"/>`);
   parts.push(`<text x="${x + 8}" y="${y + 16}" font-size="12" font-weight="bold">${escape(title)}</text>`);
   const top = y + 28;
   const bottom = y + height - 22;
   const plotHeight = bottom - top;
-  const max = niceMax(Math.max(0, ...bars.flatMap((bar) => [bar.main?.max ?? 0, bar.back?.max ?? 0])));
+  // Only the variants compared in the row set the scale (the floor's throughput is orders of
+  // magnitude above the rest; a saturated naive baseline's latency is seconds): others are drawn
+  // cut at the top with their value written on them.
+  const scaled = bars.filter((bar) => scaleBy.includes(bar.variant) && (bar.main || bar.back));
+  const max = niceMax(Math.max(0, ...(scaled.length > 0 ? scaled : bars).flatMap((bar) => [bar.main?.max ?? 0, bar.back?.max ?? 0])));
   parts.push(`<text x="${x + width - 6}" y="${top + 4}" font-size="9" text-anchor="end" fill="#888">${formatValue(max)}</text>`);
   parts.push(`<line x1="${x + 6}" x2="${x + width - 6}" y1="${bottom}" y2="${bottom}" stroke="#999"/>`);
   const slot = (width - 12) / Math.max(1, bars.length);
-  const scale = (value: number): number => bottom - (Math.max(0, value) / max) * plotHeight;
+  const scale = (value: number): number => bottom - (Math.min(max, Math.max(0, value)) / max) * plotHeight;
   bars.forEach((bar, index) => {
     const cx = x + 6 + slot * index + slot / 2;
     const barWidth = Math.min(36, slot * 0.6);
     if (bar.back) {
       const yb = scale(bar.back.median);
       parts.push(`<rect x="${cx - barWidth / 2}" y="${yb}" width="${barWidth}" height="${bottom - yb}" fill="${COLORS[bar.variant]}" opacity="0.35"/>`);
-      parts.push(`<text x="${cx}" y="${yb - 3}" font-size="9" text-anchor="middle">${formatValue(bar.back.median)}</text>`);
+      const cut = bar.back.median > max;
+      if (cut) parts.push(`<rect x="${cx - barWidth / 2 - 1}" y="${yb + 8}" width="${barWidth + 2}" height="3" fill="#fafafa"/>`);
+      parts.push(`<text x="${cx}" y="${cut ? yb + 24 : yb - 3}" font-size="9" text-anchor="middle">${formatValue(bar.back.median)}</text>`);
     }
     if (bar.main) {
       const ym = scale(bar.main.median);
       const inner = bar.back ? barWidth * 0.6 : barWidth;
       parts.push(`<rect x="${cx - inner / 2}" y="${ym}" width="${inner}" height="${bottom - ym}" fill="${COLORS[bar.variant]}"/>`);
       parts.push(`<line x1="${cx}" x2="${cx}" y1="${scale(bar.main.min)}" y2="${scale(bar.main.max)}" stroke="#222" stroke-width="1"/>`);
-      if (!bar.back) parts.push(`<text x="${cx}" y="${Math.min(ym, scale(bar.main.max)) - 3}" font-size="9" text-anchor="middle">${formatValue(bar.main.median)}</text>`);
+      if (bar.main.median > max) {
+        parts.push(`<rect x="${cx - barWidth / 2 - 1}" y="${ym + 8}" width="${barWidth + 2}" height="3" fill="#fafafa"/>`);
+        parts.push(`<text x="${cx}" y="${ym + 24}" font-size="9" text-anchor="middle" fill="#fff">${formatValue(bar.main.median)}</text>`);
+      } else if (!bar.back) parts.push(`<text x="${cx}" y="${Math.min(ym, scale(bar.main.max)) - 3}" font-size="9" text-anchor="middle">${formatValue(bar.main.median)}</text>`);
       else parts.push(`<text x="${cx}" y="${ym + 10}" font-size="8" text-anchor="middle" fill="#fff">${formatValue(bar.main.median)}</text>`);
     } else {
       parts.push(`<text x="${cx}" y="${bottom - 4}" font-size="9" text-anchor="middle" fill="#999">n/a</text>`);
@@ -80,17 +89,19 @@ function panel(x: number, y: number, width: number, height: number, title: strin
 export function renderSvg(results: BenchResults): string {
   const config = results.config as { upstreamLatenciesMs: number[]; workloads: WorkloadName[]; variants: VariantName[]; connections: number[] };
   const busiest = Math.max(...config.connections);
-  const rows: Array<{ title: string; bars: (workload: WorkloadName) => Bar[] }> = [];
+  const rows: Array<{ title: string; bars: (workload: WorkloadName) => Bar[]; scaleBy: VariantName[] }> = [];
   const rowOf = (workload: WorkloadName, variant: VariantName, latency: number): SummaryRow | undefined =>
     results.summary.find((r) => r.workload === workload && r.variant === variant && r.upstreamLatencyMs === latency);
   for (const latency of config.upstreamLatenciesMs) {
     const variants = config.variants.filter((variant) => variant !== 'floor' || latency === config.upstreamLatenciesMs[0]);
     rows.push({
       title: `Throughput, operations/s (${busiest} connections, ${latency} ms added upstream latency)`,
+      scaleBy: ['hand-written', 'naive-graphql', 'gateway'],
       bars: (workload) => variants.map((variant) => ({ variant, ...(rowOf(workload, variant, latency)?.throughput[busiest] ? { main: rowOf(workload, variant, latency)!.throughput[busiest]! } : {}) })),
     });
     rows.push({
-      title: `Latency at half load, ms: p50 solid, p99 pale (${latency} ms added upstream latency)`,
+      title: `Latency at half load, ms: p50 solid, p99 pale (${latency} ms added upstream latency; scale set by hand-written and gateway)`,
+      scaleBy: ['hand-written', 'gateway'],
       bars: (workload) =>
         variants.map((variant) => {
           const fixed = rowOf(workload, variant, latency)?.fixedRate;
@@ -109,7 +120,7 @@ export function renderSvg(results: BenchResults): string {
     const y = 50 + rowIndex * (PANEL_HEIGHT + TITLE_HEIGHT);
     parts.push(`<text x="${MARGIN}" y="${y + 18}" font-size="13" font-weight="bold" fill="#333">${escape(row.title)}</text>`);
     config.workloads.forEach((workload, index) => {
-      parts.push(panel(MARGIN + index * (panelWidth + MARGIN), y + TITLE_HEIGHT, panelWidth, PANEL_HEIGHT, WORKLOAD_LABELS[workload], row.bars(workload)));
+      parts.push(panel(MARGIN + index * (panelWidth + MARGIN), y + TITLE_HEIGHT, panelWidth, PANEL_HEIGHT, WORKLOAD_LABELS[workload], row.bars(workload), row.scaleBy));
     });
   });
   const legendY = height - 14;

@@ -105,6 +105,7 @@ export function checkReadBack(status: number, body: string, imageSetId: string, 
  */
 export class WritePool {
   private readonly idle: WriteTarget[];
+  private readonly waiting: Array<(target: WriteTarget) => void> = [];
   private counter = 0;
 
   constructor(targets: readonly WriteTarget[]) {
@@ -119,8 +120,20 @@ export class WritePool {
     return target;
   }
 
+  /**
+   * For open-loop load: when every image set is busy the operation waits for one, and the wait
+   * counts as its latency (a client cannot start an update on a set whose last one is running).
+   */
+  acquire(): Promise<WriteTarget> {
+    const target = this.idle.shift();
+    if (target) return Promise.resolve(target);
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
   checkin(target: WriteTarget): void {
-    this.idle.push({ ...target });
+    const waiter = this.waiting.shift();
+    if (waiter) waiter({ ...target });
+    else this.idle.push({ ...target });
   }
 
   get available(): number {
