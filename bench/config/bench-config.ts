@@ -22,8 +22,9 @@ export interface BenchConfig {
   rateFraction: number;
   /** Set: written into the tenants file as `upstream.maxConcurrency` (unset: the gateway's default). */
   tenantMaxConcurrency?: number;
-  /** Set: the gateway runs under `--cpu-prof` and its profiles land here. */
+  /** Set: the variants of `cpuProfileVariants` run under `--cpu-prof` and their profiles land here. */
   cpuProfileDir?: string;
+  cpuProfileVariants: VariantName[];
   outDir: string;
 }
 
@@ -67,6 +68,7 @@ export function loadBenchConfig(env: NodeJS.ProcessEnv, defaultOutDir: string): 
     rateFraction: number(env, 'BENCH_RATE_FRACTION', 0.5, 0.05, 1),
     ...(env.BENCH_TENANT_MAX_CONCURRENCY ? { tenantMaxConcurrency: number(env, 'BENCH_TENANT_MAX_CONCURRENCY', 8, 1, 64) } : {}),
     ...(env.BENCH_CPU_PROF_DIR ? { cpuProfileDir: env.BENCH_CPU_PROF_DIR } : {}),
+    cpuProfileVariants: env.BENCH_CPU_PROF_VARIANTS ? list(env, 'BENCH_CPU_PROF_VARIANTS', VARIANTS) : ['gateway'],
     outDir: env.BENCH_OUT_DIR ?? defaultOutDir,
   };
 }

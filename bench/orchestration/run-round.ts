@@ -50,7 +50,7 @@ export async function runRound(ctx: BenchContext, round: number): Promise<RoundO
         tenant: ctx.tenant,
         probe,
         ...(variant === 'floor' ? { floorBodiesFile: ctx.floorBodiesFile } : {}),
-        ...(variant === 'gateway' && config.cpuProfileDir ? { cpuProfileDir: config.cpuProfileDir } : {}),
+        ...(config.cpuProfileDir && config.cpuProfileVariants.includes(variant) ? { cpuProfileDir: `${config.cpuProfileDir}/${variant}` } : {}),
       });
       servers.set(variant, server);
       facts.coldStartMs[variant] = server.coldStartMs;
