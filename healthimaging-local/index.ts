@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AccessKeyRegistry } from './access-keys';
 import { CallStats, type CallStatsSnapshot } from './call-stats';
+import { DEFAULT_IMPORT_QUOTAS } from './dicom/import-quotas';
 import { FaultController } from './faults';
 import { DatastoreLifecycle } from './model/datastore-lifecycle';
 import { ImportRunner } from './model/import-runner';
@@ -36,7 +37,7 @@ export interface HealthImagingLocalAdmin {
   /** Completes every accepted-but-unfinished Update/Copy/Delete now. Returns how many. */
   flushWrites(): number;
   /** Direct, transactional writes of image sets and frames, for seeding without DICOM files. */
-  importTarget: Pick<HilStore, 'findPrimary' | 'putFrames' | 'createImageSet' | 'appendImportedVersion'>;
+  importTarget: Pick<HilStore, 'findPrimary' | 'putFrames' | 'discardFrames' | 'createImageSet' | 'appendImportedVersion'>;
   /** Where `s3://bucket/prefix` lives on disk. */
   s3Dir: string;
   accountId: string;
@@ -67,7 +68,15 @@ export async function startHealthImagingLocal(options: HealthImagingLocalOptions
 
   const writes = new WriteScheduler(store, log);
   const datastoreLifecycle = new DatastoreLifecycle(store, log);
-  const imports = new ImportRunner(store, s3Dir, log);
+  const imports = new ImportRunner(
+    store,
+    s3Dir,
+    {
+      quotas: { ...DEFAULT_IMPORT_QUOTAS, maxFiles: options.maxImportFiles ?? DEFAULT_IMPORT_QUOTAS.maxFiles },
+      lockWaitMs: options.importLockWaitMs ?? 60_000,
+    },
+    log,
+  );
   const accountId = options.accountId ?? DEFAULT_ACCOUNT_ID;
   const accessKeys = new AccessKeyRegistry(options.accessKeys ?? [DEFAULT_ACCESS_KEY]);
   const faults = new FaultController(options.faults);

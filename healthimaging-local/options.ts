@@ -25,6 +25,13 @@ export interface HealthImagingLocalOptions {
   datastoreDelayMs?: number;
   /** Delay before a submitted import job starts running (default 50). */
   importDelayMs?: number;
+  /** Files an import job may read (the service quota, 5,000 by default; adjustable there too). */
+  maxImportFiles?: number;
+  /**
+   * How long an import waits for a primary image set it adds to while an Update/Copy/Delete holds
+   * it LOCKED; past that, those files fail as ConflictException lines (ms, default 60,000).
+   */
+  importLockWaitMs?: number;
   /** Accepted access keys; defaults to the single default key pair, granted every data store. */
   accessKeys?: AccessKeyGrant[];
   /** Account id used in ARNs. */

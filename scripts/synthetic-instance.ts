@@ -15,14 +15,19 @@ export interface PrivateElement {
   value: string | number;
 }
 
-export function encodeInstance(dataset: NaturalDataset, privateElements: PrivateElement[] = []): Buffer {
+/** `transferSyntaxUid` only labels the file meta: pixel data given as fragments is written encapsulated as is. */
+export function encodeInstance(
+  dataset: NaturalDataset,
+  privateElements: PrivateElement[] = [],
+  transferSyntaxUid = EXPLICIT_VR_LITTLE_ENDIAN,
+): Buffer {
   const sopClassUid = dataset.SOPClassUID as string;
   const sopInstanceUid = dataset.SOPInstanceUID as string;
   const meta = denaturalizeDataset({
     FileMetaInformationVersion: new Uint8Array([0, 1]).buffer,
     MediaStorageSOPClassUID: sopClassUid,
     MediaStorageSOPInstanceUID: sopInstanceUid,
-    TransferSyntaxUID: EXPLICIT_VR_LITTLE_ENDIAN,
+    TransferSyntaxUID: transferSyntaxUid,
     ImplementationClassUID: IMPLEMENTATION_CLASS_UID,
     ImplementationVersionName: IMPLEMENTATION_VERSION_NAME,
   });

@@ -1,19 +1,30 @@
-import { promises as fs } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import type { ImportWarning } from './import-warnings';
 
 /**
  * The files an import job leaves under its output prefix (reference section 4.5):
  * `<outputS3Uri>/<datastoreId>-DicomImport-<jobId>/job-output-manifest.json`,
- * `SUCCESS/success.ndjson` and `FAILURE/failure.ndjson`.
+ * `SUCCESS/success.ndjson`, `FAILURE/failure.ndjson` and `WARNING/warning.ndjson`.
  */
 export interface SuccessLine {
   inputFile: string;
   importResponse: { imageSetId: string; isPrimary: boolean };
 }
 
+/** A file that was imported with warnings: its success line plus the version it landed in. */
+export interface WarningLine {
+  inputFile: string;
+  importResponse: { imageSetId: string; imageSetVersion: number; isPrimary: boolean };
+  warnings: ImportWarning[];
+}
+
 export interface FailureLine {
   inputFile: string;
-  exception: { exceptionType: 'ValidationException' | 'InternalServerException'; message: string };
+  exception: {
+    exceptionType: 'ValidationException' | 'ConflictException' | 'InternalServerException';
+    message: string;
+  };
 }
 
 export interface ImageSetSummary {
@@ -39,6 +50,14 @@ export interface ReportLocation {
   outputDir: string;
 }
 
+export interface ImportReport {
+  counts: JobCounts;
+  imageSetsSummary: ImageSetSummary[];
+  successes: SuccessLine[];
+  warnings: WarningLine[];
+  failures: FailureLine[];
+}
+
 export function jobFolderName(datastoreId: string, jobId: string): string {
   return `${datastoreId}-DicomImport-${jobId}`;
 }
@@ -52,21 +71,25 @@ export function inputFileKey(inputS3Uri: string, relativePath: string): string {
   return `${prefix && !prefix.endsWith('/') ? `${prefix}/` : prefix}${relativePath}`;
 }
 
-export async function writeImportReport(
-  where: ReportLocation,
-  counts: JobCounts,
-  imageSetsSummary: ImageSetSummary[],
-  successes: SuccessLine[],
-  failures: FailureLine[],
-): Promise<string> {
+/**
+ * Writes the job's report files. Synchronous on purpose: the importer writes them and commits the
+ * image sets they describe in one turn of the event loop, so no request can change those image
+ * sets in between. Returns the job folder.
+ */
+export function writeImportReport(where: ReportLocation, report: ImportReport): string {
   const folder = jobFolderName(where.datastoreId, where.jobId);
   const jobUri = `${withSlash(where.outputS3Uri)}${folder}/`;
   const dir = path.join(where.outputDir, folder);
-  await fs.mkdir(path.join(dir, 'SUCCESS'), { recursive: true });
-  await fs.mkdir(path.join(dir, 'FAILURE'), { recursive: true });
   const ndjson = (lines: object[]): string => lines.map((line) => `${JSON.stringify(line)}\n`).join('');
-  await fs.writeFile(path.join(dir, 'SUCCESS', 'success.ndjson'), ndjson(successes));
-  await fs.writeFile(path.join(dir, 'FAILURE', 'failure.ndjson'), ndjson(failures));
+  const files: Array<[string, string, object[]]> = [
+    ['SUCCESS', 'success.ndjson', report.successes],
+    ['FAILURE', 'failure.ndjson', report.failures],
+    ['WARNING', 'warning.ndjson', report.warnings],
+  ];
+  for (const [sub, name, lines] of files) {
+    mkdirSync(path.join(dir, sub), { recursive: true });
+    writeFileSync(path.join(dir, sub, name), ndjson(lines));
+  }
   const manifest = {
     jobSummary: {
       jobId: where.jobId,
@@ -76,10 +99,10 @@ export async function writeImportReport(
       successOutputS3Uri: `${jobUri}SUCCESS/`,
       failureOutputS3Uri: `${jobUri}FAILURE/`,
       warningsOutputS3Uri: `${jobUri}WARNING/`,
-      ...counts,
-      imageSetsSummary,
+      ...report.counts,
+      imageSetsSummary: report.imageSetsSummary,
     },
   };
-  await fs.writeFile(path.join(dir, 'job-output-manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  writeFileSync(path.join(dir, 'job-output-manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   return dir;
 }

@@ -1,13 +1,18 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 
-/**
- * Every regular file under a directory (the local image of an S3 prefix), recursively, as
- * POSIX-style paths relative to it, sorted so that a job processes files in a stable order.
- * A missing directory is an empty prefix.
- */
-export async function listInputFiles(root: string): Promise<string[]> {
-  const out: string[] = [];
+/** What an import job finds under its input prefix. */
+export interface InputListing {
+  /** POSIX-style paths relative to the prefix, sorted so a job processes files in a stable order. */
+  files: string[];
+  totalBytes: number;
+  /** Folders below the prefix (the prefix itself not counted). */
+  folders: number;
+}
+
+/** Every regular file under a directory (the local image of an S3 prefix), recursively. A missing directory is an empty prefix. */
+export async function listInputFiles(root: string): Promise<InputListing> {
+  const listing: InputListing = { files: [], totalBytes: 0, folders: 0 };
   async function walk(dir: string, prefix: string): Promise<void> {
     let entries: import('node:fs').Dirent[];
     try {
@@ -18,10 +23,17 @@ export async function listInputFiles(root: string): Promise<string[]> {
     }
     for (const entry of entries) {
       const relative = prefix ? `${prefix}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) await walk(path.join(dir, entry.name), relative);
-      else if (entry.isFile()) out.push(relative);
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        listing.folders += 1;
+        await walk(full, relative);
+      } else if (entry.isFile()) {
+        listing.files.push(relative);
+        listing.totalBytes += (await fs.stat(full)).size;
+      }
     }
   }
   await walk(root, '');
-  return out.sort();
+  listing.files.sort();
+  return listing;
 }

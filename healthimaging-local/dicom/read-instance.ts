@@ -3,6 +3,7 @@ import { isCharacterSetError, readP10, type RawDataset } from './dcmjs';
 import { DicomReadError } from './dicom-read-error';
 import { convertElement } from './element-values';
 import { levelOf } from './level-assignment';
+import { coercionOfDataElements, type ImportWarning } from './import-warnings';
 import { extractFrames, type PixelFrame } from './pixel-frames';
 
 /**
@@ -22,6 +23,8 @@ export interface ParsedInstance {
   /** VRs of private / unknown elements (hex keys), for the instance's `DICOMVRs`. */
   vrs: Record<string, string>;
   frames: PixelFrame[];
+  /** What the import changed or could not honour while reading the file (WARNING lines). */
+  warnings: ImportWarning[];
 }
 
 const TAG = {
@@ -48,12 +51,14 @@ function requireUid(dataset: RawDataset, tag: string, keyword: string): string {
   return value;
 }
 
-function parse(bytes: Uint8Array): { meta: RawDataset; dict: RawDataset; truncated: boolean } {
+type Read = { meta: RawDataset; dict: RawDataset; truncated: boolean; coerced: boolean };
+
+function parse(bytes: Uint8Array): Read {
   if (bytes.length < 132 || Buffer.from(bytes.subarray(128, 132)).toString('latin1') !== 'DICM') {
     throw new DicomReadError('NOT_DICOM', 'not a DICOM Part 10 file (no DICM prefix after the 128-byte preamble)');
   }
   try {
-    return readP10(bytes);
+    return { ...readP10(bytes), coerced: false };
   } catch (error) {
     if (isCharacterSetError(error)) return readP10Lenient(bytes);
     // dcmjs messages can echo bytes of the file, so only the fact of the failure is reported.
@@ -61,9 +66,9 @@ function parse(bytes: Uint8Array): { meta: RawDataset; dict: RawDataset; truncat
   }
 }
 
-function readP10Lenient(bytes: Uint8Array): { meta: RawDataset; dict: RawDataset; truncated: boolean } {
+function readP10Lenient(bytes: Uint8Array): Read {
   try {
-    return readP10(bytes, true);
+    return { ...readP10(bytes, true), coerced: true };
   } catch {
     throw new DicomReadError('MALFORMED', 'the DICOM data set cannot be decoded (character set or structure)');
   }
@@ -88,7 +93,7 @@ function fileMetaGroupLength(bytes: Uint8Array): number | undefined {
 }
 
 export function readDicomInstance(bytes: Uint8Array): ParsedInstance {
-  const { meta, dict, truncated } = parse(bytes);
+  const { meta, dict, truncated, coerced } = parse(bytes);
   if (truncated) {
     throw new DicomReadError('TRUNCATED', 'the file is truncated: an element value runs past the end of the file');
   }
@@ -115,6 +120,7 @@ export function readDicomInstance(bytes: Uint8Array): ParsedInstance {
     instance: {},
     vrs: {},
     frames,
+    warnings: coerced ? [coercionOfDataElements()] : [],
   };
   const target = { Patient: parsed.patient, Study: parsed.study, Series: parsed.series, Instance: parsed.instance };
   const groupLength = fileMetaGroupLength(bytes);

@@ -1,30 +1,37 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type { MetadataDocument } from '../model/metadata-document';
 import { newResourceId } from '../model/ids';
-import { mergeInstances, newDocument, prepareInstance, type PreparedInstance } from './build-document';
+import { mergeInstances, newDocument, prepareInstance } from './build-document';
 import { DicomReadError } from './dicom-read-error';
-import { documentSignature, groupingSignature } from './grouping-keys';
-import type { ImportTarget } from './import-target';
+import { groupingSignature } from './grouping-keys';
+import { planImport, type ImportPlan, type InstanceGroup, type PlannedWrite, type SeriesBucket } from './import-plan';
+import { DEFAULT_IMPORT_QUOTAS, checkImportQuotas, type ImportQuotas } from './import-quotas';
 import {
   inputFileKey,
   writeImportReport,
   type FailureLine,
   type ImageSetSummary,
+  type ImportReport,
   type SuccessLine,
+  type WarningLine,
 } from './import-report';
+import type { ImportTarget, StoredFrame } from './import-target';
+import { unsupportedTransferSyntax } from './import-warnings';
 import { listInputFiles } from './list-input-files';
 import { readDicomInstance, type ParsedInstance } from './read-instance';
-import { frameContentType } from './transfer-syntax';
+import { frameContentType, hasFrameFormat } from './transfer-syntax';
 
 /**
  * One StartDICOMImportJob run (reference section 4.5): read every file under the input prefix,
  * group instances by study, series and grouping keys, write primary / non-primary image sets and
  * the job's manifest and ndjson reports. A bad file becomes a FAILURE line, never a failed job;
- * only a store or file-system failure rejects the returned promise.
+ * only a quota (ImportJobRejected) or a store / file-system failure rejects the returned promise.
  *
  * Files are read a few at a time ahead of the parser but parsed in order, so "later wins" is
- * deterministic; each image set's document is built once per job.
+ * deterministic; frames are stored as they are read, metadata is held until the end. Then the
+ * image sets are written in one transaction: when a primary image set the job adds to is LOCKED by
+ * an Update/Copy/Delete, the job waits for it (up to `lockWaitMs`), so the import lands on top of
+ * that write as the next version; files whose primary stays locked fail as ConflictException lines.
  */
 export interface DicomImportJob {
   datastoreId: string;
@@ -34,6 +41,9 @@ export interface DicomImportJob {
   inputS3Uri: string;
   outputS3Uri: string;
   target: ImportTarget;
+  quotas?: ImportQuotas;
+  /** How long to wait for a LOCKED primary image set before failing the files bound for it (default 60 s). */
+  lockWaitMs?: number;
 }
 
 export interface DicomImportResult {
@@ -46,31 +56,23 @@ export interface DicomImportResult {
 const READ_AHEAD = 8;
 const FRAME_BATCH_COUNT = 512;
 const FRAME_BATCH_BYTES = 32 * 1024 * 1024;
-
-interface InstanceGroup {
-  instances: PreparedInstance[];
-  inputFiles: string[];
-}
-
-interface SeriesBucket {
-  studyInstanceUid: string;
-  seriesInstanceUid: string;
-  existing?: { imageSetId: string; document: MetadataDocument };
-  primarySignature?: string;
-  primary: InstanceGroup;
-  nonPrimary: Map<string, InstanceGroup>;
-}
+const DEFAULT_LOCK_WAIT_MS = 60_000;
+const LOCK_POLL_MS = 25;
 
 class FrameBatcher {
-  private pending: Array<{ id: string; bytes: Buffer; contentType: string }> = [];
+  private pending: StoredFrame[] = [];
   private bytes = 0;
+  /** Every frame id this job stored, so a failed job can take its frames back. */
+  readonly stored: string[] = [];
+
   constructor(
     private readonly target: ImportTarget,
     private readonly datastoreId: string,
   ) {}
 
-  add(frame: { id: string; bytes: Buffer; contentType: string }): void {
+  add(frame: StoredFrame): void {
     this.pending.push(frame);
+    this.stored.push(frame.id);
     this.bytes += frame.bytes.length;
     if (this.pending.length >= FRAME_BATCH_COUNT || this.bytes >= FRAME_BATCH_BYTES) this.flush();
   }
@@ -83,22 +85,32 @@ class FrameBatcher {
   }
 }
 
-function failureMessage(inputFile: string, error: unknown): FailureLine['exception'] {
+interface ReadResult {
+  buckets: Map<string, SeriesBucket>;
+  failures: FailureLine[];
+  customerErrors: number;
+  serverErrors: number;
+}
+
+function readFailure(inputFile: string, error: unknown): FailureLine['exception'] {
   if (error instanceof DicomReadError) {
     return { exceptionType: 'ValidationException', message: `${inputFile}: ${error.message}` };
   }
   return { exceptionType: 'InternalServerException', message: `${inputFile}: the file could not be processed` };
 }
 
-export async function runDicomImport(job: DicomImportJob): Promise<DicomImportResult> {
-  const { datastoreId, target } = job;
-  const files = await listInputFiles(job.inputDir);
-  const frames = new FrameBatcher(target, datastoreId);
-  const buckets = new Map<string, SeriesBucket>();
-  const failures: FailureLine[] = [];
-  let customerErrors = 0;
-  let serverErrors = 0;
+function mapGet<K, V>(map: Map<K, V>, key: K, create: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = create();
+    map.set(key, value);
+  }
+  return value;
+}
 
+/** Reads, parses and groups every file; stores frames as it goes. */
+async function readAndGroup(job: DicomImportJob, files: string[], frames: FrameBatcher): Promise<ReadResult> {
+  const result: ReadResult = { buckets: new Map(), failures: [], customerErrors: 0, serverErrors: 0 };
   const readAt = (i: number): Promise<Buffer | Error> =>
     fs.readFile(path.join(job.inputDir, ...files[i].split('/'))).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))));
   const inFlight: Array<Promise<Buffer | Error>> = [];
@@ -114,99 +126,135 @@ export async function runDicomImport(job: DicomImportJob): Promise<DicomImportRe
       if (bytes instanceof Error) throw bytes;
       parsed = readDicomInstance(bytes);
     } catch (error) {
-      if (error instanceof DicomReadError) customerErrors++;
-      else serverErrors++;
-      failures.push({ inputFile, exception: failureMessage(inputFile, error) });
+      if (error instanceof DicomReadError) result.customerErrors++;
+      else result.serverErrors++;
+      result.failures.push({ inputFile, exception: readFailure(inputFile, error) });
       continue;
     }
-    // Store failures from here on are the job's, not the file's: they reject the job.
     const contentType = frameContentType(parsed.transferSyntaxUid);
     const frameIds = parsed.frames.map((frame) => {
       const id = newResourceId();
       frames.add({ id, bytes: frame.bytes, contentType });
       return id;
     });
+    const warnings = [...parsed.warnings];
+    if (frameIds.length > 0 && !hasFrameFormat(parsed.transferSyntaxUid)) warnings.push(unsupportedTransferSyntax());
     const prepared = prepareInstance(parsed, frameIds);
-    const bucket = bucketFor(buckets, prepared, job);
-    const signature = groupingSignature(prepared);
-    bucket.primarySignature ??= signature;
-    const group =
-      signature === bucket.primarySignature
-        ? bucket.primary
-        : mapGet(bucket.nonPrimary, signature, () => ({ instances: [], inputFiles: [] }));
+    const bucket = mapGet(result.buckets, `${prepared.studyInstanceUid}/${prepared.seriesInstanceUid}`, () => ({
+      studyInstanceUid: prepared.studyInstanceUid,
+      seriesInstanceUid: prepared.seriesInstanceUid,
+      groups: new Map<string, InstanceGroup>(),
+    }));
+    const group = mapGet(bucket.groups, groupingSignature(prepared), () => ({ instances: [], files: [] }));
     group.instances.push(prepared);
-    group.inputFiles.push(inputFile);
+    group.files.push({ inputFile, warnings, frameIds });
   }
   frames.flush();
+  return result;
+}
 
+function buildReport(scanned: number, read: ReadResult, plan: ImportPlan): ImportReport {
   const successes: SuccessLine[] = [];
+  const warnings: WarningLine[] = [];
   const summaries: ImageSetSummary[] = [];
-  const record = (group: InstanceGroup, imageSetId: string, version: number, isPrimary: boolean): void => {
-    for (const inputFile of group.inputFiles) successes.push({ inputFile, importResponse: { imageSetId, isPrimary } });
-    summaries.push({
-      imageSetId,
-      imageSetVersion: version,
-      isPrimary,
-      numberOfMatchedSOPInstances: new Set(group.instances.map((i) => i.sopInstanceUid)).size,
-    });
-  };
-
-  for (const bucket of buckets.values()) {
-    if (bucket.primary.instances.length > 0) {
-      if (bucket.existing) {
-        const document = mergeInstances(bucket.existing.document, bucket.primary.instances);
-        const { versionId } = target.appendImportedVersion(datastoreId, bucket.existing.imageSetId, document);
-        record(bucket.primary, bucket.existing.imageSetId, Number(versionId), true);
-      } else {
-        const imageSetId = newResourceId();
-        target.createImageSet(datastoreId, imageSetId, newDocument(datastoreId, imageSetId, bucket.primary.instances), true);
-        record(bucket.primary, imageSetId, 1, true);
+  const failures = [...read.failures];
+  for (const write of plan.writes) {
+    const imageSetId = write.kind === 'create' ? write.imageSetId : write.primary.imageSetId;
+    const isPrimary = write.kind === 'create' ? write.isPrimary : true;
+    const imageSetVersion = write.kind === 'create' ? 1 : write.version;
+    for (const file of write.group.files) {
+      successes.push({ inputFile: file.inputFile, importResponse: { imageSetId, isPrimary } });
+      if (file.warnings.length > 0) {
+        warnings.push({ inputFile: file.inputFile, importResponse: { imageSetId, imageSetVersion, isPrimary }, warnings: file.warnings });
       }
     }
-    for (const group of bucket.nonPrimary.values()) {
-      const imageSetId = newResourceId();
-      target.createImageSet(datastoreId, imageSetId, newDocument(datastoreId, imageSetId, group.instances), false);
-      record(group, imageSetId, 1, false);
+    summaries.push({
+      imageSetId,
+      imageSetVersion,
+      isPrimary,
+      numberOfMatchedSOPInstances: new Set(write.group.instances.map((i) => i.sopInstanceUid)).size,
+    });
+  }
+  let blockedFiles = 0;
+  for (const { group } of plan.blocked) {
+    for (const file of group.files) {
+      blockedFiles++;
+      failures.push({
+        inputFile: file.inputFile,
+        exception: {
+          exceptionType: 'ConflictException',
+          message: `${file.inputFile}: its primary image set stayed locked by another operation; import the file again`,
+        },
+      });
     }
   }
-
-  const counts = {
-    numberOfScannedFiles: files.length,
-    numberOfImportedFiles: successes.length,
-    numberOfFilesWithCustomerError: customerErrors,
-    numberOfFilesWithServerError: serverErrors,
-    numberOfGeneratedImageSets: summaries.length,
-  };
-  await writeImportReport(job, counts, summaries, successes, failures);
   return {
-    numberOfScannedFiles: counts.numberOfScannedFiles,
-    numberOfImportedFiles: counts.numberOfImportedFiles,
-    numberOfFilesWithCustomerError: counts.numberOfFilesWithCustomerError,
-    numberOfGeneratedImageSets: counts.numberOfGeneratedImageSets,
+    counts: {
+      numberOfScannedFiles: scanned,
+      numberOfImportedFiles: successes.length,
+      numberOfFilesWithCustomerError: read.customerErrors,
+      numberOfFilesWithServerError: read.serverErrors + blockedFiles,
+      numberOfGeneratedImageSets: summaries.length,
+    },
+    imageSetsSummary: summaries,
+    successes,
+    warnings,
+    failures,
   };
 }
 
-function mapGet<K, V>(map: Map<K, V>, key: K, create: () => V): V {
-  let value = map.get(key);
-  if (value === undefined) {
-    value = create();
-    map.set(key, value);
+function applyWrite(job: DicomImportJob, write: PlannedWrite): void {
+  const { datastoreId, target } = job;
+  if (write.kind === 'create') {
+    target.createImageSet(datastoreId, write.imageSetId, newDocument(datastoreId, write.imageSetId, write.group.instances), write.isPrimary);
+    return;
   }
-  return value;
+  const document = mergeInstances(write.primary.document, write.group.instances);
+  const { versionId } = target.appendImportedVersion(datastoreId, write.primary.imageSetId, document);
+  if (Number(versionId) !== write.version) throw new Error('the primary image set changed while the import was writing');
 }
 
-/** The bucket of an instance's series; the first time a series is seen, its primary is looked up. */
-function bucketFor(buckets: Map<string, SeriesBucket>, instance: PreparedInstance, job: DicomImportJob): SeriesBucket {
-  const key = `${instance.studyInstanceUid}/${instance.seriesInstanceUid}`;
-  return mapGet(buckets, key, () => {
-    const existing = job.target.findPrimary(job.datastoreId, instance.studyInstanceUid, instance.seriesInstanceUid);
-    return {
-      studyInstanceUid: instance.studyInstanceUid,
-      seriesInstanceUid: instance.seriesInstanceUid,
-      existing,
-      primarySignature: existing ? documentSignature(existing.document, instance.seriesInstanceUid) : undefined,
-      primary: { instances: [], inputFiles: [] },
-      nonPrimary: new Map(),
-    };
-  });
+/**
+ * Plans against the store, waiting while a primary image set the job adds to is LOCKED, then — in
+ * the same synchronous turn as that last plan, so nothing can change the store in between —
+ * writes the report files and commits every image set.
+ */
+async function writeWhenUnlocked(job: DicomImportJob, scanned: number, read: ReadResult): Promise<ImportReport> {
+  const deadline = Date.now() + (job.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS);
+  for (;;) {
+    const plan = planImport(read.buckets.values(), (study, series) => job.target.findPrimary(job.datastoreId, study, series));
+    if (plan.blocked.length === 0 || Date.now() >= deadline) {
+      const report = buildReport(scanned, read, plan);
+      writeImportReport(job, report);
+      job.target.commit(() => {
+        for (const write of plan.writes) applyWrite(job, write);
+      });
+      const unused = plan.blocked.flatMap(({ group }) => group.files.flatMap((file) => file.frameIds));
+      if (unused.length > 0) job.target.discardFrames(job.datastoreId, unused);
+      return report;
+    }
+    await new Promise((resolve) => setTimeout(resolve, Math.min(LOCK_POLL_MS, Math.max(1, deadline - Date.now()))));
+  }
+}
+
+export async function runDicomImport(job: DicomImportJob): Promise<DicomImportResult> {
+  const listing = await listInputFiles(job.inputDir);
+  checkImportQuotas(listing, job.quotas ?? DEFAULT_IMPORT_QUOTAS);
+  const frames = new FrameBatcher(job.target, job.datastoreId);
+  let report: ImportReport;
+  try {
+    const read = await readAndGroup(job, listing.files, frames);
+    report = await writeWhenUnlocked(job, listing.files.length, read);
+  } catch (error) {
+    // Nothing was committed: the frames this job stored are referenced by no image set.
+    try {
+      if (frames.stored.length > 0) job.target.discardFrames(job.datastoreId, frames.stored);
+    } catch {
+      // A store that is closing keeps them; start-up sweeps unreferenced frames away.
+    }
+    throw error;
+  }
+  const { numberOfScannedFiles, numberOfImportedFiles, numberOfFilesWithCustomerError, numberOfGeneratedImageSets } =
+    report.counts;
+  return { numberOfScannedFiles, numberOfImportedFiles, numberOfFilesWithCustomerError, numberOfGeneratedImageSets };
 }

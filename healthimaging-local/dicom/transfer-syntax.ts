@@ -43,6 +43,14 @@ const CONTENT_TYPES: Record<string, string> = {
   '1.2.840.10008.1.2.4.108': 'video/H256', // HEVC main 10
 };
 
+/**
+ * False for an encapsulated syntax this table does not know (RLE, JPEG-LS, ...): its frames can
+ * only be served as opaque bytes, which the import reports as UNSUPPORTED_TRANSFER_SYNTAX.
+ */
+export function hasFrameFormat(transferSyntaxUid: string): boolean {
+  return isNativeSyntax(transferSyntaxUid) || CONTENT_TYPES[transferSyntaxUid] !== undefined;
+}
+
 /** The Content-Type GetImageFrame answers with for frames stored in this transfer syntax. */
 export function frameContentType(transferSyntaxUid: string): string {
   return CONTENT_TYPES[transferSyntaxUid] ?? 'application/octet-stream';

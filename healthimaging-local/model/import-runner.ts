@@ -1,15 +1,23 @@
 import { existsSync, statSync } from 'node:fs';
+import { ImportJobRejected, type ImportQuotas } from '../dicom/import-quotas';
 import type { ImportTarget } from '../dicom/import-target';
-import { ServiceError } from '../errors';
 import { runDicomImport } from '../dicom/run-dicom-import';
 import type { HilStore } from '../store/hil-store';
 import type { ImportJobRecord } from '../store/import-job-store';
+import { ServiceError } from '../errors';
 import { s3UriToPath } from './s3-paths';
+
+export interface ImportSettings {
+  quotas: ImportQuotas;
+  /** How long a job waits for a LOCKED primary image set before failing the files bound for it. */
+  lockWaitMs: number;
+}
 
 /**
  * Runs import jobs one at a time (SUBMITTED → IN_PROGRESS → COMPLETED | FAILED). One at a time
- * keeps the importer's find-primary-then-write sequences from interleaving across jobs. Jobs left
- * unfinished by a previous process are run again on start.
+ * keeps the importer's find-primary-then-write sequences from interleaving across jobs. A job
+ * commits its image sets and its COMPLETED status in one transaction, so a job left unfinished by
+ * a previous process wrote nothing and simply runs again on start.
  */
 export class ImportRunner {
   private chain: Promise<void> = Promise.resolve();
@@ -19,6 +27,7 @@ export class ImportRunner {
   constructor(
     private readonly store: HilStore,
     private readonly s3Root: string,
+    private readonly settings: ImportSettings,
     private readonly log: (line: string) => void,
   ) {}
 
@@ -48,14 +57,12 @@ export class ImportRunner {
     const job = this.store.importJobs.get(datastoreId, jobId);
     if (!job || job.jobStatus === 'COMPLETED' || job.jobStatus === 'FAILED') return;
     this.store.importJobs.setStatus(datastoreId, jobId, 'IN_PROGRESS', null, null);
-    let status: 'COMPLETED' | 'FAILED' = 'COMPLETED';
-    let message: string | null = null;
+    let failure: string;
     try {
       const inputDir = s3UriToPath(this.s3Root, job.inputS3Uri);
       const outputDir = s3UriToPath(this.s3Root, job.outputS3Uri);
       if (!existsSync(inputDir) || !statSync(inputDir).isDirectory()) {
-        status = 'FAILED';
-        message = 'INVALID_REQUEST: The input S3 location does not exist or is not accessible';
+        failure = 'INVALID_REQUEST: The input S3 location does not exist or is not accessible';
       } else {
         const summary = await runDicomImport({
           datastoreId,
@@ -64,28 +71,32 @@ export class ImportRunner {
           outputDir,
           inputS3Uri: job.inputS3Uri,
           outputS3Uri: job.outputS3Uri,
-          target: this.guardedTarget(),
+          target: this.jobTarget(datastoreId, jobId),
+          quotas: this.settings.quotas,
+          lockWaitMs: this.settings.lockWaitMs,
         });
         this.log(
           `import job ${jobId}: ${summary.numberOfImportedFiles}/${summary.numberOfScannedFiles} files, ` +
             `${summary.numberOfGeneratedImageSets} image sets`,
         );
+        return; // the commit recorded COMPLETED
       }
     } catch (err) {
-      status = 'FAILED';
-      message =
-        err instanceof ServiceError && err.errorName === 'ConflictException'
-          ? 'CONFLICT: A primary image set the job adds to is locked by another operation'
-          : 'INTERNAL_ERROR: The import job could not be completed';
+      if (this.closing) return; // left IN_PROGRESS, nothing committed: the next start runs it again
+      failure =
+        err instanceof ImportJobRejected
+          ? err.message
+          : err instanceof ServiceError && err.errorName === 'ValidationException'
+            ? `INVALID_REQUEST: ${err.message}`
+            : 'INTERNAL_ERROR: The import job could not be completed';
       this.log(`import job ${jobId} failed (${err instanceof Error ? err.name : 'error'})`);
     }
-    if (this.closing && status === 'FAILED') return; // left IN_PROGRESS: the next start runs it again
     if (!this.store.db.open) return;
-    this.store.importJobs.setStatus(datastoreId, jobId, status, this.store.now(), message);
+    this.store.importJobs.setStatus(datastoreId, jobId, 'FAILED', this.store.now(), failure);
   }
 
-  /** The store as the importer sees it; after close() starts, every write fails fast. */
-  private guardedTarget(): ImportTarget {
+  /** The store as one job's importer sees it; after close() starts, every write fails fast. */
+  private jobTarget(datastoreId: string, jobId: string): ImportTarget {
     const guard = (): void => {
       if (this.closing) throw new Error('HealthImaging Local is shutting down');
     };
@@ -93,8 +104,16 @@ export class ImportRunner {
     return {
       findPrimary: (d, st, se) => (guard(), store.findPrimary(d, st, se)),
       putFrames: (d, frames) => (guard(), store.putFrames(d, frames)),
-      createImageSet: (d, id, doc, primary) => (guard(), store.createImageSet(d, id, doc, primary)),
-      appendImportedVersion: (d, id, doc) => (guard(), store.appendImportedVersion(d, id, doc)),
+      discardFrames: (d, ids) => (guard(), store.discardFrames(d, ids)),
+      commit: (write) => {
+        guard();
+        store.tx(() => {
+          write();
+          store.importJobs.setStatus(datastoreId, jobId, 'COMPLETED', store.now(), null);
+        });
+      },
+      createImageSet: (d, id, doc, primary) => store.createImageSet(d, id, doc, primary),
+      appendImportedVersion: (d, id, doc) => store.appendImportedVersion(d, id, doc),
     };
   }
 }

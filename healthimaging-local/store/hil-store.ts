@@ -8,6 +8,7 @@ import { ImportJobStore } from './import-job-store';
 import { PendingWriteStore } from './pending-write-store';
 import { TagStore } from './tag-store';
 import { conflict, notFound } from '../errors';
+import type { PrimaryImageSet, StoredFrame } from '../dicom/import-target';
 import { frameIdsOf, type MetadataDocument } from '../model/metadata-document';
 import { summarizeDicomTags } from '../model/search-criteria';
 import type { ImageSetState, WorkflowStatus } from '../model/image-set-state';
@@ -40,6 +41,8 @@ export class HilStore {
   static open(location: { dataDir?: string; inMemory?: boolean }, clock?: () => number): HilStore {
     const store = new HilStore(openDatabase(location), clock);
     store.backfillSeriesLists();
+    // Frames an import stored before a crash, for image sets it never committed. No import runs yet.
+    store.imageSets.dropUnreferencedFrames();
     return store;
   }
 
@@ -128,20 +131,25 @@ export class HilStore {
 
   // ---- ImportTarget (healthimaging-local/dicom/import-target.ts) ----
 
-  findPrimary(
-    datastoreId: string,
-    studyInstanceUid: string,
-    seriesInstanceUid: string,
-  ): { imageSetId: string; document: MetadataDocument } | undefined {
+  findPrimary(datastoreId: string, studyInstanceUid: string, seriesInstanceUid: string): PrimaryImageSet | undefined {
     const row = this.imageSets.findPrimary(datastoreId, studyInstanceUid, seriesInstanceUid);
     if (!row) return undefined;
-    return { imageSetId: row.imageSetId, document: this.readDocument(datastoreId, row.imageSetId, row.latestVersion) };
+    return {
+      imageSetId: row.imageSetId,
+      latestVersion: row.latestVersion,
+      locked: row.state === 'LOCKED',
+      document: this.readDocument(datastoreId, row.imageSetId, row.latestVersion),
+    };
   }
 
-  putFrames(datastoreId: string, frames: Array<{ id: string; bytes: Buffer; contentType: string }>): void {
+  putFrames(datastoreId: string, frames: StoredFrame[]): void {
     this.tx(() => {
       for (const f of frames) this.imageSets.putFrame(datastoreId, f.id, f.contentType, f.bytes);
     });
+  }
+
+  discardFrames(datastoreId: string, frameIds: string[]): void {
+    this.tx(() => this.imageSets.discardUnreferencedFrames(datastoreId, frameIds));
   }
 
   createImageSet(datastoreId: string, imageSetId: string, document: MetadataDocument, isPrimary: boolean): void {

@@ -134,8 +134,20 @@ export class ImageSetStore {
       ),
       addRef: db.prepare('INSERT OR IGNORE INTO frame_refs (datastore_id, image_set_id, frame_id) VALUES (?, ?, ?)'),
       dropRefs: db.prepare('DELETE FROM frame_refs WHERE datastore_id = ? AND image_set_id = ?'),
-      dropOrphanFrames: db.prepare(
-        `DELETE FROM frames WHERE datastore_id = ? AND NOT EXISTS
+      // Only the deleted image set's own frames: frames a running import stored are unreferenced
+      // until it commits, and must not be swept away under it.
+      dropFramesOnlyReferencedBy: db.prepare(
+        `DELETE FROM frames WHERE datastore_id = @ds
+           AND id IN (SELECT frame_id FROM frame_refs WHERE datastore_id = @ds AND image_set_id = @imageSet)
+           AND NOT EXISTS (SELECT 1 FROM frame_refs r
+                           WHERE r.datastore_id = @ds AND r.frame_id = frames.id AND r.image_set_id != @imageSet)`,
+      ),
+      discardFrame: db.prepare(
+        `DELETE FROM frames WHERE datastore_id = @ds AND id = @frame
+           AND NOT EXISTS (SELECT 1 FROM frame_refs r WHERE r.datastore_id = @ds AND r.frame_id = @frame)`,
+      ),
+      dropUnreferencedFrames: db.prepare(
+        `DELETE FROM frames WHERE NOT EXISTS
            (SELECT 1 FROM frame_refs r WHERE r.datastore_id = frames.datastore_id AND r.frame_id = frames.id)`,
       ),
       putFrame: db.prepare(
@@ -233,9 +245,20 @@ export class ImageSetStore {
     for (const id of frameIds) this.s.addRef.run(datastoreId, imageSetId, id);
   }
 
+  /** Forgets the frames of a deleted image set, deleting those no other image set references. */
   dropFrameRefs(datastoreId: string, imageSetId: string): void {
+    this.s.dropFramesOnlyReferencedBy.run({ ds: datastoreId, imageSet: imageSetId });
     this.s.dropRefs.run(datastoreId, imageSetId);
-    this.s.dropOrphanFrames.run(datastoreId);
+  }
+
+  /** Deletes those of the given frames no image set references. */
+  discardUnreferencedFrames(datastoreId: string, frameIds: Iterable<string>): void {
+    for (const id of frameIds) this.s.discardFrame.run({ ds: datastoreId, frame: id });
+  }
+
+  /** Every frame no image set references (start-up only: a running import's frames look like that). */
+  dropUnreferencedFrames(): void {
+    this.s.dropUnreferencedFrames.run();
   }
 
   putFrame(datastoreId: string, frameId: string, contentType: string, bytes: Buffer): void {

@@ -39,7 +39,7 @@ describe('HealthImaging Local import job API', () => {
     expect(JSON.parse(readFileSync(manifest, 'utf8')).jobSummary.numberOfImportedFiles).toBe(6);
   });
 
-  it('answers SUBMITTED at once and returns the same job for a repeated clientToken', async () => {
+  it('answers SUBMITTED at once, returns the first answer for a repeated clientToken and refuses the token with another request', async () => {
     const client = t.client();
     const input = {
       datastoreId,
@@ -53,7 +53,12 @@ describe('HealthImaging Local import job API', () => {
     expect(first.jobStatus).toBe('SUBMITTED');
     expect(first.submittedAt).toBeInstanceOf(Date);
     const second = await client.send(new StartDICOMImportJobCommand(input));
-    expect(second.jobId).toBe(first.jobId);
+    expect(second).toMatchObject({ jobId: first.jobId, jobStatus: 'SUBMITTED', submittedAt: first.submittedAt });
+    await expectServiceError(
+      () => client.send(new StartDICOMImportJobCommand({ ...input, inputS3Uri: 's3://test-bucket/other-input/' })),
+      'ConflictException',
+      409,
+    );
   });
 
   it('fails a job whose input location does not exist, with a message', async () => {

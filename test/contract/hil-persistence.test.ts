@@ -1,18 +1,22 @@
 import {
+  GetDICOMImportJobCommand,
   GetImageSetCommand,
   GetImageSetMetadataCommand,
   MedicalImagingClient,
+  SearchImageSetsCommand,
+  StartDICOMImportJobCommand,
   UpdateImageSetMetadataCommand,
 } from '@aws-sdk/client-medical-imaging';
+import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { DEFAULT_ACCESS_KEY } from '../../healthimaging-local';
-import { smallCtStudy } from '../../scripts/synthetic-studies';
+import { largeStudySpec, smallCtStudy, writeStudy } from '../../scripts/synthetic-studies';
 import { startTestHil } from '../support/hil-client';
 import { spawnHilProcess } from '../support/hil-process';
-import { createActiveDatastore, importSyntheticStudy } from '../support/hil-wait';
+import { TEST_ROLE_ARN, createActiveDatastore, importSyntheticStudy, pollUntil } from '../support/hil-wait';
 
 const setDescription = (text: string) =>
   new TextEncoder().encode(JSON.stringify({ SchemaVersion: 1.1, Study: { DICOM: { StudyDescription: text } } }));
@@ -99,6 +103,73 @@ describe('HealthImaging Local persistence', () => {
       }
     } finally {
       await restarted.close();
+    }
+  });
+
+  it('runs an import killed mid-job again on restart, writing its image sets once and keeping no stray frames', async () => {
+    const seed = await startTestHil({ dataDir });
+    const ds = await createActiveDatastore(seed.client());
+    await seed.close();
+    const instances = 800; // two frame batches (512 each), so the kill can land between two of them
+    await writeStudy(join(dataDir, 's3', 'kill-bucket', 'in'), largeStudySpec(instances));
+
+    const proc = await spawnHilProcess(['--port', '0', '--data-dir', dataDir]);
+    const client = new MedicalImagingClient({
+      region: 'us-east-1',
+      endpoint: proc.url,
+      disableHostPrefix: true,
+      maxAttempts: 1,
+      credentials: { accessKeyId: DEFAULT_ACCESS_KEY.accessKeyId, secretAccessKey: DEFAULT_ACCESS_KEY.secretAccessKey },
+    });
+    const { jobId } = await client.send(
+      new StartDICOMImportJobCommand({
+        datastoreId: ds,
+        dataAccessRoleArn: TEST_ROLE_ARN,
+        inputS3Uri: 's3://kill-bucket/in/',
+        outputS3Uri: 's3://kill-bucket/out/',
+      }),
+    );
+    client.destroy();
+    const peek = new Database(join(dataDir, 'hil.sqlite'), { readonly: true });
+    const count = (sql: string) => (peek.prepare(sql).get() as { n: number }).n;
+    try {
+      // Kill once the job has stored frames but not yet committed its image set.
+      await pollUntil('the job to store its first frames', async () => (count('SELECT COUNT(*) AS n FROM frames') > 0 ? true : undefined), {
+        timeoutMs: 30_000,
+        intervalMs: 2,
+      });
+      await proc.kill('SIGKILL');
+      expect(count('SELECT COUNT(*) AS n FROM image_sets')).toBe(0);
+      expect(count(`SELECT COUNT(*) AS n FROM import_jobs WHERE status = 'IN_PROGRESS'`)).toBe(1);
+    } finally {
+      peek.close();
+    }
+
+    const restarted = await startTestHil({ dataDir });
+    try {
+      const c = restarted.client();
+      const job = await pollUntil(
+        'job to end after restart',
+        async () => {
+          const got = (await c.send(new GetDICOMImportJobCommand({ datastoreId: ds, jobId }))).jobProperties!;
+          return got.jobStatus === 'COMPLETED' || got.jobStatus === 'FAILED' ? got : undefined;
+        },
+        { timeoutMs: 60_000 },
+      );
+      expect(job.jobStatus).toBe('COMPLETED');
+      const found = (await c.send(new SearchImageSetsCommand({ datastoreId: ds }))).imageSetsMetadataSummaries!;
+      expect(found).toHaveLength(1);
+      expect(found[0]).toMatchObject({ version: 1, isPrimary: true, DICOMTags: { DICOMNumberOfStudyRelatedInstances: instances } });
+    } finally {
+      await restarted.close();
+    }
+    const db = new Database(join(dataDir, 'hil.sqlite'), { readonly: true });
+    try {
+      const rows = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
+      expect(rows('SELECT COUNT(*) AS n FROM frames')).toBe(instances);
+      expect(rows('SELECT COUNT(*) AS n FROM frame_refs')).toBe(instances);
+    } finally {
+      db.close();
     }
   });
 

@@ -1,9 +1,10 @@
 import type { MetadataDocument } from '../../../healthimaging-local/model/metadata-document';
-import type { ImportTarget } from '../../../healthimaging-local/dicom/import-target';
+import type { ImportTarget, PrimaryImageSet, StoredFrame } from '../../../healthimaging-local/dicom/import-target';
 
 /**
  * An in-memory ImportTarget for unit tests of the import alone: it keeps every version of every
- * image set and every frame, so tests can inspect exactly what an import wrote.
+ * image set and every frame, so tests can inspect exactly what an import wrote. `locked` stands
+ * for image sets an Update/Copy/Delete holds; `commit` is all-or-nothing like the real store's.
  */
 export interface FakeImageSet {
   imageSetId: string;
@@ -14,9 +15,11 @@ export interface FakeImageSet {
 export class FakeImportTarget implements ImportTarget {
   readonly imageSets = new Map<string, FakeImageSet>();
   readonly frames = new Map<string, { bytes: Buffer; contentType: string }>();
+  readonly locked = new Set<string>();
   putFramesCalls = 0;
+  commits = 0;
 
-  findPrimary(datastoreId: string, studyInstanceUid: string, seriesInstanceUid: string) {
+  findPrimary(datastoreId: string, studyInstanceUid: string, seriesInstanceUid: string): PrimaryImageSet | undefined {
     for (const set of this.imageSets.values()) {
       const latest = set.versions[set.versions.length - 1];
       if (
@@ -25,15 +28,43 @@ export class FakeImportTarget implements ImportTarget {
         latest.Study.DICOM.StudyInstanceUID === studyInstanceUid &&
         latest.Study.Series[seriesInstanceUid]
       ) {
-        return { imageSetId: set.imageSetId, document: latest };
+        return {
+          imageSetId: set.imageSetId,
+          latestVersion: set.versions.length,
+          locked: this.locked.has(set.imageSetId),
+          document: latest,
+        };
       }
     }
     return undefined;
   }
 
-  putFrames(_datastoreId: string, frames: Array<{ id: string; bytes: Buffer; contentType: string }>): void {
+  putFrames(_datastoreId: string, frames: StoredFrame[]): void {
     this.putFramesCalls++;
     for (const frame of frames) this.frames.set(frame.id, { bytes: frame.bytes, contentType: frame.contentType });
+  }
+
+  discardFrames(_datastoreId: string, frameIds: string[]): void {
+    const referenced = new Set(
+      [...this.imageSets.values()].flatMap((set) =>
+        set.versions.flatMap((doc) =>
+          Object.values(doc.Study.Series).flatMap((s) => Object.values(s.Instances).flatMap((i) => i.ImageFrames.map((f) => f.ID))),
+        ),
+      ),
+    );
+    for (const id of frameIds) if (!referenced.has(id)) this.frames.delete(id);
+  }
+
+  commit(write: () => void): void {
+    const before = new Map([...this.imageSets].map(([id, set]) => [id, { ...set, versions: [...set.versions] }]));
+    try {
+      write();
+      this.commits++;
+    } catch (error) {
+      this.imageSets.clear();
+      for (const [id, set] of before) this.imageSets.set(id, set);
+      throw error;
+    }
   }
 
   createImageSet(_datastoreId: string, imageSetId: string, document: MetadataDocument, isPrimary: boolean): void {
@@ -44,6 +75,7 @@ export class FakeImportTarget implements ImportTarget {
   appendImportedVersion(_datastoreId: string, imageSetId: string, document: MetadataDocument): { versionId: string } {
     const set = this.imageSets.get(imageSetId);
     if (!set) throw new Error('unknown image set');
+    if (this.locked.has(imageSetId)) throw new Error('image set is locked');
     set.versions.push(document);
     return { versionId: String(set.versions.length) };
   }

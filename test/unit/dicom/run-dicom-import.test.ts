@@ -2,7 +2,9 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { crc32 } from '../../../healthimaging-local/dicom/frame-checksum';
-import { runDicomImport } from '../../../healthimaging-local/dicom/run-dicom-import';
+import { ImportJobRejected } from '../../../healthimaging-local/dicom/import-quotas';
+import { runDicomImport, type DicomImportJob } from '../../../healthimaging-local/dicom/run-dicom-import';
+import { encodeInstance } from '../../../scripts/synthetic-instance';
 import { generateStudy, smallCtStudy, smallMrStudy, writeStudy, type SyntheticStudySpec } from '../../../scripts/synthetic-studies';
 import { FakeImportTarget } from './fake-import-target';
 import { describeIfSamples, SAMPLES_DIR, sampleFiles } from './sample-files';
@@ -18,7 +20,12 @@ afterEach(async () => {
   await fs.rm(tmp, { recursive: true, force: true });
 });
 
-async function importDir(target: FakeImportTarget, inputDir: string, inputS3Uri = 's3://bucket/incoming/') {
+async function importDir(
+  target: FakeImportTarget,
+  inputDir: string,
+  inputS3Uri = 's3://bucket/incoming/',
+  options: Pick<DicomImportJob, 'quotas' | 'lockWaitMs'> = {},
+) {
   const jobId = `job${++jobCounter}`.padEnd(32, '0');
   const outputDir = path.join(tmp, 'out');
   const result = await runDicomImport({
@@ -29,12 +36,20 @@ async function importDir(target: FakeImportTarget, inputDir: string, inputS3Uri 
     inputS3Uri,
     outputS3Uri: 's3://bucket/results',
     target,
+    ...options,
   });
   const folder = path.join(outputDir, `${DATASTORE}-DicomImport-${jobId}`);
   const manifest = JSON.parse(await fs.readFile(path.join(folder, 'job-output-manifest.json'), 'utf8'));
   const lines = async (file: string) =>
     (await fs.readFile(path.join(folder, file), 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l));
-  return { result, manifest, jobId, successes: await lines('SUCCESS/success.ndjson'), failures: await lines('FAILURE/failure.ndjson') };
+  return {
+    result,
+    manifest,
+    jobId,
+    successes: await lines('SUCCESS/success.ndjson'),
+    failures: await lines('FAILURE/failure.ndjson'),
+    warnings: await lines('WARNING/warning.ndjson'),
+  };
 }
 
 async function writeFiles(dir: string, files: Array<{ relativePath: string; bytes: Buffer }>): Promise<void> {
@@ -186,6 +201,171 @@ describe('runDicomImport', () => {
     expect(result).toEqual({ numberOfScannedFiles: 0, numberOfImportedFiles: 0, numberOfFilesWithCustomerError: 0, numberOfGeneratedImageSets: 0 });
     expect(successes).toEqual([]);
     expect(failures).toEqual([]);
+  });
+});
+
+/** Gives the import's timers a few turns (it polls a LOCKED primary every 25 ms). */
+const turns = (n: number) => new Promise((resolve) => setTimeout(resolve, n * 30));
+
+function referencedFrameIds(target: FakeImportTarget): Set<string> {
+  return new Set(
+    [...target.imageSets.values()].flatMap((set) =>
+      set.versions.flatMap((doc) =>
+        Object.values(doc.Study.Series).flatMap((s) => Object.values(s.Instances).flatMap((i) => i.ImageFrames.map((f) => f.ID))),
+      ),
+    ),
+  );
+}
+
+describe('runDicomImport and LOCKED primary image sets', () => {
+  it('waits while a primary image set it adds to is LOCKED, then lands on top of the write that held it', async () => {
+    const input = path.join(tmp, 'in');
+    await writeStudy(input, smallCtStudy);
+    const target = new FakeImportTarget();
+    await importDir(target, input);
+    const [held, free] = target.primaries();
+    target.locked.add(held.imageSetId);
+
+    const second = importDir(target, input, 's3://bucket/incoming/', { lockWaitMs: 30_000 });
+    await turns(5);
+    expect(target.commits).toBe(1); // nothing of the second job is written while the lock holds
+    expect(held.versions).toHaveLength(1);
+    expect(free.versions).toHaveLength(1);
+    // The Update that held the lock completes as version 2, then releases it.
+    held.versions.push(structuredClone(held.versions[0]));
+    target.locked.delete(held.imageSetId);
+
+    const { manifest, failures } = await second;
+    expect(failures).toEqual([]);
+    expect(held.versions).toHaveLength(3);
+    expect(free.versions).toHaveLength(2);
+    const versions = Object.fromEntries(
+      manifest.jobSummary.imageSetsSummary.map((s: { imageSetId: string; imageSetVersion: number }) => [s.imageSetId, s.imageSetVersion]),
+    );
+    expect(versions).toEqual({ [held.imageSetId]: 3, [free.imageSetId]: 2 });
+  });
+
+  it('fails the files of a primary image set that stays LOCKED as ConflictException lines, imports the rest and drops their frames', async () => {
+    const input = path.join(tmp, 'in');
+    await writeStudy(input, smallCtStudy);
+    const target = new FakeImportTarget();
+    await importDir(target, input);
+    const [held, free] = target.primaries();
+    target.locked.add(held.imageSetId);
+    const heldSeries = Object.keys(held.versions[0].Study.Series)[0];
+
+    const { result, manifest, successes, failures } = await importDir(target, input, 's3://bucket/incoming/', { lockWaitMs: 50 });
+    expect(result).toMatchObject({ numberOfScannedFiles: 6, numberOfImportedFiles: 3, numberOfGeneratedImageSets: 1 });
+    expect(manifest.jobSummary.numberOfFilesWithServerError).toBe(3);
+    expect(failures).toHaveLength(3);
+    for (const failure of failures) {
+      expect(failure.exception).toEqual({ exceptionType: 'ConflictException', message: expect.stringContaining('locked') });
+      expect(failure.exception.message).toContain(failure.inputFile);
+    }
+    expect(successes.map((s: { importResponse: { imageSetId: string } }) => s.importResponse.imageSetId)).toEqual([
+      free.imageSetId,
+      free.imageSetId,
+      free.imageSetId,
+    ]);
+    expect(held.versions).toHaveLength(1);
+    expect(Object.keys(held.versions[0].Study.Series)).toEqual([heldSeries]);
+    expect(free.versions).toHaveLength(2);
+    expect(new Set(target.frames.keys())).toEqual(referencedFrameIds(target));
+  });
+});
+
+describe('runDicomImport warnings, quotas and failures', () => {
+  const fragmentInstance = (sop: string, transferSyntaxUid: string) =>
+    encodeInstance(
+      {
+        SOPClassUID: '1.2.840.10008.5.1.4.1.1.7',
+        SOPInstanceUID: sop,
+        StudyInstanceUID: '2.25.900',
+        SeriesInstanceUID: '2.25.901',
+        PatientID: 'P-9',
+        Modality: 'OT',
+        Rows: 4,
+        Columns: 4,
+        BitsAllocated: 8,
+        BitsStored: 8,
+        SamplesPerPixel: 1,
+        PixelRepresentation: 0,
+        PixelData: [new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]).buffer],
+      },
+      [],
+      transferSyntaxUid,
+    );
+
+  it('writes a WARNING line, with the image set version, for a file whose transfer syntax has no frame format', async () => {
+    const input = path.join(tmp, 'in');
+    await writeFiles(input, [
+      { relativePath: 'rle.dcm', bytes: fragmentInstance('2.25.902', '1.2.840.10008.1.2.5') },
+      { relativePath: 'jpeg.dcm', bytes: fragmentInstance('2.25.903', '1.2.840.10008.1.2.4.50') },
+    ]);
+    const target = new FakeImportTarget();
+    const { successes, warnings, manifest } = await importDir(target, input);
+    expect(successes).toHaveLength(2);
+    const imageSetId = manifest.jobSummary.imageSetsSummary[0].imageSetId;
+    expect(warnings).toEqual([
+      {
+        inputFile: 'incoming/rle.dcm',
+        importResponse: { imageSetId, imageSetVersion: 1, isPrimary: true },
+        warnings: [{ warning_reason_code: 45344, type: 'UNSUPPORTED_TRANSFER_SYNTAX', message: expect.stringContaining('octet-stream') }],
+      },
+    ]);
+    expect([...target.frames.values()].map((f) => f.contentType).sort()).toEqual(['application/octet-stream', 'image/jpeg']);
+  });
+
+  it('warns of coerced text when the declared character sets cannot be honoured exactly', async () => {
+    const input = path.join(tmp, 'in');
+    const bytes = encodeInstance({
+      SOPClassUID: '1.2.840.10008.5.1.4.1.1.7',
+      SOPInstanceUID: '2.25.910',
+      StudyInstanceUID: '2.25.911',
+      SeriesInstanceUID: '2.25.912',
+      PatientID: 'P-1',
+      Modality: 'OT',
+      SpecificCharacterSet: ['ISO 2022 IR 6', 'ISO 2022 IR 87'],
+    });
+    await writeFiles(input, [{ relativePath: 'jis.dcm', bytes }]);
+    const { warnings } = await importDir(new FakeImportTarget(), input);
+    expect(warnings).toEqual([
+      expect.objectContaining({ warnings: [expect.objectContaining({ warning_reason_code: 45056, type: 'COERCION_OF_DATA_ELEMENTS' })] }),
+    ]);
+  });
+
+  it('rejects a job over the files-per-job quota before reading or writing anything', async () => {
+    const input = path.join(tmp, 'in');
+    await writeStudy(input, smallCtStudy);
+    const target = new FakeImportTarget();
+    const job = importDir(target, input, 's3://bucket/incoming/', { quotas: { maxFiles: 5, maxTotalBytes: 1e9, maxFolders: 100 } });
+    await expect(job).rejects.toThrow(ImportJobRejected);
+    await expect(job).rejects.toThrow(/6 files, more than the 5/);
+    expect(target.putFramesCalls).toBe(0);
+    expect(target.imageSets.size).toBe(0);
+  });
+
+  it('rejects a job over the total size or nested folder quota', async () => {
+    const input = path.join(tmp, 'in');
+    await writeStudy(input, smallCtStudy);
+    const target = new FakeImportTarget();
+    await expect(importDir(target, input, 's3://bucket/incoming/', { quotas: { maxFiles: 10, maxTotalBytes: 100, maxFolders: 100 } })).rejects.toThrow(/bytes/);
+    await expect(importDir(target, input, 's3://bucket/incoming/', { quotas: { maxFiles: 10, maxTotalBytes: 1e9, maxFolders: 1 } })).rejects.toThrow(/folders/);
+  });
+
+  it('writes nothing and takes its frames back when the store fails during the commit', async () => {
+    const input = path.join(tmp, 'in');
+    await writeStudy(input, smallCtStudy);
+    const target = new FakeImportTarget();
+    let creates = 0;
+    const create = target.createImageSet.bind(target);
+    target.createImageSet = (...args) => {
+      if (++creates === 2) throw new Error('disk full');
+      create(...args);
+    };
+    await expect(importDir(target, input)).rejects.toThrow('disk full');
+    expect(target.imageSets.size).toBe(0);
+    expect(target.frames.size).toBe(0);
   });
 });
 
