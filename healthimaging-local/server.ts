@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { ADMIN_PREFIX, handleAdmin, isLoopback } from './admin-routes';
 import type { CallStats } from './call-stats';
 import { ServiceError, validation } from './errors';
@@ -40,6 +41,7 @@ export class HilHttpServer {
     // Longer than the SDK's idle socket reuse, so a kept-alive socket is not closed under it.
     this.server.keepAliveTimeout = 65_000;
     this.server.headersTimeout = 66_000;
+    this.server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => answerUnparsable(err, socket));
   }
 
   listen(port: number, host: string): Promise<AddressInfo> {
@@ -136,6 +138,27 @@ export class HilHttpServer {
     this.deps.log(`internal error (${err instanceof Error ? err.name : typeof err}) while serving ${req.method}`);
     return errorResponse(new ServiceError('InternalServerException', 'An internal error occurred'));
   }
+}
+
+/**
+ * A request node:http cannot parse (broken request line, oversized headers) never reaches a
+ * handler; it still gets the restJson1 error form rather than node's bare default answer.
+ */
+function answerUnparsable(err: NodeJS.ErrnoException, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const message = err.code === 'HPE_HEADER_OVERFLOW' ? 'The request line and headers are too large' : 'The request is not valid HTTP/1.1';
+  const response = errorResponse(validation(message));
+  const head = [
+    'HTTP/1.1 400 Bad Request',
+    ...Object.entries(response.headers).map(([name, value]) => `${name}: ${value}`),
+    `x-amzn-RequestId: ${newRequestId()}`,
+    `Content-Length: ${response.body.length}`,
+    'Connection: close',
+  ];
+  socket.end(Buffer.concat([Buffer.from(`${head.join('\r\n')}\r\n\r\n`), response.body]));
 }
 
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
