@@ -1,19 +1,20 @@
 import type { IncomingMessage } from 'node:http';
 import type { CallStats } from './call-stats';
 import { parseFaultSpec, validateFault, type FaultController } from './faults';
+import { parseRateLimits, type RateLimiter } from './rate-limits';
 import type { OperationName } from './routes';
 import type { WireResponse } from './wire';
 
 /**
- * `/_hil/*`: the control endpoints (faults, call statistics, health). Not part of the AWS API, not
- * signed, and answered only to loopback callers.
+ * `/_hil/*`: the control endpoints (faults, rate limits, call statistics, health). Not part of the
+ * AWS API, not signed, and answered only to loopback callers.
  */
 export const ADMIN_PREFIX = '/_hil/';
 
-const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
-
+/** 127.0.0.0/8 and ::1, also as IPv4-mapped IPv6 addresses. */
 export function isLoopback(req: IncomingMessage): boolean {
-  return LOOPBACK.has(req.socket.remoteAddress ?? '');
+  const address = req.socket.remoteAddress ?? '';
+  return address === '::1' || /^(::ffff:)?127\.\d+\.\d+\.\d+$/.test(address);
 }
 
 function json(status: number, body: unknown): WireResponse {
@@ -25,7 +26,7 @@ export function handleAdmin(
   path: string,
   query: URLSearchParams,
   body: Buffer,
-  deps: { faults: FaultController; stats: CallStats },
+  deps: { faults: FaultController; stats: CallStats; rateLimiter: RateLimiter },
 ): WireResponse {
   try {
     if (path === '/_hil/health' && method === 'GET') return json(200, { status: 'ok' });
@@ -56,6 +57,18 @@ export function handleAdmin(
         deps.faults.clear(op ? (op as OperationName | '*') : undefined);
         return json(200, { faults: deps.faults.list() });
       }
+    }
+    if (path === '/_hil/rate-limits') {
+      if (method === 'POST') {
+        const parsed = body.length ? (JSON.parse(body.toString('utf8')) as { spec?: unknown }) : {};
+        if (typeof parsed.spec !== 'string') throw new Error('expected {"spec": "quota"} or {"spec": "Op=RATE/BURST,..."}');
+        deps.rateLimiter.set(parseRateLimits(parsed.spec));
+      } else if (method === 'DELETE') {
+        deps.rateLimiter.clear();
+      } else if (method !== 'GET') {
+        return json(404, { message: 'Unknown admin endpoint' });
+      }
+      return json(200, { rateLimits: deps.rateLimiter.current() });
     }
     return json(404, { message: 'Unknown admin endpoint' });
   } catch (err) {

@@ -1,4 +1,5 @@
 import { GetDatastoreCommand, ListDatastoresCommand } from '@aws-sdk/client-medical-imaging';
+import { networkInterfaces } from 'node:os';
 import { startTestHil, type TestHil } from '../support/hil-client';
 import { expectServiceError } from '../support/hil-errors';
 import { spawnHilProcess } from '../support/hil-process';
@@ -85,6 +86,44 @@ describe('HealthImaging Local fault injection, rate limits and call statistics',
     expect(stats.operations.GetDatastore).toBeGreaterThan(0);
     await fetch(`${t.url}/_hil/stats`, { method: 'DELETE' });
     expect(t.hil.admin.stats().total).toBe(0);
+  });
+
+  it('sets, lists and clears rate limits over the loopback admin endpoint', async () => {
+    const set = await fetch(`${t.url}/_hil/rate-limits`, { method: 'POST', body: JSON.stringify({ spec: 'GetDatastore=1/1' }) });
+    expect(await set.json()).toEqual({ rateLimits: { GetDatastore: { rate: 1, burst: 1 } } });
+    const client = t.client();
+    await client.send(new GetDatastoreCommand({ datastoreId }));
+    await expectServiceError(() => client.send(new GetDatastoreCommand({ datastoreId })), 'ThrottlingException', 429);
+    const quota = (await (await fetch(`${t.url}/_hil/rate-limits`, { method: 'POST', body: JSON.stringify({ spec: 'quota' }) })).json()) as {
+      rateLimits: Record<string, unknown>;
+    };
+    expect(quota.rateLimits.UpdateImageSetMetadata).toEqual({ rate: 0.25, burst: 1 });
+    expect((await fetch(`${t.url}/_hil/rate-limits`, { method: 'POST', body: '{"spec":"GetDatastore=fast"}' })).status).toBe(400);
+    expect(await (await fetch(`${t.url}/_hil/rate-limits`, { method: 'DELETE' })).json()).toEqual({ rateLimits: {} });
+    await client.send(new GetDatastoreCommand({ datastoreId }));
+  });
+
+  it('refuses the admin endpoints to callers that are not on loopback, while serving them the API', async () => {
+    const external = Object.values(networkInterfaces())
+      .flat()
+      .find((i) => i && i.family === 'IPv4' && !i.internal);
+    if (!external) {
+      console.log('skipped: this machine has no non-loopback IPv4 address to call from');
+      return;
+    }
+    const open = await startTestHil({ host: '0.0.0.0' });
+    try {
+      const url = `http://${external.address}:${open.port}`;
+      const refused = await fetch(`${url}/_hil/faults`, { method: 'POST', body: JSON.stringify({ spec: 'ListDatastores=error' }) });
+      expect(refused.status).toBe(403);
+      expect(refused.headers.get('x-amzn-errortype')).toBe('AccessDeniedException');
+      expect(open.hil.admin.faults.list()).toEqual([]);
+      expect((await fetch(`${url}/_hil/stats`)).status).toBe(403);
+      const remote = open.client({ endpoint: url });
+      expect((await remote.send(new ListDatastoresCommand({}))).datastoreSummaries).toEqual([]);
+    } finally {
+      await open.close();
+    }
   });
 
   it('throttles with the documented quota rates once the burst is spent', async () => {
