@@ -72,6 +72,51 @@ function deleteByPrefix(cache: Map<string, unknown>, prefix: string): void {
   }
 }
 
+/**
+ * GetImageSet through the per-request cache. A latest-version answer also describes that version
+ * by number, so any path that asks for the same version by id (`version(versionId:)`, a version
+ * node, a `latestVersion` known from a search summary) shares it instead of calling again:
+ * - a latest load that has finished primes the `{versionId}` key;
+ * - a versioned key that meets a latest load of the same image set still in flight (in its own
+ *   batch or an earlier one) waits for it, and calls upstream only if it names another version.
+ * A versioned answer never stands in for the latest: it cannot say whether it still is.
+ */
+function imageSetLoader(port: ImagingPort, cache: Map<string, Promise<ImageSetRecord>>): DataLoader<ImageSetKey, ImageSetRecord, string> {
+  const loader: DataLoader<ImageSetKey, ImageSetRecord, string> = new DataLoader(
+    async (keys) => {
+      const latestInBatch = new Map<string, Promise<ImageSetRecord>>();
+      for (const key of keys) {
+        if (key.versionId !== undefined) continue;
+        const loading = port.getImageSet(key.datastoreId, key.imageSetId);
+        latestInBatch.set(imageSetCacheKey(key), loading);
+        loading.then(
+          (record) => loader.prime({ datastoreId: key.datastoreId, imageSetId: key.imageSetId, versionId: record.versionId }, record),
+          () => undefined,
+        );
+      }
+      const loadVersion = async (key: ImageSetKey & { versionId: string }): Promise<ImageSetRecord> => {
+        const latestKey = imageSetCacheKey({ datastoreId: key.datastoreId, imageSetId: key.imageSetId });
+        // Only this batch's own promise or an earlier batch's cache entry: this batch's cache
+        // entries settle when the batch returns, so waiting on them here would never end.
+        const latest = latestInBatch.get(latestKey) ?? cache.get(latestKey);
+        if (latest) {
+          const record = await latest.catch(() => undefined);
+          if (record?.versionId === key.versionId) return record;
+        }
+        return port.getImageSet(key.datastoreId, key.imageSetId, key.versionId);
+      };
+      const settled = await Promise.allSettled(
+        keys.map((key) =>
+          key.versionId === undefined ? latestInBatch.get(imageSetCacheKey(key))! : loadVersion({ ...key, versionId: key.versionId }),
+        ),
+      );
+      return settled.map((result) => (result.status === 'fulfilled' ? result.value : asError(result.reason)));
+    },
+    { cacheKeyFn: imageSetCacheKey, cacheMap: cache },
+  );
+  return loader;
+}
+
 export function createLoaders(port: ImagingPort): ImagingLoaders {
   const imageSetCache = new Map<string, Promise<ImageSetRecord>>();
   const versionsPageCache = new Map<string, Promise<UpstreamPage<ImageSetVersionRecord>>>();
@@ -80,10 +125,7 @@ export function createLoaders(port: ImagingPort): ImagingLoaders {
     perKey((datastoreId) => port.getDatastore(datastoreId)),
   );
 
-  const imageSet = new DataLoader<ImageSetKey, ImageSetRecord, string>(
-    perKey((key) => port.getImageSet(key.datastoreId, key.imageSetId, key.versionId)),
-    { cacheKeyFn: imageSetCacheKey, cacheMap: imageSetCache },
-  );
+  const imageSet = imageSetLoader(port, imageSetCache);
 
   // Versions are immutable once written, so caching per request is exact; the document is
   // fetched and decoded once per version however many fields read it.

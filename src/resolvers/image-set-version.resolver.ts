@@ -2,7 +2,6 @@ import { Arg, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root } from '
 import type { Scope } from '../auth/principal';
 import type { GatewayContext } from '../context';
 import { diffMetadata } from '../imaging/metadata-changes';
-import type { ImageSetRecord } from '../imaging/records';
 import { ImageSetMetadata } from '../types/image-set-metadata.type';
 import { ImageSetState, toImageSetState } from '../types/image-set-state.enum';
 import { ImageSetVersion, imageSetVersionFacts, type ImageSetVersionFacts } from '../types/image-set-version.type';
@@ -12,7 +11,6 @@ import { knownOrLoad } from '../types/known-facts';
 import { MetadataChange } from '../types/metadata-change.type';
 import { DateTimeScalar } from '../types/scalars';
 import { imageSetVersionGlobalId } from './support/global-ids';
-import { loadImageSetVersion, loadLatestImageSet } from './support/image-set-loads';
 import { requestScope } from './support/request-scope';
 import { checkVersionIdArgument, previousVersionId } from './support/version-ids';
 
@@ -22,16 +20,10 @@ function fact<K extends keyof ImageSetVersionFacts>(
   key: K,
   context: GatewayContext,
 ): Promise<ImageSetVersionFacts[K] | undefined> {
-  return knownOrLoad(root.known, key, async () => imageSetVersionFacts(await loadVersionRecord(root, context)));
-}
-
-async function loadVersionRecord(root: ImageSetVersion, context: GatewayContext): Promise<ImageSetRecord> {
-  const scope = requestScope(context);
-  if (root.believedLatest) {
-    const latest = await loadLatestImageSet(scope, root.datastoreId, root.imageSetId);
-    if (latest.versionId === root.versionId) return latest;
-  }
-  return loadImageSetVersion(scope, root.datastoreId, root.imageSetId, root.versionId);
+  const { datastoreId, imageSetId, versionId } = root;
+  return knownOrLoad(root.known, key, async () =>
+    imageSetVersionFacts(await requestScope(context).loaders.imageSet.load({ datastoreId, imageSetId, versionId })),
+  );
 }
 
 @Resolver(() => ImageSetVersion)
@@ -47,7 +39,7 @@ export class ImageSetVersionResolver {
     @Arg('versionId', () => String, { description: 'The version id, a decimal string.' }) versionId: string,
     @Ctx() context: GatewayContext,
   ): Promise<ImageSetVersion> {
-    return ImageSetVersion.fromRecord(await loadImageSetVersion(requestScope(context), datastoreId, imageSetId, versionId));
+    return ImageSetVersion.fromRecord(await requestScope(context).loaders.imageSet.load({ datastoreId, imageSetId, versionId }));
   }
 
   @FieldResolver(() => ID, { description: 'Opaque global id.' })

@@ -9,6 +9,7 @@ import { ImageSetState, toImageSetState } from '../types/image-set-state.enum';
 import { ImageSetVersionConnection } from '../types/image-set-version-connection.type';
 import { ImageSetVersion } from '../types/image-set-version.type';
 import { ImageSetWorkflowStatus, toImageSetWorkflowStatus } from '../types/image-set-workflow-status.enum';
+import type { ImageSetRecord } from '../imaging/records';
 import { ImageSet, imageSetFacts, type ImageSetFacts } from '../types/image-set.type';
 import { knownOrLoad } from '../types/known-facts';
 import { connectionComplexity, ForwardPaginationArgs } from '../types/pagination.args';
@@ -17,7 +18,6 @@ import { Datastore } from '../types/datastore.type';
 import { imageSetGlobalId } from './support/global-ids';
 import { searchImageSets } from './support/image-set-search';
 import { listImageSetVersions } from './support/image-set-versions';
-import { loadImageSetVersion, loadLatestImageSet } from './support/image-set-loads';
 import { requestScope } from './support/request-scope';
 
 /** A fact of the image set's latest version: known already, or from the per-request GetImageSet loader. */
@@ -27,14 +27,18 @@ function fact<K extends keyof ImageSetFacts>(
   context: GatewayContext,
 ): Promise<ImageSetFacts[K] | undefined> {
   return knownOrLoad(root.known, key, async () =>
-    imageSetFacts(await loadLatestImageSet(requestScope(context), root.datastoreId, root.imageSetId)),
+    imageSetFacts(await loadLatest(root, context)),
   );
+}
+
+function loadLatest(root: ImageSet, context: GatewayContext): Promise<ImageSetRecord> {
+  return requestScope(context).loaders.imageSet.load({ datastoreId: root.datastoreId, imageSetId: root.imageSetId });
 }
 
 async function latestVersionIdOf(root: ImageSet, context: GatewayContext): Promise<string> {
   const known = root.known.latestVersionId;
   if (known !== undefined) return known;
-  return (await loadLatestImageSet(requestScope(context), root.datastoreId, root.imageSetId)).versionId;
+  return (await loadLatest(root, context)).versionId;
 }
 
 @Resolver(() => ImageSet)
@@ -64,7 +68,7 @@ export class ImageSetResolver {
     @Arg('imageSetId', () => String, { description: 'The HealthImaging image set id.' }) imageSetId: string,
     @Ctx() context: GatewayContext,
   ): Promise<ImageSet> {
-    return ImageSet.fromLatestRecord(await loadLatestImageSet(requestScope(context), datastoreId, imageSetId));
+    return ImageSet.fromLatestRecord(await requestScope(context).loaders.imageSet.load({ datastoreId, imageSetId }));
   }
 
   @FieldResolver(() => ID, { description: 'Opaque global id.' })
@@ -158,15 +162,18 @@ export class ImageSetResolver {
     @Arg('versionId', () => String, { description: 'The version id, a decimal string.' }) versionId: string,
     @Ctx() context: GatewayContext,
   ): Promise<ImageSetVersion> {
-    return ImageSetVersion.fromRecord(await loadImageSetVersion(requestScope(context), root.datastoreId, root.imageSetId, versionId));
+    const { datastoreId, imageSetId } = root;
+    return ImageSetVersion.fromRecord(await requestScope(context).loaders.imageSet.load({ datastoreId, imageSetId, versionId }));
   }
 
   @Authorized<Scope>('imagesets:read')
   @FieldResolver(() => ImageSetVersion, { description: 'The latest version of the image set.' })
   async latestVersion(@Root() root: ImageSet, @Ctx() context: GatewayContext): Promise<ImageSetVersion> {
+    // A latest version id known already (search summary, write answer) costs nothing here; its
+    // facts then load by version id, which the loader serves from the image set's own latest load.
     const versionId = root.known.latestVersionId;
-    if (versionId !== undefined) return ImageSetVersion.believedLatest(root.datastoreId, root.imageSetId, versionId);
-    return ImageSetVersion.fromRecord(await loadLatestImageSet(requestScope(context), root.datastoreId, root.imageSetId));
+    if (versionId !== undefined) return ImageSetVersion.withFacts(root.datastoreId, root.imageSetId, versionId, {});
+    return ImageSetVersion.fromRecord(await loadLatest(root, context));
   }
 
   @Authorized<Scope>('imagesets:read')

@@ -6,7 +6,6 @@ import { ImageSetVersion } from '../types/image-set-version.type';
 import { ImageSet } from '../types/image-set.type';
 import { Node } from '../types/node.type';
 import { parseNodeId } from './support/global-ids';
-import { loadImageSetVersion, loadLatestImageSet } from './support/image-set-loads';
 import { requestScope } from './support/request-scope';
 
 @Resolver(() => Node)
@@ -22,14 +21,16 @@ export class NodeResolver {
     @Ctx() context: GatewayContext,
   ): Promise<Datastore | ImageSet | ImageSetVersion> {
     const scope = requestScope(context);
+    const { loaders } = scope;
     const ref = parseNodeId(scope, id);
+    const { datastoreId } = ref;
     switch (ref.type) {
       case 'Datastore':
-        return new Datastore(await scope.loaders.datastore.load(ref.datastoreId));
+        return new Datastore(await loaders.datastore.load(datastoreId));
       case 'ImageSet':
-        return ImageSet.fromLatestRecord(await loadLatestImageSet(scope, ref.datastoreId, ref.imageSetId));
+        return ImageSet.fromLatestRecord(await loaders.imageSet.load({ datastoreId, imageSetId: ref.imageSetId }));
       case 'ImageSetVersion':
-        return ImageSetVersion.fromRecord(await loadImageSetVersion(scope, ref.datastoreId, ref.imageSetId, ref.versionId));
+        return ImageSetVersion.fromRecord(await loaders.imageSet.load({ datastoreId, imageSetId: ref.imageSetId, versionId: ref.versionId }));
     }
   }
 }

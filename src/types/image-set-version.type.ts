@@ -33,12 +33,6 @@ export class ImageSetVersion {
     imageSetId: string,
     versionId: string,
     readonly known: KnownFacts<ImageSetVersionFacts>,
-    /**
-     * Set when this version was believed to be the latest: its facts are then read through the
-     * latest-version GetImageSet that the image set's own fields share (checked to still be this
-     * version), rather than with a second, versioned call.
-     */
-    readonly believedLatest = false,
   ) {
     this.datastoreId = datastoreId;
     this.imageSetId = imageSetId;
@@ -57,11 +51,6 @@ export class ImageSetVersion {
     written: { [K in keyof ImageSetVersionFacts]?: ImageSetVersionFacts[K] | undefined },
   ): ImageSetVersion {
     return new ImageSetVersion(datastoreId, imageSetId, versionId, definedFacts<ImageSetVersionFacts>(written));
-  }
-
-  /** The latest version as an image set root knows it; its facts load with the image set's own. */
-  static believedLatest(datastoreId: string, imageSetId: string, versionId: string): ImageSetVersion {
-    return new ImageSetVersion(datastoreId, imageSetId, versionId, {}, true);
   }
 
   @Field(() => String, { description: 'The HealthImaging data store id.' })

@@ -1,4 +1,4 @@
-import { expectData } from '../support/gateway-expect';
+import { expectData, waitUntilUnlocked } from '../support/gateway-expect';
 import { startGatewayHarness, type GatewayHarness } from '../support/gateway-harness';
 
 /**
@@ -80,7 +80,7 @@ describe('gateway: upstream calls per request', () => {
     expect(h.upstreamCalls('acme')).toEqual({ SearchImageSets: 1 });
   });
 
-  it('shares one versions page between aliases, and one version record between lookups of that version', async () => {
+  it('shares one versions page between aliases, and one GetImageSet between the latest version and lookups of it by number', async () => {
     h.resetUpstreamCalls();
     expectData(
       await h.gql(
@@ -89,12 +89,39 @@ describe('gateway: upstream calls per request', () => {
           two: imageSet(datastoreId: $ds, imageSetId: $id) { versions(first: 10) { edges { node { workflowStatus } } } }
           v1: imageSetVersion(datastoreId: $ds, imageSetId: $id, versionId: "1") { state }
           again: imageSetVersion(datastoreId: $ds, imageSetId: $id, versionId: "1") { workflowStatus }
+          three: imageSet(datastoreId: $ds, imageSetId: $id) { state version(versionId: "1") { forced } latestVersion { isPrimary } }
         }`,
         { ds: h.datastores.acme, id: imageSetId },
         acme,
       ),
     );
-    // GetImageSet twice: the latest (for the imageSet roots) and version 1, two different requests.
-    expect(h.upstreamCalls('acme')).toEqual({ GetImageSet: 2, ListImageSetVersions: 1 });
+    // Version 1 is the latest of this freshly imported image set: the latest-version GetImageSet
+    // the imageSet roots share also answers every lookup of version 1 by number.
+    expect(h.upstreamCalls('acme')).toEqual({ GetImageSet: 1, ListImageSetVersions: 1 });
+  });
+
+  it('asks for an older version by number separately from the latest', async () => {
+    const [updated] = await h.importStudy('acme', 'calls-older');
+    expectData(
+      await h.gql(
+        `mutation ($input: UpdateImageSetMetadataInput!) { updateImageSetMetadata(input: $input) { version { versionId } } }`,
+        { input: { datastoreId: h.datastores.acme, imageSetId: updated, latestVersionId: '1', updates: { study: { StudyDescription: 'CALLS' } } } },
+        acme,
+      ),
+    );
+    await waitUntilUnlocked(h, acme, h.datastores.acme, updated);
+    h.resetUpstreamCalls();
+    const data = expectData(
+      await h.gql(
+        `query ($ds: String!, $id: String!) {
+          imageSet(datastoreId: $ds, imageSetId: $id) { latestVersionId latestVersion { workflowStatus } version(versionId: "1") { workflowStatus } }
+          latest: imageSetVersion(datastoreId: $ds, imageSetId: $id, versionId: "2") { state }
+        }`,
+        { ds: h.datastores.acme, id: updated },
+        acme,
+      ),
+    );
+    expect(data.imageSet).toEqual({ latestVersionId: '2', latestVersion: { workflowStatus: 'UPDATED' }, version: { workflowStatus: 'IMPORTED' } });
+    expect(h.upstreamCalls('acme')).toEqual({ GetImageSet: 2 });
   });
 });

@@ -13,6 +13,8 @@ class CountingPort implements ImagingPort {
   readonly tenantId = 'acme';
   readonly calls: string[] = [];
   latest: Record<string, string> = { [ctSet]: '2', [mrSet]: '1' };
+  /** While set, GetImageSet answers only once it resolves (a call in flight). */
+  gate?: Promise<void>;
 
   count(name: string, ...args: unknown[]): number {
     const key = [name, ...args.map((a) => JSON.stringify(a ?? null))].join(' ');
@@ -38,6 +40,7 @@ class CountingPort implements ImagingPort {
 
   async getImageSet(datastoreId: string, imageSetId: string, versionId?: string): Promise<ImageSetRecord> {
     this.record('getImageSet', datastoreId, imageSetId, versionId);
+    await this.gate;
     const latest = this.latest[imageSetId];
     if (!latest) throw new NotFoundError();
     return {
@@ -94,7 +97,7 @@ describe('createLoaders', () => {
     expect(port.count('getImageSet', ds, ctSet, undefined)).toBe(1);
   });
 
-  it('keeps the latest version and an explicit version apart', async () => {
+  it('keeps the latest version and an explicit older version apart', async () => {
     const port = new CountingPort();
     const loaders = createLoaders(port);
     const [latest, v1] = await Promise.all([
@@ -103,7 +106,64 @@ describe('createLoaders', () => {
     ]);
     expect(latest.versionId).toBe('2');
     expect(v1.versionId).toBe('1');
-    expect(port.calls).toHaveLength(2);
+    expect(port.calls).toEqual([`getImageSet "${ds}" "${ctSet}" null`, `getImageSet "${ds}" "${ctSet}" "1"`]);
+  });
+
+  describe('the latest version asked for by its number', () => {
+    it('is served by a latest load in the same batch', async () => {
+      const port = new CountingPort();
+      const loaders = createLoaders(port);
+      const [v2, latest] = await Promise.all([
+        loaders.imageSet.load({ datastoreId: ds, imageSetId: ctSet, versionId: '2' }),
+        loaders.imageSet.load({ datastoreId: ds, imageSetId: ctSet }),
+      ]);
+      expect(v2).toBe(latest);
+      expect(port.calls).toEqual([`getImageSet "${ds}" "${ctSet}" null`]);
+    });
+
+    it('is served by a latest load that has finished', async () => {
+      const port = new CountingPort();
+      const loaders = createLoaders(port);
+      const latest = await loaders.imageSet.load({ datastoreId: ds, imageSetId: ctSet });
+      const v2 = await loaders.imageSet.load({ datastoreId: ds, imageSetId: ctSet, versionId: '2' });
+      expect(v2).toBe(latest);
+      expect(port.calls).toHaveLength(1);
+    });
+
+    it('waits for a latest load still in flight from an earlier batch', async () => {
+      const port = new CountingPort();
+      const loaders = createLoaders(port);
+      let answer!: () => void;
+      port.gate = new Promise((resolve) => (answer = resolve));
+      const latestLoad = loaders.imageSet.load({ datastoreId: ds, imageSetId: ctSet });
+      // The first batch dispatches and its call hangs before the second key is asked for.
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(port.calls).toHaveLength(1);
+      const versionLoad = loaders.imageSet.load({ datastoreId: ds, imageSetId: ctSet, versionId: '2' });
+      await new Promise((resolve) => setImmediate(resolve));
+      answer();
+      expect(await versionLoad).toBe(await latestLoad);
+      expect(port.calls).toHaveLength(1);
+    });
+
+    it('is fetched by number when the latest load failed', async () => {
+      const port = new CountingPort();
+      const loaders = createLoaders(port);
+      delete port.latest[ctSet];
+      await expect(loaders.imageSet.load({ datastoreId: ds, imageSetId: ctSet })).rejects.toBeInstanceOf(NotFoundError);
+      port.latest[ctSet] = '2';
+      const v2 = await loaders.imageSet.load({ datastoreId: ds, imageSetId: ctSet, versionId: '2' });
+      expect(v2.versionId).toBe('2');
+      expect(port.count('getImageSet', ds, ctSet, '2')).toBe(1);
+    });
+
+    it('never stands in for the latest: a versioned answer cannot tell whether it still is', async () => {
+      const port = new CountingPort();
+      const loaders = createLoaders(port);
+      await loaders.imageSet.load({ datastoreId: ds, imageSetId: ctSet, versionId: '2' });
+      await loaders.imageSet.load({ datastoreId: ds, imageSetId: ctSet });
+      expect(port.calls).toHaveLength(2);
+    });
   });
 
   it('keeps the batch order and fails only the missing key', async () => {
