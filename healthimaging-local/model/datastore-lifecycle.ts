@@ -1,9 +1,9 @@
 import type { HilStore } from '../store/hil-store';
+import { TimerSet } from './timer-set';
 
 /** CREATING → ACTIVE and DELETING → DELETED, each after the configured delay. */
 export class DatastoreLifecycle {
-  private readonly timers = new Set<NodeJS.Timeout>();
-  private closed = false;
+  private readonly timers = new TimerSet();
 
   constructor(
     private readonly store: HilStore,
@@ -11,12 +11,7 @@ export class DatastoreLifecycle {
   ) {}
 
   schedule(datastoreId: string, delayMs: number): void {
-    if (this.closed) return;
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      this.settle(datastoreId);
-    }, Math.max(0, delayMs));
-    this.timers.add(timer);
+    this.timers.schedule(delayMs, () => this.settle(datastoreId));
   }
 
   /** Re-arms transitions that were under way when the previous process stopped. */
@@ -28,9 +23,7 @@ export class DatastoreLifecycle {
   }
 
   close(): void {
-    this.closed = true;
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
+    this.timers.close();
   }
 
   private settle(datastoreId: string): void {

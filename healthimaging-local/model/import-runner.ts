@@ -6,6 +6,7 @@ import type { HilStore } from '../store/hil-store';
 import type { ImportJobRecord } from '../store/import-job-store';
 import { ServiceError } from '../errors';
 import { s3UriToPath } from './s3-paths';
+import { TimerSet } from './timer-set';
 
 export interface ImportSettings {
   quotas: ImportQuotas;
@@ -21,8 +22,7 @@ export interface ImportSettings {
  */
 export class ImportRunner {
   private chain: Promise<void> = Promise.resolve();
-  private readonly timers = new Set<NodeJS.Timeout>();
-  private closing = false;
+  private readonly timers = new TimerSet();
 
   constructor(
     private readonly store: HilStore,
@@ -32,12 +32,9 @@ export class ImportRunner {
   ) {}
 
   submit(datastoreId: string, jobId: string, delayMs: number): void {
-    if (this.closing) return;
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
+    this.timers.schedule(delayMs, () => {
       this.chain = this.chain.then(() => this.run(datastoreId, jobId));
-    }, Math.max(0, delayMs));
-    this.timers.add(timer);
+    });
   }
 
   resume(): void {
@@ -46,10 +43,12 @@ export class ImportRunner {
 
   /** Stops taking work, makes the running import's writes fail fast, and waits for it to end. */
   async close(): Promise<void> {
-    this.closing = true;
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
+    this.timers.close();
     await this.chain;
+  }
+
+  private get closing(): boolean {
+    return this.timers.closed;
   }
 
   private async run(datastoreId: string, jobId: string): Promise<void> {

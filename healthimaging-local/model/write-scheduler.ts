@@ -1,4 +1,5 @@
 import type { HilStore } from '../store/hil-store';
+import { TimerSet } from './timer-set';
 import { completePendingWrite } from './write-completion';
 
 /**
@@ -6,8 +7,7 @@ import { completePendingWrite } from './write-completion';
  * the database is the source of truth; a timer lost to a crash is replaced by start-up recovery.
  */
 export class WriteScheduler {
-  private readonly timers = new Set<NodeJS.Timeout>();
-  private closed = false;
+  private readonly timers = new TimerSet();
 
   constructor(
     private readonly store: HilStore,
@@ -15,12 +15,7 @@ export class WriteScheduler {
   ) {}
 
   schedule(pendingId: number, delayMs: number): void {
-    if (this.closed) return;
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      this.run(pendingId);
-    }, Math.max(0, delayMs));
-    this.timers.add(timer);
+    this.timers.schedule(delayMs, () => this.run(pendingId));
   }
 
   /** Completes every pending write now (start-up recovery, or `admin.flushWrites()`). */
@@ -31,13 +26,11 @@ export class WriteScheduler {
   }
 
   close(): void {
-    this.closed = true;
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
+    this.timers.close();
   }
 
   private run(pendingId: number): void {
-    if (this.closed && !this.store.db.open) return;
+    if (this.timers.closed && !this.store.db.open) return;
     try {
       completePendingWrite(this.store, pendingId);
     } catch (err) {

@@ -9,46 +9,23 @@ import {
   GetImageSetCommand,
   ListImageSetVersionsCommand,
   SearchImageSetsCommand,
-  StartDICOMImportJobCommand,
   UpdateImageSetMetadataCommand,
   type MedicalImagingClient,
 } from '@aws-sdk/client-medical-imaging';
 import { readFileSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { smallCtStudy, writeStudy } from '../../scripts/synthetic-studies';
+import { smallCtStudy } from '../../scripts/synthetic-studies';
 import { startTestHil, type TestHil } from '../support/hil-client';
-import { TEST_ROLE_ARN, createActiveDatastore, importSyntheticStudy, pollUntil } from '../support/hil-wait';
+import { createActiveDatastore, importSyntheticStudy, pollUntil, startSyntheticImport, waitForJobEnd } from '../support/hil-wait';
 
-async function startJob(t: TestHil, client: MedicalImagingClient, datastoreId: string, prefix: string): Promise<string> {
-  const inputDir = join(t.s3Dir, 'lock-bucket', prefix, 'in');
-  await mkdir(inputDir, { recursive: true });
-  await writeStudy(inputDir, smallCtStudy);
-  const started = await client.send(
-    new StartDICOMImportJobCommand({
-      datastoreId,
-      dataAccessRoleArn: TEST_ROLE_ARN,
-      inputS3Uri: `s3://lock-bucket/${prefix}/in/`,
-      outputS3Uri: `s3://lock-bucket/${prefix}/out/`,
-    }),
-  );
-  return started.jobId!;
-}
+const startJob = (t: TestHil, client: MedicalImagingClient, datastoreId: string, prefix: string): Promise<string> =>
+  startSyntheticImport(client, t.s3Dir, datastoreId, smallCtStudy, prefix, 'lock-bucket');
 
 async function jobStatus(client: MedicalImagingClient, datastoreId: string, jobId: string) {
   return (await client.send(new GetDICOMImportJobCommand({ datastoreId, jobId }))).jobProperties!;
 }
 
-async function jobEnd(client: MedicalImagingClient, datastoreId: string, jobId: string) {
-  return pollUntil(
-    'import job to end',
-    async () => {
-      const job = await jobStatus(client, datastoreId, jobId);
-      return job.jobStatus === 'COMPLETED' || job.jobStatus === 'FAILED' ? job : undefined;
-    },
-    { timeoutMs: 30_000 },
-  );
-}
+const jobEnd = (client: MedicalImagingClient, datastoreId: string, jobId: string) => waitForJobEnd(client, datastoreId, jobId, 30_000);
 
 function report(t: TestHil, datastoreId: string, prefix: string, jobId: string) {
   const folder = join(t.s3Dir, 'lock-bucket', prefix, 'out', `${datastoreId}-DicomImport-${jobId}`);

@@ -1,8 +1,7 @@
 import {
-  GetDICOMImportJobCommand,
   GetImageSetCommand,
   GetImageSetMetadataCommand,
-  MedicalImagingClient,
+  type MedicalImagingClient,
   SearchImageSetsCommand,
   StartDICOMImportJobCommand,
   UpdateImageSetMetadataCommand,
@@ -12,11 +11,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { DEFAULT_ACCESS_KEY } from '../../healthimaging-local';
 import { largeStudySpec, smallCtStudy, writeStudy } from '../../scripts/synthetic-studies';
-import { startTestHil } from '../support/hil-client';
+import { hilSdkClient, startTestHil } from '../support/hil-client';
 import { spawnHilProcess } from '../support/hil-process';
-import { TEST_ROLE_ARN, createActiveDatastore, importSyntheticStudy, pollUntil } from '../support/hil-wait';
+import { TEST_ROLE_ARN, createActiveDatastore, importSyntheticStudy, pollUntil, waitForJobEnd } from '../support/hil-wait';
 
 const setDescription = (text: string) =>
   new TextEncoder().encode(JSON.stringify({ SchemaVersion: 1.1, Study: { DICOM: { StudyDescription: text } } }));
@@ -64,13 +62,7 @@ describe('HealthImaging Local persistence', () => {
     await seed.close();
 
     const proc = await spawnHilProcess(['--port', '0', '--data-dir', dataDir, '--write-delay-ms', '600000']);
-    const client = new MedicalImagingClient({
-      region: 'us-east-1',
-      endpoint: proc.url,
-      disableHostPrefix: true,
-      maxAttempts: 1,
-      credentials: { accessKeyId: DEFAULT_ACCESS_KEY.accessKeyId, secretAccessKey: DEFAULT_ACCESS_KEY.secretAccessKey },
-    });
+    const client = hilSdkClient(proc.url);
     const acknowledged: string[] = [];
     // Fire all updates at once and kill the server while they are in flight.
     const calls = ids.map((imageSetId) =>
@@ -114,20 +106,9 @@ describe('HealthImaging Local persistence', () => {
     await writeStudy(join(dataDir, 's3', 'kill-bucket', 'in'), largeStudySpec(instances));
 
     const proc = await spawnHilProcess(['--port', '0', '--data-dir', dataDir]);
-    const client = new MedicalImagingClient({
-      region: 'us-east-1',
-      endpoint: proc.url,
-      disableHostPrefix: true,
-      maxAttempts: 1,
-      credentials: { accessKeyId: DEFAULT_ACCESS_KEY.accessKeyId, secretAccessKey: DEFAULT_ACCESS_KEY.secretAccessKey },
-    });
+    const client = hilSdkClient(proc.url);
     const { jobId } = await client.send(
-      new StartDICOMImportJobCommand({
-        datastoreId: ds,
-        dataAccessRoleArn: TEST_ROLE_ARN,
-        inputS3Uri: 's3://kill-bucket/in/',
-        outputS3Uri: 's3://kill-bucket/out/',
-      }),
+      new StartDICOMImportJobCommand({ datastoreId: ds, dataAccessRoleArn: TEST_ROLE_ARN, inputS3Uri: 's3://kill-bucket/in/', outputS3Uri: 's3://kill-bucket/out/' }),
     );
     client.destroy();
     const peek = new Database(join(dataDir, 'hil.sqlite'), { readonly: true });
@@ -148,15 +129,7 @@ describe('HealthImaging Local persistence', () => {
     const restarted = await startTestHil({ dataDir });
     try {
       const c = restarted.client();
-      const job = await pollUntil(
-        'job to end after restart',
-        async () => {
-          const got = (await c.send(new GetDICOMImportJobCommand({ datastoreId: ds, jobId }))).jobProperties!;
-          return got.jobStatus === 'COMPLETED' || got.jobStatus === 'FAILED' ? got : undefined;
-        },
-        { timeoutMs: 60_000 },
-      );
-      expect(job.jobStatus).toBe('COMPLETED');
+      expect((await waitForJobEnd(c, ds, jobId!)).jobStatus).toBe('COMPLETED');
       const found = (await c.send(new SearchImageSetsCommand({ datastoreId: ds }))).imageSetsMetadataSummaries!;
       expect(found).toHaveLength(1);
       expect(found[0]).toMatchObject({ version: 1, isPrimary: true, DICOMTags: { DICOMNumberOfStudyRelatedInstances: instances } });

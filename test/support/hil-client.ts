@@ -27,6 +27,18 @@ export interface TestHil {
 
 export const TEST_REGION = 'us-east-1';
 
+/** A real SDK client for a HealthImaging Local at `endpoint` (default key pair unless overridden). */
+export function hilSdkClient(endpoint: string, overrides: Partial<MedicalImagingClientConfig> = {}): MedicalImagingClient {
+  return new MedicalImagingClient({
+    region: TEST_REGION,
+    endpoint,
+    disableHostPrefix: true,
+    credentials: { accessKeyId: DEFAULT_ACCESS_KEY.accessKeyId, secretAccessKey: DEFAULT_ACCESS_KEY.secretAccessKey },
+    maxAttempts: 1,
+    ...overrides,
+  });
+}
+
 export async function startTestHil(opts: HealthImagingLocalOptions = {}): Promise<TestHil> {
   const ownS3 = opts.s3Dir === undefined && (opts.inMemory ?? !opts.dataDir);
   const s3Dir = opts.s3Dir ?? (ownS3 ? mkdtempSync(join(tmpdir(), 'hil-test-s3-')) : undefined);
@@ -48,14 +60,7 @@ export async function startTestHil(opts: HealthImagingLocalOptions = {}): Promis
     credentials,
     s3Dir: hil.admin.s3Dir,
     client(overrides = {}) {
-      const client = new MedicalImagingClient({
-        region: TEST_REGION,
-        endpoint: hil.url,
-        disableHostPrefix: true,
-        credentials,
-        maxAttempts: 1,
-        ...overrides,
-      });
+      const client = hilSdkClient(hil.url, { credentials, ...overrides });
       clients.push(client);
       return client;
     },

@@ -5,6 +5,7 @@ import {
   GetImageSetCommand,
   SearchImageSetsCommand,
   StartDICOMImportJobCommand,
+  type DICOMImportJobProperties,
   type GetImageSetCommandOutput,
   type MedicalImagingClient,
 } from '@aws-sdk/client-medical-imaging';
@@ -51,6 +52,46 @@ export async function waitForUnlocked(
 
 export const TEST_ROLE_ARN = 'arn:aws:iam::123456789012:role/HealthImagingLocalImport';
 
+/** Writes a synthetic study under `s3://<bucket>/<prefix>/in/` and starts an import job of it; returns the job id. */
+export async function startSyntheticImport(
+  client: MedicalImagingClient,
+  s3Dir: string,
+  datastoreId: string,
+  spec: SyntheticStudySpec,
+  prefix: string,
+  bucket = 'test-bucket',
+): Promise<string> {
+  const inputDir = join(s3Dir, bucket, prefix, 'in');
+  await mkdir(inputDir, { recursive: true });
+  await writeStudy(inputDir, spec);
+  const job = await client.send(
+    new StartDICOMImportJobCommand({
+      datastoreId,
+      dataAccessRoleArn: TEST_ROLE_ARN,
+      inputS3Uri: `s3://${bucket}/${prefix}/in/`,
+      outputS3Uri: `s3://${bucket}/${prefix}/out/`,
+    }),
+  );
+  return job.jobId!;
+}
+
+/** Waits until an import job is COMPLETED or FAILED and returns its properties. */
+export async function waitForJobEnd(
+  client: MedicalImagingClient,
+  datastoreId: string,
+  jobId: string,
+  timeoutMs = 60_000,
+): Promise<DICOMImportJobProperties> {
+  return pollUntil(
+    'import job to end',
+    async () => {
+      const job = (await client.send(new GetDICOMImportJobCommand({ datastoreId, jobId }))).jobProperties!;
+      return job.jobStatus === 'COMPLETED' || job.jobStatus === 'FAILED' ? job : undefined;
+    },
+    { timeoutMs },
+  );
+}
+
 /**
  * Imports a synthetic study through the public API (files under the stand-in's S3 root, then
  * StartDICOMImportJob) and returns the image set ids it produced, one per series.
@@ -62,34 +103,12 @@ export async function importSyntheticStudy(
   spec: SyntheticStudySpec,
   prefix = `${spec.seed}-${Date.now()}`,
 ): Promise<{ jobId: string; imageSetIds: string[] }> {
-  const inputDir = join(s3Dir, 'test-bucket', prefix, 'in');
-  await mkdir(inputDir, { recursive: true });
-  await writeStudy(inputDir, spec);
-  const job = await client.send(
-    new StartDICOMImportJobCommand({
-      datastoreId,
-      dataAccessRoleArn: TEST_ROLE_ARN,
-      inputS3Uri: `s3://test-bucket/${prefix}/in/`,
-      outputS3Uri: `s3://test-bucket/${prefix}/out/`,
-    }),
-  );
-  const status = await pollUntil(
-    'import job to end',
-    async () => {
-      const got = await client.send(new GetDICOMImportJobCommand({ datastoreId, jobId: job.jobId }));
-      const s = got.jobProperties?.jobStatus;
-      return s === 'COMPLETED' || s === 'FAILED' ? s : undefined;
-    },
-    { timeoutMs: 60_000 },
-  );
-  if (status !== 'COMPLETED') throw new Error(`import job ended ${status}`);
+  const jobId = await startSyntheticImport(client, s3Dir, datastoreId, spec, prefix);
+  const { jobStatus } = await waitForJobEnd(client, datastoreId, jobId);
+  if (jobStatus !== 'COMPLETED') throw new Error(`import job ended ${jobStatus}`);
   const found = await client.send(new SearchImageSetsCommand({ datastoreId, maxResults: 50 }));
-  const studyUids = new Set<string>();
   const ids = (found.imageSetsMetadataSummaries ?? [])
     .filter((s) => s.DICOMTags?.DICOMAccessionNumber === spec.accessionNumber)
-    .map((s) => {
-      studyUids.add(s.DICOMTags?.DICOMStudyInstanceUID ?? '');
-      return s.imageSetId!;
-    });
-  return { jobId: job.jobId!, imageSetIds: ids };
+    .map((s) => s.imageSetId!);
+  return { jobId, imageSetIds: ids };
 }

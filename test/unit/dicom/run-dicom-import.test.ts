@@ -218,13 +218,19 @@ function referencedFrameIds(target: FakeImportTarget): Set<string> {
 }
 
 describe('runDicomImport and LOCKED primary image sets', () => {
-  it('waits while a primary image set it adds to is LOCKED, then lands on top of the write that held it', async () => {
+  /** The CT study imported once (two primary image sets), then the first of them held LOCKED. */
+  async function importedThenHeld() {
     const input = path.join(tmp, 'in');
     await writeStudy(input, smallCtStudy);
     const target = new FakeImportTarget();
     await importDir(target, input);
     const [held, free] = target.primaries();
     target.locked.add(held.imageSetId);
+    return { input, target, held, free };
+  }
+
+  it('waits while a primary image set it adds to is LOCKED, then lands on top of the write that held it', async () => {
+    const { input, target, held, free } = await importedThenHeld();
 
     const second = importDir(target, input, 's3://bucket/incoming/', { lockWaitMs: 30_000 });
     await turns(5);
@@ -246,12 +252,7 @@ describe('runDicomImport and LOCKED primary image sets', () => {
   });
 
   it('fails the files of a primary image set that stays LOCKED as ConflictException lines, imports the rest and drops their frames', async () => {
-    const input = path.join(tmp, 'in');
-    await writeStudy(input, smallCtStudy);
-    const target = new FakeImportTarget();
-    await importDir(target, input);
-    const [held, free] = target.primaries();
-    target.locked.add(held.imageSetId);
+    const { input, target, held, free } = await importedThenHeld();
     const heldSeries = Object.keys(held.versions[0].Study.Series)[0];
 
     const { result, manifest, successes, failures } = await importDir(target, input, 's3://bucket/incoming/', { lockWaitMs: 50 });
@@ -275,15 +276,19 @@ describe('runDicomImport and LOCKED primary image sets', () => {
 });
 
 describe('runDicomImport warnings, quotas and failures', () => {
-  const fragmentInstance = (sop: string, transferSyntaxUid: string) =>
+  /** A secondary-capture instance of its own study and series, with `extra` elements. */
+  const otDataset = (uid: number, extra: Record<string, unknown>) => ({
+    SOPClassUID: '1.2.840.10008.5.1.4.1.1.7',
+    SOPInstanceUID: `2.25.${uid}`,
+    StudyInstanceUID: '2.25.900',
+    SeriesInstanceUID: '2.25.901',
+    PatientID: 'P-9',
+    Modality: 'OT',
+    ...extra,
+  });
+  const fragmentInstance = (uid: number, transferSyntaxUid: string) =>
     encodeInstance(
-      {
-        SOPClassUID: '1.2.840.10008.5.1.4.1.1.7',
-        SOPInstanceUID: sop,
-        StudyInstanceUID: '2.25.900',
-        SeriesInstanceUID: '2.25.901',
-        PatientID: 'P-9',
-        Modality: 'OT',
+      otDataset(uid, {
         Rows: 4,
         Columns: 4,
         BitsAllocated: 8,
@@ -291,7 +296,7 @@ describe('runDicomImport warnings, quotas and failures', () => {
         SamplesPerPixel: 1,
         PixelRepresentation: 0,
         PixelData: [new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]).buffer],
-      },
+      }),
       [],
       transferSyntaxUid,
     );
@@ -299,8 +304,8 @@ describe('runDicomImport warnings, quotas and failures', () => {
   it('writes a WARNING line, with the image set version, for a file whose transfer syntax has no frame format', async () => {
     const input = path.join(tmp, 'in');
     await writeFiles(input, [
-      { relativePath: 'rle.dcm', bytes: fragmentInstance('2.25.902', '1.2.840.10008.1.2.5') },
-      { relativePath: 'jpeg.dcm', bytes: fragmentInstance('2.25.903', '1.2.840.10008.1.2.4.50') },
+      { relativePath: 'rle.dcm', bytes: fragmentInstance(902, '1.2.840.10008.1.2.5') },
+      { relativePath: 'jpeg.dcm', bytes: fragmentInstance(903, '1.2.840.10008.1.2.4.50') },
     ]);
     const target = new FakeImportTarget();
     const { successes, warnings, manifest } = await importDir(target, input);
@@ -318,15 +323,7 @@ describe('runDicomImport warnings, quotas and failures', () => {
 
   it('warns of coerced text when the declared character sets cannot be honoured exactly', async () => {
     const input = path.join(tmp, 'in');
-    const bytes = encodeInstance({
-      SOPClassUID: '1.2.840.10008.5.1.4.1.1.7',
-      SOPInstanceUID: '2.25.910',
-      StudyInstanceUID: '2.25.911',
-      SeriesInstanceUID: '2.25.912',
-      PatientID: 'P-1',
-      Modality: 'OT',
-      SpecificCharacterSet: ['ISO 2022 IR 6', 'ISO 2022 IR 87'],
-    });
+    const bytes = encodeInstance(otDataset(910, { SpecificCharacterSet: ['ISO 2022 IR 6', 'ISO 2022 IR 87'] }));
     await writeFiles(input, [{ relativePath: 'jis.dcm', bytes }]);
     const { warnings } = await importDir(new FakeImportTarget(), input);
     expect(warnings).toEqual([

@@ -17,17 +17,7 @@ import {
   twoSeriesDoc,
   variantOf,
 } from './fixtures/metadata-documents';
-
-function validationMessage(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ServiceError);
-    expect((error as ServiceError).errorName).toBe('ValidationException');
-    return (error as ServiceError).message;
-  }
-  throw new Error('expected a ValidationException');
-}
+import { validationMessage } from './fixtures/validation';
 
 /** The subset example of the CLI documentation, with our UIDs. */
 const cliSubsetJson = JSON.stringify({ SchemaVersion: 1.1, Study: { Series: { [CT_SERIES_UID]: { Instances: { [CT_SOP_1]: {} } } } } });

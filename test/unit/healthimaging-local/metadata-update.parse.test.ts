@@ -1,18 +1,7 @@
 import { ServiceError } from '../../../healthimaging-local/errors';
 import { parseDicomUpdates } from '../../../healthimaging-local/model/metadata-update';
 import { CT_SERIES_UID, CT_SOP_1, PRIVATE_TAG, STUDY_UID, blob } from './fixtures/metadata-documents';
-
-function validationMessage(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ServiceError);
-    expect((error as ServiceError).errorName).toBe('ValidationException');
-    expect((error as ServiceError).status).toBe(400);
-    return (error as ServiceError).message;
-  }
-  throw new Error('expected a ValidationException');
-}
+import { validationMessage } from './fixtures/validation';
 
 const studyDescriptionUpdate = { SchemaVersion: 1.1, Study: { DICOM: { StudyDescription: 'CT HEAD' } } };
 const privateTagUpdate = {

@@ -1,4 +1,3 @@
-import { ServiceError } from '../../../healthimaging-local/errors';
 import {
   compareForSort,
   echoSort,
@@ -8,17 +7,9 @@ import {
   type SearchCandidate,
 } from '../../../healthimaging-local/model/search-criteria';
 import { CT_SERIES_UID, MR_SERIES_UID, PATIENT_ID, PATIENT_NAME, STUDY_UID, ctSeriesDoc, twoSeriesDoc, variantOf } from './fixtures/metadata-documents';
+import { validationMessage as validationOf } from './fixtures/validation';
 
-function validationMessage(body: unknown): string {
-  try {
-    parseSearchCriteria(body);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ServiceError);
-    expect((error as ServiceError).errorName).toBe('ValidationException');
-    return (error as ServiceError).message;
-  }
-  throw new Error('expected a ValidationException');
-}
+const validationMessage = (body: unknown): string => validationOf(() => parseSearchCriteria(body));
 
 const JAN_1 = Date.UTC(2024, 0, 1) / 1000;
 const JAN_2 = Date.UTC(2024, 0, 2) / 1000;
