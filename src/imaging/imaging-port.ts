@@ -12,6 +12,27 @@ import type {
   UpstreamPage,
 } from './records';
 
+export interface CopyImageSetRequest {
+  datastoreId: string;
+  sourceImageSetId: string;
+  sourceLatestVersionId: string;
+  /** Omitted: HealthImaging creates a new image set. */
+  destination?: { imageSetId: string; latestVersionId: string };
+  /** Already-built copiableAttributes document (the service JSON-stringifies it); omitted: everything. */
+  copiableAttributes?: MetadataChangeDocument;
+  force?: boolean;
+  promoteToPrimary?: boolean;
+}
+
+export interface UpdateImageSetMetadataRequest {
+  datastoreId: string;
+  imageSetId: string;
+  latestVersionId: string;
+  updates?: { updatableAttributes?: MetadataChangeDocument; removableAttributes?: MetadataChangeDocument };
+  revertToVersionId?: string;
+  force?: boolean;
+}
+
 /**
  * What the rest of the gateway may ask of HealthImaging, for one tenant. The implementation
  * (`ImagingService`) is bound to the tenant's SDK client and grant: every method first checks the
@@ -45,25 +66,10 @@ export interface ImagingPort {
     page: { maxResults: number; nextToken?: string },
   ): Promise<UpstreamPage<ImageSetVersionRecord>>;
 
-  copyImageSet(input: {
-    datastoreId: string;
-    sourceImageSetId: string;
-    sourceLatestVersionId: string;
-    destination?: { imageSetId: string; latestVersionId: string };
-    /** Already-built copiableAttributes document (the service JSON-stringifies it). */
-    copiableAttributes?: MetadataChangeDocument;
-    force?: boolean;
-    promoteToPrimary?: boolean;
-  }): Promise<CopyResultRecord>;
+  copyImageSet(input: CopyImageSetRequest): Promise<CopyResultRecord>;
 
-  updateImageSetMetadata(input: {
-    datastoreId: string;
-    imageSetId: string;
-    latestVersionId: string;
-    updates?: { updatableAttributes?: MetadataChangeDocument; removableAttributes?: MetadataChangeDocument };
-    revertToVersionId?: string;
-    force?: boolean;
-  }): Promise<UpdateResultRecord>;
+  /** A metadata update (`updates`) or a revert (`revertToVersionId`), never both. */
+  updateImageSetMetadata(input: UpdateImageSetMetadataRequest): Promise<UpdateResultRecord>;
 
   deleteImageSet(datastoreId: string, imageSetId: string): Promise<DeleteResultRecord>;
 }

@@ -94,7 +94,7 @@ export function classifyUpstreamError(error: unknown): UpstreamErrorKind {
     case 'TimeoutError':
       return message.includes(CONNECT_TIMEOUT_MARKER) ? 'unsent' : 'timeout';
     case 'AbortError':
-      // Our per-call deadline fired (src/imaging/call-deadline.ts): same meaning as a timeout.
+      // Our per-call deadline fired (UpstreamCaller): same meaning as a timeout.
       return 'timeout';
     default:
       break;

@@ -10,7 +10,8 @@ import {
   VersionConflictError,
 } from '../../src/errors/gateway-errors';
 import { createMedicalImagingClient } from '../../src/imaging/client-factory';
-import { ImagingService, type UpstreamCallEvent } from '../../src/imaging/imaging-service';
+import { ImagingService } from '../../src/imaging/imaging-service';
+import type { UpstreamCallEvent } from '../../src/imaging/upstream-caller';
 import { buildCopySubset, buildUpdatableAttributes } from '../../src/imaging/update-document';
 import { smallCtStudy } from '../../scripts/synthetic-studies';
 import { startTestHil, type TestHil } from '../support/hil-client';

@@ -1,5 +1,5 @@
 import { BadUserInputError } from '../../errors/gateway-errors';
-import type { ImagingPort } from '../../imaging/imaging-port';
+import type { CopyImageSetRequest, UpdateImageSetMetadataRequest } from '../../imaging/imaging-port';
 import type { MetadataDocument } from '../../imaging/records';
 import {
   buildCopySubset,
@@ -13,8 +13,6 @@ import type { LevelAttributesInput, MetadataRemovalsInput } from '../../types/le
 import type { RevertImageSetInput } from '../../types/revert-image-set.input';
 import type { UpdateImageSetMetadataInput } from '../../types/update-image-set-metadata.input';
 
-export type CopyRequest = Parameters<ImagingPort['copyImageSet']>[0];
-export type UpdateRequest = Parameters<ImagingPort['updateImageSetMetadata']>[0];
 
 /** GraphQL's explicit nulls become absent members, the shape the document builders expect. */
 export function toLevelAttributes(input: LevelAttributesInput): LevelAttributes {
@@ -45,11 +43,11 @@ export function toRemovalInput(input: MetadataRemovalsInput): RemovalInput {
 }
 
 /** Builds (and checks against the DICOM dictionary) the change documents of an update. */
-export function toUpdateRequest(input: UpdateImageSetMetadataInput): UpdateRequest {
+export function toUpdateRequest(input: UpdateImageSetMetadataInput): UpdateImageSetMetadataRequest {
   if (input.updates == null && input.removals == null) {
     throw new BadUserInputError('Give `updates`, `removals` or both.', { invalidFields: ['updates', 'removals'] });
   }
-  const updates: NonNullable<UpdateRequest['updates']> = {};
+  const updates: NonNullable<UpdateImageSetMetadataRequest['updates']> = {};
   if (input.updates != null) updates.updatableAttributes = buildUpdatableAttributes(toLevelAttributes(input.updates)).document;
   if (input.removals != null) updates.removableAttributes = buildRemovableAttributes(toRemovalInput(input.removals)).document;
   return {
@@ -61,7 +59,7 @@ export function toUpdateRequest(input: UpdateImageSetMetadataInput): UpdateReque
   };
 }
 
-export function toRevertRequest(input: RevertImageSetInput): UpdateRequest {
+export function toRevertRequest(input: RevertImageSetInput): UpdateImageSetMetadataRequest {
   return {
     datastoreId: input.datastoreId,
     imageSetId: input.imageSetId,
@@ -78,8 +76,8 @@ export function toRevertRequest(input: RevertImageSetInput): UpdateRequest {
 export async function toCopyRequest(
   input: CopyImageSetInput,
   loadSource: () => Promise<MetadataDocument>,
-): Promise<CopyRequest> {
-  const request: CopyRequest = {
+): Promise<CopyImageSetRequest> {
+  const request: CopyImageSetRequest = {
     datastoreId: input.datastoreId,
     sourceImageSetId: input.sourceImageSetId,
     sourceLatestVersionId: input.sourceLatestVersionId,

@@ -1,0 +1,131 @@
+import {
+  CopyImageSetCommand,
+  DeleteImageSetCommand,
+  UpdateImageSetMetadataCommand,
+  type MedicalImagingClient,
+} from '@aws-sdk/client-medical-imaging';
+import { UpstreamUnavailableError } from '../errors/gateway-errors';
+import type { CopyImageSetRequest, UpdateImageSetMetadataRequest } from './imaging-port';
+import { KeyedQueue } from './keyed-queue';
+import { toCopyResultRecord, toDeleteResultRecord, toUpdateResultRecord } from './record-mappers';
+import type { CopyResultRecord, DeleteResultRecord, UpdateResultRecord } from './records';
+import type { WriteOutcome } from './retry-policy';
+import type { UpstreamCaller } from './upstream-caller';
+import { classifyUpstreamError, toGatewayError } from './upstream-errors';
+import type { UpstreamReads } from './upstream-reads';
+import type { WriteReconciler } from './write-reconciler';
+import { AMBIGUOUS_WRITE_MESSAGE, type WriteWindow } from './write-reconciliation';
+import { toCopyCommandInput, toUpdateCommandInput } from './write-requests';
+
+export interface ImageSetWritesDeps {
+  caller: UpstreamCaller;
+  client: MedicalImagingClient;
+  reads: UpstreamReads;
+  reconciler: WriteReconciler;
+  clock: () => Date;
+  clockSkewMs: number;
+}
+
+/**
+ * CopyImageSet, UpdateImageSetMetadata and DeleteImageSet for one tenant. None of them is
+ * idempotent upstream, so each is sent once (again only after a failure that proves it was not
+ * applied), one at a time per image set, and an ambiguous failure is settled by the reconciler's
+ * reads, never by resending. Callers check the grant first.
+ */
+export class ImageSetWrites {
+  private readonly queue = new KeyedQueue();
+
+  constructor(private readonly deps: ImageSetWritesDeps) {}
+
+  copy(input: CopyImageSetRequest): Promise<CopyResultRecord> {
+    const { datastoreId, sourceImageSetId, destination } = input;
+    const request = toCopyCommandInput(input);
+    const keys = [imageSetKey(datastoreId, sourceImageSetId)];
+    if (destination) keys.push(imageSetKey(datastoreId, destination.imageSetId));
+    return this.serialised(keys, async () => {
+      const window = this.window();
+      const outcome = await this.deps.caller.write({ operation: 'CopyImageSet' }, (abortSignal) =>
+        this.deps.client.send(new CopyImageSetCommand(request), { abortSignal }),
+      );
+      if (outcome.ok) return toCopyResultRecord(outcome.value);
+      return this.settle(outcome, 'CopyImageSet', datastoreId, destination?.imageSetId ?? sourceImageSetId, () =>
+        this.deps.reconciler.copy(input, window),
+      );
+    });
+  }
+
+  update(input: UpdateImageSetMetadataRequest): Promise<UpdateResultRecord> {
+    const { datastoreId, imageSetId } = input;
+    const request = toUpdateCommandInput(input);
+    return this.serialised([imageSetKey(datastoreId, imageSetId)], async () => {
+      const window = this.window();
+      const outcome = await this.deps.caller.write({ operation: 'UpdateImageSetMetadata' }, (abortSignal) =>
+        this.deps.client.send(new UpdateImageSetMetadataCommand(request), { abortSignal }),
+      );
+      if (outcome.ok) return toUpdateResultRecord(outcome.value);
+      return this.settle(outcome, 'UpdateImageSetMetadata', datastoreId, imageSetId, () =>
+        this.deps.reconciler.update(input, window),
+      );
+    });
+  }
+
+  delete(datastoreId: string, imageSetId: string): Promise<DeleteResultRecord> {
+    return this.serialised([imageSetKey(datastoreId, imageSetId)], async () => {
+      const outcome = await this.deps.caller.write({ operation: 'DeleteImageSet' }, (abortSignal) =>
+        this.deps.client.send(new DeleteImageSetCommand({ datastoreId, imageSetId }), { abortSignal }),
+      );
+      if (outcome.ok) return toDeleteResultRecord(outcome.value);
+      return this.settle(outcome, 'DeleteImageSet', datastoreId, imageSetId, () =>
+        this.deps.reconciler.delete(datastoreId, imageSetId),
+      );
+    });
+  }
+
+  /** A failed write: mapped when definite, reconciled when ambiguous, reported as unknown otherwise. */
+  private async settle<T>(
+    outcome: Extract<WriteOutcome<unknown>, { ok: false }>,
+    operation: string,
+    datastoreId: string,
+    imageSetId: string,
+    reconcile: () => Promise<T | undefined>,
+  ): Promise<T> {
+    if (outcome.decision === 'fail') throw await this.definiteFailure(outcome.error, datastoreId, imageSetId);
+    const reconciled = await reconcile();
+    if (reconciled !== undefined) return reconciled;
+    throw new UpstreamUnavailableError(AMBIGUOUS_WRITE_MESSAGE(operation));
+  }
+
+  /** A definite write failure, mapped; a conflict carries what the image set looks like now. */
+  private async definiteFailure(error: unknown, datastoreId: string, imageSetId: string): Promise<Error> {
+    if (classifyUpstreamError(error) !== 'conflict') {
+      return toGatewayError(error, { retryAfterSeconds: this.deps.caller.retryAfterSeconds() });
+    }
+    const current = await this.deps.reads.imageSet({ operation: 'GetImageSet' }, datastoreId, imageSetId).catch(() => undefined);
+    return toGatewayError(error, {
+      current: current
+        ? {
+            latestVersionId: current.versionId,
+            state: current.state,
+            ...(current.workflowStatus !== undefined ? { workflowStatus: current.workflowStatus } : {}),
+          }
+        : undefined,
+    });
+  }
+
+  private window(): WriteWindow {
+    return { startedAt: this.deps.clock(), clockSkewMs: this.deps.clockSkewMs };
+  }
+
+  private serialised<T>(keys: string[], task: () => Promise<T>): Promise<T> {
+    // Sorted, so two copies between the same pair of image sets in opposite directions cannot
+    // each hold one key while waiting for the other.
+    const ordered = [...new Set(keys)].sort();
+    const runFrom = (index: number): Promise<T> =>
+      index === ordered.length ? task() : this.queue.run(ordered[index]!, () => runFrom(index + 1));
+    return runFrom(0);
+  }
+}
+
+function imageSetKey(datastoreId: string, imageSetId: string): string {
+  return `${datastoreId}/${imageSetId}`;
+}
