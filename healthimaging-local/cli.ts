@@ -14,6 +14,8 @@ const USAGE = `Usage: healthimaging-local [options]
   --s3-dir DIR             directory that s3://bucket/prefix maps to (default <data-dir>/s3)
   --write-delay-ms N       delay before Update/Copy/Delete complete (default 200)
   --datastore-delay-ms N   delay of data store CREATING/DELETING (default 200)
+  --max-import-files N     files one import job may read (default 5000, the service quota)
+  --import-lock-wait-ms N  how long an import waits for a LOCKED primary image set (default 60000)
   --access-key ID:SECRET[:DS1,DS2|*]  accepted key (repeatable; default: the printed key pair)
   --account-id ID          account id in ARNs (default 123456789012)
   --fault OP=MODE          throttle|error|latency:MS|hang[:count] (repeatable)
@@ -48,6 +50,8 @@ async function main(): Promise<void> {
       's3-dir': { type: 'string' },
       'write-delay-ms': { type: 'string' },
       'datastore-delay-ms': { type: 'string' },
+      'max-import-files': { type: 'string' },
+      'import-lock-wait-ms': { type: 'string' },
       'access-key': { type: 'string', multiple: true },
       'account-id': { type: 'string' },
       fault: { type: 'string', multiple: true },
@@ -71,6 +75,8 @@ async function main(): Promise<void> {
     s3Dir: values['s3-dir'],
     writeDelayMs: integer('--write-delay-ms', values['write-delay-ms']),
     datastoreDelayMs: integer('--datastore-delay-ms', values['datastore-delay-ms']),
+    maxImportFiles: integer('--max-import-files', values['max-import-files']),
+    importLockWaitMs: integer('--import-lock-wait-ms', values['import-lock-wait-ms']),
     accessKeys: accessKeys.length ? accessKeys : undefined,
     accountId: values['account-id'],
     faults,

@@ -176,6 +176,8 @@ describe('HealthImaging Local image set state machine', () => {
     expect(failed).toMatchObject({ versionId: '2', imageSetState: 'ACTIVE', imageSetWorkflowStatus: 'COPY_FAILED' });
     expect(failed.message).toBeTruthy();
     expect(await doc(b, '2')).toEqual(await doc(b, '1'));
+    // The source keeps its version and returns to ACTIVE with the status it had before the copy.
+    expect(await get(a)).toMatchObject({ versionId: '1', imageSetState: 'ACTIVE', imageSetWorkflowStatus: 'IMPORTED' });
     // With force the instance comes over into the destination's own series tree.
     await client.send(
       new CopyImageSetCommand({
@@ -187,6 +189,7 @@ describe('HealthImaging Local image set state machine', () => {
     );
     t.hil.admin.flushWrites();
     expect(await get(b)).toMatchObject({ versionId: '3', imageSetWorkflowStatus: 'COPIED', overrides: { forced: true } });
+    expect(await get(a)).toMatchObject({ versionId: '1', imageSetState: 'ACTIVE', imageSetWorkflowStatus: 'COPIED' });
     const merged = await doc(b);
     expect(merged.Study.Series[seriesUid].Instances[sop]).toBeDefined();
   });
