@@ -16,6 +16,7 @@ import { BodyTooLargeError, isJsonContentType, readBody } from './http/request-b
 import { createMedicalImagingClient } from './imaging/client-factory';
 import type { ImagingPort } from './imaging/imaging-port';
 import { ImagingService } from './imaging/imaging-service';
+import { logUpstreamCall } from './imaging/upstream-call-log';
 import type { UpstreamCallEvent } from './imaging/upstream-caller';
 import { queryComplexityPlugin } from './limits/query-complexity.plugin';
 import { maxDepthRule } from './limits/query-depth.rule';
@@ -35,7 +36,7 @@ export interface GatewayDeps {
   authenticate?: Authenticator;
   /** Defaults to an `ImagingService` over a per-tenant SDK client built from the tenant's upstream. */
   serviceFor?: (tenant: TenantConfig) => ImagingPort;
-  /** Observes every upstream call of the default services (metrics, tests). */
+  /** Observes every upstream call of the default services (metrics, tests); each call is logged as well. */
   onUpstreamCall?: (event: UpstreamCallEvent) => void;
   bodyLimitBytes?: number;
   /** Defaults to `buildGatewaySchema()`. */
@@ -64,12 +65,18 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
   const cors = new CorsPolicy(config.landingPage ? [...config.corsOrigins, SANDBOX_EMBED_ORIGIN] : config.corsOrigins);
 
   const clients: Array<{ destroy(): void }> = [];
+  const logCall = logUpstreamCall(logger);
+  const observe = deps.onUpstreamCall;
+  const onUpstreamCall = (event: UpstreamCallEvent): void => {
+    logCall(event);
+    observe?.(event);
+  };
   const serviceFor =
     deps.serviceFor ??
     ((tenant: TenantConfig): ImagingPort => {
       const client = createMedicalImagingClient(tenant.upstream);
       clients.push(client);
-      return new ImagingService({ tenant, client, ...(deps.onUpstreamCall ? { onUpstreamCall: deps.onUpstreamCall } : {}) });
+      return new ImagingService({ tenant, client, onUpstreamCall });
     });
 
   const contextFactory = createContextFactory({
@@ -105,8 +112,10 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
     const url = new URL(request.url ?? '/', 'http://gateway.invalid');
     const method = (request.method ?? 'GET').toUpperCase();
     const startedAt = Date.now();
+    // Any other path is whatever the client typed (it could be anything, a patient's name too).
+    const loggedPath = url.pathname === GRAPHQL_PATH || url.pathname === HEALTH_PATH ? url.pathname : '(other)';
     const finish = (status: number): void =>
-      logger.info('http.request', { requestId, method, path: url.pathname, status, durationMs: Date.now() - startedAt });
+      logger.info('http.request', { requestId, method, path: loggedPath, status, durationMs: Date.now() - startedAt });
 
     if (!started) return finish(sendJsonError(response, { status: 503, code: 'UPSTREAM_UNAVAILABLE', message: 'The gateway is not ready.' }));
     if (url.pathname === HEALTH_PATH && (method === 'GET' || method === 'HEAD')) {

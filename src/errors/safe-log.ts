@@ -57,8 +57,11 @@ export const SAFE_LOG_FIELDS: ReadonlySet<string> = new Set([
   'environment',
   'errorName',
   'errorCode',
-  'stack',
+  'origin',
   'upstreamRequestId',
+  'outcome',
+  'errorKind',
+  'reconciling',
   'field',
   'variable',
   'issues',
@@ -106,25 +109,43 @@ export function redactFields(fields: LogFields, allowed: ReadonlySet<string> = S
 
 /**
  * What may be logged about an error: its class name, its code (GraphQL extension or Node/SDK
- * `code`/`name`) and the code locations of its stack, never its message.
+ * `code`/`name`) and where it was thrown (one `file:line:column`, relative to the working
+ * directory), never its message and never a stack trace.
  */
-export function describeError(error: unknown): { errorName: string; errorCode?: string; stack?: string[] } {
+export function describeError(error: unknown): { errorName: string; errorCode?: string; origin?: string } {
   if (!(error instanceof Error)) return { errorName: typeof error };
-  const described: { errorName: string; errorCode?: string; stack?: string[] } = {
+  const described: { errorName: string; errorCode?: string; origin?: string } = {
     errorName: error.constructor?.name || error.name || 'Error',
   };
   const extensionCode = (error as { extensions?: { code?: unknown } }).extensions?.code;
   const nodeCode = (error as { code?: unknown }).code;
   const code = typeof extensionCode === 'string' ? extensionCode : typeof nodeCode === 'string' ? nodeCode : undefined;
   if (code) described.errorCode = code;
-  // The first stack line repeats the message; only the "at ..." frames are code locations.
-  const frames = (error.stack ?? '')
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line.startsWith('at '))
-    .slice(0, 8);
-  if (frames.length > 0) described.stack = frames;
+  const origin = originOf(error);
+  if (origin) described.origin = origin;
   return described;
+}
+
+/**
+ * The location of the first "at ..." frame. A V8 stack starts with `String(error)`, which holds the
+ * message (possibly over several lines, possibly quoting data): that header is cut off first, and
+ * when the stack does not start with it nothing is read at all.
+ */
+function originOf(error: Error): string | undefined {
+  let frames: string;
+  try {
+    const header = String(error);
+    if (typeof error.stack !== 'string' || !error.stack.startsWith(header)) return undefined;
+    frames = error.stack.slice(header.length);
+  } catch {
+    return undefined;
+  }
+  const frame = frames.split('\n').find((line) => line.trim().startsWith('at '));
+  const location = frame ? /\(?((?:file:\/\/)?[^\s()]+:\d+:\d+)\)?\s*$/.exec(frame.trim())?.[1] : undefined;
+  if (!location) return undefined;
+  const cwd = `${process.cwd()}/`;
+  const plain = location.startsWith('file://') ? location.slice('file://'.length) : location;
+  return plain.startsWith(cwd) ? plain.slice(cwd.length) : plain;
 }
 
 export interface LoggerOptions {

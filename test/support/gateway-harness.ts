@@ -11,6 +11,7 @@ import { hashApiKey } from '../../src/auth/authenticate';
 import type { Scope } from '../../src/auth/principal';
 import { loadTenants } from '../../src/auth/tenants-file';
 import { loadConfig } from '../../src/config';
+import { createLogger } from '../../src/errors/safe-log';
 import { createGateway, GRAPHQL_PATH, type Gateway } from '../../src/gateway';
 import type { CallStatsSnapshot, OperationName } from '../../healthimaging-local';
 import { startTestHil, type TestHil } from './hil-client';
@@ -79,6 +80,8 @@ export interface GatewayHarness {
   /** HealthImaging Local's per-operation counts of calls signed with a tenant's key since the last reset. */
   upstreamCalls(tenant: TenantKey): Partial<Record<OperationName, number>>;
   resetUpstreamCalls(): void;
+  /** Every line the gateway logged (debug level and up), parsed, oldest first. */
+  logs: Array<Record<string, unknown>>;
   gateway: Gateway;
   close(): Promise<void>;
 }
@@ -194,7 +197,9 @@ export async function startGatewayHarness(options: GatewayHarnessOptions = {}): 
     LOG_LEVEL: 'silent',
     ...options.env,
   });
-  const gateway = await createGateway(config, { registry: loadTenants(tenantsPath, env) });
+  const logs: Array<Record<string, unknown>> = [];
+  const logger = createLogger({ level: 'debug', write: (line) => logs.push(JSON.parse(line) as Record<string, unknown>) });
+  const gateway = await createGateway(config, { registry: loadTenants(tenantsPath, env), logger });
   await gateway.start();
   const server: Server = createServer(gateway.handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -254,6 +259,7 @@ export async function startGatewayHarness(options: GatewayHarnessOptions = {}): 
     importStudy,
     upstreamCalls: (tenant) => stats().accessKeys[hilKeys[tenant].accessKeyId] ?? {},
     resetUpstreamCalls: () => hil.hil.admin.resetStats(),
+    logs,
     gateway,
     async close() {
       server.closeAllConnections();

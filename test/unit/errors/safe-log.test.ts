@@ -56,13 +56,29 @@ describe('redactFields', () => {
 });
 
 describe('describeError', () => {
-  it('gives the class name, the code and code locations, never the message', () => {
+  it('gives the class name, the code and where it was thrown, never the message nor a stack trace', () => {
     const error = Object.assign(new SyntaxError('Unexpected token \'D\', "Doe^John" is not valid JSON'), { code: 'E_PARSE' });
     const described = describeError(error);
-    expect(described.errorName).toBe('SyntaxError');
-    expect(described.errorCode).toBe('E_PARSE');
-    expect(described.stack!.every((frame) => frame.startsWith('at '))).toBe(true);
+    expect(described).toEqual({
+      errorName: 'SyntaxError',
+      errorCode: 'E_PARSE',
+      origin: expect.stringMatching(/^test\/unit\/errors\/safe-log\.test\.ts:\d+:\d+$/),
+    });
     expect(JSON.stringify(described)).not.toContain('Doe');
+  });
+
+  it('reads no frame out of a multi-line message that imitates one', () => {
+    const error = new Error('Doe^John\n    at Doe^John (/patients/Doe^John.ts:1:1)');
+    const described = describeError(error);
+    expect(described.origin).toMatch(/^test\/unit\/errors\/safe-log\.test\.ts:\d+:\d+$/);
+    expect(JSON.stringify(described)).not.toContain('Doe');
+  });
+
+  it('gives no origin when the stack does not start with the error itself', () => {
+    const error = new Error('Doe^John');
+    error.stack = 'Doe^John\n    at Doe^John (/x/Doe.ts:1:1)';
+    Object.defineProperty(error, 'message', { value: 'another message' });
+    expect(describeError(error)).toEqual({ errorName: 'Error' });
   });
 
   it('describes non-errors by their type', () => {
