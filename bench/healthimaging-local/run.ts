@@ -4,28 +4,33 @@ import {
   GetDICOMImportJobCommand,
   GetImageSetCommand,
   GetImageSetMetadataCommand,
-  ListImageSetVersionsCommand,
   MedicalImagingClient,
   SearchImageSetsCommand,
   StartDICOMImportJobCommand,
   UpdateImageSetMetadataCommand,
 } from '@aws-sdk/client-medical-imaging';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { fork } from 'node:child_process';
 import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { Agent } from 'node:http';
-import { tmpdir } from 'node:os';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { DEFAULT_ACCESS_KEY } from '../../healthimaging-local/options';
 import { largeStudySpec, smallCtStudy, writeStudy } from '../../scripts/synthetic-studies';
-import { spawnHil } from './spawn-hil';
+import { runLoad, type LoadOrder, type LoadResult } from './sdk-load-worker';
+import { replaySignedRead } from './server-capacity';
+import { spawnHil, type SpawnedHil } from './spawn-hil';
 
 /**
  * HealthImaging Local benchmark (not a test): read throughput through the real SDK with
  * keep-alive and 32 concurrent callers, plus the time and server peak memory to import a
  * synthetic 2,000-instance study and to serve its metadata.
  *
- *   npx tsc -p tsconfig.build.json && node dist/bench/healthimaging-local/run.js [--seconds 5] [--instances 2000]
+ *   npx tsc -p tsconfig.build.json && node dist/bench/healthimaging-local/run.js [--seconds 5] [--instances 2000] [--load-processes N]
+ *
+ * The load runs in N processes (default: one per CPU beyond the server's, at least 2), since one process of
+ * SDK callers saturates a core well before the server does.
  */
 const CONCURRENCY = 32;
 const TARGETS = { getImageSetPerSecond: 2000, metadataMs: 100, importSeconds: 20 };
@@ -55,36 +60,61 @@ async function until<T>(check: () => Promise<T | undefined>, timeoutMs = 120_000
   }
 }
 
-async function load(seconds: number, call: () => Promise<unknown>) {
-  const latencies: number[] = [];
-  const end = Date.now() + seconds * 1000;
-  let errors = 0;
-  const worker = async (): Promise<void> => {
-    while (Date.now() < end) {
-      const t0 = performance.now();
-      try {
-        await call();
-        latencies.push(performance.now() - t0);
-      } catch {
-        errors += 1;
-      }
-    }
-  };
-  const started = performance.now();
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  const elapsed = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
+function cpuMsOf(pid: number): number {
+  // utime + stime, in clock ticks (USER_HZ, 100 on Linux) after the command name.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** Runs one load order in a child process (compiled benchmark) or, from source, in this one. */
+function loadIn(order: LoadOrder, inProcess: boolean): Promise<LoadResult> {
+  if (inProcess) return runLoad(order);
+  return new Promise((resolve, reject) => {
+    const child = fork(join(__dirname, 'sdk-load-worker.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    child.once('message', (result) => resolve(result as LoadResult));
+    child.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`load process exited with ${code}`))));
+    child.send(order);
+  });
+}
+
+/**
+ * 32 SDK callers, split over `processes` load processes so that the SDK's own CPU cost (signing,
+ * serialising, parsing: several times the server's per call) does not cap what is measured. Also
+ * reports the CPU each side spent per request, which says where the ceiling is on this machine.
+ */
+async function load(
+  hil: SpawnedHil,
+  processes: number,
+  seconds: number,
+  order: Omit<LoadOrder, 'concurrency' | 'startAt' | 'seconds'>,
+) {
+  const inProcess = !__filename.endsWith('.js');
+  const count = inProcess ? 1 : processes;
+  const startAt = Date.now() + 1500;
+  const shares = Array.from({ length: count }, (_, i) => Math.floor(CONCURRENCY / count) + (i < CONCURRENCY % count ? 1 : 0));
+  const runs = shares.map((concurrency) => loadIn({ ...order, concurrency, startAt, seconds }, inProcess));
+  await new Promise((resolve) => setTimeout(resolve, Math.max(0, startAt - Date.now())));
+  const serverCpu0 = cpuMsOf(hil.pid);
+  const results = await Promise.all(runs);
+  const serverCpuMs = cpuMsOf(hil.pid) - serverCpu0;
+  const latencies = results.flatMap((r) => r.latenciesMs).sort((a, b) => a - b);
+  const requests = latencies.length;
   return {
-    requestsPerSecond: Math.round(latencies.length / elapsed),
+    loadProcesses: count,
+    requestsPerSecond: Math.round(requests / seconds),
     p50Ms: +percentile(latencies, 50).toFixed(2),
     p99Ms: +percentile(latencies, 99).toFixed(2),
-    errors,
+    errors: results.reduce((n, r) => n + r.errors, 0),
+    serverCpuMsPerRequest: +(serverCpuMs / requests).toFixed(3),
+    sdkCpuMsPerRequest: +(results.reduce((n, r) => n + r.cpuMs, 0) / requests).toFixed(3),
   };
 }
 
 async function main(): Promise<void> {
   const seconds = arg('seconds', 5);
   const instances = arg('instances', 2000);
+  const loadProcesses = arg('load-processes', Math.max(2, availableParallelism() - 1));
+  const loadAverageAtStart = loadavg().map((n) => +n.toFixed(2));
   const dataDir = mkdtempSync(join(tmpdir(), 'hil-bench-'));
   const hil = await spawnHil(['--port', '0', '--data-dir', dataDir, '--write-delay-ms', '0', '--datastore-delay-ms', '0']);
   const client = new MedicalImagingClient({
@@ -165,13 +195,24 @@ async function main(): Promise<void> {
       );
       await until(async () => ((await client.send(new GetImageSetCommand({ datastoreId, imageSetId }))).imageSetState === 'ACTIVE' ? true : undefined));
     }
-    const getImageSet = await load(seconds, () => client.send(new GetImageSetCommand({ datastoreId, imageSetId })));
-    const listVersions = await load(seconds, () => client.send(new ListImageSetVersionsCommand({ datastoreId, imageSetId })));
+    const credentials = { accessKeyId: DEFAULT_ACCESS_KEY.accessKeyId, secretAccessKey: DEFAULT_ACCESS_KEY.secretAccessKey };
+    const target = { url: hil.url, credentials, datastoreId: datastoreId!, imageSetId };
+    const getImageSet = await load(hil, loadProcesses, seconds, { ...target, operation: 'GetImageSet' });
+    const listVersions = await load(hil, loadProcesses, seconds, { ...target, operation: 'ListImageSetVersions' });
+    const serverAlone = await replaySignedRead({
+      url: hil.url,
+      credentials,
+      path: `/datastore/${datastoreId}/imageSet/${imageSetId}/getImageSet`,
+      connections: CONCURRENCY,
+      seconds,
+    });
 
     const report = {
+      machine: { cpus: cpus().length, loadAverageAtStart, loadAverageAtEnd: loadavg().map((n) => +n.toFixed(2)) },
       concurrency: CONCURRENCY,
       getImageSet,
       listImageSetVersions: listVersions,
+      getImageSetServerAlone: serverAlone,
       largeStudy: {
         instances,
         instancesInDocument: instancesInDoc,
