@@ -38,6 +38,7 @@ export const searchImageSets: Handler = (ctx, services) => {
       version: c.version,
       createdAt: c.createdAt,
       updatedAt: c.updatedAt,
+      storageTier: 'FREQUENT_ACCESS',
       DICOMTags: c.tags,
       isPrimary: c.isPrimary,
     })),

@@ -100,6 +100,7 @@ describe('SearchImageSets without criteria', () => {
     const summary = await summaryOf(crIds[0]);
     expect(summary.version).toBe(1);
     expect(summary.isPrimary).toBe(true);
+    expect(summary.storageTier).toBe('FREQUENT_ACCESS');
     expect(summary.createdAt).toBeInstanceOf(Date);
     expect(summary.createdAt!.getTime()).toBeGreaterThanOrEqual(startedAt.getTime());
     expect(summary.DICOMTags).toMatchObject({
