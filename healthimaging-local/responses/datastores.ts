@@ -8,7 +8,7 @@ import type { DatastoreRecord, DatastoreStatus } from '../store/datastore-store'
 import { epochSeconds, jsonResponse } from '../wire';
 import { datastoreFor } from './access';
 import type { Handler, RequestContext } from './handler';
-import { fingerprint, replay } from './idempotency';
+import { CLIENT_TOKEN, fingerprint, replay } from './idempotency';
 import { enumValue, jsonBody, queryMaxResults, queryString, stringMember, tagMap } from './input';
 import { validation } from '../errors';
 
@@ -16,7 +16,6 @@ const STATUSES: readonly DatastoreStatus[] = ['CREATING', 'CREATE_FAILED', 'ACTI
 const FORMATS = ['HTJ2K', 'JPEG_2000_LOSSLESS'] as const;
 
 const NAME = { min: 1, max: 256, pattern: /^[A-Za-z0-9._/#-]+$/ };
-const CLIENT_TOKEN = { min: 1, max: 64, pattern: /^[A-Za-z0-9._-]+$/ };
 const KMS_ARN = { min: 1, max: 512, pattern: /^arn:aws[a-zA-Z-]{0,16}:kms:[a-z]{2}(-[a-z]{1,16}){1,3}-\d{1}:\d{12}:((key\/[a-zA-Z0-9-]{36})|(alias\/[a-zA-Z0-9-_/]{1,256}))$/ };
 const LAMBDA_ARN = { min: 1, max: 256, pattern: /^arn:aws(-[^:]+)?:lambda:[a-z0-9-]+:[0-9]{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9_$-]+)?$/ };
 

@@ -6,6 +6,9 @@ import type { HilStore } from '../store/hil-store';
  * clientToken idempotency: the same token with the same request returns the first response; the
  * same token with a different request is a conflict.
  */
+/** The model's `ClientToken` shape (CreateDatastore, StartDICOMImportJob). */
+export const CLIENT_TOKEN = { min: 1, max: 64, pattern: /^[A-Za-z0-9._-]+$/ };
+
 export function fingerprint(parts: unknown): string {
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
 }

@@ -7,12 +7,11 @@ import type { ImportJobRecord, JobStatus } from '../store/import-job-store';
 import { epochSeconds, jsonResponse } from '../wire';
 import { datastoreFor } from './access';
 import type { Handler } from './handler';
-import { fingerprint, replay } from './idempotency';
+import { CLIENT_TOKEN, fingerprint, replay } from './idempotency';
 import { checkString, enumValue, jsonBody, queryMaxResults, queryString, stringMember } from './input';
 
 const JOB_STATUSES: readonly JobStatus[] = ['SUBMITTED', 'IN_PROGRESS', 'COMPLETED', 'FAILED'];
 const JOB_NAME = { min: 1, max: 64, pattern: /^[A-Za-z0-9._/#-]+$/ };
-const CLIENT_TOKEN = { min: 1, max: 64, pattern: /^[A-Za-z0-9._-]+$/ };
 const ROLE_ARN = { min: 20, max: 2048, pattern: /^arn:aws(-[^:]+)?:iam::[0-9]{12}:role\/.+$/ };
 const S3_URI = { min: 1, max: 1024, pattern: S3_URI_PATTERN };
 const ACCOUNT_ID = { min: 12, max: 12, pattern: /^\d{12}$/ };
