@@ -35,7 +35,8 @@ export class VersionConflictError extends GatewayError {
   readonly code = 'VERSION_CONFLICT' as const;
   constructor(
     message: string,
-    current?: { latestVersionId?: string; state?: string; workflowStatus?: string },
+    /** The image set the conflict is about, as it is now, when it could be read. */
+    current?: { imageSetId?: string; latestVersionId?: string; state?: string; workflowStatus?: string },
   ) {
     super(message, 'VERSION_CONFLICT', current ? { current } : {});
   }

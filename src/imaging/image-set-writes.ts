@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-medical-imaging';
 import { UpstreamUnavailableError } from '../errors/gateway-errors';
 import type { CopyImageSetRequest, UpdateImageSetMetadataRequest } from './imaging-port';
+import { conflictDetails, type ConflictSide } from './conflict-details';
 import { KeyedQueue } from './keyed-queue';
 import { toCopyResultRecord, toDeleteResultRecord, toUpdateResultRecord } from './record-mappers';
 import type { CopyResultRecord, DeleteResultRecord, UpdateResultRecord } from './records';
@@ -40,15 +41,16 @@ export class ImageSetWrites {
   copy(input: CopyImageSetRequest): Promise<CopyResultRecord> {
     const { datastoreId, sourceImageSetId, destination } = input;
     const request = toCopyCommandInput(input);
-    const keys = [imageSetKey(datastoreId, sourceImageSetId)];
-    if (destination) keys.push(imageSetKey(datastoreId, destination.imageSetId));
+    const sides: ConflictSide[] = [{ imageSetId: sourceImageSetId, expectedVersionId: input.sourceLatestVersionId }];
+    if (destination) sides.push({ imageSetId: destination.imageSetId, expectedVersionId: destination.latestVersionId });
+    const keys = sides.map((side) => imageSetKey(datastoreId, side.imageSetId));
     return this.serialised(keys, async () => {
       const window = this.window();
       const outcome = await this.deps.caller.write({ operation: 'CopyImageSet' }, (abortSignal) =>
         this.deps.client.send(new CopyImageSetCommand(request), { abortSignal }),
       );
       if (outcome.ok) return toCopyResultRecord(outcome.value);
-      return this.settle(outcome, 'CopyImageSet', datastoreId, destination?.imageSetId ?? sourceImageSetId, () =>
+      return this.settle(outcome, 'CopyImageSet', datastoreId, sides, () =>
         this.deps.reconciler.copy(input, window),
       );
     });
@@ -63,7 +65,8 @@ export class ImageSetWrites {
         this.deps.client.send(new UpdateImageSetMetadataCommand(request), { abortSignal }),
       );
       if (outcome.ok) return toUpdateResultRecord(outcome.value);
-      return this.settle(outcome, 'UpdateImageSetMetadata', datastoreId, imageSetId, () =>
+      const sides = [{ imageSetId, expectedVersionId: input.latestVersionId }];
+      return this.settle(outcome, 'UpdateImageSetMetadata', datastoreId, sides, () =>
         this.deps.reconciler.update(input, window),
       );
     });
@@ -75,7 +78,7 @@ export class ImageSetWrites {
         this.deps.client.send(new DeleteImageSetCommand({ datastoreId, imageSetId }), { abortSignal }),
       );
       if (outcome.ok) return toDeleteResultRecord(outcome.value);
-      return this.settle(outcome, 'DeleteImageSet', datastoreId, imageSetId, () =>
+      return this.settle(outcome, 'DeleteImageSet', datastoreId, [{ imageSetId }], () =>
         this.deps.reconciler.delete(datastoreId, imageSetId),
       );
     });
@@ -86,30 +89,24 @@ export class ImageSetWrites {
     outcome: Extract<WriteOutcome<unknown>, { ok: false }>,
     operation: string,
     datastoreId: string,
-    imageSetId: string,
+    sides: readonly ConflictSide[],
     reconcile: () => Promise<T | undefined>,
   ): Promise<T> {
-    if (outcome.decision === 'fail') throw await this.definiteFailure(outcome.error, datastoreId, imageSetId);
+    if (outcome.decision === 'fail') throw await this.definiteFailure(outcome.error, datastoreId, sides);
     const reconciled = await reconcile();
     if (reconciled !== undefined) return reconciled;
     throw new UpstreamUnavailableError(AMBIGUOUS_WRITE_MESSAGE(operation));
   }
 
-  /** A definite write failure, mapped; a conflict carries what the image set looks like now. */
-  private async definiteFailure(error: unknown, datastoreId: string, imageSetId: string): Promise<Error> {
+  /** A definite write failure, mapped; a conflict carries what the image set it is about looks like now. */
+  private async definiteFailure(error: unknown, datastoreId: string, sides: readonly ConflictSide[]): Promise<Error> {
     if (classifyUpstreamError(error) !== 'conflict') {
       return toGatewayError(error, { retryAfterSeconds: this.deps.caller.retryAfterSeconds() });
     }
-    const current = await this.deps.reads.imageSet({ operation: 'GetImageSet' }, datastoreId, imageSetId).catch(() => undefined);
-    return toGatewayError(error, {
-      current: current
-        ? {
-            latestVersionId: current.versionId,
-            state: current.state,
-            ...(current.workflowStatus !== undefined ? { workflowStatus: current.workflowStatus } : {}),
-          }
-        : undefined,
-    });
+    const current = await Promise.all(
+      sides.map((side) => this.deps.reads.imageSet({ operation: 'GetImageSet' }, datastoreId, side.imageSetId).catch(() => undefined)),
+    );
+    return toGatewayError(error, { current: conflictDetails(sides, current) });
   }
 
   private window(): WriteWindow {

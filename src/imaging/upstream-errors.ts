@@ -190,7 +190,7 @@ export const FAILURE_MESSAGES = {
 
 export interface MappingContext {
   /** For conflicts: what the image set looks like now, when the caller could read it. */
-  current?: { latestVersionId?: string; state?: string; workflowStatus?: string };
+  current?: { imageSetId?: string; latestVersionId?: string; state?: string; workflowStatus?: string };
   /** For throttling: the hint the client should wait, in seconds. */
   retryAfterSeconds?: number;
 }

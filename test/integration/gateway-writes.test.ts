@@ -342,7 +342,21 @@ describe('gateway: image set writes', () => {
       );
       await waitUntilUnlocked(h, acme, ds, staleSource);
       const res = await h.gql(COPY, { input: { datastoreId: ds, sourceImageSetId: staleSource, sourceLatestVersionId: '1' } }, acme);
-      expect(expectGraphQLError(res, 'VERSION_CONFLICT').extensions!.current).toMatchObject({ latestVersionId: '2' });
+      expect(expectGraphQLError(res, 'VERSION_CONFLICT').extensions!.current).toEqual({
+        imageSetId: staleSource,
+        latestVersionId: '2',
+        state: 'ACTIVE',
+        workflowStatus: 'UPDATED',
+      });
+
+      // Into an up-to-date destination: the conflict still names the stale source, not the destination.
+      const [destination] = await h.importStudy('acme', 'copy-stale-dest');
+      const merge = await h.gql(
+        COPY,
+        { input: { datastoreId: ds, sourceImageSetId: staleSource, sourceLatestVersionId: '1', destination: { imageSetId: destination, latestVersionId: '1' }, force: true } },
+        acme,
+      );
+      expect(expectGraphQLError(merge, 'VERSION_CONFLICT').extensions!.current).toMatchObject({ imageSetId: staleSource, latestVersionId: '2' });
     });
   });
 

@@ -91,6 +91,8 @@ export interface GatewayHarnessOptions {
   env?: Record<string, string>;
   /** HealthImaging Local's write delay (ms): how long writes stay LOCKED. Default 0. */
   writeDelayMs?: number;
+  /** Tenants-file `upstream` settings for both tenants (e.g. short timeouts for hung-call tests). */
+  upstream?: { connectionTimeoutMs?: number; requestTimeoutMs?: number; maxReadAttempts?: number; maxConcurrency?: number };
 }
 
 function secret(): string {
@@ -161,6 +163,7 @@ export async function startGatewayHarness(options: GatewayHarnessOptions = {}): 
     endpoint: hil.url,
     credentials: { type: 'static', accessKeyIdEnv: `${tenant}_HIL_KEY_ID`, secretAccessKeyEnv: `${tenant}_HIL_SECRET` },
     maxReadAttempts: 1,
+    ...options.upstream,
   });
   const tenantsFile = {
     tenants: [
