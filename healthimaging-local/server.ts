@@ -49,6 +49,8 @@ export class HilHttpServer {
       this.server.once('error', reject);
       this.server.listen(port, host, () => {
         this.server.off('error', reject);
+        // Once listening, an accept failure (e.g. out of file descriptors) must not end the process.
+        this.server.on('error', (err: NodeJS.ErrnoException) => this.deps.log(`server error (${err.code ?? err.name})`));
         resolve(this.server.address() as AddressInfo);
       });
     });
