@@ -36,7 +36,8 @@ export class HilHttpServer {
 
   constructor(private readonly deps: ServerDeps) {
     this.server = createServer({ keepAlive: true }, (req, res) => {
-      void this.handle(req, res);
+      // handle() answers every failure itself; anything left (a socket gone mid-write) only drops the socket.
+      this.handle(req, res).catch(() => res.destroy());
     });
     // Longer than the SDK's idle socket reuse, so a kept-alive socket is not closed under it.
     this.server.keepAliveTimeout = 65_000;
