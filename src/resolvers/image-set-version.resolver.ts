@@ -7,7 +7,7 @@ import { ImageSetState, toImageSetState } from '../types/image-set-state.enum';
 import { ImageSetVersion, imageSetVersionFacts, type ImageSetVersionFacts } from '../types/image-set-version.type';
 import { ImageSetWorkflowStatus, toImageSetWorkflowStatus } from '../types/image-set-workflow-status.enum';
 import { ImageSet } from '../types/image-set.type';
-import { knownOrLoad } from '../types/known-facts';
+import { knownOrLoad, readFailureNote } from '../types/known-facts';
 import { MetadataChange } from '../types/metadata-change.type';
 import { DateTimeScalar } from '../types/scalars';
 import { imageSetVersionGlobalId } from './support/global-ids';
@@ -52,7 +52,7 @@ export class ImageSetVersionResolver {
     return ImageSet.withFacts(root.datastoreId, root.imageSetId, {});
   }
 
-  @FieldResolver(() => ImageSetState, { description: 'The lock state reported for this version.' })
+  @FieldResolver(() => ImageSetState, { nullable: true, description: `The lock state reported for this version. ${readFailureNote('version')}` })
   async state(@Root() root: ImageSetVersion, @Ctx() context: GatewayContext): Promise<ImageSetState> {
     return toImageSetState(await fact(root, 'state', context));
   }
@@ -87,7 +87,7 @@ export class ImageSetVersionResolver {
     return (await fact(root, 'message', context)) ?? null;
   }
 
-  @FieldResolver(() => Boolean, { description: 'Whether this version was written with `force`.' })
+  @FieldResolver(() => Boolean, { nullable: true, description: `Whether this version was written with \`force\`. ${readFailureNote('version')}` })
   async forced(@Root() root: ImageSetVersion, @Ctx() context: GatewayContext): Promise<boolean> {
     return (await fact(root, 'forced', context)) ?? false;
   }

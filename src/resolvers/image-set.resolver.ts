@@ -11,7 +11,7 @@ import { ImageSetVersion } from '../types/image-set-version.type';
 import { ImageSetWorkflowStatus, toImageSetWorkflowStatus } from '../types/image-set-workflow-status.enum';
 import type { ImageSetRecord } from '../imaging/records';
 import { ImageSet, imageSetFacts, type ImageSetFacts } from '../types/image-set.type';
-import { knownOrLoad } from '../types/known-facts';
+import { knownOrLoad, readFailureNote } from '../types/known-facts';
 import { connectionComplexity, ForwardPaginationArgs } from '../types/pagination.args';
 import { DateTimeScalar } from '../types/scalars';
 import { Datastore } from '../types/datastore.type';
@@ -82,12 +82,15 @@ export class ImageSetResolver {
     return new Datastore(await requestScope(context).loaders.datastore.load(root.datastoreId));
   }
 
-  @FieldResolver(() => String, { description: 'The latest version id, a decimal string.' })
+  @FieldResolver(() => String, { nullable: true, description: `The latest version id, a decimal string. ${readFailureNote('image set')}` })
   latestVersionId(@Root() root: ImageSet, @Ctx() context: GatewayContext): Promise<string> {
     return latestVersionIdOf(root, context);
   }
 
-  @FieldResolver(() => ImageSetState, { description: 'The lock state; LOCKED while an asynchronous write runs.' })
+  @FieldResolver(() => ImageSetState, {
+    nullable: true,
+    description: `The lock state; LOCKED while an asynchronous write runs. ${readFailureNote('image set')}`,
+  })
   async state(@Root() root: ImageSet, @Ctx() context: GatewayContext): Promise<ImageSetState> {
     return toImageSetState(await fact(root, 'state', context));
   }
@@ -133,7 +136,7 @@ export class ImageSetResolver {
     return (await fact(root, 'message', context)) ?? null;
   }
 
-  @FieldResolver(() => Boolean, { description: 'Whether the latest version was written with `force`.' })
+  @FieldResolver(() => Boolean, { nullable: true, description: `Whether the latest version was written with \`force\`. ${readFailureNote('image set')}` })
   async forced(@Root() root: ImageSet, @Ctx() context: GatewayContext): Promise<boolean> {
     return (await fact(root, 'forced', context)) ?? false;
   }
@@ -167,7 +170,7 @@ export class ImageSetResolver {
   }
 
   @Authorized<Scope>('imagesets:read')
-  @FieldResolver(() => ImageSetVersion, { description: 'The latest version of the image set.' })
+  @FieldResolver(() => ImageSetVersion, { nullable: true, description: `The latest version of the image set. ${readFailureNote('image set')}` })
   async latestVersion(@Root() root: ImageSet, @Ctx() context: GatewayContext): Promise<ImageSetVersion> {
     // A latest version id known already (search summary, write answer) costs nothing here; its
     // facts then load by version id, which the loader serves from the image set's own latest load.
@@ -178,9 +181,9 @@ export class ImageSetResolver {
 
   @Authorized<Scope>('imagesets:read')
   @FieldResolver(() => ImageSetMetadata, {
+    nullable: true,
     complexity: 10,
-    description:
-      'The decoded DICOM metadata of a version (default: the latest). Fetched and decoded at most once per request and version, and only when one of its fields is selected.',
+    description: `The decoded DICOM metadata of a version (default: the latest). Fetched and decoded at most once per request and version, and only when one of its fields is selected. ${readFailureNote('image set')}`,
   })
   async metadata(
     @Root() root: ImageSet,

@@ -23,3 +23,11 @@ export async function knownOrLoad<T extends object, K extends keyof T>(
   if (Object.prototype.hasOwnProperty.call(known, key)) return known[key];
   return (await load())[key];
 }
+
+/**
+ * Said of every field that may need an upstream read of its own: such fields are nullable, so that
+ * in a page of search results one image set that cannot be read does not take the page down with it.
+ */
+export function readFailureNote(what: 'image set' | 'version'): string {
+  return `Null (with an error) only when the ${what} could not be read.`;
+}

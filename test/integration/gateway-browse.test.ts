@@ -74,6 +74,27 @@ describe('gateway: browsing image sets', () => {
     expect(data.imageSets.pageInfo.hasNextPage).toBe(false);
   });
 
+  it('keeps the rest of a search page when one image set cannot be read', async () => {
+    h.hil.hil.admin.faults.set({ operation: 'GetImageSet', mode: 'error', count: 1 });
+    const res = await h.gql(
+      `query ($ds: String!, $accession: String!) {
+        imageSets(datastoreId: $ds, filter: { accessionNumber: $accession }) {
+          edges { node { imageSetId state forced latestVersion { state forced } } }
+        }
+      }`,
+      { ds: h.datastores.acme, accession: `${smallCtStudy.accessionNumber}base` },
+      acme,
+    );
+    h.hil.hil.admin.faults.clear();
+    const nodes = res.data!.imageSets.edges.map((edge: any) => edge.node);
+    expect(nodes.map((node: any) => node.imageSetId).sort()).toEqual([...h.imageSets.acme].sort());
+    const unread = nodes.filter((node: any) => node.state === null);
+    const read = nodes.filter((node: any) => node.state !== null);
+    expect(read).toEqual([expect.objectContaining({ state: 'ACTIVE', forced: false, latestVersion: { state: 'ACTIVE', forced: false } })]);
+    expect(unread).toEqual([expect.objectContaining({ state: null, forced: null })]);
+    expect(new Set(res.errors!.map((error) => error.extensions!.code))).toEqual(new Set(['UPSTREAM_UNAVAILABLE']));
+  });
+
   it('pages through a search one image set at a time, visiting each exactly once', async () => {
     const seen: string[] = [];
     let after: string | null = null;
