@@ -16,7 +16,8 @@ import type {
   UpdateResultRecord,
   UpstreamPage,
 } from './records';
-import { checkPageSize, checkResourceId, checkVersionId } from './request-checks';
+import { checkPageSize, checkResourceId } from './request-checks';
+import { checkVersionId } from './version-ids';
 import type { RetryRuntime } from './retry-policy';
 import { toSearchCriteria } from './search-criteria';
 import { UpstreamCaller, type UpstreamCallEvent } from './upstream-caller';

@@ -1,25 +1,19 @@
 import { BadUserInputError } from '../errors/gateway-errors';
 
 /**
- * The shape checks HealthImaging would make on ids and page sizes, made before any call so that a
+ * The shape checks HealthImaging would make on resource ids and page sizes (version ids:
+ * `version-ids.ts`), made before any call so that a
  * malformed value never costs an upstream round trip (and its upstream message, which may quote
  * the value, never needs mapping). Messages name the field, never the value.
  */
 
 const RESOURCE_ID = /^[0-9a-z]{32}$/;
-const VERSION_ID = /^\d{1,19}$/;
 /** SearchImageSets and ListImageSetVersions take `maxResults` from 1 to 50. */
 export const MAX_UPSTREAM_PAGE_SIZE = 50;
 
 export function checkResourceId(value: string, field: string): void {
   if (!RESOURCE_ID.test(value)) {
     throw new BadUserInputError(`${field} must be 32 lowercase letters or digits.`, { invalidFields: [field] });
-  }
-}
-
-export function checkVersionId(value: string, field: string): void {
-  if (!VERSION_ID.test(value)) {
-    throw new BadUserInputError(`${field} must be a decimal version number.`, { invalidFields: [field] });
   }
 }
 

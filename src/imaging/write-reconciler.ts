@@ -11,13 +11,13 @@ import { toSearchCriteria } from './search-criteria';
 import { MAX_UPSTREAM_PAGE_SIZE } from './request-checks';
 import type { CallContext } from './upstream-caller';
 import type { UpstreamReads } from './upstream-reads';
+import { nextVersionId } from './version-ids';
 import {
   COPY_WORKFLOW_STATUSES,
   DELETE_WORKFLOW_STATUSES,
   UPDATE_WORKFLOW_STATUSES,
   copySideFrom,
   findWrittenVersion,
-  nextVersionId,
   pickNewCopyDestination,
   type WriteWindow,
 } from './write-reconciliation';

@@ -1,4 +1,5 @@
 import type { CopySideRecord, ImageSetRecord, ImageSetVersionRecord } from './records';
+import { nextVersionId } from './version-ids';
 
 /**
  * Deciding, after an ambiguous write failure (5xx, timeout, reset), whether the write was applied.
@@ -29,10 +30,6 @@ export const AMBIGUOUS_WRITE_MESSAGE = (operation: string): string =>
 function writtenWithin(version: ImageSetVersionRecord, window: WriteWindow): boolean {
   const when = version.updatedAt ?? version.createdAt;
   return when !== undefined && when.getTime() >= window.startedAt.getTime() - window.clockSkewMs;
-}
-
-export function nextVersionId(versionId: string): string {
-  return (BigInt(versionId) + 1n).toString();
 }
 
 /**

@@ -2,6 +2,7 @@ import { Arg, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root } from '
 import type { Scope } from '../auth/principal';
 import type { GatewayContext } from '../context';
 import { diffMetadata } from '../imaging/metadata-changes';
+import { checkVersionId, previousVersionId } from '../imaging/version-ids';
 import { ImageSetMetadata } from '../types/image-set-metadata.type';
 import { ImageSetState, toImageSetState } from '../types/image-set-state.enum';
 import { ImageSetVersion, imageSetVersionFacts, type ImageSetVersionFacts } from '../types/image-set-version.type';
@@ -12,7 +13,6 @@ import { MetadataChange } from '../types/metadata-change.type';
 import { DateTimeScalar } from '../types/scalars';
 import { imageSetVersionGlobalId } from './support/global-ids';
 import { requestScope } from './support/request-scope';
-import { checkVersionIdArgument, previousVersionId } from './support/version-ids';
 
 /** A fact of this version: known already, or from GetImageSet with this version id (per-request loader). */
 function fact<K extends keyof ImageSetVersionFacts>(
@@ -114,7 +114,7 @@ export class ImageSetVersionResolver {
     from: string | null | undefined,
     @Ctx() context: GatewayContext,
   ): Promise<MetadataChange[] | null> {
-    const base = from === null || from === undefined ? previousVersionId(root.versionId) : checkVersionIdArgument('from', from);
+    const base = from === null || from === undefined ? previousVersionId(root.versionId) : checkVersionId(from, 'from');
     if (base === undefined) return null;
     const { datastoreId, imageSetId } = root;
     const { metadata } = requestScope(context).loaders;

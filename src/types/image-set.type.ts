@@ -1,6 +1,7 @@
 import { Field, ObjectType } from 'type-graphql';
 import type { ImageSetRecord, SearchSummaryRecord } from '../imaging/records';
 import { ImageSetDicomTags } from './image-set-dicom-tags.type';
+import { imageSetVersionFacts } from './image-set-version.type';
 import { definedFacts, type KnownFacts } from './known-facts';
 import { Node } from './node.type';
 
@@ -12,18 +13,7 @@ export type ImageSetFacts = Pick<
 
 /** The facts a GetImageSet answer (without a version, so of the latest version) gives. */
 export function imageSetFacts(record: ImageSetRecord): ImageSetFacts {
-  return {
-    latestVersionId: record.latestVersionId ?? record.versionId,
-    state: record.state,
-    workflowStatus: record.workflowStatus,
-    createdAt: record.createdAt,
-    updatedAt: record.updatedAt,
-    deletedAt: record.deletedAt,
-    message: record.message,
-    forced: record.forced,
-    isPrimary: record.isPrimary,
-    arn: record.arn,
-  };
+  return { ...imageSetVersionFacts(record), latestVersionId: record.latestVersionId ?? record.versionId, arn: record.arn };
 }
 
 /**

@@ -1,7 +1,9 @@
 import { ArgsType, Field, Int } from 'type-graphql';
+import { MAX_UPSTREAM_PAGE_SIZE } from '../imaging/request-checks';
 
 export const DEFAULT_PAGE_SIZE = 20;
-export const MAX_PAGE_SIZE = 50;
+/** HealthImaging's own page bound: a page of a connection never needs more than one upstream page. */
+export const MAX_PAGE_SIZE = MAX_UPSTREAM_PAGE_SIZE;
 
 /** Relay forward pagination. HealthImaging only pages forward, so there is no `last`/`before`. */
 @ArgsType()

@@ -1,13 +1,12 @@
 import { BadUserInputError } from '../errors/gateway-errors';
 import type { SearchCriteriaInput } from '../imaging/records';
+import { MAX_SEARCH_FILTERS } from '../imaging/search-criteria';
 import type { DateTimeRangeInput } from './date-time-range.input';
 import { ImageSetSortField } from './image-set-sort-field.enum';
 import type { ImageSetSearchFilter } from './image-set-search-filter.input';
 import type { ImageSetSort } from './image-set-sort.input';
 import type { StudyDateRangeInput } from './study-date-range.input';
 
-/** HealthImaging's SearchCriteria takes at most two filters (reference section 3.4). */
-export const MAX_SEARCH_CRITERIA = 2;
 const MAX_IDENTIFIER_LENGTH = 512;
 const UID_PATTERN = /^[0-9.]+$/;
 const STUDY_DATE_PATTERN = /^(\d{4})(\d{2})(\d{2})$/;
@@ -43,9 +42,9 @@ export function toSearchCriteria(
     if (given(filter.createdAt)) criteria.createdAt = instantRange('createdAt', filter.createdAt);
     for (const key of Object.keys(criteria)) set.push(key);
   }
-  if (set.length > MAX_SEARCH_CRITERIA) {
+  if (set.length > MAX_SEARCH_FILTERS) {
     throw new BadUserInputError(
-      `HealthImaging combines at most ${MAX_SEARCH_CRITERIA} search criteria; ${set.length} were given (${set.join(', ')}).`,
+      `HealthImaging combines at most ${MAX_SEARCH_FILTERS} search criteria; ${set.length} were given (${set.join(', ')}).`,
       { invalidFields: set.map((name) => `filter.${name}`) },
     );
   }

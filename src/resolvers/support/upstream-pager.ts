@@ -1,5 +1,5 @@
 import type { UpstreamPage } from '../../imaging/records';
-import { MAX_PAGE_SIZE } from '../../types/pagination.args';
+import { MAX_UPSTREAM_PAGE_SIZE } from '../../imaging/request-checks';
 
 /**
  * A position in a forward-only upstream listing: the token that fetched a page and how many of
@@ -39,7 +39,7 @@ export async function readUpstreamSlice<T>(
 ): Promise<UpstreamSlice<T>> {
   const skip = after?.skip ?? 0;
   const token = after?.token;
-  const maxResults = Math.min(MAX_PAGE_SIZE, skip + first);
+  const maxResults = Math.min(MAX_UPSTREAM_PAGE_SIZE, skip + first);
   const page = await fetch({ maxResults, ...(token !== undefined ? { nextToken: token } : {}) });
   const taken = page.items.slice(skip, skip + first);
   const lastIndex = page.items.length - 1;

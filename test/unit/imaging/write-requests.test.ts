@@ -61,7 +61,7 @@ describe('toCopyCommandInput', () => {
     );
     expect(self.extensions.invalidFields).toEqual(['destination.imageSetId']);
     const version = badInput(() => toCopyCommandInput({ datastoreId: ds, sourceImageSetId: ctSet, sourceLatestVersionId: 'Doe^John' }));
-    expect(version.message).toBe('sourceLatestVersionId must be a decimal version number.');
+    expect(version.message).toBe('sourceLatestVersionId must be a version id: a positive decimal number such as "1".');
     expect(badInput(() => toCopyCommandInput({ datastoreId: ds, sourceImageSetId: 'nope', sourceLatestVersionId: '1' })).extensions.invalidFields).toEqual([
       'sourceImageSetId',
     ]);

@@ -1,7 +1,6 @@
 import { BadUserInputError, NotFoundError, ThrottledError } from '../../../src/errors/gateway-errors';
 import { existingDatastores } from '../../../src/resolvers/support/granted-datastores';
 import { pageSize } from '../../../src/resolvers/support/page-size';
-import { checkVersionIdArgument, previousVersionId } from '../../../src/resolvers/support/version-ids';
 
 describe('pageSize', () => {
   it('defaults to 20 and accepts 1 to 50', () => {
@@ -13,20 +12,6 @@ describe('pageSize', () => {
 
   it.each([0, -1, 51, 2.5])('refuses %p', (first) => {
     expect(() => pageSize(first)).toThrow(BadUserInputError);
-  });
-});
-
-describe('previousVersionId', () => {
-  it('counts back one version and has nothing before version 1', () => {
-    expect(previousVersionId('3')).toBe('2');
-    expect(previousVersionId('10')).toBe('9');
-    expect(previousVersionId('1')).toBeUndefined();
-  });
-
-  it('refuses what is not a version id', () => {
-    expect(() => previousVersionId('0')).toThrow(BadUserInputError);
-    expect(() => previousVersionId('v2')).toThrow(BadUserInputError);
-    expect(() => checkVersionIdArgument('from', '01')).toThrow(/from must be a version id/);
   });
 });
 
