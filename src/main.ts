@@ -26,7 +26,10 @@ export async function startGatewayServer(env: EnvSource): Promise<RunningGateway
       'TENANTS_FILE is not set: point it at a tenants file, or run `npm start` for the embedded HealthImaging Local set-up',
     ]);
   }
-  const registry = loadTenants(config.tenantsFile, env, { upstreamDefaults: upstreamDefaultsOf(config) });
+  const registry = loadTenants(config.tenantsFile, env, {
+    upstreamDefaults: upstreamDefaultsOf(config),
+    allowHs256Secret: config.environment !== 'production',
+  });
   const logger = createLogger({ level: config.logLevel });
   logger.info('gateway.config', describeConfig(config));
   if (config.cursorSecretGenerated) {

@@ -34,7 +34,7 @@ export interface TenantUpstreamConfig {
 export interface TenantJwtConfig {
   issuer: string;
   audience: string;
-  /** Exactly one key source. `hs256Secret` is for development only. */
+  /** Exactly one key source. `hs256Secret` is for development only (refused in production). */
   jwksUrl?: string;
   jwksFile?: string;
   hs256Secret?: string;

@@ -62,12 +62,17 @@ export interface ParseTenantsOptions {
   /** Named in the error heading. */
   source?: string;
   upstreamDefaults?: UpstreamDefaults;
+  /**
+   * Whether `jwt.hs256Secret` is accepted. A shared secret lets whoever holds it mint tokens for
+   * the tenant, so production start-up refuses it (`main` passes false there). Default true.
+   */
+  allowHs256Secret?: boolean;
 }
 
 export function loadTenants(
   filePath: string,
   env: EnvSource,
-  options: Pick<ParseTenantsOptions, 'upstreamDefaults'> = {},
+  options: Pick<ParseTenantsOptions, 'upstreamDefaults' | 'allowHs256Secret'> = {},
 ): TenantRegistry {
   let text: string;
   try {
@@ -95,7 +100,7 @@ export function parseTenants(json: unknown, env: EnvSource, options: ParseTenant
   const root = objectAt(json, '(root)', issues, ['tenants']);
   const list = root ? arrayAt(root.tenants, 'tenants', issues, { minItems: 1 }) : undefined;
   list?.forEach((entry, index) => {
-    const tenant = parseTenant(entry, `tenants[${index}]`, issues, { env, baseDir, defaults });
+    const tenant = parseTenant(entry, `tenants[${index}]`, issues, { env, baseDir, defaults, allowHs256Secret: options.allowHs256Secret ?? true });
     if (tenant) tenants.push(tenant);
   });
 
@@ -110,10 +115,11 @@ interface TenantContext {
   env: EnvSource;
   baseDir: string;
   defaults: UpstreamDefaults;
+  allowHs256Secret: boolean;
 }
 
 function parseTenant(value: unknown, path: string, issues: FieldIssues, context: TenantContext): TenantConfig | undefined {
-  const { env, baseDir, defaults } = context;
+  const { env, baseDir, defaults, allowHs256Secret } = context;
   const obj = objectAt(value, path, issues, ['id', 'name', 'datastoreIds', 'upstream', 'jwt', 'apiKeys']);
   if (!obj) return undefined;
   const before = issues.list.length;
@@ -127,7 +133,7 @@ function parseTenant(value: unknown, path: string, issues: FieldIssues, context:
   const upstream = obj.upstream === undefined
     ? (issues.add(`${path}.upstream`, 'is required'), undefined)
     : parseUpstream(obj.upstream, `${path}.upstream`, issues, env, defaults);
-  const jwt = obj.jwt === undefined ? undefined : parseJwt(obj.jwt, `${path}.jwt`, issues, baseDir);
+  const jwt = obj.jwt === undefined ? undefined : parseJwt(obj.jwt, `${path}.jwt`, issues, { baseDir, allowHs256Secret });
   const apiKeys = obj.apiKeys === undefined ? [] : parseApiKeys(obj.apiKeys, `${path}.apiKeys`, issues);
 
   if (obj.jwt === undefined && (obj.apiKeys === undefined || (Array.isArray(obj.apiKeys) && obj.apiKeys.length === 0))) {
@@ -303,7 +309,12 @@ function checkJwksUrl(value: string, path: string, issues: FieldIssues): void {
   issues.add(path, 'must be an https URL (http is accepted only for localhost)');
 }
 
-function parseJwt(value: unknown, path: string, issues: FieldIssues, baseDir: string): TenantJwtConfig | undefined {
+function parseJwt(
+  value: unknown,
+  path: string,
+  issues: FieldIssues,
+  { baseDir, allowHs256Secret }: { baseDir: string; allowHs256Secret: boolean },
+): TenantJwtConfig | undefined {
   const obj = objectAt(value, path, issues, [
     'issuer',
     'audience',
@@ -327,6 +338,9 @@ function parseJwt(value: unknown, path: string, issues: FieldIssues, baseDir: st
   const sources = (['jwksUrl', 'jwksFile', 'hs256Secret'] as const).filter((key) => obj[key] !== undefined);
   if (sources.length !== 1) {
     issues.add(path, `needs exactly one key source of jwksUrl, jwksFile, hs256Secret (got ${sources.length === 0 ? 'none' : sources.join(', ')})`);
+  }
+  if (obj.hs256Secret !== undefined && !allowHs256Secret) {
+    issues.add(`${path}.hs256Secret`, 'is for development only; in production verify tokens with jwksUrl or jwksFile');
   }
   if (jwksUrl !== undefined) checkJwksUrl(jwksUrl, `${path}.jwksUrl`, issues);
   let jwksFile: string | undefined;

@@ -74,6 +74,33 @@ describe('startGatewayServer', () => {
     expect(hil.hil.admin.stats().operations).toEqual({ GetDatastore: 1 });
   });
 
+  it('refuses in production a tenants file that verifies tokens with an HS256 secret', async () => {
+    const file = join(configDir, 'hs256-tenants.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        tenants: [
+          {
+            id: 'acme',
+            name: 'Acme Radiology',
+            datastoreIds: [datastoreId],
+            upstream: { region: 'us-east-1', credentials: { type: 'default' } },
+            jwt: { issuer: 'https://idp.acme.test', audience: 'gateway', hs256Secret: randomBytes(32).toString('hex') },
+          },
+        ],
+      }),
+    );
+    await expect(
+      startGatewayServer({
+        NODE_ENV: 'production',
+        PORT: '0',
+        LOG_LEVEL: 'silent',
+        CURSOR_SECRET: randomBytes(32).toString('base64url'),
+        TENANTS_FILE: file,
+      }),
+    ).rejects.toThrow(/tenants\[0\]\.jwt\.hs256Secret: is for development only/);
+  });
+
   it('fails to start, naming the field and AWS_REGION, when a tenant has no region and none is configured', async () => {
     await expect(
       startGatewayServer({

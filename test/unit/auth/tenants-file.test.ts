@@ -115,6 +115,17 @@ describe('parseTenants', () => {
     ]);
   });
 
+  it('refuses an HS256 secret where development-only key sources are not allowed', () => {
+    expect(parseTenants({ tenants: [acmeTenantJson()] }, {}, { allowHs256Secret: true }).byId('acme')!.jwt!.hs256Secret).toBe(hs256Secret);
+    let issues: readonly string[] = [];
+    try {
+      parseTenants({ tenants: [acmeTenantJson()] }, {}, { allowHs256Secret: false });
+    } catch (error) {
+      issues = (error as ConfigError).issues;
+    }
+    expect(issues).toEqual(['tenants[0].jwt.hs256Secret: is for development only; in production verify tokens with jwksUrl or jwksFile']);
+  });
+
   describe('deployment-wide upstream defaults (AWS_REGION, HEALTHIMAGING_ENDPOINT)', () => {
     const defaults = { region: 'eu-central-1', endpoint: 'http://127.0.0.1:4500' };
     const bare = (upstream: Record<string, unknown>) => acmeTenantJson({ upstream: { credentials: { type: 'default' }, ...upstream } });
