@@ -17,6 +17,14 @@ describe('startGatewayServer', () => {
   let configDir: string;
   let gateway: RunningGateway | undefined;
   const apiKey = `partner-${randomBytes(16).toString('hex')}`;
+  /** What every start here shares: port 0 on loopback, no log output, a fresh cursor secret. */
+  const serverEnv = (env: Record<string, string>) => ({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    CURSOR_SECRET: randomBytes(32).toString('base64url'),
+    ...env,
+  });
 
   beforeAll(async () => {
     hil = await startTestHil();
@@ -48,18 +56,16 @@ describe('startGatewayServer', () => {
   });
 
   it('talks to HEALTHIMAGING_ENDPOINT in AWS_REGION for a tenant that names neither', async () => {
-    gateway = await startGatewayServer({
-      GATEWAY_ENV: 'test',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'silent',
-      CURSOR_SECRET: randomBytes(32).toString('base64url'),
-      TENANTS_FILE: join(configDir, 'tenants.json'),
-      HEALTHIMAGING_ENDPOINT: hil.url,
-      AWS_REGION: 'us-east-1',
-      ACME_KEY_ID: hil.credentials.accessKeyId,
-      ACME_SECRET: hil.credentials.secretAccessKey,
-    });
+    gateway = await startGatewayServer(
+      serverEnv({
+        GATEWAY_ENV: 'test',
+        TENANTS_FILE: join(configDir, 'tenants.json'),
+        HEALTHIMAGING_ENDPOINT: hil.url,
+        AWS_REGION: 'us-east-1',
+        ACME_KEY_ID: hil.credentials.accessKeyId,
+        ACME_SECRET: hil.credentials.secretAccessKey,
+      }),
+    );
     hil.hil.admin.resetStats();
 
     const response = await fetch(gateway.url, {
@@ -91,27 +97,15 @@ describe('startGatewayServer', () => {
       }),
     );
     await expect(
-      startGatewayServer({
-        NODE_ENV: 'production',
-        PORT: '0',
-        LOG_LEVEL: 'silent',
-        CURSOR_SECRET: randomBytes(32).toString('base64url'),
-        TENANTS_FILE: file,
-      }),
+      startGatewayServer(serverEnv({ NODE_ENV: 'production', TENANTS_FILE: file })),
     ).rejects.toThrow(/tenants\[0\]\.jwt\.hs256Secret: is for development only/);
   });
 
   it('fails to start, naming the field and AWS_REGION, when a tenant has no region and none is configured', async () => {
     await expect(
-      startGatewayServer({
-        GATEWAY_ENV: 'test',
-        PORT: '0',
-        LOG_LEVEL: 'silent',
-        CURSOR_SECRET: randomBytes(32).toString('base64url'),
-        TENANTS_FILE: join(configDir, 'tenants.json'),
-        ACME_KEY_ID: 'unused',
-        ACME_SECRET: 'unused',
-      }),
+      startGatewayServer(
+        serverEnv({ GATEWAY_ENV: 'test', TENANTS_FILE: join(configDir, 'tenants.json'), ACME_KEY_ID: 'unused', ACME_SECRET: 'unused' }),
+      ),
     ).rejects.toThrow(/tenants\[0\]\.upstream\.region: is required \(or set AWS_REGION/);
   });
 });
