@@ -85,6 +85,23 @@ describe('HealthImaging Local SigV4 verification', () => {
     expect(res.headers.get('x-amzn-requestid')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it('answers IncompleteSignatureException for an Authorization header that is not a complete SigV4 signature', async () => {
+    for (const authorization of ['AWS4-HMAC-SHA256 Credential=AKIAHILLOCAL00000000', 'Bearer abc']) {
+      const res = await fetch(`${t.url}/datastore`, { headers: { authorization } });
+      expect(res.status).toBe(403);
+      expect(res.headers.get('x-amzn-errortype')).toBe('IncompleteSignatureException');
+    }
+  });
+
+  it('answers InvalidSignatureException for a signature dated more than 15 minutes from the server clock', async () => {
+    const skewed = t.client({ systemClockOffset: -20 * 60_000 });
+    const err = await expectServiceError(() => skewed.send(new ListDatastoresCommand({})), 'InvalidSignatureException', 403);
+    expect(err.message).toMatch(/expired/i);
+    // Like the real service, the answer carries a Date header: a retrying SDK corrects its clock from it.
+    const correcting = t.client({ systemClockOffset: -20 * 60_000, maxAttempts: 2 });
+    expect((await correcting.send(new ListDatastoresCommand({}))).datastoreSummaries).toBeDefined();
+  });
+
   it('verifies requests whose Host header carries the runtime- prefix, since the client signed that host', async () => {
     const res = await signedRequest({
       url: t.url,
