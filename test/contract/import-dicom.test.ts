@@ -11,6 +11,7 @@ import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { crc32 } from '../../healthimaging-local/dicom/frame-checksum';
+import { encodeInstance } from '../../scripts/synthetic-instance';
 import type { MetadataDocument } from '../../healthimaging-local/model/metadata-document';
 import {
   SYNTHETIC_PRIVATE_TAG,
@@ -36,6 +37,11 @@ interface ImportOutcome {
   };
   successes: Array<{ inputFile: string; importResponse: { imageSetId: string; isPrimary: boolean } }>;
   failures: Array<{ inputFile: string; exception: { exceptionType: string; message: string } }>;
+  warnings: Array<{
+    inputFile: string;
+    importResponse: { imageSetId: string; imageSetVersion: number; isPrimary: boolean };
+    warnings: Array<{ warning_reason_code: number; type: string; message: string }>;
+  }>;
 }
 
 describe('StartDICOMImportJob through the SDK against HealthImaging Local', () => {
@@ -87,6 +93,7 @@ describe('StartDICOMImportJob through the SDK against HealthImaging Local', () =
       manifest: JSON.parse(await readFile(path.join(folder, 'job-output-manifest.json'), 'utf8')),
       successes: await ndjson('SUCCESS/success.ndjson'),
       failures: await ndjson('FAILURE/failure.ndjson'),
+      warnings: await ndjson('WARNING/warning.ndjson'),
     };
   }
 
@@ -246,6 +253,46 @@ describe('StartDICOMImportJob through the SDK against HealthImaging Local', () =
     for (const failure of outcome.failures) expect(failure.exception.message).not.toMatch(/Fixture|FIX-MR|20240103/);
     const job = await client.send(new GetDICOMImportJobCommand({ datastoreId, jobId: outcome.jobId }));
     expect(job.jobProperties?.jobStatus).toBe('COMPLETED');
+    expect(outcome.warnings).toEqual([]);
+  });
+
+  it('imports a file in a transfer syntax without a frame format with a WARNING line, serving its frame as octet-stream', async () => {
+    const rle = encodeInstance(
+      {
+        SOPClassUID: '1.2.840.10008.5.1.4.1.1.7',
+        SOPInstanceUID: '2.25.8101',
+        StudyInstanceUID: '2.25.8102',
+        SeriesInstanceUID: '2.25.8103',
+        PatientID: 'RLE-1',
+        Modality: 'OT',
+        Rows: 2,
+        Columns: 2,
+        BitsAllocated: 8,
+        BitsStored: 8,
+        SamplesPerPixel: 1,
+        PixelRepresentation: 0,
+        PixelData: [new Uint8Array([9, 8, 7, 6]).buffer],
+      },
+      [],
+      '1.2.840.10008.1.2.5', // RLE Lossless: encapsulated, no GetImageFrame content type
+    );
+    const outcome = await runImport('with-warning', [{ relativePath: 'rle.dcm', bytes: rle }]);
+    const imageSetId = outcome.successes[0].importResponse.imageSetId;
+    expect(outcome.warnings).toEqual([
+      {
+        inputFile: 'with-warning/in/rle.dcm',
+        importResponse: { imageSetId, imageSetVersion: 1, isPrimary: true },
+        warnings: [{ warning_reason_code: 45344, type: 'UNSUPPORTED_TRANSFER_SYNTAX', message: expect.any(String) }],
+      },
+    ]);
+    const doc = await metadata(imageSetId);
+    const instance = doc.Study.Series['2.25.8103'].Instances['2.25.8101'];
+    expect(instance).toMatchObject({ StoredTransferSyntaxUID: '1.2.840.10008.1.2.5', ChecksumType: 'ENCODED' });
+    const frame = await client.send(
+      new GetImageFrameCommand({ datastoreId, imageSetId, imageFrameInformation: { imageFrameId: instance.ImageFrames[0].ID } }),
+    );
+    expect(frame.contentType).toBe('application/octet-stream');
+    expect([...(await frame.imageFrameBlob!.transformToByteArray())]).toEqual([9, 8, 7, 6]);
   });
 });
 
