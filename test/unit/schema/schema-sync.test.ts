@@ -19,8 +19,7 @@ function undocumented(schema: GraphQLSchema): string[] {
   const lacks = (description: string | null | undefined): boolean => !description || description.trim() === '';
   for (const type of Object.values(schema.getTypeMap())) {
     if (isIntrospectionType(type) || isSpecifiedScalarType(type)) continue;
-    const isRoot = [schema.getQueryType(), schema.getMutationType()].includes(type as never);
-    if (!isRoot && lacks(type.description)) missing.push(type.name);
+    if (lacks(type.description)) missing.push(type.name);
     if (isObjectType(type) || isInterfaceType(type)) {
       for (const field of Object.values(type.getFields())) {
         if (lacks(field.description)) missing.push(`${type.name}.${field.name}`);
