@@ -5,7 +5,7 @@ import { VARIANTS, WORKLOADS, type VariantName, type WorkloadName } from '../wor
  * Defaults keep a full run near a quarter of an hour on a 2-core machine.
  */
 export interface BenchConfig {
-  /** Seconds of each measured run. */
+  /** Seconds of each measured run (whole seconds: autocannon ends a run on its 1 s tick). */
   durationS: number;
   /** Seconds of discarded load before a variant's first run of a workload at a latency. */
   warmupS: number;
@@ -22,6 +22,8 @@ export interface BenchConfig {
   rateFraction: number;
   /** Set: written into the tenants file as `upstream.maxConcurrency` (unset: the gateway's default). */
   tenantMaxConcurrency?: number;
+  /** Extra Node flags for the gateway process only (experiments such as `--max-old-space-size=128`). */
+  gatewayNodeOptions: string[];
   /** Set: the variants of `cpuProfileVariants` run under `--cpu-prof` and their profiles land here. */
   cpuProfileDir?: string;
   cpuProfileVariants: VariantName[];
@@ -56,8 +58,8 @@ function numbers(env: NodeJS.ProcessEnv, name: string, fallback: number[]): numb
 export function loadBenchConfig(env: NodeJS.ProcessEnv, defaultOutDir: string): BenchConfig {
   const variants = list(env, 'BENCH_VARIANTS', VARIANTS);
   return {
-    durationS: number(env, 'BENCH_DURATION_S', 2.5, 0.5, 600),
-    warmupS: number(env, 'BENCH_WARMUP_S', 0.5, 0, 60),
+    durationS: number(env, 'BENCH_DURATION_S', 2, 1, 600),
+    warmupS: number(env, 'BENCH_WARMUP_S', 1, 0, 60),
     rounds: number(env, 'BENCH_ROUNDS', 3, 1, 20),
     connections: numbers(env, 'BENCH_CONNECTIONS', [10, 50]),
     upstreamLatenciesMs: numbers(env, 'BENCH_LATENCIES_MS', [0, 20]),
@@ -68,6 +70,7 @@ export function loadBenchConfig(env: NodeJS.ProcessEnv, defaultOutDir: string): 
     rateFraction: number(env, 'BENCH_RATE_FRACTION', 0.5, 0.05, 1),
     ...(env.BENCH_TENANT_MAX_CONCURRENCY ? { tenantMaxConcurrency: number(env, 'BENCH_TENANT_MAX_CONCURRENCY', 8, 1, 64) } : {}),
     ...(env.BENCH_CPU_PROF_DIR ? { cpuProfileDir: env.BENCH_CPU_PROF_DIR } : {}),
+    gatewayNodeOptions: (env.BENCH_GATEWAY_NODE_OPTIONS ?? '').split(/\s+/).filter(Boolean),
     cpuProfileVariants: env.BENCH_CPU_PROF_VARIANTS ? list(env, 'BENCH_CPU_PROF_VARIANTS', VARIANTS) : ['gateway'],
     outDir: env.BENCH_OUT_DIR ?? defaultOutDir,
   };

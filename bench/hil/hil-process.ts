@@ -74,13 +74,13 @@ export class HilProcess {
    * requests still in flight inside the measured server, and the next run (or the write pool's
    * versions) must not see their tail.
    */
-  async quiesce(quietMs = 150, timeoutMs = 30_000): Promise<void> {
+  async quiesce(quietMs = 100, timeoutMs = 30_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     let last = (await this.callCounts()).total;
     let quietSince = Date.now();
     while (Date.now() - quietSince < quietMs) {
       if (Date.now() > deadline) throw new Error(`HealthImaging Local kept receiving calls for ${timeoutMs} ms after a run ended.`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await new Promise((resolve) => setTimeout(resolve, 25));
       const total = (await this.callCounts()).total;
       if (total !== last) {
         last = total;

@@ -51,6 +51,7 @@ export async function runRound(ctx: BenchContext, round: number): Promise<RoundO
         probe,
         ...(variant === 'floor' ? { floorBodiesFile: ctx.floorBodiesFile } : {}),
         ...(config.cpuProfileDir && config.cpuProfileVariants.includes(variant) ? { cpuProfileDir: `${config.cpuProfileDir}/${variant}` } : {}),
+        ...(variant === 'gateway' && config.gatewayNodeOptions.length > 0 ? { nodeFlags: config.gatewayNodeOptions } : {}),
       });
       servers.set(variant, server);
       facts.coldStartMs[variant] = server.coldStartMs;
@@ -117,7 +118,7 @@ export async function runRound(ctx: BenchContext, round: number): Promise<RoundO
           continue;
         }
         const rate = Math.max(1, capacity * config.rateFraction);
-        const durationS = Math.min(config.durationS * 2, Math.max(config.durationS, FIXED_RATE_MIN_OPERATIONS / rate));
+        const durationS = Math.min(config.durationS * 1.5, Math.max(config.durationS, FIXED_RATE_MIN_OPERATIONS / rate));
         for (const variant of runnable) {
           const result = await run(variant, { kind: 'paced', operationsPerSecond: rate, durationS, maxInFlight: FIXED_RATE_MAX_IN_FLIGHT });
           measurements.push(result);

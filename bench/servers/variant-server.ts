@@ -29,6 +29,8 @@ export interface VariantStartOptions {
   probe: RequestTemplate;
   /** Set: run under `--cpu-prof`, writing the profile here when the server stops. */
   cpuProfileDir?: string;
+  /** Extra Node flags (experiments). */
+  nodeFlags?: string[];
 }
 
 export class VariantServer {
@@ -55,7 +57,7 @@ export class VariantServer {
     };
     delete env.GATEWAY_ENV;
     delete env.NODE_OPTIONS;
-    const nodeFlags = options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir] : [];
+    const nodeFlags = [...(options.nodeFlags ?? []), ...(options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir] : [])];
     const baseUrl = `http://127.0.0.1:${port}`;
 
     const started = performance.now();
