@@ -1,6 +1,10 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { ApolloServer, HeaderMap, type HTTPGraphQLResponse } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+} from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { GraphQLSchema } from 'graphql';
 import { createAuthenticator, type Authenticator } from './auth/authenticate';
@@ -96,6 +100,10 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
     hideSchemaDetailsFromClientErrors: !config.introspection,
     validationRules: [maxDepthRule(config.maxQueryDepth)],
     plugins: [
+      // The gateway sets no cache hints and reports to no Apollo account; both defaults would
+      // otherwise wrap every field resolution (cache control) or ship operations out (usage).
+      ApolloServerPluginCacheControlDisabled(),
+      ApolloServerPluginUsageReportingDisabled(),
       requestIdPlugin<GatewayContext>(),
       queryComplexityPlugin<GatewayContext>(config.maxQueryComplexity),
       config.landingPage

@@ -23,7 +23,7 @@ export interface TenantUpstreamConfig {
   credentials: TenantCredentials;
   /** The secret values of `static` credentials, resolved from the named variables at load time. */
   resolvedStaticCredentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
-  /** Most upstream calls in flight at once for one request's fan-out. */
+  /** Most upstream calls this tenant has in flight at once, across all its requests. */
   maxConcurrency: number;
   connectionTimeoutMs: number;
   requestTimeoutMs: number;

@@ -22,6 +22,13 @@ import type {
 } from './tenant-config';
 import { TenantRegistry } from './tenant-registry';
 
+/**
+ * Upstream calls one tenant may have in flight. 50 is the largest page (`first`), so a page's
+ * fan-out (one GetImageSet or GetImageSetMetadata per row) completes in one round trip, and it stays
+ * within HealthImaging's documented bursts (GetImageSet 50, GetImageSetMetadata 100).
+ */
+export const DEFAULT_MAX_CONCURRENCY = 50;
+
 export { TenantRegistry } from './tenant-registry';
 
 /**
@@ -202,7 +209,7 @@ function parseUpstream(
     ...(endpoint !== undefined ? { endpoint } : {}),
     credentials: parsed?.credentials ?? { type: 'default' },
     ...(parsed?.resolved ? { resolvedStaticCredentials: parsed.resolved } : {}),
-    maxConcurrency: optionalInteger(obj, 'maxConcurrency', path, issues, { min: 1, max: 64, fallback: 8 }),
+    maxConcurrency: optionalInteger(obj, 'maxConcurrency', path, issues, { min: 1, max: 64, fallback: DEFAULT_MAX_CONCURRENCY }),
     connectionTimeoutMs: optionalInteger(obj, 'connectionTimeoutMs', path, issues, { min: 1, max: 60_000, fallback: 2000 }),
     requestTimeoutMs: optionalInteger(obj, 'requestTimeoutMs', path, issues, { min: 1, max: 300_000, fallback: 10_000 }),
     maxReadAttempts: optionalInteger(obj, 'maxReadAttempts', path, issues, { min: 1, max: 10, fallback: 3 }),

@@ -20,6 +20,7 @@ import { checkPageSize, checkResourceId } from './request-checks';
 import { checkVersionId } from './version-ids';
 import type { RetryRuntime } from './retry-policy';
 import { toSearchCriteria } from './search-criteria';
+import { SingleFlight } from './single-flight';
 import { UpstreamCaller, type UpstreamCallEvent } from './upstream-caller';
 import { FAILURE_MESSAGES } from './upstream-errors';
 import { UpstreamReads, type PageRequest } from './upstream-reads';
@@ -50,6 +51,7 @@ export class ImagingService implements ImagingPort {
   private readonly grant: ReadonlySet<string>;
   private readonly reads: UpstreamReads;
   private readonly writes: ImageSetWrites;
+  private readonly metadataInFlight = new SingleFlight<MetadataDocument>();
 
   constructor(options: ImagingServiceOptions) {
     const { tenant, client } = options;
@@ -95,10 +97,17 @@ export class ImagingService implements ImagingPort {
     });
   }
 
+  /**
+   * A given version's document never changes, so concurrent requests of this tenant for the same
+   * version share one download and one decoded document (read-only for every consumer). The
+   * latest version is not coalesced: "latest" may move between two calls.
+   */
   getImageSetMetadata(datastoreId: string, imageSetId: string, versionId?: string): Promise<MetadataDocument> {
     return this.checked(datastoreId, () => {
       checkImageSetVersion(imageSetId, versionId);
-      return this.reads.metadata({ operation: 'GetImageSetMetadata' }, datastoreId, imageSetId, versionId);
+      const fetch = (): Promise<MetadataDocument> =>
+        this.reads.metadata({ operation: 'GetImageSetMetadata' }, datastoreId, imageSetId, versionId);
+      return versionId === undefined ? fetch() : this.metadataInFlight.run(`${datastoreId}/${imageSetId}/${versionId}`, fetch);
     });
   }
 

@@ -233,6 +233,23 @@ describe('ImagingService against HealthImaging Local', () => {
       expect(Object.keys(series.Instances)).toHaveLength(3);
     });
 
+    it('shares one download of a given version among concurrent callers, but not of "latest"', async () => {
+      const imaging = service();
+      const [first, second] = await Promise.all([
+        imaging.getImageSetMetadata(grantedStore, ctSeriesSet, '1'),
+        imaging.getImageSetMetadata(grantedStore, ctSeriesSet, '1'),
+      ]);
+      expect(second).toBe(first);
+      expect(callsTo('GetImageSetMetadata')).toBe(1);
+
+      await Promise.all([imaging.getImageSetMetadata(grantedStore, ctSeriesSet), imaging.getImageSetMetadata(grantedStore, ctSeriesSet)]);
+      expect(callsTo('GetImageSetMetadata')).toBe(3);
+
+      // Nothing is kept once the call settles: a later caller downloads again.
+      await imaging.getImageSetMetadata(grantedStore, ctSeriesSet, '1');
+      expect(callsTo('GetImageSetMetadata')).toBe(4);
+    });
+
     it('retries a throttled read until it succeeds', async () => {
       hil.hil.admin.faults.set({ operation: 'GetImageSet', mode: 'throttle', count: 2 });
       const imageSet = await service().getImageSet(grantedStore, ctSeriesSet);

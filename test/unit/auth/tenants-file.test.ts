@@ -26,7 +26,7 @@ describe('parseTenants', () => {
       region: 'us-east-1',
       endpoint: 'http://127.0.0.1:4566',
       credentials: { type: 'default' },
-      maxConcurrency: 8,
+      maxConcurrency: 50,
       connectionTimeoutMs: 2000,
       requestTimeoutMs: 10000,
       maxReadAttempts: 3,

@@ -1,0 +1,22 @@
+/**
+ * Shares one in-flight call among identical concurrent callers, and keeps nothing once it
+ * settles: it coalesces, it does not cache. Used for what is immutable upstream (a given version's
+ * metadata document), where concurrent requests would otherwise each download and decode the same
+ * bytes and hold a private copy (a 2,000-instance document is tens of MB once parsed).
+ */
+export class SingleFlight<V> {
+  private readonly inFlight = new Map<string, Promise<V>>();
+
+  run(key: string, work: () => Promise<V>): Promise<V> {
+    const existing = this.inFlight.get(key);
+    if (existing !== undefined) return existing;
+    const shared = work().finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, shared);
+    return shared;
+  }
+
+  /** Calls in flight now (for tests). */
+  get size(): number {
+    return this.inFlight.size;
+  }
+}
