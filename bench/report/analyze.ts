@@ -341,12 +341,22 @@ function checkTargets(
   {
     const peaks = rounds.map((r) => r.peakRssMiB.gateway).filter((value): value is number => value !== undefined);
     const peakMB = peaks.length > 0 ? (Math.max(...peaks) * 1024 * 1024) / 1e6 : undefined;
-    // The run after which each round's gateway first reached its peak: what drove the memory up.
+    // The run that raised each round's gateway peak the most: what drove the memory up.
     const drivers = rounds.map((r) => {
       const runs = measurements.filter((m) => m.round === r.round && m.variant === 'gateway' && m.serverPeakRssMiBAfter !== undefined);
-      const top = Math.max(0, ...runs.map((m) => m.serverPeakRssMiBAfter!));
-      const first = runs.find((m) => m.serverPeakRssMiBAfter === top);
-      return first ? `${WORKLOAD_LABELS[first.workload]} @${first.upstreamLatencyMs} ms ${first.kind === 'throughput' ? `c=${first.connections}` : 'fixed rate'}` : undefined;
+      let best: { run: Measurement; rise: number } | undefined;
+      runs.forEach((run, index) => {
+        const rise = run.serverPeakRssMiBAfter! - (index > 0 ? runs[index - 1]!.serverPeakRssMiBAfter! : 0);
+        if (index > 0 && (!best || rise > best.rise)) best = { run, rise };
+      });
+      if (!best) return undefined;
+      const { run, rise } = best;
+      return `${WORKLOAD_LABELS[run.workload]} @${run.upstreamLatencyMs} ms ${run.kind === 'throughput' ? `c=${run.connections}` : 'fixed rate'} (+${((rise * 1024 * 1024) / 1e6).toFixed(0)} MB)`;
+    });
+    const beforeMetadata = rounds.map((r) => {
+      const runs = measurements.filter((m) => m.round === r.round && m.variant === 'gateway' && m.serverPeakRssMiBAfter !== undefined);
+      const firstDetail = runs.findIndex((m) => m.workload === 'metadata-detail');
+      return firstDetail > 0 ? runs[firstDetail - 1]!.serverPeakRssMiBAfter! : undefined;
     });
     verdicts.push({
       target: 'gateway peak RSS under 200 MB during the whole run',
@@ -354,7 +364,11 @@ function checkTargets(
       evidence:
         peakMB === undefined
           ? 'not sampled'
-          : `highest VmHWM ${peakMB.toFixed(1)} MB (per round: ${peaks.map((p) => ((p * 1024 * 1024) / 1e6).toFixed(1)).join(', ')} MB; reached during ${[...new Set(drivers.filter(Boolean))].join(', ')})`,
+          : `highest VmHWM ${peakMB.toFixed(1)} MB (per round: ${peaks.map((p) => ((p * 1024 * 1024) / 1e6).toFixed(1)).join(', ')} MB; largest rise during ${[...new Set(drivers.filter(Boolean))].join(', ')}${
+              beforeMetadata.some((value) => value !== undefined)
+                ? `; before the first (c) run: ${beforeMetadata.map((value) => (value === undefined ? '?' : ((value * 1024 * 1024) / 1e6).toFixed(0))).join(', ')} MB`
+                : ''
+            })`,
     });
   }
 
