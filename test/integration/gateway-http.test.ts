@@ -127,6 +127,14 @@ describe('gateway: HTTP transport', () => {
       expect(totalCalls(h.upstreamCalls('acme'))).toBe(0);
     });
 
+    it('costs one document anew for each set of variables (a remembered cost never lets a bigger page through)', async () => {
+      const query = 'query ($ds: String!, $n: Int!) { imageSets(datastoreId: $ds, first: $n) { edges { node { metadata { study { studyId } } } } } }';
+      expect(expectData(await h.gql(query, { ds: h.datastores.acme, n: 2 }, acme)).imageSets.edges).toHaveLength(2);
+      const tooBig = await h.gql(query, { ds: h.datastores.acme, n: 50 }, acme);
+      expect(expectGraphQLError(tooBig, 'BAD_USER_INPUT').message).toMatch(/too complex/);
+      expect(expectData(await h.gql(query, { ds: h.datastores.acme, n: 2 }, acme)).imageSets.edges).toHaveLength(2);
+    });
+
     it('runs the same operation with a smaller page', async () => {
       const res = await h.gql(
         'query ($ds: String!) { imageSets(datastoreId: $ds, first: 5) { edges { node { metadata { study { studyId } } } } } }',
