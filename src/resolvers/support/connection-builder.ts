@@ -7,17 +7,27 @@ export interface Slice<TItem, TPosition> {
   end?: TPosition;
 }
 
-/** Turns a slice into a Relay connection, signing each position as a cursor. */
+/**
+ * Turns a slice into a Relay connection. Each cursor costs an HMAC, and most queries select no
+ * cursor but `endCursor`, so positions are signed only when a cursor field is actually resolved.
+ */
 export function toConnection<TItem, TPosition, TNode>(
   slice: Slice<TItem, TPosition>,
   encode: (position: TPosition) => string,
   toNode: (item: TItem) => TNode,
 ): Connection<TNode> {
   return {
-    edges: slice.items.map(({ item, after }) => ({ cursor: encode(after), node: toNode(item) })),
+    edges: slice.items.map(({ item, after }) => ({
+      node: toNode(item),
+      get cursor(): string {
+        return encode(after);
+      },
+    })),
     pageInfo: {
       hasNextPage: slice.hasNextPage,
-      endCursor: slice.end !== undefined ? encode(slice.end) : null,
+      get endCursor(): string | null {
+        return slice.end !== undefined ? encode(slice.end) : null;
+      },
     },
   };
 }

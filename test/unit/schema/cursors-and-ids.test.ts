@@ -113,6 +113,23 @@ describe('toConnection', () => {
     });
   });
 
+  it('signs nothing until a cursor is read, so queries without cursors pay no HMAC', () => {
+    const signed: number[] = [];
+    const connection = toConnection(
+      { items: [{ item: 'a', after: 1 }, { item: 'b', after: 2 }], hasNextPage: true, end: 2 },
+      (position) => {
+        signed.push(position);
+        return `cursor-${position}`;
+      },
+      (item) => item,
+    );
+    expect(connection.edges.map((edge) => edge.node)).toEqual(['a', 'b']);
+    expect(signed).toEqual([]);
+    expect(connection.edges[1].cursor).toBe('cursor-2');
+    expect(connection.pageInfo.endCursor).toBe('cursor-2');
+    expect(signed).toEqual([2, 2]);
+  });
+
   it('has no end cursor for an empty last page', () => {
     expect(toConnection({ items: [], hasNextPage: false }, String, String).pageInfo).toEqual({ hasNextPage: false, endCursor: null });
   });
