@@ -1,4 +1,5 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Query, Resolver, Root } from 'type-graphql';
 import type { Scope } from '../auth/principal';
 import type { GatewayContext } from '../context';
 import type { Connection } from '../types/connection';
@@ -18,6 +19,7 @@ import { Datastore } from '../types/datastore.type';
 import { imageSetGlobalId } from './support/global-ids';
 import { searchImageSets } from './support/image-set-search';
 import { listImageSetVersions } from './support/image-set-versions';
+import { prefetchFirstVersionPages } from './support/prefetch-versions';
 import { requestScope } from './support/request-scope';
 
 /** A fact of the image set's latest version: known already, or from the per-request GetImageSet loader. */
@@ -67,8 +69,11 @@ export class ImageSetResolver {
     @Arg('datastoreId', () => String, { description: 'The HealthImaging data store id.' }) datastoreId: string,
     @Arg('imageSetId', () => String, { description: 'The HealthImaging image set id.' }) imageSetId: string,
     @Ctx() context: GatewayContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<ImageSet> {
-    return ImageSet.fromLatestRecord(await requestScope(context).loaders.imageSet.load({ datastoreId, imageSetId }));
+    const scope = requestScope(context);
+    prefetchFirstVersionPages(scope, info, datastoreId, imageSetId);
+    return ImageSet.fromLatestRecord(await scope.loaders.imageSet.load({ datastoreId, imageSetId }));
   }
 
   @FieldResolver(() => ID, { description: 'Opaque global id.' })

@@ -124,4 +124,30 @@ describe('gateway: upstream calls per request', () => {
     expect(data.imageSet).toEqual({ latestVersionId: '2', latestVersion: { workflowStatus: 'UPDATED' }, version: { workflowStatus: 'IMPORTED' } });
     expect(h.upstreamCalls('acme')).toEqual({ GetImageSet: 2 });
   });
+  it('asks for the first page of versions while GetImageSet is still on its way, once', async () => {
+    h.resetUpstreamCalls();
+    // GetImageSet is held upstream; ListImageSetVersions needs only the ids the query already has.
+    h.hil.hil.admin.faults.set({ operation: 'GetImageSet', mode: 'latency', latencyMs: 1500, count: 1 });
+    let settled = false;
+    const pending = h
+      .gql(
+        `query ($ds: String!, $id: String!) {
+          imageSet(datastoreId: $ds, imageSetId: $id) { state versions(first: 2) { edges { node { versionId } } } more: versions(first: 2) { pageInfo { hasNextPage } } }
+        }`,
+        { ds: h.datastores.acme, id: imageSetId },
+        acme,
+      )
+      .finally(() => {
+        settled = true;
+      });
+    const deadline = Date.now() + 1400;
+    while ((h.upstreamCalls('acme').ListImageSetVersions ?? 0) === 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(h.upstreamCalls('acme').ListImageSetVersions).toBe(1);
+    expect(settled).toBe(false);
+    const data = expectData(await pending);
+    expect(data.imageSet.versions.edges.length).toBeGreaterThan(0);
+    expect(h.upstreamCalls('acme')).toEqual({ GetImageSet: 1, ListImageSetVersions: 1 });
+  });
 });
