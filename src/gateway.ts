@@ -19,6 +19,7 @@ import { CorsPolicy } from './http/cors-policy';
 import { BodyTooLargeError, isJsonContentType, readBody } from './http/request-body';
 import { createMedicalImagingClient } from './imaging/client-factory';
 import type { ImagingPort } from './imaging/imaging-port';
+import type { ImagingLoaders } from './imaging/loaders';
 import { ImagingService } from './imaging/imaging-service';
 import { logUpstreamCall } from './imaging/upstream-call-log';
 import type { UpstreamCallEvent } from './imaging/upstream-caller';
@@ -40,6 +41,8 @@ export interface GatewayDeps {
   authenticate?: Authenticator;
   /** Defaults to an `ImagingService` over a per-tenant SDK client built from the tenant's upstream. */
   serviceFor?: (tenant: TenantConfig) => ImagingPort;
+  /** Builds each request's loaders; defaults to `createLoaders` (a benchmark swaps in non-batching ones). */
+  loadersFor?: (port: ImagingPort) => ImagingLoaders;
   /** Observes every upstream call of the default services (metrics, tests); each call is logged as well. */
   onUpstreamCall?: (event: UpstreamCallEvent) => void;
   bodyLimitBytes?: number;
@@ -88,6 +91,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
     registry: deps.registry,
     authenticate: deps.authenticate ?? createAuthenticator(deps.registry, { logger }),
     serviceFor,
+    ...(deps.loadersFor ? { loadersFor: deps.loadersFor } : {}),
     logger,
   });
 

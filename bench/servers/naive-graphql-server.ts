@@ -4,21 +4,18 @@ import type { AddressInfo } from 'node:net';
 import { loadTenants } from '../../src/auth/tenants-file';
 import { loadConfig } from '../../src/config';
 import { createGateway } from '../../src/gateway';
-import * as loadersModule from '../../src/imaging/loaders';
 import { passThroughLoaders } from './naive/pass-through-loaders';
 
 /**
  * Entry of the naive-GraphQL baseline: the gateway itself (config, schema, resolvers, auth,
- * HTTP handling, ImagingService) with one change, the per-request loaders. `GatewayDeps` has no
- * seam for them, so the loaders module's export, which the context factory reads when the
- * gateway is created, is replaced before `createGateway` runs. Nothing else differs.
+ * HTTP handling, ImagingService) with one change, the per-request loaders (`GatewayDeps.loadersFor`):
+ * pass-through ones that neither batch nor cache. Nothing else differs.
  */
 async function main(): Promise<void> {
-  (loadersModule as { createLoaders: typeof loadersModule.createLoaders }).createLoaders = passThroughLoaders;
   const config = loadConfig(process.env);
   if (!config.tenantsFile) throw new Error('TENANTS_FILE is required.');
   const registry = loadTenants(config.tenantsFile, process.env);
-  const gateway = await createGateway(config, { registry });
+  const gateway = await createGateway(config, { registry, loadersFor: passThroughLoaders });
   await gateway.start();
   const server = createServer(gateway.handler);
   await new Promise<void>((resolve, reject) => {
