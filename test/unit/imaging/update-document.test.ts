@@ -9,20 +9,13 @@ import {
   type InvalidKeyword,
 } from '../../../src/imaging/update-document';
 import { levelOf, levelTableKeywords } from '../../../healthimaging-local/dicom/level-assignment';
+import { thrownBy } from '../../support/thrown-by';
 
 const ctSeries = '1.2.840.113619.2.55.3.1';
 const ctInstance = '1.2.840.113619.2.55.3.1.1';
 const PATIENT_VALUE = 'DOE^JANE';
 
-function failure(run: () => unknown): BadUserInputError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof BadUserInputError) return error;
-    throw error;
-  }
-  throw new Error('expected a BadUserInputError');
-}
+const failure = (run: () => unknown): BadUserInputError => thrownBy(run, BadUserInputError);
 
 describe('buildUpdatableAttributes', () => {
   it('puts each level where the wire format expects it', () => {

@@ -2,16 +2,9 @@ import { BadUserInputError } from '../../../src/errors/gateway-errors';
 import { ImageSetSortField } from '../../../src/types/image-set-sort-field.enum';
 import { toSearchCriteria } from '../../../src/types/search-filter.mapper';
 import { SortOrder } from '../../../src/types/sort-order.enum';
+import { thrownBy } from '../../support/thrown-by';
 
-function errorOf(run: () => unknown): BadUserInputError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof BadUserInputError) return error;
-    throw error;
-  }
-  throw new Error('expected a BadUserInputError');
-}
+const errorOf = (run: () => unknown): BadUserInputError => thrownBy(run, BadUserInputError);
 
 describe('toSearchCriteria', () => {
   it('maps identifiers, flags and ranges to the port criteria and drops explicit nulls', () => {
