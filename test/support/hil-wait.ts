@@ -1,41 +1,22 @@
 import {
-  CreateDatastoreCommand,
-  GetDatastoreCommand,
-  GetDICOMImportJobCommand,
   GetImageSetCommand,
   SearchImageSetsCommand,
-  StartDICOMImportJobCommand,
-  type DICOMImportJobProperties,
   type GetImageSetCommandOutput,
   type MedicalImagingClient,
 } from '@aws-sdk/client-medical-imaging';
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import { writeStudy, type SyntheticStudySpec } from '../../scripts/synthetic-studies';
+import {
+  IMPORT_ROLE_ARN,
+  createActiveDatastore as createActiveDatastoreVia,
+  pollUntil,
+  startStudyImport,
+  waitForImportJob,
+} from '../../scripts/hil-provisioning';
+import type { SyntheticStudySpec } from '../../scripts/synthetic-studies';
 
-/** Polls `check` until it returns a value (not undefined), or fails after `timeoutMs`. */
-export async function pollUntil<T>(
-  what: string,
-  check: () => Promise<T | undefined>,
-  { timeoutMs = 10_000, intervalMs = 10 }: { timeoutMs?: number; intervalMs?: number } = {},
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-}
+export { pollUntil };
 
-export async function createActiveDatastore(client: MedicalImagingClient, name = 'test-store'): Promise<string> {
-  const created = await client.send(new CreateDatastoreCommand({ datastoreName: name }));
-  const id = created.datastoreId!;
-  await pollUntil('data store ACTIVE', async () => {
-    const got = await client.send(new GetDatastoreCommand({ datastoreId: id }));
-    return got.datastoreProperties?.datastoreStatus === 'ACTIVE' ? true : undefined;
-  });
-  return id;
+export function createActiveDatastore(client: MedicalImagingClient, name = 'test-store'): Promise<string> {
+  return createActiveDatastoreVia(client, name);
 }
 
 /** Waits until the image set is no longer LOCKED and returns its latest properties. */
@@ -50,7 +31,7 @@ export async function waitForUnlocked(
   });
 }
 
-export const TEST_ROLE_ARN = 'arn:aws:iam::123456789012:role/HealthImagingLocalImport';
+export const TEST_ROLE_ARN = IMPORT_ROLE_ARN;
 
 /** Writes a synthetic study under `s3://<bucket>/<prefix>/in/` and starts an import job of it; returns the job id. */
 export async function startSyntheticImport(
@@ -61,36 +42,11 @@ export async function startSyntheticImport(
   prefix: string,
   bucket = 'test-bucket',
 ): Promise<string> {
-  const inputDir = join(s3Dir, bucket, prefix, 'in');
-  await mkdir(inputDir, { recursive: true });
-  await writeStudy(inputDir, spec);
-  const job = await client.send(
-    new StartDICOMImportJobCommand({
-      datastoreId,
-      dataAccessRoleArn: TEST_ROLE_ARN,
-      inputS3Uri: `s3://${bucket}/${prefix}/in/`,
-      outputS3Uri: `s3://${bucket}/${prefix}/out/`,
-    }),
-  );
-  return job.jobId!;
+  return (await startStudyImport(client, { s3Dir, datastoreId, studies: [spec], bucket, prefix })).jobId;
 }
 
 /** Waits until an import job is COMPLETED or FAILED and returns its properties. */
-export async function waitForJobEnd(
-  client: MedicalImagingClient,
-  datastoreId: string,
-  jobId: string,
-  timeoutMs = 60_000,
-): Promise<DICOMImportJobProperties> {
-  return pollUntil(
-    'import job to end',
-    async () => {
-      const job = (await client.send(new GetDICOMImportJobCommand({ datastoreId, jobId }))).jobProperties!;
-      return job.jobStatus === 'COMPLETED' || job.jobStatus === 'FAILED' ? job : undefined;
-    },
-    { timeoutMs },
-  );
-}
+export const waitForJobEnd = waitForImportJob;
 
 /**
  * Imports a synthetic study through the public API (files under the stand-in's S3 root, then
