@@ -1,5 +1,9 @@
-/** The scopes the gateway knows. A principal holds a subset. */
-export const SCOPES = ['imagesets:read', 'imagesets:write', 'imagesets:delete'] as const;
+/**
+ * The scopes the gateway knows. A principal holds a subset. `phi:read` unlocks the attributes of
+ * the DICOM Basic Application Level Confidentiality Profile (names, ids, dates, ...); without it
+ * they are withheld. `audit:read` reads the tenant's audit trail.
+ */
+export const SCOPES = ['imagesets:read', 'imagesets:write', 'imagesets:delete', 'phi:read', 'audit:read'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 /** Who is calling: established once per request by `authenticate` and never changed after. */

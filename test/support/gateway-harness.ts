@@ -8,7 +8,7 @@ import type { MedicalImagingClient } from '@aws-sdk/client-medical-imaging';
 import { SignJWT } from 'jose';
 import { smallCtStudy, smallMrStudy, type SyntheticStudySpec } from '../../scripts/synthetic-studies';
 import { hashApiKey } from '../../src/auth/authenticate';
-import type { Scope } from '../../src/auth/principal';
+import { SCOPES, type Scope } from '../../src/auth/principal';
 import { loadTenants } from '../../src/auth/tenants-file';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/errors/safe-log';
@@ -28,7 +28,7 @@ export const acmeTenant = { id: 'acme', name: 'Acme Radiology' } as const;
 export const globexTenant = { id: 'globex', name: 'Globex Imaging' } as const;
 export type TenantKey = 'acme' | 'globex';
 
-const ALL_SCOPES: Scope[] = ['imagesets:read', 'imagesets:write', 'imagesets:delete'];
+const ALL_SCOPES: Scope[] = [...SCOPES];
 const AUDIENCE = 'healthimaging-gateway';
 
 export interface GqlResponse<TData = Record<string, any>> {

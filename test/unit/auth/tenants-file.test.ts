@@ -111,7 +111,7 @@ describe('parseTenants', () => {
       'tenants[0].upstream.maxConcurrency: must be an integer from 1 to 64 (got 0)',
       'tenants[0].upstream.requestTimeoutMs: must be an integer from 1 to 300000 (got "slow")',
       'tenants[0].apiKeys[0].sha256: must be the key\'s SHA-256 as 64 hex digits (e.g. `printf %s "$KEY" | sha256sum`) (got "abc")',
-      'tenants[0].apiKeys[0].scopes[0]: unknown scope "imagesets:admin" (known: imagesets:read, imagesets:write, imagesets:delete)',
+      'tenants[0].apiKeys[0].scopes[0]: unknown scope "imagesets:admin" (known: imagesets:read, imagesets:write, imagesets:delete, phi:read, audit:read)',
     ]);
   });
 
