@@ -1,0 +1,16 @@
+import type { AuditStore } from './audit-store';
+import { PostgresAuditStore } from './postgres-audit-store';
+import { SqliteAuditStore } from './sqlite-audit-store';
+
+export interface AuditStoreOptions {
+  /** A PostgreSQL connection string (`AUDIT_DATABASE_URL`); when set, it wins. */
+  databaseUrl?: string;
+  /** The SQLite file used otherwise (its directory is created). */
+  sqliteFile: string;
+}
+
+/** PostgreSQL for replicas that share a trail, a SQLite file for one process. */
+export async function openAuditStore(options: AuditStoreOptions): Promise<AuditStore> {
+  if (options.databaseUrl !== undefined && options.databaseUrl !== '') return PostgresAuditStore.open(options.databaseUrl);
+  return new SqliteAuditStore(options.sqliteFile);
+}

@@ -1,0 +1,162 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { checkEntries, chainEntries, EMPTY_HEAD, type ChainHead } from './audit-chain';
+import type { AuditEntry, AuditRecord } from './audit-record';
+import {
+  HEADS_TABLE,
+  listConditions,
+  RECORD_COLUMNS,
+  RECORDS_TABLE,
+  recordFromRow,
+  recordValues,
+  VERIFY_PAGE_SIZE,
+  type RecordRow,
+} from './audit-sql';
+import type { AuditListOptions, AuditPage, AuditStore, TenantVerification } from './audit-store';
+import { verifyChain } from './chain-verifier';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS ${RECORDS_TABLE} (
+  tenant_id TEXT NOT NULL,
+  sequence INTEGER NOT NULL,
+  id TEXT NOT NULL,
+  occurred_at TEXT NOT NULL,
+  request_id TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  client TEXT NOT NULL,
+  client_kind TEXT NOT NULL,
+  operation_name TEXT,
+  operation_type TEXT NOT NULL,
+  document_hash TEXT NOT NULL,
+  action TEXT NOT NULL,
+  datastore_id TEXT,
+  image_set_id TEXT,
+  version_id TEXT,
+  data_categories TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  upstream_request_ids TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL,
+  PRIMARY KEY (tenant_id, sequence)
+);
+CREATE TABLE IF NOT EXISTS ${HEADS_TABLE} (
+  tenant_id TEXT PRIMARY KEY,
+  last_sequence INTEGER NOT NULL,
+  last_hash TEXT NOT NULL
+);
+CREATE TRIGGER IF NOT EXISTS audit_records_no_update BEFORE UPDATE ON ${RECORDS_TABLE}
+BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END;
+CREATE TRIGGER IF NOT EXISTS audit_records_no_delete BEFORE DELETE ON ${RECORDS_TABLE}
+BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END;
+CREATE TRIGGER IF NOT EXISTS audit_heads_no_delete BEFORE DELETE ON ${HEADS_TABLE}
+BEGIN SELECT RAISE(ABORT, 'audit heads are never removed'); END;
+CREATE TRIGGER IF NOT EXISTS audit_heads_forward_only BEFORE UPDATE ON ${HEADS_TABLE}
+WHEN NEW.last_sequence <= OLD.last_sequence OR NEW.tenant_id <> OLD.tenant_id
+BEGIN SELECT RAISE(ABORT, 'audit heads only move forward'); END;
+`;
+
+const iso = (instant: Date): string => instant.toISOString();
+
+/**
+ * The audit trail in a SQLite file: the single-process default (`npm start`). Appends run in an
+ * IMMEDIATE transaction (the write lock is taken first, so two processes on one file serialise)
+ * with `synchronous = FULL`, so a resolved append has reached the disk. Triggers refuse UPDATE and
+ * DELETE of records; `verify` still catches an edit made around them.
+ */
+export class SqliteAuditStore implements AuditStore {
+  private readonly db: Database.Database;
+  private readonly appendTransaction: (entries: readonly AuditEntry[]) => AuditRecord[];
+
+  constructor(file: string) {
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(SCHEMA);
+
+    const readHead = this.db.prepare<[string], { last_sequence: number; last_hash: string }>(
+      `SELECT last_sequence, last_hash FROM ${HEADS_TABLE} WHERE tenant_id = ?`,
+    );
+    const insert = this.db.prepare(
+      `INSERT INTO ${RECORDS_TABLE} (${RECORD_COLUMNS.join(', ')}) VALUES (${RECORD_COLUMNS.map(() => '?').join(', ')})`,
+    );
+    const writeHead = this.db.prepare(
+      `INSERT INTO ${HEADS_TABLE} (tenant_id, last_sequence, last_hash) VALUES (?, ?, ?)
+       ON CONFLICT (tenant_id) DO UPDATE SET last_sequence = excluded.last_sequence, last_hash = excluded.last_hash`,
+    );
+    const transaction = this.db.transaction((entries: readonly AuditEntry[]): AuditRecord[] => {
+      const tenantId = checkEntries(entries);
+      const row = readHead.get(tenantId);
+      const head: ChainHead = row ? { lastSequence: row.last_sequence, lastHash: row.last_hash } : EMPTY_HEAD;
+      const records = chainEntries(head, entries);
+      for (const record of records) insert.run(recordValues(record, iso));
+      const last = records[records.length - 1]!;
+      writeHead.run(tenantId, last.sequence, last.hash);
+      return records;
+    });
+    this.appendTransaction = (entries) => transaction.immediate(entries);
+  }
+
+  async append(entries: readonly AuditEntry[]): Promise<AuditRecord[]> {
+    return this.appendTransaction(entries);
+  }
+
+  async list(tenantId: string, options: AuditListOptions): Promise<AuditPage> {
+    const { where, params } = listConditions(tenantId, options.afterSequence, options.filter ?? {}, () => '?', iso);
+    const rows = this.db
+      .prepare<unknown[], RecordRow>(`SELECT * FROM ${RECORDS_TABLE} WHERE ${where} ORDER BY sequence DESC LIMIT ?`)
+      .all(...params, options.first + 1);
+    return { records: rows.slice(0, options.first).map(recordFromRow), hasNextPage: rows.length > options.first };
+  }
+
+  async verify(tenantId?: string): Promise<TenantVerification[]> {
+    const tenants =
+      tenantId !== undefined
+        ? [tenantId]
+        : this.db
+            .prepare<[], { tenant_id: string }>(
+              `SELECT tenant_id FROM ${HEADS_TABLE} UNION SELECT tenant_id FROM ${RECORDS_TABLE} ORDER BY tenant_id`,
+            )
+            .all()
+            .map((row) => row.tenant_id);
+    const results: TenantVerification[] = [];
+    for (const tenant of tenants) results.push(await verifyChain(tenant, this.chainSource(tenant)));
+    return results;
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  private chainSource(tenantId: string) {
+    const page = this.db.prepare<[string, number, number, number], RecordRow>(
+      `SELECT * FROM ${RECORDS_TABLE} WHERE tenant_id = ? AND sequence > ? AND sequence <= ? ORDER BY sequence LIMIT ?`,
+    );
+    const byHash = this.db.prepare<[string, string], { sequence: number }>(
+      `SELECT sequence FROM ${RECORDS_TABLE} WHERE tenant_id = ? AND hash = ? LIMIT 1`,
+    );
+    const head = this.db.prepare<[string], { last_sequence: number; last_hash: string }>(
+      `SELECT last_sequence, last_hash FROM ${HEADS_TABLE} WHERE tenant_id = ?`,
+    );
+    return {
+      async *records(upTo: number | undefined): AsyncIterable<AuditRecord> {
+        let after = 0;
+        for (;;) {
+          const rows = page.all(tenantId, after, upTo ?? Number.MAX_SAFE_INTEGER, VERIFY_PAGE_SIZE);
+          for (const row of rows) yield recordFromRow(row);
+          if (rows.length < VERIFY_PAGE_SIZE) return;
+          after = Number(rows[rows.length - 1]!.sequence);
+        }
+      },
+      async sequenceOfHash(hash: string): Promise<number | undefined> {
+        return byHash.get(tenantId, hash)?.sequence;
+      },
+      async head(): Promise<ChainHead | undefined> {
+        const row = head.get(tenantId);
+        return row ? { lastSequence: row.last_sequence, lastHash: row.last_hash } : undefined;
+      },
+    };
+  }
+}
