@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { isAbsolute, resolve } from 'node:path';
 import { LOG_LEVELS, type LogLevel } from './errors/safe-log';
+import { DEFAULT_OPERATION_LIMITS, OPERATION_LIMIT_VARIABLES, type OperationLimits } from './limits/operation-limits';
 
 /**
  * The gateway's one configuration object. `loadConfig(env)` is the only reader of environment
@@ -35,8 +36,10 @@ export interface GatewayConfig {
   readonly healthImagingEndpoint?: string;
   /** AWS_REGION: the region of every tenant whose tenants-file `upstream.region` is omitted. */
   readonly awsRegion?: string;
-  readonly maxQueryDepth: number;
-  readonly maxQueryComplexity: number;
+  /** Checked on every request before validation (see src/limits/operation-limits.ts). */
+  readonly operationLimits: OperationLimits;
+  /** Past it a request answers DEADLINE_EXCEEDED and its upstream calls are aborted. */
+  readonly requestDeadlineMs: number;
   readonly logLevel: LogLevel;
 }
 
@@ -153,6 +156,26 @@ function cursorSecretOf(reader: EnvReader, environment: GatewayEnvironment): { s
   return { secret: value, generated: false };
 }
 
+/** Upper bounds of each limit's variable: beyond them a limit protects nothing. */
+const OPERATION_LIMIT_CEILINGS: Readonly<Record<keyof OperationLimits, number>> = {
+  tokens: 100_000,
+  depth: 100,
+  aliases: 1000,
+  rootFields: 1000,
+  directives: 1000,
+  fieldRepetition: 100,
+  mutations: 100,
+  cost: 1_000_000,
+};
+
+function operationLimitsOf(reader: EnvReader): OperationLimits {
+  const limits = {} as Record<keyof OperationLimits, number>;
+  for (const key of Object.keys(DEFAULT_OPERATION_LIMITS) as Array<keyof OperationLimits>) {
+    limits[key] = reader.integer(OPERATION_LIMIT_VARIABLES[key], DEFAULT_OPERATION_LIMITS[key], 1, OPERATION_LIMIT_CEILINGS[key]);
+  }
+  return Object.freeze(limits);
+}
+
 export function loadConfig(env: EnvSource): GatewayConfig {
   const reader = new EnvReader(env);
   const environment = environmentOf(reader);
@@ -194,8 +217,8 @@ export function loadConfig(env: EnvSource): GatewayConfig {
     reader.issues.push(`AWS_REGION must look like us-east-1 (got "${truncate(awsRegion)}")`);
   }
 
-  const maxQueryDepth = reader.integer('MAX_QUERY_DEPTH', 12, 1, 100);
-  const maxQueryComplexity = reader.integer('MAX_QUERY_COMPLEXITY', 2000, 1, 1_000_000);
+  const operationLimits = operationLimitsOf(reader);
+  const requestDeadlineMs = reader.integer('REQUEST_DEADLINE_MS', 30_000, 100, 600_000);
   const logLevel = reader.oneOf('LOG_LEVEL', LOG_LEVELS, 'info');
 
   if (reader.issues.length > 0) throw new ConfigError(reader.issues);
@@ -213,8 +236,8 @@ export function loadConfig(env: EnvSource): GatewayConfig {
     introspection: development,
     ...(healthImagingEndpoint !== undefined ? { healthImagingEndpoint } : {}),
     ...(awsRegion !== undefined ? { awsRegion } : {}),
-    maxQueryDepth,
-    maxQueryComplexity,
+    operationLimits,
+    requestDeadlineMs,
     logLevel,
   };
   return Object.freeze(config);
@@ -231,5 +254,10 @@ export function upstreamDefaultsOf(config: GatewayConfig): { region?: string; en
 /** The configuration as it may be logged at start-up: the secret is replaced by its length. */
 export function describeConfig(config: GatewayConfig): Record<string, unknown> {
   const { cursorSecret, ...rest } = config;
-  return { ...rest, corsOrigins: [...config.corsOrigins], cursorSecret: `[${cursorSecret.length} characters]` };
+  return {
+    ...rest,
+    corsOrigins: [...config.corsOrigins],
+    operationLimits: JSON.stringify(config.operationLimits),
+    cursorSecret: `[${cursorSecret.length} characters]`,
+  };
 }

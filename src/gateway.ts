@@ -1,18 +1,20 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { ApolloServer, HeaderMap, type HTTPGraphQLResponse } from '@apollo/server';
+import { ApolloServer, type HTTPGraphQLResponse } from '@apollo/server';
 import {
   ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginLandingPageDisabled,
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import type { GraphQLSchema } from 'graphql';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
+import type { AuditStore } from './audit/audit-store';
 import { createAuthenticator, type Authenticator } from './auth/authenticate';
 import type { TenantConfig } from './auth/tenant-config';
 import type { TenantRegistry } from './auth/tenant-registry';
 import type { GatewayConfig } from './config';
+import { SignedIds } from './auth/signed-ids';
 import { createContextFactory, requestIdFrom, type GatewayContext } from './context';
-import { createFormatError } from './errors/format-error';
+import { createFormatError, type FormatError } from './errors/format-error';
 import { requestIdPlugin } from './errors/request-id-plugin';
 import { silentLogger, type Logger } from './errors/safe-log';
 import { CorsPolicy } from './http/cors-policy';
@@ -23,8 +25,12 @@ import type { ImagingLoaders } from './imaging/loaders';
 import { ImagingService } from './imaging/imaging-service';
 import { logUpstreamCall } from './imaging/upstream-call-log';
 import type { UpstreamCallEvent } from './imaging/upstream-caller';
-import { queryComplexityPlugin } from './limits/query-complexity.plugin';
-import { maxDepthRule } from './limits/query-depth.rule';
+import { GateRefusal, RequestGate, type Admitted } from './limits/request-gate';
+import { headerMapFromRaw } from './http/raw-headers';
+import { GraphQLParamsError, graphqlParamsOf } from './http/graphql-params';
+import { abortable, withRequestSignal } from './imaging/request-signal';
+import { DeadlineExceededError } from './errors/gateway-errors';
+import { tagErrorWithRequestId } from './errors/error-request-ids';
 import { buildGatewaySchema } from './schema';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -48,6 +54,8 @@ export interface GatewayDeps {
   bodyLimitBytes?: number;
   /** Defaults to `buildGatewaySchema()`. */
   schema?: GraphQLSchema;
+  /** The audit trail, put on each authenticated request's context; whoever opened it closes it. */
+  audit?: AuditStore;
 }
 
 export interface Gateway {
@@ -86,30 +94,34 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
       return new ImagingService({ tenant, client, onUpstreamCall });
     });
 
+  const ids = new SignedIds(config.cursorSecret, Date.now, { cursorTtlSeconds: config.cursorTtlSeconds });
+  const gate = new RequestGate({ schema, limits: config.operationLimits, allowAnonymousIntrospection: config.introspection });
+  const formatError = createFormatError({ logger });
+  const sendGraphQLError = sendGraphQLErrorWith(formatError);
   const contextFactory = createContextFactory({
+    ids,
     config,
     registry: deps.registry,
     authenticate: deps.authenticate ?? createAuthenticator(deps.registry, { logger }),
     serviceFor,
     ...(deps.loadersFor ? { loadersFor: deps.loadersFor } : {}),
+    ...(deps.audit ? { audit: deps.audit } : {}),
     logger,
   });
 
   const server = new ApolloServer<GatewayContext>({
     schema,
-    formatError: createFormatError({ logger }),
+    formatError,
     includeStacktraceInErrorResponses: false,
     introspection: config.introspection,
     // Without introspection, "Did you mean …" suggestions would leak the schema piece by piece.
     hideSchemaDetailsFromClientErrors: !config.introspection,
-    validationRules: [maxDepthRule(config.maxQueryDepth)],
     plugins: [
       // The gateway sets no cache hints and reports to no Apollo account; both defaults would
       // otherwise wrap every field resolution (cache control) or ship operations out (usage).
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
       requestIdPlugin<GatewayContext>(),
-      queryComplexityPlugin<GatewayContext>(config.maxQueryComplexity),
       config.landingPage
         ? ApolloServerPluginLandingPageLocalDefault({ embed: { runTelemetry: false }, footer: false, includeCookies: false })
         : ApolloServerPluginLandingPageDisabled(),
@@ -178,19 +190,64 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
       }
     }
 
-    const headers = new HeaderMap();
-    for (const [name, value] of Object.entries(request.headers)) {
-      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
-    }
+    const headers = headerMapFromRaw(request.rawHeaders);
     // The context derives the same id from this header, so logs, errors and the response agree.
     headers.set('x-request-id', requestId);
+    const httpGraphQLRequest = { method, headers, search: url.search, body };
 
-    const result = await server.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method, headers, search: url.search, body },
-      context: () => contextFactory({ req: { headers } }),
-    });
-    await writeResponse(response, result);
-    finish(result.status ?? 200);
+    // The landing page (development) is a static page: no credentials, no document.
+    if (method === 'GET' && prefersHtml(headers.get('accept'))) {
+      const page = await server.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: () => Promise.resolve({ requestId, ids }) });
+      await writeResponse(response, page);
+      return finish(page.status ?? 200);
+    }
+
+    let context: GatewayContext;
+    try {
+      context = await contextFactory({ req: { headers } });
+    } catch (error) {
+      return finish(sendGraphQLError(response, error, requestId));
+    }
+    let admitted: Admitted;
+    try {
+      admitted = gate.admit({
+        params: graphqlParamsOf(method, body, url.searchParams),
+        ...(context.principal ? { principal: context.principal } : {}),
+        ...(context.tenant ? { tenant: context.tenant } : {}),
+      });
+    } catch (error) {
+      if (error instanceof GraphQLParamsError) {
+        return finish(sendJsonError(response, { status: 400, code: 'BAD_REQUEST', message: error.message }));
+      }
+      if (error instanceof GateRefusal) {
+        context.logger?.info('graphql.refused', { code: String(error.error.extensions.code), limit: error.error.extensions.limit });
+        return finish(sendGraphQLError(response, error.error, requestId, error.status));
+      }
+      throw error;
+    }
+    withAdmittedQuery(httpGraphQLRequest, admitted.query);
+
+    // The deadline aborts the request's upstream calls (they see it through the request signal) and
+    // answers at once, whatever is still running.
+    const deadline = new AbortController();
+    const deadlineError = new DeadlineExceededError(config.requestDeadlineMs);
+    const timer = setTimeout(() => deadline.abort(deadlineError), config.requestDeadlineMs);
+    try {
+      const result = await abortable(
+        withRequestSignal(deadline.signal, () =>
+          server.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: () => Promise.resolve(context) }),
+        ),
+        deadline.signal,
+      );
+      await writeResponse(response, result);
+      finish(result.status ?? 200);
+    } catch (error) {
+      if (error !== deadlineError) throw error;
+      context.logger?.warn('graphql.deadline_exceeded', { deadlineMs: config.requestDeadlineMs });
+      finish(sendGraphQLError(response, deadlineError, requestId, 504));
+    } finally {
+      clearTimeout(timer);
+    }
   };
 
   const handler: RequestListener = (request, response) => {
@@ -217,6 +274,48 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
       for (const client of clients.splice(0)) client.destroy();
     },
   };
+}
+
+/** A GraphQL error as a whole response, through the same formatter as Apollo's responses. */
+function sendGraphQLErrorWith(formatError: FormatError) {
+  return (response: ServerResponse, error: unknown, requestId: string, status?: number): number => {
+    tagErrorWithRequestId(error, requestId);
+    const graphqlError = error instanceof GraphQLError ? error : new GraphQLError('Internal server error', { originalError: error as Error });
+    const http = graphqlError.extensions.http as { status?: number; headers?: Map<string, string> } | undefined;
+    const formatted = formatError(graphqlError.toJSON(), graphqlError);
+    const payload = JSON.stringify({ errors: [formatted] });
+    for (const [name, value] of http?.headers ?? []) response.setHeader(name, value);
+    const finalStatus = status ?? http?.status ?? 500;
+    // RFC 6750: a 401 names the scheme the caller should use.
+    if (finalStatus === 401 && !response.hasHeader('www-authenticate')) response.setHeader('www-authenticate', 'Bearer');
+    response.writeHead(finalStatus, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(payload),
+      'cache-control': 'no-store',
+    });
+    response.end(payload);
+    return finalStatus;
+  };
+}
+
+/** Apollo's own test for serving the landing page rather than running a query. */
+function prefersHtml(accept: string | undefined): boolean {
+  if (!accept) return false;
+  const types = accept.split(',').map((part) => part.split(';')[0]!.trim());
+  return types.includes('text/html');
+}
+
+/** A request that named its document by id only runs the text the gate resolved. */
+function withAdmittedQuery(request: { method: string; search: string; body: unknown }, query: string): void {
+  if (request.method === 'GET') {
+    const search = new URLSearchParams(request.search);
+    if (search.get('query') === null) {
+      search.set('query', query);
+      request.search = `?${search.toString()}`;
+    }
+  } else if (typeof request.body === 'object' && request.body !== null && (request.body as { query?: unknown }).query === undefined) {
+    request.body = { ...(request.body as Record<string, unknown>), query };
+  }
 }
 
 function sendJsonError(response: ServerResponse, error: JsonError): number {

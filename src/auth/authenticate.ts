@@ -41,6 +41,7 @@ export interface AuthenticatorOptions {
 export const INVALID_TOKEN_MESSAGE = 'Invalid or expired token.';
 export const INVALID_API_KEY_MESSAGE = 'Invalid API key.';
 const BOTH_CREDENTIALS_MESSAGE = 'Send either a bearer token or an API key, not both.';
+const REPEATED_CREDENTIAL_MESSAGE = 'Send exactly one Authorization or x-api-key header.';
 const IDP_UNAVAILABLE_MESSAGE = 'The identity provider could not be reached; retry later.';
 
 /** Longer values are refused before any parsing or hashing. */
@@ -161,6 +162,12 @@ export function createAuthenticator(registry: TenantRegistry, options: Authentic
     if (typeof payload.sub !== 'string' || payload.sub === '') {
       return reject(INVALID_TOKEN_MESSAGE, 'invalid_subject', { tenantId: tenant.id });
     }
+    // jose checks that exp is in the future, not how far: a token minted for years would outlive
+    // any revocation. Without iat, the remaining lifetime is what counts.
+    const issuedAt = typeof payload.iat === 'number' ? payload.iat : Math.floor(now().getTime() / 1000);
+    if (payload.exp! - issuedAt > jwt.maxTokenLifetimeSeconds + clockTolerance) {
+      return reject(INVALID_TOKEN_MESSAGE, 'token_lifetime_too_long', { tenantId: tenant.id });
+    }
     return Object.freeze({
       tenantId: tenant.id,
       subject: payload.sub,
@@ -192,6 +199,9 @@ export function createAuthenticator(registry: TenantRegistry, options: Authentic
     const authorization = headerValue(headers, 'authorization');
     const apiKey = headerValue(headers, 'x-api-key');
     if (authorization === undefined && apiKey === undefined) return undefined;
+    // The gateway joins repeated headers with ", " (from the raw headers: Node itself keeps only
+    // the first Authorization). Neither a JWT nor an API key holds a comma, so a comma means two.
+    if (authorization?.includes(',') || apiKey?.includes(',')) return reject(REPEATED_CREDENTIAL_MESSAGE, 'repeated_credential_header');
     if (authorization !== undefined && apiKey !== undefined) return reject(BOTH_CREDENTIALS_MESSAGE, 'both_credentials');
     if (apiKey !== undefined) return verifyApiKey(apiKey);
     const match = BEARER.exec(authorization!);

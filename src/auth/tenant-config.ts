@@ -44,6 +44,8 @@ export interface TenantJwtConfig {
   tenantClaim?: string;
   /** Claim holding the scopes: a space-separated string or an array. */
   scopesClaim: string;
+  /** Longest accepted lifetime: `exp - iat` (or `exp - now` without `iat`). */
+  maxTokenLifetimeSeconds: number;
 }
 
 export interface TenantApiKey {
@@ -51,6 +53,8 @@ export interface TenantApiKey {
   /** Lowercase hex SHA-256 of the key. */
   sha256: string;
   scopes: Scope[];
+  /** When set, this key runs only these documents (SHA-256 hex ids); it replaces the tenant's list. */
+  trustedDocuments?: ReadonlySet<string>;
 }
 
 export interface TenantConfig {
@@ -60,4 +64,6 @@ export interface TenantConfig {
   upstream: TenantUpstreamConfig;
   jwt?: TenantJwtConfig;
   apiKeys: TenantApiKey[];
+  /** When set, callers of this tenant run only these documents (SHA-256 hex ids). */
+  trustedDocuments?: ReadonlySet<string>;
 }

@@ -11,6 +11,7 @@ import {
   requiredString,
   type JsonObject,
 } from './json-fields';
+import { normalizeDocumentId } from '../limits/trusted-documents';
 import { readJwksFile } from './jwks-file';
 import { SCOPES, type Scope } from './principal';
 import type {
@@ -41,6 +42,8 @@ export const JWKS_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES
 /** The only algorithm accepted with `hs256Secret`; never mixed with the above (no HS/RS confusion). */
 export const HS_ALGORITHMS = ['HS256'] as const;
 export const MIN_HS256_SECRET_LENGTH = 32;
+/** A token valid for longer than this (from `iat`, or from now when absent) is refused: a leaked token must expire. */
+export const DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 24 * 3600;
 
 const TENANT_ID = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
 const DATASTORE_ID = /^[0-9a-z]{32}$/;
@@ -127,7 +130,7 @@ interface TenantContext {
 
 function parseTenant(value: unknown, path: string, issues: FieldIssues, context: TenantContext): TenantConfig | undefined {
   const { env, baseDir, defaults, allowHs256Secret } = context;
-  const obj = objectAt(value, path, issues, ['id', 'name', 'datastoreIds', 'upstream', 'jwt', 'apiKeys']);
+  const obj = objectAt(value, path, issues, ['id', 'name', 'datastoreIds', 'upstream', 'jwt', 'apiKeys', 'trustedDocuments']);
   if (!obj) return undefined;
   const before = issues.list.length;
 
@@ -142,12 +145,29 @@ function parseTenant(value: unknown, path: string, issues: FieldIssues, context:
     : parseUpstream(obj.upstream, `${path}.upstream`, issues, env, defaults);
   const jwt = obj.jwt === undefined ? undefined : parseJwt(obj.jwt, `${path}.jwt`, issues, { baseDir, allowHs256Secret });
   const apiKeys = obj.apiKeys === undefined ? [] : parseApiKeys(obj.apiKeys, `${path}.apiKeys`, issues);
+  const trustedDocuments = parseTrustedDocuments(obj.trustedDocuments, `${path}.trustedDocuments`, issues);
 
   if (obj.jwt === undefined && (obj.apiKeys === undefined || (Array.isArray(obj.apiKeys) && obj.apiKeys.length === 0))) {
     issues.add(path, 'needs "jwt" or at least one entry in "apiKeys" (otherwise no caller can reach this tenant)');
   }
   if (issues.list.length > before || !id || !name || !datastoreIds || !upstream) return undefined;
-  return { id, name, datastoreIds, upstream, ...(jwt ? { jwt } : {}), apiKeys };
+  return { id, name, datastoreIds, upstream, ...(jwt ? { jwt } : {}), apiKeys, ...(trustedDocuments ? { trustedDocuments } : {}) };
+}
+
+/** Document ids (`sha256:<hex>` or `<hex>`, as `npm run trusted-documents -- hash` prints them). */
+function parseTrustedDocuments(value: unknown, path: string, issues: FieldIssues): ReadonlySet<string> | undefined {
+  if (value === undefined) return undefined;
+  const list = arrayAt(value, path, issues, { minItems: 1 });
+  if (!list) return undefined;
+  const ids = new Set<string>();
+  list.forEach((item, index) => {
+    const raw = checkString(item, `${path}[${index}]`, issues);
+    if (raw === undefined) return;
+    const id = normalizeDocumentId(raw);
+    if (id === undefined) issues.add(`${path}[${index}]`, 'must be a document id: sha256:<64 hex digits>');
+    else ids.add(id);
+  });
+  return ids;
 }
 
 function parseDatastoreIds(value: unknown, path: string, issues: FieldIssues): string[] | undefined {
@@ -331,9 +351,15 @@ function parseJwt(
     'algorithms',
     'tenantClaim',
     'scopesClaim',
+    'maxTokenLifetimeSeconds',
   ]);
   if (!obj) return undefined;
   const before = issues.list.length;
+  const maxTokenLifetimeSeconds = optionalInteger(obj, 'maxTokenLifetimeSeconds', path, issues, {
+    min: 60,
+    max: 30 * 24 * 3600,
+    fallback: DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
+  });
   const issuer = requiredString(obj, 'issuer', path, issues, { maxLength: 2048 });
   const audience = requiredString(obj, 'audience', path, issues, { maxLength: 2048 });
   const jwksUrl = optionalString(obj, 'jwksUrl', path, issues);
@@ -372,6 +398,7 @@ function parseJwt(
     algorithms,
     ...(tenantClaim !== undefined ? { tenantClaim } : {}),
     scopesClaim,
+    maxTokenLifetimeSeconds,
   };
 }
 
@@ -406,7 +433,7 @@ function parseApiKeys(value: unknown, path: string, issues: FieldIssues): Tenant
   const keys: TenantApiKey[] = [];
   list.forEach((item, index) => {
     const itemPath = `${path}[${index}]`;
-    const obj = objectAt(item, itemPath, issues, ['id', 'sha256', 'scopes']);
+    const obj = objectAt(item, itemPath, issues, ['id', 'sha256', 'scopes', 'trustedDocuments']);
     if (!obj) return;
     const id = requiredString(obj, 'id', itemPath, issues, { pattern: API_KEY_ID, patternHint: '1-64 letters, digits, dots, underscores or hyphens' });
     const sha256 = requiredString(obj, 'sha256', itemPath, issues, {
@@ -415,7 +442,8 @@ function parseApiKeys(value: unknown, path: string, issues: FieldIssues): Tenant
     });
     const scopes = parseScopes(obj.scopes, `${itemPath}.scopes`, issues);
     if (id && keys.some((key) => key.id === id)) issues.add(`${itemPath}.id`, `duplicates API key id ${id}`);
-    if (id && sha256 && scopes) keys.push({ id, sha256: sha256.toLowerCase(), scopes });
+    const trustedDocuments = parseTrustedDocuments(obj.trustedDocuments, `${itemPath}.trustedDocuments`, issues);
+    if (id && sha256 && scopes) keys.push({ id, sha256: sha256.toLowerCase(), scopes, ...(trustedDocuments ? { trustedDocuments } : {}) });
   });
   return keys;
 }

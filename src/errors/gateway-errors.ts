@@ -13,6 +13,8 @@ export type ErrorCode =
   | 'THROTTLED'
   | 'UPSTREAM_UNAVAILABLE'
   | 'UNAUTHENTICATED'
+  | 'LIMIT_EXCEEDED'
+  | 'DEADLINE_EXCEEDED'
   | 'INTERNAL_SERVER_ERROR';
 
 export abstract class GatewayError extends GraphQLError {
@@ -74,5 +76,23 @@ export class UnauthenticatedError extends GatewayError {
   readonly code = 'UNAUTHENTICATED' as const;
   constructor(message = 'Valid credentials are required.') {
     super(message, 'UNAUTHENTICATED');
+  }
+}
+
+/** A documented operation limit refused the request; `limit` names it and `maximum` is its value. */
+export class LimitExceededError extends GatewayError {
+  readonly code = 'LIMIT_EXCEEDED' as const;
+  constructor(message: string, limit: string, maximum: number) {
+    super(message, 'LIMIT_EXCEEDED', { limit, maximum });
+  }
+}
+
+/** The request ran past its deadline; its upstream calls were aborted. */
+export class DeadlineExceededError extends GatewayError {
+  readonly code = 'DEADLINE_EXCEEDED' as const;
+  constructor(deadlineMs: number) {
+    super(`The request did not complete within its ${deadlineMs} ms deadline; its upstream calls were cancelled.`, 'DEADLINE_EXCEEDED', {
+      deadlineMs,
+    });
   }
 }

@@ -1,3 +1,5 @@
+import { abortable, currentRequestSignal, withRequestSignal } from './request-signal';
+
 /**
  * Shares one in-flight call among identical concurrent callers, and keeps nothing once it
  * settles: it coalesces, it does not cache. Used for what is immutable upstream (a given version's
@@ -8,11 +10,14 @@ export class SingleFlight<V> {
   private readonly inFlight = new Map<string, Promise<V>>();
 
   run(key: string, work: () => Promise<V>): Promise<V> {
+    const mine = currentRequestSignal();
     const existing = this.inFlight.get(key);
-    if (existing !== undefined) return existing;
-    const shared = work().finally(() => this.inFlight.delete(key));
+    if (existing !== undefined) return abortable(existing, mine);
+    // The shared call belongs to no one request: it runs outside the starter's deadline (bounded
+    // by the per-call deadline), and each caller stops waiting at its own.
+    const shared = withRequestSignal(undefined, work).finally(() => this.inFlight.delete(key));
     this.inFlight.set(key, shared);
-    return shared;
+    return abortable(shared, mine);
   }
 
   /** Calls in flight now (for tests). */

@@ -9,6 +9,7 @@ import {
   type RetryRuntime,
   type WriteOutcome,
 } from './retry-policy';
+import { currentRequestSignal, abortable } from './request-signal';
 import { Semaphore } from './semaphore';
 import { classifyUpstreamError, describeForLog, toGatewayError, type UpstreamErrorKind } from './upstream-errors';
 
@@ -97,21 +98,29 @@ export class UpstreamCaller {
   }
 
   private call<T>(context: CallContext, attempt: number, exec: UpstreamExec<T>): Promise<T> {
-    return this.limiter.run(async () => {
-      const controller = new AbortController();
-      const timer = setTimeout(() => controller.abort(new Error('The upstream call exceeded its deadline.')), this.deadlineMs);
-      const started = performance.now();
-      try {
-        const value = await exec(controller.signal);
-        this.report(context, attempt, started, undefined, value);
-        return value;
-      } catch (error) {
-        this.report(context, attempt, started, error, undefined);
-        throw error;
-      } finally {
-        clearTimeout(timer);
-      }
-    });
+    // The request's deadline ends its calls, retries and waits for a slot included.
+    const requestSignal = currentRequestSignal();
+    if (requestSignal?.aborted) return Promise.reject(requestSignal.reason);
+    return abortable(
+      this.limiter.run(async () => {
+        if (requestSignal?.aborted) throw requestSignal.reason;
+        const controller = new AbortController();
+        const timer = setTimeout(() => controller.abort(new Error('The upstream call exceeded its deadline.')), this.deadlineMs);
+        const signal = requestSignal ? AbortSignal.any([controller.signal, requestSignal]) : controller.signal;
+        const started = performance.now();
+        try {
+          const value = await exec(signal);
+          this.report(context, attempt, started, undefined, value);
+          return value;
+        } catch (error) {
+          this.report(context, attempt, started, error, undefined);
+          throw requestSignal?.aborted ? requestSignal.reason : error;
+        } finally {
+          clearTimeout(timer);
+        }
+      }),
+      requestSignal,
+    );
   }
 
   private report(context: CallContext, attempt: number, started: number, error: unknown, value: unknown): void {

@@ -6,7 +6,8 @@ import { Datastore } from '../types/datastore.type';
 import { ImageSetConnection } from '../types/image-set-connection.type';
 import { ImageSetSearchArgs } from '../types/image-set-search.args';
 import type { ImageSet } from '../types/image-set.type';
-import { connectionComplexity } from '../types/pagination.args';
+import { upstreamConnectionComplexity } from '../types/pagination.args';
+import { UPSTREAM_READ_COST } from '../limits/cost-weights';
 import { existingDatastores } from './support/granted-datastores';
 import { datastoreGlobalId } from './support/global-ids';
 import { searchImageSets } from './support/image-set-search';
@@ -15,7 +16,7 @@ import { requestScope } from './support/request-scope';
 @Resolver(() => Datastore)
 export class DatastoreResolver {
   @Authorized<Scope>('imagesets:read')
-  @Query(() => [Datastore], { nullable: true, description: "The data stores granted to the caller's tenant that exist in HealthImaging." })
+  @Query(() => [Datastore], { nullable: true, complexity: UPSTREAM_READ_COST, description: "The data stores granted to the caller's tenant that exist in HealthImaging." })
   async datastores(@Ctx() context: GatewayContext): Promise<Datastore[]> {
     const scope = requestScope(context);
     const results = await scope.loaders.datastore.loadMany([...scope.imaging.grantedDatastoreIds()]);
@@ -25,6 +26,7 @@ export class DatastoreResolver {
   @Authorized<Scope>('imagesets:read')
   @Query(() => Datastore, {
     nullable: true,
+    complexity: UPSTREAM_READ_COST,
     description: 'One data store by its HealthImaging id. NOT_FOUND when it does not exist or is not granted to the tenant.',
   })
   async datastore(
@@ -42,7 +44,7 @@ export class DatastoreResolver {
   @Authorized<Scope>('imagesets:read')
   @FieldResolver(() => ImageSetConnection, {
     nullable: true,
-    complexity: connectionComplexity,
+    complexity: upstreamConnectionComplexity,
     description: 'Search the image sets of this data store (one SearchImageSets call per page). Pages forward only.',
   })
   imageSets(

@@ -1,4 +1,5 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { CHANGES_COST, METADATA_COST, UPSTREAM_READ_COST } from '../limits/cost-weights';
 import type { Scope } from '../auth/principal';
 import type { GatewayContext } from '../context';
 import { diffMetadata } from '../imaging/metadata-changes';
@@ -31,6 +32,7 @@ export class ImageSetVersionResolver {
   @Authorized<Scope>('imagesets:read')
   @Query(() => ImageSetVersion, {
     nullable: true,
+    complexity: UPSTREAM_READ_COST,
     description: 'One version of an image set. NOT_FOUND when it does not exist or is outside the tenant.',
   })
   async imageSetVersion(
@@ -94,7 +96,7 @@ export class ImageSetVersionResolver {
 
   @Authorized<Scope>('imagesets:read')
   @FieldResolver(() => ImageSetMetadata, {
-    complexity: 10,
+    complexity: METADATA_COST,
     description: 'The decoded DICOM metadata of this version, fetched only when one of its fields is selected.',
   })
   metadata(@Root() root: ImageSetVersion): ImageSetMetadata {
@@ -104,7 +106,7 @@ export class ImageSetVersionResolver {
   @Authorized<Scope>('imagesets:read')
   @FieldResolver(() => [MetadataChange], {
     nullable: true,
-    complexity: 20,
+    complexity: CHANGES_COST,
     description:
       'The DICOM attribute differences from version `from` to this version, level by level (patient, study, series, instances). Null for version 1 when `from` is omitted.',
   })

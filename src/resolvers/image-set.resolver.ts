@@ -13,7 +13,8 @@ import { ImageSetWorkflowStatus, toImageSetWorkflowStatus } from '../types/image
 import type { ImageSetRecord } from '../imaging/records';
 import { ImageSet, imageSetFacts, type ImageSetFacts } from '../types/image-set.type';
 import { knownOrLoad, readFailureNote } from '../types/known-facts';
-import { connectionComplexity, ForwardPaginationArgs } from '../types/pagination.args';
+import { ForwardPaginationArgs, upstreamConnectionComplexity } from '../types/pagination.args';
+import { METADATA_COST, UPSTREAM_READ_COST } from '../limits/cost-weights';
 import { DateTimeScalar } from '../types/scalars';
 import { Datastore } from '../types/datastore.type';
 import { imageSetGlobalId } from './support/global-ids';
@@ -48,7 +49,7 @@ export class ImageSetResolver {
   @Authorized<Scope>('imagesets:read')
   @Query(() => ImageSetConnection, {
     nullable: true,
-    complexity: connectionComplexity,
+    complexity: upstreamConnectionComplexity,
     description: 'Search the image sets of a data store (one SearchImageSets call per page). Pages forward only.',
   })
   imageSets(
@@ -62,6 +63,7 @@ export class ImageSetResolver {
   @Authorized<Scope>('imagesets:read')
   @Query(() => ImageSet, {
     nullable: true,
+    complexity: UPSTREAM_READ_COST,
     description:
       'One image set, as of its latest version (older versions: `ImageSet.version` or `imageSetVersion`). NOT_FOUND when it does not exist or is outside the tenant.',
   })
@@ -82,7 +84,7 @@ export class ImageSetResolver {
   }
 
   @Authorized<Scope>('imagesets:read')
-  @FieldResolver(() => Datastore, { nullable: true, description: 'The data store holding this image set.' })
+  @FieldResolver(() => Datastore, { nullable: true, complexity: UPSTREAM_READ_COST, description: 'The data store holding this image set.' })
   async datastore(@Root() root: ImageSet, @Ctx() context: GatewayContext): Promise<Datastore> {
     return new Datastore(await requestScope(context).loaders.datastore.load(root.datastoreId));
   }
@@ -149,7 +151,7 @@ export class ImageSetResolver {
   @Authorized<Scope>('imagesets:read')
   @FieldResolver(() => ImageSetVersionConnection, {
     nullable: true,
-    complexity: connectionComplexity,
+    complexity: upstreamConnectionComplexity,
     description: 'Every version of the image set, newest first (one ListImageSetVersions call per page). Pages forward only.',
   })
   versions(
@@ -162,6 +164,7 @@ export class ImageSetResolver {
 
   @Authorized<Scope>('imagesets:read')
   @FieldResolver(() => ImageSetVersion, {
+    complexity: UPSTREAM_READ_COST,
     nullable: true,
     description: 'One version of the image set. NOT_FOUND when it does not exist.',
   })
@@ -187,7 +190,7 @@ export class ImageSetResolver {
   @Authorized<Scope>('imagesets:read')
   @FieldResolver(() => ImageSetMetadata, {
     nullable: true,
-    complexity: 10,
+    complexity: METADATA_COST,
     description: `The decoded DICOM metadata of a version (default: the latest). Fetched and decoded at most once per request and version, and only when one of its fields is selected. ${readFailureNote('image set')}`,
   })
   async metadata(

@@ -1,4 +1,5 @@
 import { Arg, Authorized, Ctx, ID, Query, Resolver } from 'type-graphql';
+import { UPSTREAM_READ_COST } from '../limits/cost-weights';
 import type { Scope } from '../auth/principal';
 import type { GatewayContext } from '../context';
 import { Datastore } from '../types/datastore.type';
@@ -12,6 +13,7 @@ import { requestScope } from './support/request-scope';
 export class NodeResolver {
   @Authorized<Scope>('imagesets:read')
   @Query(() => Node, {
+    complexity: UPSTREAM_READ_COST,
     nullable: true,
     description:
       'Fetch any object by its global `id` (Relay). NOT_FOUND for ids that are malformed, tampered with, issued to another tenant, or whose object no longer exists.',

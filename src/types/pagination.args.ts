@@ -1,5 +1,6 @@
 import { ArgsType, Field, Int } from 'type-graphql';
 import { MAX_UPSTREAM_PAGE_SIZE } from '../imaging/request-checks';
+import { UPSTREAM_READ_COST } from '../limits/cost-weights';
 
 export const DEFAULT_PAGE_SIZE = 20;
 /** HealthImaging's own page bound: a page of a connection never needs more than one upstream page. */
@@ -23,10 +24,15 @@ export class ForwardPaginationArgs {
 }
 
 /**
- * Cost of a connection field for the query-complexity limit: its children count once per item
+ * Cost of a connection field for the operation cost limit: its children count once per item
  * the page may hold, so `first: 50` over a costly node weighs 50 times as much.
  */
 export function connectionComplexity({ args, childComplexity }: { args: Record<string, unknown>; childComplexity: number }): number {
   const first = typeof args.first === 'number' ? args.first : DEFAULT_PAGE_SIZE;
   return 1 + Math.max(1, first) * childComplexity;
+}
+
+/** The same for a connection whose every page is an upstream call (search, version history). */
+export function upstreamConnectionComplexity(options: { args: Record<string, unknown>; childComplexity: number }): number {
+  return UPSTREAM_READ_COST - 1 + connectionComplexity(options);
 }

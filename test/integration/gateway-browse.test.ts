@@ -29,7 +29,7 @@ describe('gateway: browsing image sets', () => {
       tenantId: acmeTenant.id,
       tenantName: acmeTenant.name,
       subject: 'alice@acme.test',
-      scopes: ['imagesets:read', 'imagesets:write', 'imagesets:delete'],
+      scopes: ['imagesets:read', 'imagesets:write', 'imagesets:delete', 'phi:read', 'audit:read'],
       authMethod: 'JWT',
     });
   });

@@ -37,6 +37,7 @@ describe('parseTenants', () => {
       hs256Secret,
       algorithms: ['HS256'],
       scopesClaim: 'scope',
+      maxTokenLifetimeSeconds: 86400,
     });
   });
 

@@ -1,4 +1,5 @@
 import { APOLLO_SANDBOX_ORIGIN, ConfigError, describeConfig, loadConfig, upstreamDefaultsOf } from '../../../src/config';
+import { DEFAULT_OPERATION_LIMITS } from '../../../src/limits/operation-limits';
 
 const productionSecret = 'k3Y-for-tests_0123456789abcdefghijKLMNOP';
 const productionEnv = { NODE_ENV: 'production', TENANTS_FILE: '/etc/gateway/tenants.json', CURSOR_SECRET: productionSecret };
@@ -27,8 +28,8 @@ describe('loadConfig', () => {
       corsOrigins: [],
       landingPage: false,
       introspection: false,
-      maxQueryDepth: 12,
-      maxQueryComplexity: 2000,
+      operationLimits: DEFAULT_OPERATION_LIMITS,
+      requestDeadlineMs: 30_000,
       logLevel: 'info',
     });
   });
@@ -75,7 +76,14 @@ describe('loadConfig', () => {
       HEALTHIMAGING_ENDPOINT: 'http://127.0.0.1:4566',
       AWS_REGION: 'eu-west-2',
       MAX_QUERY_DEPTH: '8',
-      MAX_QUERY_COMPLEXITY: '500',
+      MAX_QUERY_COST: '500',
+      MAX_QUERY_TOKENS: '1000',
+      MAX_QUERY_ALIASES: '3',
+      MAX_QUERY_ROOT_FIELDS: '4',
+      MAX_QUERY_DIRECTIVES: '5',
+      MAX_QUERY_FIELD_REPETITION: '1',
+      MAX_MUTATIONS_PER_OPERATION: '2',
+      REQUEST_DEADLINE_MS: '5000',
       LOG_LEVEL: 'warn',
       CURSOR_TTL_SECONDS: '600',
     });
@@ -85,8 +93,8 @@ describe('loadConfig', () => {
       corsOrigins: ['https://viewer.example.org', 'http://localhost:3000'],
       healthImagingEndpoint: 'http://127.0.0.1:4566',
       awsRegion: 'eu-west-2',
-      maxQueryDepth: 8,
-      maxQueryComplexity: 500,
+      operationLimits: { tokens: 1000, depth: 8, aliases: 3, rootFields: 4, directives: 5, fieldRepetition: 1, mutations: 2, cost: 500 },
+      requestDeadlineMs: 5000,
       logLevel: 'warn',
       cursorTtlSeconds: 600,
     });
