@@ -14,8 +14,10 @@ export interface DemoTenantState {
   /** HealthImaging Local access key granted only this tenant's data store. */
   accessKeyId: string;
   secretAccessKey: string;
-  /** The partner API key printed for `x-api-key` (its SHA-256 goes into the tenants file). */
+  /** The tenant's own API key printed for `x-api-key`, every scope (its SHA-256 goes into the tenants file). */
   apiKey: string;
+  /** A partner's read-only API key (`imagesets:read`, no `phi:read`): PHI is withheld from it. */
+  partnerApiKey?: string;
   /** HS256 secret of the tenant's development JWT issuer. */
   jwtSecret: string;
   datastoreId?: string;
@@ -34,7 +36,13 @@ const token = (bytes: number): string => randomBytes(bytes).toString('base64url'
 const accessKeyId = (): string => `AKIALOCAL${randomBytes(6).toString('hex').toUpperCase()}`;
 
 function newTenantState(): DemoTenantState {
-  return { accessKeyId: accessKeyId(), secretAccessKey: token(30), apiKey: `demo_${token(24)}`, jwtSecret: token(48) };
+  return {
+    accessKeyId: accessKeyId(),
+    secretAccessKey: token(30),
+    apiKey: `demo_${token(24)}`,
+    partnerApiKey: `partner_${token(24)}`,
+    jwtSecret: token(48),
+  };
 }
 
 export function demoStatePath(dataDir: string): string {
@@ -43,7 +51,14 @@ export function demoStatePath(dataDir: string): string {
 
 export function loadOrCreateDemoState(dataDir: string): DemoState {
   const file = demoStatePath(dataDir);
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as DemoState;
+  if (existsSync(file)) {
+    const state = JSON.parse(readFileSync(file, 'utf8')) as DemoState;
+    // A state written before partner keys existed gets one now, kept for later starts.
+    const missing = Object.values(state.tenants).filter((tenant) => tenant.partnerApiKey === undefined);
+    for (const tenant of missing) tenant.partnerApiKey = `partner_${token(24)}`;
+    if (missing.length > 0) saveDemoState(dataDir, state);
+    return state;
+  }
   const state: DemoState = {
     adminAccessKeyId: accessKeyId(),
     adminSecretAccessKey: token(30),

@@ -10,7 +10,9 @@ import { DEMO_TENANT_IDS, type DemoState, type DemoTenantId } from './demo-state
  * JWT issuer and a partner API key, so the demo exercises exactly the isolation production has.
  */
 export const DEMO_AUDIENCE = 'healthimaging-gateway';
-export const DEMO_SCOPES = ['imagesets:read', 'imagesets:write', 'imagesets:delete'];
+/** The demo user and the tenant's own key hold every scope; the partner key reads without PHI. */
+export const DEMO_SCOPES = ['imagesets:read', 'imagesets:write', 'imagesets:delete', 'phi:read', 'audit:read'];
+export const DEMO_PARTNER_SCOPES = ['imagesets:read'];
 const DEMO_NAMES: Record<DemoTenantId, string> = { acme: 'Acme Hospital (demo)', globex: 'Globex Imaging (demo)' };
 
 export const demoIssuer = (tenantId: DemoTenantId): string => `https://demo.healthimaging.local/${tenantId}`;
@@ -44,7 +46,8 @@ export function writeDemoTenantsFile(file: string, state: DemoState, endpoint: s
       },
       jwt: { issuer: demoIssuer(id), audience: DEMO_AUDIENCE, hs256Secret: tenant.jwtSecret, algorithms: ['HS256'] },
       apiKeys: [
-        { id: `${id}-partner`, sha256: createHash('sha256').update(tenant.apiKey).digest('hex'), scopes: DEMO_SCOPES },
+        { id: `${id}-app`, sha256: sha256Hex(tenant.apiKey), scopes: DEMO_SCOPES },
+        { id: `${id}-partner`, sha256: sha256Hex(tenant.partnerApiKey!), scopes: DEMO_PARTNER_SCOPES },
       ],
     };
   });
@@ -52,6 +55,8 @@ export function writeDemoTenantsFile(file: string, state: DemoState, endpoint: s
   writeFileSync(`${file}.tmp`, JSON.stringify({ tenants }, null, 2), { mode: 0o600 });
   renameSync(`${file}.tmp`, file);
 }
+
+const sha256Hex = (value: string): string => createHash('sha256').update(value).digest('hex');
 
 /** A development token for a demo user of the tenant, valid for 12 hours. */
 export async function mintDemoToken(state: DemoState, tenantId: DemoTenantId): Promise<string> {

@@ -63,8 +63,12 @@ async function startEmbedded(): Promise<void> {
   console.log(`GraphQL gateway: ${gateway.url} (open it in a browser for Apollo Sandbox)`);
   for (const id of DEMO_TENANT_IDS) {
     console.log(`\nTenant "${id}" (data store ${state.tenants[id].datastoreId}): paste one of these headers`);
+    console.log('  a user of the hospital: every scope, phi:read and audit:read included (12-hour token)');
     console.log(`  {"Authorization": "Bearer ${await mintDemoToken(state, id)}"}`);
+    console.log("  the hospital's own app key: every scope");
     console.log(`  {"x-api-key": "${state.tenants[id].apiKey}"}`);
+    console.log('  a partner key: imagesets:read only, no phi:read (patient-identifying attributes are withheld)');
+    console.log(`  {"x-api-key": "${state.tenants[id].partnerApiKey}"}`);
   }
   console.log('\nTry: query { viewer { tenantId scopes } datastores { id name } }');
 

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { MedicalImagingClient } from '@aws-sdk/client-medical-imaging';
 import { SignJWT } from 'jose';
 import { smallCtStudy, smallMrStudy, type SyntheticStudySpec } from '../../scripts/synthetic-studies';
+import type { AuditStore } from '../../src/audit/audit-store';
 import { hashApiKey } from '../../src/auth/authenticate';
 import { SCOPES, type Scope } from '../../src/auth/principal';
 import { loadTenants } from '../../src/auth/tenants-file';
@@ -63,6 +64,8 @@ export interface GatewayHarness {
     acmeNoScopes: string;
     acmeExpired: string;
   };
+  /** A token of a tenant's issuer with chosen claims (exp and iat in epoch seconds; iat omitted when null). */
+  mintToken(tenant: TenantKey, claims: { sub: string; scope: string; exp: number; iat?: number | null }): Promise<string>;
   /** Raw API keys (the tenants file holds only their hashes). */
   apiKeys: { acme: string; acmeReadOnly: string; acmeWriteOnly: string; globex: string };
   /** Authorization headers for a token or API key. */
@@ -91,8 +94,14 @@ export interface GatewayHarnessOptions {
   env?: Record<string, string>;
   /** HealthImaging Local's write delay (ms): how long writes stay LOCKED. Default 0. */
   writeDelayMs?: number;
+  /** Extra API keys of acme (raw key, scopes, optional trusted documents). */
+  acmeApiKeys?: Array<{ id: string; key: string; scopes: Scope[]; trustedDocuments?: string[] }>;
+  /** acme's tenant-wide trusted documents (ids as the tenants file takes them). */
+  acmeTrustedDocuments?: string[];
   /** Tenants-file `upstream` settings for both tenants (e.g. short timeouts for hung-call tests). */
   upstream?: { connectionTimeoutMs?: number; requestTimeoutMs?: number; maxReadAttempts?: number; maxConcurrency?: number };
+  /** The gateway's audit trail (the test opens and closes it). */
+  audit?: AuditStore;
 }
 
 function secret(): string {
@@ -177,7 +186,9 @@ export async function startGatewayHarness(options: GatewayHarnessOptions = {}): 
           { id: 'acme-ci', sha256: hashApiKey(apiKeys.acme), scopes: ALL_SCOPES },
           { id: 'acme-viewer', sha256: hashApiKey(apiKeys.acmeReadOnly), scopes: ['imagesets:read'] },
           { id: 'acme-writer', sha256: hashApiKey(apiKeys.acmeWriteOnly), scopes: ['imagesets:write'] },
+          ...(options.acmeApiKeys ?? []).map(({ key, ...rest }) => ({ ...rest, sha256: hashApiKey(key) })),
         ],
+        ...(options.acmeTrustedDocuments ? { trustedDocuments: options.acmeTrustedDocuments } : {}),
       },
       {
         id: globexTenant.id,
@@ -202,7 +213,11 @@ export async function startGatewayHarness(options: GatewayHarnessOptions = {}): 
   });
   const logs: Array<Record<string, unknown>> = [];
   const logger = createLogger({ level: 'debug', write: (line) => logs.push(JSON.parse(line) as Record<string, unknown>) });
-  const gateway = await createGateway(config, { registry: loadTenants(tenantsPath, env), logger });
+  const gateway = await createGateway(config, {
+    registry: loadTenants(tenantsPath, env),
+    logger,
+    ...(options.audit ? { audit: options.audit } : {}),
+  });
   await gateway.start();
   const server: Server = createServer(gateway.handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -245,12 +260,23 @@ export async function startGatewayHarness(options: GatewayHarnessOptions = {}): 
   };
 
   const stats = (): CallStatsSnapshot => hil.hil.admin.stats();
+  const mintToken: GatewayHarness['mintToken'] = (tenant, claims) => {
+    const jwt = new SignJWT({ scope: claims.scope })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer(issuers[tenant])
+      .setAudience(AUDIENCE)
+      .setSubject(claims.sub)
+      .setExpirationTime(claims.exp);
+    if (claims.iat !== null) jwt.setIssuedAt(claims.iat ?? Math.floor(Date.now() / 1000));
+    return jwt.sign(new TextEncoder().encode(jwtSecrets[tenant]));
+  };
 
   return {
     url,
     gql,
     raw,
     tokens,
+    mintToken,
     apiKeys,
     as: (credential): Record<string, string> =>
       'token' in credential ? { authorization: `Bearer ${credential.token}` } : { 'x-api-key': credential.apiKey },
