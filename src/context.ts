@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { HeaderMap } from '@apollo/server';
 import type { GraphQLError } from 'graphql';
+import type { AuditStore } from './audit/audit-store';
 import { headerValue, type Authenticator, type HeaderSource } from './auth/authenticate';
 import type { Principal } from './auth/principal';
 import { SignedIds } from './auth/signed-ids';
@@ -29,6 +30,8 @@ export interface GatewayContext {
   tenant?: TenantConfig;
   /** Bound to this request's id (and tenant when known). */
   logger?: Logger;
+  /** The audit trail (authenticated requests, when the gateway has one). */
+  audit?: AuditStore;
 }
 
 export interface ContextFactoryDeps {
@@ -42,6 +45,7 @@ export interface ContextFactoryDeps {
   /** Shared id signer; built from the config when omitted. */
   ids?: SignedIds;
   logger?: Logger;
+  audit?: AuditStore;
 }
 
 /** Whatever carries the request's headers: Node's IncomingMessage, or Apollo's HTTPGraphQLRequest. */
@@ -103,6 +107,7 @@ export function createContextFactory(deps: ContextFactoryDeps): ContextFactory {
       loaders: loadersFor(imaging),
       ids,
       logger: baseLogger.child({ requestId, tenantId: tenant.id }),
+      ...(deps.audit ? { audit: deps.audit } : {}),
     };
   };
 }

@@ -1,6 +1,7 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { authChecker } from './auth/auth-checker';
+import { AuditEventsResolver } from './resolvers/audit-events.resolver';
 import { DatastoreResolver } from './resolvers/datastore.resolver';
 import { DicomSeriesResolver } from './resolvers/dicom-series.resolver';
 import { DicomStudyResolver } from './resolvers/dicom-study.resolver';
@@ -22,6 +23,7 @@ export const RESOLVERS = [
   DicomStudyResolver,
   DicomSeriesResolver,
   ImageSetMutationsResolver,
+  AuditEventsResolver,
 ] as const;
 
 /**
