@@ -40,6 +40,8 @@ export interface GatewayConfig {
   readonly operationLimits: OperationLimits;
   /** Past it a request answers DEADLINE_EXCEEDED and its upstream calls are aborted. */
   readonly requestDeadlineMs: number;
+  /** JSON bytes of metadata documents all requests in flight may hold at once (see metadata-budget.ts). */
+  readonly maxMetadataBytesInFlight: number;
   readonly logLevel: LogLevel;
 }
 
@@ -219,6 +221,7 @@ export function loadConfig(env: EnvSource): GatewayConfig {
 
   const operationLimits = operationLimitsOf(reader);
   const requestDeadlineMs = reader.integer('REQUEST_DEADLINE_MS', 30_000, 100, 600_000);
+  const maxMetadataBytesInFlight = reader.integer('MAX_METADATA_BYTES_IN_FLIGHT', 128 * 1024 * 1024, 1024, 16 * 1024 * 1024 * 1024);
   const logLevel = reader.oneOf('LOG_LEVEL', LOG_LEVELS, 'info');
 
   if (reader.issues.length > 0) throw new ConfigError(reader.issues);
@@ -238,6 +241,7 @@ export function loadConfig(env: EnvSource): GatewayConfig {
     ...(awsRegion !== undefined ? { awsRegion } : {}),
     operationLimits,
     requestDeadlineMs,
+    maxMetadataBytesInFlight,
     logLevel,
   };
   return Object.freeze(config);

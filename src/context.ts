@@ -13,6 +13,7 @@ import { UnauthenticatedError, UpstreamUnavailableError } from './errors/gateway
 import { silentLogger, type Logger } from './errors/safe-log';
 import type { ImagingPort } from './imaging/imaging-port';
 import { createLoaders, type ImagingLoaders } from './imaging/loaders';
+import type { MetadataBudget, RequestMetadataBudget } from './imaging/metadata-budget';
 import { TenantServices } from './tenant-services';
 
 /**
@@ -28,6 +29,8 @@ export interface GatewayContext {
   loaders?: ImagingLoaders;
   ids: SignedIds;
   tenant?: TenantConfig;
+  /** This request's share of the replica's metadata budget; released when the request ends. */
+  metadataBudget?: RequestMetadataBudget;
   /** Bound to this request's id (and tenant when known). */
   logger?: Logger;
   /** The audit trail (authenticated requests, when the gateway has one). */
@@ -42,6 +45,8 @@ export interface ContextFactoryDeps {
   serviceFor: (tenant: TenantConfig) => ImagingPort;
   /** Called once per authenticated request. Defaults to `createLoaders`. */
   loadersFor?: (port: ImagingPort) => ImagingLoaders;
+  /** The replica's bound on metadata held by requests in flight; unbounded when omitted. */
+  metadataBudget?: MetadataBudget;
   /** Shared id signer; built from the config when omitted. */
   ids?: SignedIds;
   logger?: Logger;
@@ -99,12 +104,14 @@ export function createContextFactory(deps: ContextFactoryDeps): ContextFactory {
     // The authenticator only returns tenants from this registry; a miss means they disagree.
     if (!tenant) throw withHttp(new UnauthenticatedError(), 401, requestId, 'Bearer');
     const imaging = services.for(tenant);
+    const metadataBudget = deps.metadataBudget?.openRequest();
     return {
       requestId,
       principal,
       tenant,
       imaging,
-      loaders: loadersFor(imaging),
+      loaders: loadersFor(metadataBudget ? metadataBudget.port(imaging) : imaging),
+      ...(metadataBudget ? { metadataBudget } : {}),
       ids,
       logger: baseLogger.child({ requestId, tenantId: tenant.id }),
       ...(deps.audit ? { audit: deps.audit } : {}),

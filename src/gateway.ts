@@ -29,6 +29,7 @@ import { GateRefusal, RequestGate, type Admitted } from './limits/request-gate';
 import { headerMapFromRaw } from './http/raw-headers';
 import { GraphQLParamsError, graphqlParamsOf } from './http/graphql-params';
 import { abortable, withRequestSignal } from './imaging/request-signal';
+import { MetadataBudget } from './imaging/metadata-budget';
 import { DeadlineExceededError } from './errors/gateway-errors';
 import { tagErrorWithRequestId } from './errors/error-request-ids';
 import { buildGatewaySchema } from './schema';
@@ -100,6 +101,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
   const sendGraphQLError = sendGraphQLErrorWith(formatError);
   const contextFactory = createContextFactory({
     ids,
+    metadataBudget: new MetadataBudget(config.maxMetadataBytesInFlight),
     config,
     registry: deps.registry,
     authenticate: deps.authenticate ?? createAuthenticator(deps.registry, { logger }),
@@ -247,6 +249,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
       finish(sendGraphQLError(response, deadlineError, requestId, 504));
     } finally {
       clearTimeout(timer);
+      context.metadataBudget?.release();
     }
   };
 

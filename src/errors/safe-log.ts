@@ -74,6 +74,7 @@ export const SAFE_LOG_FIELDS: ReadonlySet<string> = new Set([
   'awsRegion',
   'operationLimits',
   'requestDeadlineMs',
+  'maxMetadataBytesInFlight',
   'logLevel',
   'cursorTtlSeconds',
   'cursorSecretGenerated',

@@ -50,7 +50,16 @@ export async function decodeMetadata(
     // The parser's message quotes the document; it must not travel further.
     throw new MetadataDecodeError('The metadata document is not valid JSON.');
   }
-  return asMetadataDocument(parsed);
+  const document = asMetadataDocument(parsed);
+  documentBytes.set(document, plain.byteLength);
+  return document;
+}
+
+/** The JSON size of each decoded document, for the memory budget of requests (metadata-budget.ts). */
+const documentBytes = new WeakMap<MetadataDocument, number>();
+
+export function metadataBytesOf(document: MetadataDocument): number {
+  return documentBytes.get(document) ?? 0;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -30,6 +30,7 @@ describe('loadConfig', () => {
       introspection: false,
       operationLimits: DEFAULT_OPERATION_LIMITS,
       requestDeadlineMs: 30_000,
+      maxMetadataBytesInFlight: 128 * 1024 * 1024,
       logLevel: 'info',
     });
   });
