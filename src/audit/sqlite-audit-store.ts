@@ -58,15 +58,24 @@ BEGIN SELECT RAISE(ABORT, 'audit heads only move forward'); END;
 
 const iso = (instant: Date): string => instant.toISOString();
 
+interface PendingAppend {
+  entries: readonly AuditEntry[];
+  resolve(records: AuditRecord[]): void;
+  reject(error: unknown): void;
+}
+
 /**
  * The audit trail in a SQLite file: the single-process default (`npm start`). Appends run in an
  * IMMEDIATE transaction (the write lock is taken first, so two processes on one file serialise)
- * with `synchronous = FULL`, so a resolved append has reached the disk. Triggers refuse UPDATE and
- * DELETE of records; `verify` still catches an edit made around them.
+ * with `synchronous = FULL`, so a resolved append has reached the disk. better-sqlite3 is
+ * synchronous and that disk flush blocks the event loop, so the appends of one loop turn share a
+ * transaction and its one flush (group commit). Triggers refuse UPDATE and DELETE of records;
+ * `verify` still catches an edit made around them.
  */
 export class SqliteAuditStore implements AuditStore {
   private readonly db: Database.Database;
-  private readonly appendTransaction: (entries: readonly AuditEntry[]) => AuditRecord[];
+  private readonly appendBatch: (batch: ReadonlyArray<readonly AuditEntry[]>) => AuditRecord[][];
+  private queue: PendingAppend[] = [];
 
   constructor(file: string) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -86,21 +95,50 @@ export class SqliteAuditStore implements AuditStore {
       `INSERT INTO ${HEADS_TABLE} (tenant_id, last_sequence, last_hash) VALUES (?, ?, ?)
        ON CONFLICT (tenant_id) DO UPDATE SET last_sequence = excluded.last_sequence, last_hash = excluded.last_hash`,
     );
-    const transaction = this.db.transaction((entries: readonly AuditEntry[]): AuditRecord[] => {
-      const tenantId = checkEntries(entries);
-      const row = readHead.get(tenantId);
-      const head: ChainHead = row ? { lastSequence: row.last_sequence, lastHash: row.last_hash } : EMPTY_HEAD;
-      const records = chainEntries(head, entries);
-      for (const record of records) insert.run(recordValues(record, iso));
-      const last = records[records.length - 1]!;
-      writeHead.run(tenantId, last.sequence, last.hash);
-      return records;
-    });
-    this.appendTransaction = (entries) => transaction.immediate(entries);
+    const transaction = this.db.transaction((batch: ReadonlyArray<readonly AuditEntry[]>): AuditRecord[][] =>
+      batch.map((entries) => {
+        const tenantId = checkEntries(entries);
+        const row = readHead.get(tenantId);
+        const head: ChainHead = row ? { lastSequence: row.last_sequence, lastHash: row.last_hash } : EMPTY_HEAD;
+        const records = chainEntries(head, entries);
+        for (const record of records) insert.run(recordValues(record, iso));
+        const last = records[records.length - 1]!;
+        writeHead.run(tenantId, last.sequence, last.hash);
+        return records;
+      }),
+    );
+    this.appendBatch = (batch) => transaction.immediate(batch);
   }
 
   async append(entries: readonly AuditEntry[]): Promise<AuditRecord[]> {
-    return this.appendTransaction(entries);
+    checkEntries(entries);
+    return new Promise((resolve, reject) => {
+      this.queue.push({ entries, resolve, reject });
+      if (this.queue.length === 1) setImmediate(() => this.flush());
+    });
+  }
+
+  private flush(): void {
+    const batch = this.queue;
+    this.queue = [];
+    if (batch.length === 0) return;
+    try {
+      const results = this.appendBatch(batch.map((pending) => pending.entries));
+      batch.forEach((pending, index) => pending.resolve(results[index]!));
+    } catch (error) {
+      if (batch.length === 1) {
+        batch[0]!.reject(error);
+        return;
+      }
+      // One failing append must not fail the requests it happened to share a transaction with.
+      for (const pending of batch) {
+        try {
+          pending.resolve(this.appendBatch([pending.entries])[0]!);
+        } catch (single) {
+          pending.reject(single);
+        }
+      }
+    }
   }
 
   async list(tenantId: string, options: AuditListOptions): Promise<AuditPage> {
@@ -127,7 +165,9 @@ export class SqliteAuditStore implements AuditStore {
   }
 
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    this.flush();
+    this.db.close();
   }
 
   private chainSource(tenantId: string) {
