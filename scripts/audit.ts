@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { openAuditStore } from '../src/audit/open-audit-store';
 import type { AuditStore, TenantVerification } from '../src/audit/audit-store';
@@ -55,11 +56,17 @@ export async function runAuditCli(argv: readonly string[], env: NodeJS.ProcessEn
     output.err(parsed);
     return 2;
   }
+  const sqliteFile = resolve(env.AUDIT_SQLITE_FILE || DEFAULT_SQLITE_FILE);
+  // Opening a missing file would create an empty trail and call it intact: a typo must not pass.
+  if (!env.AUDIT_DATABASE_URL && !existsSync(sqliteFile)) {
+    output.err(`no audit trail at ${sqliteFile} (set AUDIT_SQLITE_FILE or AUDIT_DATABASE_URL)`);
+    return 2;
+  }
   let store: AuditStore;
   try {
     store = await openAuditStore({
       ...(env.AUDIT_DATABASE_URL ? { databaseUrl: env.AUDIT_DATABASE_URL } : {}),
-      sqliteFile: resolve(env.AUDIT_SQLITE_FILE || DEFAULT_SQLITE_FILE),
+      sqliteFile,
     });
   } catch (error) {
     // The connection string may hold a password: name the failure, never echo the URL.

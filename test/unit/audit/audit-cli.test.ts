@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -52,6 +52,13 @@ describe('npm run audit (SQLite)', () => {
       expect(result.code).toBe(2);
       expect(result.err.join('\n')).toContain('usage: npm run audit -- verify');
     }
+  });
+
+  it('exits 2 when the SQLite file does not exist, instead of creating an empty trail', async () => {
+    const missing = join(directory, 'typo', 'audit.sqlite');
+    const result = await run(['verify'], { AUDIT_SQLITE_FILE: missing });
+    expect(result).toEqual({ code: 2, out: [], err: [`no audit trail at ${missing} (set AUDIT_SQLITE_FILE or AUDIT_DATABASE_URL)`] });
+    expect(existsSync(missing)).toBe(false);
   });
 
   it('verify names the first problem with its sequence number and exits 1 after an edit', async () => {
