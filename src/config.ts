@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { LOG_LEVELS, type LogLevel } from './errors/safe-log';
 import { DEFAULT_OPERATION_LIMITS, OPERATION_LIMIT_VARIABLES, type OperationLimits } from './limits/operation-limits';
 
@@ -40,6 +40,10 @@ export interface GatewayConfig {
   readonly operationLimits: OperationLimits;
   /** Past it a request answers DEADLINE_EXCEEDED and its upstream calls are aborted. */
   readonly requestDeadlineMs: number;
+  /** AUDIT_DATABASE_URL: the audit trail in PostgreSQL. Never logged (it may hold a password). */
+  readonly auditDatabaseUrl?: string;
+  /** AUDIT_SQLITE_FILE: the audit trail's SQLite file when no database URL is set. */
+  readonly auditSqliteFile: string;
   /** JSON bytes of metadata documents all requests in flight may hold at once (see metadata-budget.ts). */
   readonly maxMetadataBytesInFlight: number;
   readonly logLevel: LogLevel;
@@ -221,6 +225,12 @@ export function loadConfig(env: EnvSource): GatewayConfig {
 
   const operationLimits = operationLimitsOf(reader);
   const requestDeadlineMs = reader.integer('REQUEST_DEADLINE_MS', 30_000, 100, 600_000);
+  const auditDatabaseUrl = reader.raw('AUDIT_DATABASE_URL');
+  if (auditDatabaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(auditDatabaseUrl)) {
+    reader.issues.push('AUDIT_DATABASE_URL must be a postgres:// or postgresql:// URL');
+  }
+  const auditSqliteRaw = reader.raw('AUDIT_SQLITE_FILE') ?? join('.data', 'audit', 'audit.sqlite');
+  const auditSqliteFile = isAbsolute(auditSqliteRaw) ? auditSqliteRaw : resolve(auditSqliteRaw);
   const maxMetadataBytesInFlight = reader.integer('MAX_METADATA_BYTES_IN_FLIGHT', 128 * 1024 * 1024, 1024, 16 * 1024 * 1024 * 1024);
   const logLevel = reader.oneOf('LOG_LEVEL', LOG_LEVELS, 'info');
 
@@ -241,6 +251,8 @@ export function loadConfig(env: EnvSource): GatewayConfig {
     ...(awsRegion !== undefined ? { awsRegion } : {}),
     operationLimits,
     requestDeadlineMs,
+    ...(auditDatabaseUrl !== undefined ? { auditDatabaseUrl } : {}),
+    auditSqliteFile,
     maxMetadataBytesInFlight,
     logLevel,
   };
@@ -257,11 +269,12 @@ export function upstreamDefaultsOf(config: GatewayConfig): { region?: string; en
 
 /** The configuration as it may be logged at start-up: the secret is replaced by its length. */
 export function describeConfig(config: GatewayConfig): Record<string, unknown> {
-  const { cursorSecret, ...rest } = config;
+  const { cursorSecret, auditDatabaseUrl, ...rest } = config;
   return {
     ...rest,
     corsOrigins: [...config.corsOrigins],
     operationLimits: JSON.stringify(config.operationLimits),
     cursorSecret: `[${cursorSecret.length} characters]`,
+    auditStore: auditDatabaseUrl !== undefined ? 'postgresql' : `sqlite ${config.auditSqliteFile}`,
   };
 }

@@ -29,12 +29,21 @@ export interface GatewayContext {
   loaders?: ImagingLoaders;
   ids: SignedIds;
   tenant?: TenantConfig;
+  /** HealthImaging request ids of the upstream calls made for this request (for its audit entries). */
+  upstreamRequestIds?: string[];
+  /** What PHI the response carried, when the request read any (for its audit entry). */
+  phiReads?: PhiReadOut;
   /** This request's share of the replica's metadata budget; released when the request ends. */
   metadataBudget?: RequestMetadataBudget;
   /** Bound to this request's id (and tenant when known). */
   logger?: Logger;
   /** The audit trail (authenticated requests, when the gateway has one). */
   audit?: AuditStore;
+}
+
+/** The categories of PHI a request returned, and the image sets they came from. */
+export interface PhiReadOut {
+  readOut(): { categories: readonly string[]; targets: ReadonlyArray<{ datastoreId: string; imageSetId: string; versionId?: string }> };
 }
 
 export interface ContextFactoryDeps {

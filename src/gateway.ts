@@ -7,6 +7,7 @@ import {
 } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { auditPlugin } from './audit/audit-plugin';
 import type { AuditStore } from './audit/audit-store';
 import { createAuthenticator, type Authenticator } from './auth/authenticate';
 import type { TenantConfig } from './auth/tenant-config';
@@ -124,6 +125,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
       requestIdPlugin<GatewayContext>(),
+      auditPlugin(),
       config.landingPage
         ? ApolloServerPluginLandingPageLocalDefault({ embed: { runTelemetry: false }, footer: false, includeCookies: false })
         : ApolloServerPluginLandingPageDisabled(),
@@ -232,12 +234,16 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
     // The deadline aborts the request's upstream calls (they see it through the request signal) and
     // answers at once, whatever is still running.
     const deadline = new AbortController();
+    const upstreamRequestIds: string[] = [];
+    context.upstreamRequestIds = upstreamRequestIds;
     const deadlineError = new DeadlineExceededError(config.requestDeadlineMs);
     const timer = setTimeout(() => deadline.abort(deadlineError), config.requestDeadlineMs);
     try {
       const result = await abortable(
-        withRequestSignal(deadline.signal, () =>
-          server.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: () => Promise.resolve(context) }),
+        withRequestSignal(
+          deadline.signal,
+          () => server.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: () => Promise.resolve(context) }),
+          upstreamRequestIds,
         ),
         deadline.signal,
       );

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { loadTenants } from './auth/tenants-file';
 import { ConfigError, describeConfig, loadConfig, upstreamDefaultsOf, type EnvSource } from './config';
 import { createLogger, describeError } from './errors/safe-log';
+import { openAuditStore } from './audit/open-audit-store';
 import { createGateway, GRAPHQL_PATH } from './gateway';
 
 /** Connections still open this long after SIGTERM are cut, so a deploy never hangs. */
@@ -36,7 +37,11 @@ export async function startGatewayServer(env: EnvSource): Promise<RunningGateway
     logger.warn('gateway.cursor_secret_generated', { reason: 'CURSOR_SECRET unset in development; cursors and ids die with the process' });
   }
 
-  const gateway = await createGateway(config, { registry, logger });
+  const audit = await openAuditStore({
+    ...(config.auditDatabaseUrl !== undefined ? { databaseUrl: config.auditDatabaseUrl } : {}),
+    sqliteFile: config.auditSqliteFile,
+  });
+  const gateway = await createGateway(config, { registry, logger, audit });
   await gateway.start();
   const server = createServer(gateway.handler);
   await new Promise<void>((resolve, reject) => {
@@ -57,6 +62,7 @@ export async function startGatewayServer(env: EnvSource): Promise<RunningGateway
       server.close(() => {
         gateway
           .stop()
+          .then(() => audit.close())
           .catch((error: unknown) => logger.error('gateway.stop_failed', describeError(error)))
           .finally(resolve);
       });

@@ -173,6 +173,7 @@ export function createAuthenticator(registry: TenantRegistry, options: Authentic
       subject: payload.sub,
       scopes: Object.freeze(scopesFromClaim(payload[jwt.scopesClaim])),
       method: 'jwt' as const,
+      ...(typeof payload.azp === 'string' && payload.azp.length <= 256 ? { client: payload.azp } : {}),
     });
   };
 

@@ -13,4 +13,6 @@ export interface Principal {
   subject: string;
   scopes: readonly Scope[];
   method: 'jwt' | 'api-key';
+  /** The JWT's `azp` (the OAuth client the token was issued to), when present: the audit trail names it. */
+  client?: string;
 }

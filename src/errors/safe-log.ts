@@ -75,6 +75,8 @@ export const SAFE_LOG_FIELDS: ReadonlySet<string> = new Set([
   'operationLimits',
   'requestDeadlineMs',
   'maxMetadataBytesInFlight',
+  'auditStore',
+  'auditSqliteFile',
   'logLevel',
   'cursorTtlSeconds',
   'cursorSecretGenerated',

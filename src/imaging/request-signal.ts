@@ -5,14 +5,27 @@ import { AsyncLocalStorage } from 'node:async_hooks';
  * upstream call the request causes, through DataLoader batches and retries, is cancelled with it
  * without threading a parameter through every resolver and port method.
  */
-const storage = new AsyncLocalStorage<AbortSignal | undefined>();
+interface RequestScope {
+  signal: AbortSignal | undefined;
+  /** HealthImaging request ids of the calls made for the request (its audit record names them). */
+  upstreamRequestIds: string[] | undefined;
+}
 
-export function withRequestSignal<T>(signal: AbortSignal | undefined, work: () => T): T {
-  return storage.run(signal, work);
+const storage = new AsyncLocalStorage<RequestScope>();
+/** More ids than this in one request are not worth an audit record's space. */
+const MAX_NOTED_REQUEST_IDS = 100;
+
+export function withRequestSignal<T>(signal: AbortSignal | undefined, work: () => T, upstreamRequestIds?: string[]): T {
+  return storage.run({ signal, upstreamRequestIds }, work);
 }
 
 export function currentRequestSignal(): AbortSignal | undefined {
-  return storage.getStore();
+  return storage.getStore()?.signal;
+}
+
+export function noteUpstreamRequestId(requestId: string): void {
+  const ids = storage.getStore()?.upstreamRequestIds;
+  if (ids && ids.length < MAX_NOTED_REQUEST_IDS) ids.push(requestId);
 }
 
 /** Rejects with the signal's reason once it aborts; settles like `work` otherwise. */

@@ -9,7 +9,7 @@ import {
   type RetryRuntime,
   type WriteOutcome,
 } from './retry-policy';
-import { currentRequestSignal, abortable } from './request-signal';
+import { abortable, currentRequestSignal, noteUpstreamRequestId } from './request-signal';
 import { Semaphore } from './semaphore';
 import { classifyUpstreamError, describeForLog, toGatewayError, type UpstreamErrorKind } from './upstream-errors';
 
@@ -135,7 +135,10 @@ export class UpstreamCaller {
     if (context.reconciling) event.reconciling = true;
     const source = (error ?? value) as { $metadata?: { requestId?: unknown } } | undefined;
     const requestId = source?.$metadata?.requestId;
-    if (typeof requestId === 'string' && UPSTREAM_REQUEST_ID.test(requestId)) event.requestId = requestId;
+    if (typeof requestId === 'string' && UPSTREAM_REQUEST_ID.test(requestId)) {
+      event.requestId = requestId;
+      noteUpstreamRequestId(requestId);
+    }
     if (error !== undefined) {
       event.errorKind = classifyUpstreamError(error);
       event.error = describeForLog(error);

@@ -23,6 +23,8 @@ describe('startGatewayServer', () => {
     HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',
     CURSOR_SECRET: randomBytes(32).toString('base64url'),
+    // The audit trail's default file is under the working directory's .data/; tests keep theirs in tmp.
+    AUDIT_SQLITE_FILE: join(tmpdir(), `gateway-main-audit-${randomBytes(6).toString('hex')}.sqlite`),
     ...env,
   });
 

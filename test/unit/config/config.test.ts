@@ -31,6 +31,7 @@ describe('loadConfig', () => {
       operationLimits: DEFAULT_OPERATION_LIMITS,
       requestDeadlineMs: 30_000,
       maxMetadataBytesInFlight: 128 * 1024 * 1024,
+      auditSqliteFile: expect.stringMatching(/\.data\/audit\/audit\.sqlite$/),
       logLevel: 'info',
     });
   });
