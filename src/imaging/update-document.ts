@@ -10,15 +10,20 @@ import {
   levelsOfKeyword,
   type MetadataLevel,
 } from './dicom-dictionary';
+import { checkElementValue, type ElementSpec, type ValueProblem } from './dicom-vr-rules';
 import type { MetadataChangeDocument } from './records';
 
 export { FORCE_REQUIRED_KEYWORDS } from './dicom-dictionary';
 
 /**
  * Metadata change documents (reference section 4.7) built from input given level by level, with
- * every key checked against the DICOM registry and its level before anything is sent upstream.
- * Problems are collected and reported together in one BadUserInputError that names input paths
- * and keywords, never values or UIDs (both can be patient data).
+ * every key checked against the DICOM registry and its level, and every updated value against its
+ * VR and VM (dicom-vr-rules.ts), before anything is sent upstream. Problems are collected and
+ * reported together in one BadUserInputError that names input paths, keywords and rules, never
+ * values or UIDs (both can be patient data).
+ *
+ * Removal values are not checked: a removal must repeat the stored value, and stored values may
+ * predate the rules (imported files are not always conformant).
  */
 
 export interface LevelAttributesInput {
@@ -60,6 +65,9 @@ export interface InvalidKeyword {
   allowedLevels?: readonly MetadataLevel[];
 }
 
+/** An updated value that breaks its VR or VM: where, which element, which rule (never the value). */
+export type InvalidValue = ValueProblem;
+
 export interface InvalidField {
   path: string;
   problem: 'INVALID_UID' | 'EMPTY' | 'DUPLICATE' | 'NOT_AN_OBJECT';
@@ -85,6 +93,8 @@ export const UPDATE_PAYLOAD_LIMIT_BYTES = 10 * 1024;
 export const COPIABLE_ATTRIBUTES_LIMIT_BYTES = 260000;
 
 const UID = /^(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))*$/;
+/** Value problems spelled out in the message; all of them are in `extensions.invalidValues`. */
+const MESSAGE_VALUE_PROBLEMS = 20;
 const SCHEMA_VERSION = '1.1';
 
 type Instances = NonNullable<NonNullable<NonNullable<MetadataChangeDocument['Study']>['Series']>[string]['Instances']>;
@@ -92,6 +102,7 @@ type Instances = NonNullable<NonNullable<NonNullable<MetadataChangeDocument['Stu
 class Collector {
   readonly invalidKeywords: InvalidKeyword[] = [];
   readonly invalidFields: InvalidField[] = [];
+  readonly invalidValues: InvalidValue[] = [];
   readonly forceReasons: ForceReason[] = [];
 
   keyword(path: string, keyword: string, problem: KeywordProblem, allowedLevels?: readonly MetadataLevel[]): void {
@@ -107,8 +118,12 @@ class Collector {
     this.invalidFields.push({ path, problem });
   }
 
+  values(problems: readonly InvalidValue[]): void {
+    this.invalidValues.push(...problems);
+  }
+
   throwIfAny(what: string): void {
-    if (this.invalidKeywords.length === 0 && this.invalidFields.length === 0) return;
+    if (this.invalidKeywords.length === 0 && this.invalidFields.length === 0 && this.invalidValues.length === 0) return;
     const parts: string[] = [];
     if (this.invalidKeywords.length > 0) {
       parts.push(`${this.invalidKeywords.length} invalid keyword(s): ${this.invalidKeywords.map((k) => k.keyword).join(', ')}`);
@@ -116,9 +131,15 @@ class Collector {
     if (this.invalidFields.length > 0) {
       parts.push(`${this.invalidFields.length} invalid field(s): ${this.invalidFields.map((f) => f.path).join(', ')}`);
     }
+    if (this.invalidValues.length > 0) {
+      const shown = this.invalidValues.slice(0, MESSAGE_VALUE_PROBLEMS).map((v) => `${v.path}: ${v.rule}`);
+      const more = this.invalidValues.length - shown.length;
+      parts.push(`${this.invalidValues.length} invalid value(s) (${shown.join('; ')}${more > 0 ? `; and ${more} more in extensions.invalidValues` : ''})`);
+    }
     throw new BadUserInputError(`The ${what} cannot be sent: ${parts.join('; ')}.`, {
       invalidKeywords: this.invalidKeywords,
       invalidFields: this.invalidFields,
+      ...(this.invalidValues.length > 0 ? { invalidValues: this.invalidValues } : {}),
     });
   }
 }
@@ -130,6 +151,38 @@ function displayKey(key: string): string {
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The VR and VM of a key inside a sequence item, reporting unacceptable keys like top-level ones.
+ * Private elements nested in items take their VR from the instance's `vrs` too; `seenTags` collects
+ * the hex tags met, so a VR given for a nested element is not "without attribute".
+ */
+function itemKeyResolver(
+  collector: Collector,
+  vrs: Record<string, string> | undefined,
+  seenTags: Set<string>,
+): (itemPath: string, key: string) => ElementSpec | undefined {
+  return (itemPath, key) => {
+    if (isHexTag(key)) {
+      seenTags.add(key);
+      if (elementByHexTag(key)) {
+        collector.keyword(itemPath, key, 'STANDARD_TAG_AS_HEX');
+        return undefined;
+      }
+      const vr = isPlainObject(vrs) ? vrs[key] : undefined;
+      if (vr === undefined) collector.keyword(itemPath, key, 'MISSING_VR');
+      else if (!DICOM_VRS.has(vr)) collector.keyword(itemPath, key, 'INVALID_VR');
+      else return { vr };
+      return undefined;
+    }
+    const element = elementByKeyword(key);
+    if (!element) {
+      collector.keyword(itemPath, key, 'UNKNOWN_KEYWORD');
+      return undefined;
+    }
+    return { vr: element.vr, vm: element.vm };
+  };
 }
 
 function checkAttributes(
@@ -146,6 +199,11 @@ function checkAttributes(
   }
   const keys = Object.keys(attributes);
   if (keys.length === 0) collector.field(path, 'EMPTY');
+  const seenTags = new Set<string>(keys.filter(isHexTag));
+  const resolveItemKey = itemKeyResolver(collector, vrs, seenTags);
+  const checkValue = (key: string, spec: ElementSpec) => {
+    if (mode === 'update') collector.values(checkElementValue(`${path}.${key}`, key, attributes[key], spec, resolveItemKey));
+  };
   for (const key of keys) {
     if (SERVICE_GENERATED_KEYS.has(key)) {
       collector.keyword(path, key, 'SERVICE_GENERATED');
@@ -160,12 +218,14 @@ function checkAttributes(
         collector.keyword(path, key, 'PRIVATE_TAG_OUTSIDE_INSTANCE', ['INSTANCE']);
         continue;
       }
-      const vr = vrs?.[key];
+      const vr = isPlainObject(vrs) ? vrs[key] : undefined;
       if (vr === undefined) {
         // A removal matches the stored element; its VR is already known upstream.
         if (mode === 'update') collector.keyword(path, key, 'MISSING_VR');
       } else if (!DICOM_VRS.has(vr)) {
         collector.keyword(path, key, 'INVALID_VR');
+      } else {
+        checkValue(key, { vr });
       }
       collector.forceReasons.push({ path, keyword: key, reason: isPrivateTag(key) ? 'PRIVATE_ELEMENT' : 'NON_STANDARD_ELEMENT' });
       continue;
@@ -180,6 +240,7 @@ function checkAttributes(
       collector.keyword(path, key, 'WRONG_LEVEL', allowed);
       continue;
     }
+    checkValue(key, { vr: element.vr, vm: element.vm });
     if (FORCE_REQUIRED_KEYWORDS.includes(key)) {
       collector.forceReasons.push({ path, keyword: key, reason: 'FORCE_ONLY_ELEMENT' });
     } else if (mode === 'update' && element.vr === 'SQ') {
@@ -193,7 +254,7 @@ function checkAttributes(
       collector.field(`${path.replace(/\.attributes$/, '')}.vrs`, 'NOT_AN_OBJECT');
     } else {
       for (const key of Object.keys(vrs)) {
-        if (!isHexTag(key) || !Object.prototype.hasOwnProperty.call(attributes, key)) {
+        if (!isHexTag(key) || !seenTags.has(key)) {
           collector.keyword(`${path.replace(/\.attributes$/, '')}.vrs`, key, 'VR_WITHOUT_ATTRIBUTE');
         }
       }

@@ -7,6 +7,7 @@ import {
   buildRemovableAttributes,
   buildUpdatableAttributes,
   type InvalidKeyword,
+  type InvalidValue,
 } from '../../../src/imaging/update-document';
 import { levelOf, levelTableKeywords } from '../../../healthimaging-local/dicom/level-assignment';
 import { thrownBy } from '../../support/thrown-by';
@@ -140,8 +141,9 @@ describe('buildUpdatableAttributes', () => {
   });
 
   it('enforces the 10 KB payload quota with a clear message', () => {
+    // An LT holds up to 10240 characters, so this value is valid and only the quota refuses it.
     const big = 'A'.repeat(UPDATE_PAYLOAD_LIMIT_BYTES);
-    const error = failure(() => buildUpdatableAttributes({ study: { StudyDescription: big } }));
+    const error = failure(() => buildUpdatableAttributes({ study: { AdditionalPatientHistory: big } }));
     expect(error.extensions.reason).toBe('PAYLOAD_TOO_LARGE');
     expect(error.message).toMatch(/at most 10240 bytes per update/);
     expect(error.message).not.toContain(big);
@@ -151,6 +153,120 @@ describe('buildUpdatableAttributes', () => {
     expect(failure(() => buildUpdatableAttributes({})).extensions.invalidFields).toEqual([
       { path: 'updatableAttributes', problem: 'EMPTY' },
     ]);
+  });
+});
+
+describe('buildUpdatableAttributes: values against their VR and VM', () => {
+  it("refuses the finding's example, naming both attributes and rules and neither value", () => {
+    const error = failure(() =>
+      buildUpdatableAttributes({ patient: { PatientBirthDate: 'not-a-date' }, study: { StudyDate: 'Lovelace^Ada' } }),
+    );
+    expect(error.extensions.invalidValues).toEqual([
+      { path: 'patient.PatientBirthDate', keyword: 'PatientBirthDate', rule: 'DA must be YYYYMMDD (a valid calendar date)' },
+      { path: 'study.StudyDate', keyword: 'StudyDate', rule: 'DA must be YYYYMMDD (a valid calendar date)' },
+    ]);
+    expect(error.message).toBe(
+      'The metadata update cannot be sent: 2 invalid value(s) (patient.PatientBirthDate: DA must be YYYYMMDD ' +
+        '(a valid calendar date); study.StudyDate: DA must be YYYYMMDD (a valid calendar date)).',
+    );
+    const reported = JSON.stringify({ message: error.message, extensions: error.extensions });
+    for (const value of ['not-a-date', 'Lovelace', 'Ada']) expect(reported).not.toContain(value);
+  });
+
+  it('checks values at every level, keyword and private tag alike, and collects every problem at once', () => {
+    const error = failure(() =>
+      buildUpdatableAttributes({
+        patient: { PatientName: 'A^B^C^D^E^F', PatientSex: 'M\\F', Bogus: 'x' },
+        study: { StudyTime: '25', StudyInstanceUID: '1.2.03' },
+        series: [{ seriesInstanceUid: ctSeries, attributes: { SeriesNumber: '1.5', Modality: 'ct' } }],
+        instances: [
+          {
+            seriesInstanceUid: ctSeries,
+            sopInstanceUid: ctInstance,
+            attributes: { PixelSpacing: [0.5], Rows: -1, '00091001': 'x'.repeat(65) },
+            vrs: { '00091001': 'LO' },
+          },
+        ],
+      }),
+    );
+    expect((error.extensions.invalidValues as InvalidValue[]).map((v) => [v.path, v.rule])).toEqual([
+      ['patient.PatientName', 'PN allows at most 5 components per group (family^given^middle^prefix^suffix)'],
+      ['patient.PatientSex', 'VM 1 needs exactly 1 value (got 2)'],
+      ['study.StudyTime', 'TM must be HH[MM[SS[.FFFFFF]]] (hours 00-23, minutes 00-59, seconds 00-60, 1 to 6 fraction digits)'],
+      ['study.StudyInstanceUID', 'UI must be dot-separated numeric components without leading zeros'],
+      ['series[0].attributes.SeriesNumber', 'IS must be an integer string of at most 12 characters'],
+      ['series[0].attributes.Modality', 'CS may only contain uppercase letters, digits, spaces and underscores'],
+      ['instances[0].attributes.PixelSpacing', 'VM 2 needs exactly 2 values (got 1)'],
+      ['instances[0].attributes.Rows', 'US must be an integer from 0 to 65535'],
+      ['instances[0].attributes.00091001', 'LO must be at most 64 characters'],
+    ]);
+    expect(error.extensions.invalidKeywords).toEqual([{ path: 'patient', keyword: 'Bogus', problem: 'UNKNOWN_KEYWORD' }]);
+    expect(error.message).toMatch(/^The metadata update cannot be sent: 1 invalid keyword\(s\): Bogus; 9 invalid value\(s\) \(patient\.PatientName: /);
+  });
+
+  it('accepts the value forms HealthImaging stores', () => {
+    expect(() =>
+      buildUpdatableAttributes({
+        patient: { PatientName: { Alphabetic: 'Lovelace^Ada' }, PatientBirthDate: '18151210', PatientSex: null, OtherPatientIDs: ['A', 'B'] },
+        study: { StudyDate: '20240229', StudyTime: '083000.5 ', PatientAge: '036Y', PatientWeight: 61.5, PatientSize: '1.65' },
+        series: [{ seriesInstanceUid: ctSeries, attributes: { SeriesNumber: 3, Modality: 'CT', SeriesDescription: 'Thorax – axial' } }],
+        instances: [
+          {
+            seriesInstanceUid: ctSeries,
+            sopInstanceUid: ctInstance,
+            attributes: { ImagePositionPatient: '-80\\-80\\12.5', ImageType: ['ORIGINAL', 'PRIMARY', 'AXIAL'], Rows: 512, '00091001': 7 },
+            vrs: { '00091001': 'US' },
+          },
+        ],
+      }),
+    ).not.toThrow();
+  });
+
+  it('checks sequence items recursively, their keywords included, and takes nested private VRs from vrs', () => {
+    const error = failure(() =>
+      buildUpdatableAttributes({
+        study: { ProcedureCodeSequence: [{ CodeValue: '71250', CodeMeaning: 'CT', NotAKeyword: 'x' }, { CodeValue: 'x'.repeat(17) }] },
+        instances: [
+          {
+            seriesInstanceUid: ctSeries,
+            sopInstanceUid: ctInstance,
+            attributes: { ReferencedImageSequence: [{ ReferencedSOPInstanceUID: '1.2.3', '00091010': 70000, '00091011': 'x', '00100010': 'x' }] },
+            vrs: { '00091010': 'US' },
+          },
+        ],
+      }),
+    );
+    expect((error.extensions.invalidValues as InvalidValue[]).map((v) => [v.path, v.keyword, v.rule])).toEqual([
+      ['study.ProcedureCodeSequence[1].CodeValue', 'CodeValue', 'SH must be at most 16 characters'],
+      ['instances[0].attributes.ReferencedImageSequence[0].00091010', '00091010', 'US must be an integer from 0 to 65535'],
+    ]);
+    expect((error.extensions.invalidKeywords as InvalidKeyword[]).map((k) => [k.path, k.keyword, k.problem])).toEqual([
+      ['study.ProcedureCodeSequence[0]', 'NotAKeyword', 'UNKNOWN_KEYWORD'],
+      ['instances[0].attributes.ReferencedImageSequence[0]', '00091011', 'MISSING_VR'],
+      ['instances[0].attributes.ReferencedImageSequence[0]', '00100010', 'STANDARD_TAG_AS_HEX'],
+    ]);
+  });
+
+  it('does not check values it already refused for their keyword, or values of removals', () => {
+    const error = failure(() => buildUpdatableAttributes({ study: { PatientBirthDate: 'not-a-date' } }));
+    expect(error.extensions.invalidValues).toBeUndefined();
+    // A removal repeats the stored value, which may predate the rules.
+    expect(() => buildRemovableAttributes({ patient: { PatientBirthDate: '1990-01-01' } })).not.toThrow();
+  });
+
+  it('lists the first 20 value problems in the message and all of them in extensions', () => {
+    const study = Object.fromEntries(
+      ['StudyDate', 'LastMenstrualDate'].map((keyword) => [keyword, 'x']),
+    );
+    const many = Array.from({ length: 25 }, (_, i) => ({
+      seriesInstanceUid: `${ctSeries}.${i + 1}`,
+      attributes: { SeriesDate: PATIENT_VALUE },
+    }));
+    const error = failure(() => buildUpdatableAttributes({ study, series: many }));
+    expect(error.extensions.invalidValues).toHaveLength(27);
+    expect(error.message).toContain('27 invalid value(s)');
+    expect(error.message).toContain('; and 7 more in extensions.invalidValues)');
+    expect(error.message).not.toContain(PATIENT_VALUE);
   });
 });
 
