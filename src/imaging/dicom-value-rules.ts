@@ -55,16 +55,11 @@ const PN_GROUPS = ['Alphabetic', 'Ideographic', 'Phonetic'] as const;
 const PN_GROUP_MAX = 64;
 
 /** VRs whose values are strings of text (and, for IS/DS, numbers). */
-export const TEXT_VRS: ReadonlySet<string> = new Set([
+const TEXT_VRS: ReadonlySet<string> = new Set([
   'AE', 'AS', 'CS', 'DA', 'DS', 'DT', 'IS', 'LO', 'LT', 'PN', 'SH', 'ST', 'TM', 'UC', 'UI', 'UR', 'UT',
 ]);
 /** VRs that only ever hold one value, so a backslash is part of it (PS3.5 6.2). */
 export const SINGLE_VALUE_VRS: ReadonlySet<string> = new Set(['LT', 'ST', 'UT', 'UR', 'OB', 'OD', 'OF', 'OL', 'OV', 'OW', 'UN']);
-/** Every VR this module has a rule for. */
-export const CHECKED_VRS: ReadonlySet<string> = new Set([
-  ...TEXT_VRS, ...Object.keys(INTEGER_RANGE), 'FL', 'FD', 'AT', ...Object.keys(BULK_WORD_BYTES),
-]);
-
 function charLength(text: string): number {
   let n = 0;
   for (const _ of text) n += 1;

@@ -44,7 +44,7 @@ interface Multiplicity {
 }
 
 /** Parses a registry VM: `3`, `1-3`, `2-n`, `3-3n`. Unknown forms allow any count. */
-export function parseVm(vm: string): Multiplicity {
+function parseVm(vm: string): Multiplicity {
   let m = /^(\d+)$/.exec(vm);
   if (m) return { min: Number(m[1]), max: Number(m[1]), step: 1 };
   m = /^(\d+)-(\d+)$/.exec(vm);

@@ -192,6 +192,20 @@ describe('singleValueRule and checkElementValue: one value per VR', () => {
   });
 });
 
+describe('problems never carry the value', () => {
+  it('no broken rule or path repeats the value it was given for', () => {
+    // Digits-only values are left out: they can coincide with a bound the rule states (IS 2147483648).
+    const invalid = SINGLE_VALUES.filter(
+      ([, value, rule]) => rule !== null && typeof value === 'string' && value.trim().length >= 4 && !/^[\d ]+$/.test(value),
+    );
+    expect(invalid.length).toBeGreaterThan(40);
+    for (const [vr, value] of invalid) {
+      const reported = JSON.stringify(checkElementValue('p.X', 'X', [value, value], { vr, vm: '1' }, registryResolver()));
+      expect([vr, reported.includes(JSON.stringify(value).slice(1, -1))]).toEqual([vr, false]);
+    }
+  });
+});
+
 describe('value multiplicity', () => {
   it.each([
     [1, '1', undefined],
