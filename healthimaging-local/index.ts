@@ -13,6 +13,8 @@ import { DEFAULT_ACCESS_KEY, DEFAULT_ACCOUNT_ID, type HealthImagingLocalOptions 
 import { RateLimiter } from './rate-limits';
 import { HilHttpServer } from './server';
 import { SigV4Verifier } from './sigv4-verifier';
+import { PageTokens } from './pagination';
+import { lockDataDir, type DataDirLock } from './store/data-dir-lock';
 import { HilStore } from './store/hil-store';
 
 export type { HealthImagingLocalOptions, AccessKeyGrant } from './options';
@@ -62,7 +64,17 @@ export async function startHealthImagingLocal(options: HealthImagingLocalOptions
     options.s3Dir ??
     (!inMemory && options.dataDir ? join(options.dataDir, 's3') : (tempS3 = mkdtempSync(join(tmpdir(), 'hil-s3-'))));
 
-  const store = HilStore.open({ dataDir: options.dataDir, inMemory });
+  // Taken before anything reads the folder: the recovery below must never run beside a live owner.
+  const lock: DataDirLock | undefined = !inMemory && options.dataDir ? lockDataDir(options.dataDir) : undefined;
+  let store: HilStore;
+  let pageTokens: PageTokens;
+  try {
+    store = HilStore.open({ dataDir: options.dataDir, inMemory });
+    pageTokens = !inMemory && options.dataDir ? PageTokens.forDataDir(options.dataDir) : PageTokens.ephemeral();
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
   const recovered = recoverPendingWrites(store);
   if (recovered > 0) log(`completed ${recovered} write(s) left pending by the previous run`);
 
@@ -94,6 +106,7 @@ export async function startHealthImagingLocal(options: HealthImagingLocalOptions
       writes,
       datastoreLifecycle,
       imports,
+      pageTokens,
     },
     verifier: new SigV4Verifier(accessKeys, options.maxClockSkewMs ?? 15 * 60_000),
     faults,
@@ -108,6 +121,7 @@ export async function startHealthImagingLocal(options: HealthImagingLocalOptions
     address = await server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
   } catch (err) {
     store.close();
+    lock?.release();
     throw err;
   }
   datastoreLifecycle.resume();
@@ -125,6 +139,7 @@ export async function startHealthImagingLocal(options: HealthImagingLocalOptions
         await server.close();
         await imports.close();
         store.close();
+        lock?.release();
         if (tempS3) rmSync(tempS3, { recursive: true, force: true });
       })()),
     admin: {
