@@ -3,7 +3,7 @@ import { datastoreArn } from '../arns';
 import { ServiceError, conflict, notFound } from '../errors';
 import { newResourceId } from '../model/ids';
 import { MAX_DATASTORES, MAX_TAGS_PER_RESOURCE } from '../model/metadata-limits';
-import { decodeToken, encodeToken } from '../pagination';
+import type { PageTokens } from '../pagination';
 import type { DatastoreRecord, DatastoreStatus } from '../store/datastore-store';
 import { epochSeconds, jsonResponse } from '../wire';
 import { datastoreFor } from './access';
@@ -82,10 +82,15 @@ export const getDatastore: Handler = (ctx, services) => {
   });
 };
 
-export const listDatastores: Handler = (ctx, { store, settings }) => {
+const isCursor = (p: unknown): p is [number, string] =>
+  Array.isArray(p) && p.length === 2 && Number.isSafeInteger(p[0]) && typeof p[1] === 'string';
+
+export const listDatastores: Handler = (ctx, { store, settings, pageTokens }) => {
   const status = enumValue('datastoreStatus', queryString(ctx, 'datastoreStatus'), STATUSES);
   const maxResults = queryMaxResults(ctx);
-  const after = decodeToken<[number, string]>('ListDatastores', queryString(ctx, 'nextToken'));
+  // The key id is in the scope: a token of one caller's view cannot page another's.
+  const scope = `ListDatastores/${status ?? ''}/${ctx.grant.accessKeyId}`;
+  const after = pageTokens.open(scope, queryString(ctx, 'nextToken'), isCursor);
   const visible = store.datastores
     .all()
     .filter((ds) => grantCovers(ctx.grant, ds.datastoreId))
@@ -95,7 +100,7 @@ export const listDatastores: Handler = (ctx, { store, settings }) => {
   const last = page[page.length - 1];
   return jsonResponse({
     datastoreSummaries: page.map((ds) => summary(ds, ctx, settings.accountId)),
-    nextToken: visible.length > maxResults ? encodeToken('ListDatastores', [last.createdAt, last.datastoreId]) : undefined,
+    nextToken: visible.length > maxResults ? pageTokens.issue(scope, [last.createdAt, last.datastoreId]) : undefined,
   });
 };
 

@@ -5,6 +5,7 @@ import type { WireResponse } from '../wire';
 import type { DatastoreLifecycle } from '../model/datastore-lifecycle';
 import type { ImportRunner } from '../model/import-runner';
 import type { WriteScheduler } from '../model/write-scheduler';
+import type { PageTokens } from '../pagination';
 
 export interface RequestContext {
   operation: OperationName;
@@ -29,6 +30,7 @@ export interface HilServices {
   writes: WriteScheduler;
   datastoreLifecycle: DatastoreLifecycle;
   imports: ImportRunner;
+  pageTokens: PageTokens;
 }
 
 export type Handler = (ctx: RequestContext, services: HilServices) => WireResponse | Promise<WireResponse>;

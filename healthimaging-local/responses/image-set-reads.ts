@@ -1,7 +1,7 @@
-import { notFound, validation } from '../errors';
+import { notFound } from '../errors';
 import { liveImageSet } from '../model/image-set-writes';
 import type { ImageSetRecord, VersionRecord } from '../model/image-set-state';
-import { decodeToken, encodeToken } from '../pagination';
+import { isVersion } from '../pagination';
 import { jsonResponse } from '../wire';
 import { datastoreFor } from './access';
 import type { Handler, HilServices, RequestContext } from './handler';
@@ -59,8 +59,7 @@ export const listImageSetVersions: Handler = (ctx, services) => {
   const imageSet = imageSetFor(ctx, services);
   const maxResults = queryMaxResults(ctx);
   const scope = `ListImageSetVersions/${imageSet.datastoreId}/${imageSet.imageSetId}`;
-  const from = decodeToken<number>(scope, queryString(ctx, 'nextToken')) ?? imageSet.latestVersion;
-  if (!Number.isInteger(from) || from < 1) throw validation('Invalid nextToken');
+  const from = services.pageTokens.open(scope, queryString(ctx, 'nextToken'), isVersion) ?? imageSet.latestVersion;
   const versions = services.store.imageSets.listVersions(imageSet.datastoreId, imageSet.imageSetId, from, maxResults + 1);
   const page = versions.slice(0, maxResults);
   return jsonResponse({
@@ -69,6 +68,6 @@ export const listImageSetVersions: Handler = (ctx, services) => {
       // Capital I: the model names the member this way in ImageSetProperties only.
       ImageSetWorkflowStatus: v.workflowStatus,
     })),
-    nextToken: versions.length > maxResults ? encodeToken(scope, versions[maxResults].version) : undefined,
+    nextToken: versions.length > maxResults ? services.pageTokens.issue(scope, versions[maxResults].version) : undefined,
   });
 };

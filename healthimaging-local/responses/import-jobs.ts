@@ -2,7 +2,7 @@ import { ServiceError, notFound, validation } from '../errors';
 import { newResourceId } from '../model/ids';
 import { MAX_CONCURRENT_IMPORTS_PER_DATASTORE } from '../model/metadata-limits';
 import { S3_URI_PATTERN } from '../model/s3-paths';
-import { decodeToken, encodeToken } from '../pagination';
+import { isOffset } from '../pagination';
 import type { ImportJobRecord, JobStatus } from '../store/import-job-store';
 import { epochSeconds, jsonResponse } from '../wire';
 import { datastoreFor } from './access';
@@ -88,8 +88,7 @@ export const listDicomImportJobs: Handler = (ctx, services) => {
   const status = enumValue('jobStatus', queryString(ctx, 'jobStatus'), JOB_STATUSES);
   const maxResults = queryMaxResults(ctx);
   const scope = `ListDICOMImportJobs/${ds.datastoreId}/${status ?? ''}`;
-  const offset = decodeToken<number>(scope, queryString(ctx, 'nextToken')) ?? 0;
-  if (!Number.isInteger(offset) || offset < 0) throw validation('Invalid nextToken');
+  const offset = services.pageTokens.open(scope, queryString(ctx, 'nextToken'), isOffset) ?? 0;
   const jobs = services.store.importJobs.list(ds.datastoreId, status);
   const page = jobs.slice(offset, offset + maxResults);
   return jsonResponse({
@@ -97,6 +96,6 @@ export const listDicomImportJobs: Handler = (ctx, services) => {
       const { inputS3Uri: _i, outputS3Uri: _o, ...summary } = jobProperties(job);
       return summary;
     }),
-    nextToken: offset + maxResults < jobs.length ? encodeToken(scope, offset + maxResults) : undefined,
+    nextToken: offset + maxResults < jobs.length ? services.pageTokens.issue(scope, offset + maxResults) : undefined,
   });
 };

@@ -1,6 +1,5 @@
-import { validation } from '../errors';
 import { compareForSort, echoSort, matchesCriteria, parseSearchCriteria, type SearchCandidate } from '../model/search-criteria';
-import { decodeToken, encodeToken } from '../pagination';
+import { isOffset } from '../pagination';
 import { epochSeconds, jsonResponse } from '../wire';
 import { datastoreFor } from './access';
 import type { Handler } from './handler';
@@ -9,17 +8,16 @@ import { jsonBody, queryMaxResults, queryString } from './input';
 
 /**
  * SearchImageSets over the latest version of every live image set in the data store. The token
- * carries an offset plus a fingerprint of the criteria, so a token is only valid for the search
- * that produced it.
+ * carries an offset and is signed over a fingerprint of the criteria, so it is only valid for the
+ * search that produced it.
  */
 export const searchImageSets: Handler = (ctx, services) => {
   const ds = datastoreFor(ctx, services);
   const body = jsonBody(ctx);
   const criteria = parseSearchCriteria(body);
   const maxResults = queryMaxResults(ctx);
-  const scope = `SearchImageSets/${ds.datastoreId}/${fingerprint(body).slice(0, 16)}`;
-  const offset = decodeToken<number>(scope, queryString(ctx, 'nextToken')) ?? 0;
-  if (!Number.isInteger(offset) || offset < 0) throw validation('Invalid nextToken');
+  const scope = `SearchImageSets/${ds.datastoreId}/${fingerprint(body)}`;
+  const offset = services.pageTokens.open(scope, queryString(ctx, 'nextToken'), isOffset) ?? 0;
 
   const candidates: SearchCandidate[] = services.store.imageSets.listLive(ds.datastoreId).map((row) => ({
     imageSetId: row.imageSetId,
@@ -43,6 +41,6 @@ export const searchImageSets: Handler = (ctx, services) => {
       isPrimary: c.isPrimary,
     })),
     sort: echoSort(criteria),
-    nextToken: offset + maxResults < matches.length ? encodeToken(scope, offset + maxResults) : undefined,
+    nextToken: offset + maxResults < matches.length ? services.pageTokens.issue(scope, offset + maxResults) : undefined,
   });
 };
