@@ -1,5 +1,5 @@
 /**
- * CopyImageSet rules (reference section 4.3): the `copiableAttributes` subset, the selection of
+ * CopyImageSet rules of the service: the `copiableAttributes` subset, the selection of
  * what is copied, and the merge into an existing destination.
  *
  * Synchronous ValidationException: `copiableAttributes` that is not a string of 1..260000
@@ -11,8 +11,8 @@
  * COPY_FAILED with the message), decided against the destination's document:
  * - Without `force`, source and destination must agree at each level, checked in this order:
  *   Patient: PatientID (an import grouping key) must be equal;
- *   Study: StudyInstanceUID, StudyDate, AccessionNumber and StudyID (the study grouping keys of
- *          section 4.5) must be equal;
+ *   Study: StudyInstanceUID, StudyDate, AccessionNumber and StudyID (the study grouping keys
+ *          of an import) must be equal;
  *   Series: every copied Series must already exist in the destination (same SeriesInstanceUID)
  *          with an equal SeriesNumber (the series grouping key).
  *   A grouping key that is empty (absent, null or padding only) only equals another empty value.
@@ -29,6 +29,7 @@
  * Messages name levels only, never DICOM values or UIDs (patient data).
  */
 import { validation } from '../errors';
+import { parseBoundedJson } from '../json-limits';
 import type { DicomAttributes, MetadataDocument, SeriesNode } from './metadata-document';
 import { deepClone, dicomValuesEqual, hasOwn, isEmptyDicomValue, isPlainObject } from './rules-json';
 
@@ -63,12 +64,7 @@ export function parseCopiableAttributes(json: unknown): CopySelection {
   if (json.length < 1 || json.length > MAX_COPIABLE_CHARS) {
     throw validation(`copiableAttributes must be between 1 and ${MAX_COPIABLE_CHARS} characters long.`);
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(json);
-  } catch {
-    throw validation('copiableAttributes is not a JSON document.');
-  }
+  const parsed = parseBoundedJson(json, 'copiableAttributes', 'copiableAttributes is not a JSON document.');
   const doc = requireObject('the document', parsed);
   allowOnlyKeys('the top level', doc, ['SchemaVersion', 'Study']);
   if (hasOwn(doc, 'SchemaVersion') && doc.SchemaVersion !== 1.1 && doc.SchemaVersion !== '1.1') {

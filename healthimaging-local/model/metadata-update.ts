@@ -1,6 +1,6 @@
 /**
  * UpdateImageSetMetadata with `DICOMUpdates`: decoding the payload and applying it to a metadata
- * document (reference sections 4.2 and 4.7, developer guide "DICOM metadata constraints").
+ * document (the service's update rules and the developer guide's "DICOM metadata constraints").
  *
  * Where a violation surfaces — the rule this file follows:
  *
@@ -35,6 +35,7 @@
  */
 import { levelOf } from '../dicom/level-assignment';
 import { validation } from '../errors';
+import { parseBoundedJson } from '../json-limits';
 import type { DicomAttributes, InstanceNode, MetadataDocument, SeriesNode } from './metadata-document';
 import {
   elementByKeyword,
@@ -58,7 +59,7 @@ type Level = 'Patient' | 'Study' | 'Series' | 'Instance';
 
 /** Model length of the `DICOMAttribute` blob. */
 const MODEL_MAX_BYTES = 30000;
-/** Service quota "UpdateImageSetMetadata payload" (section 4.8). */
+/** Service quota "UpdateImageSetMetadata payload". */
 const QUOTA_MAX_BYTES = 10 * 1024;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const UID_KEY = /^[0-9.]{1,64}$/;
@@ -162,12 +163,13 @@ function decodeMember(member: Member, raw: unknown): Record<string, unknown> {
   if (bytes.length === 0) throw validation(`${member} must not be empty.`);
   if (bytes.length > MODEL_MAX_BYTES) throw validation(`${member} must be at most ${MODEL_MAX_BYTES} bytes.`);
   if (bytes.length > QUOTA_MAX_BYTES) throw validation(`${member} exceeds the 10 KB UpdateImageSetMetadata payload quota.`);
-  let parsed: unknown;
+  let text: string;
   try {
-    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
     throw validation(`${member} is not a UTF-8 JSON document.`);
   }
+  const parsed = parseBoundedJson(text, member, `${member} is not a UTF-8 JSON document.`);
   if (!isPlainObject(parsed)) throw validation(`${member} must decode to a JSON object.`);
   checkDocumentShape(member, parsed);
   return parsed;

@@ -1,4 +1,5 @@
 import { validation } from '../errors';
+import { parseBoundedJson } from '../json-limits';
 import { RESOURCE_ID_PATTERN } from '../model/ids';
 import type { RequestContext } from './handler';
 
@@ -8,12 +9,7 @@ export type JsonObject = Record<string, unknown>;
 
 export function jsonBody(ctx: RequestContext): JsonObject {
   if (ctx.body.length === 0) return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(ctx.body.toString('utf8'));
-  } catch {
-    throw validation('The request body is not valid JSON');
-  }
+  const parsed = parseBoundedJson(ctx.body.toString('utf8'), 'The request body', 'The request body is not valid JSON');
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw validation('The request body must be a JSON object');
   }
