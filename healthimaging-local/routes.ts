@@ -50,6 +50,11 @@ const ROUTE_TABLE: Array<[string, string, OperationName]> = [
   ['POST', '/datastore/{datastoreId}/imageSet/{imageSetId}/deleteImageSet', 'DeleteImageSet'],
 ];
 
+/** Query parameters that are lists in the model, sent once per element. */
+export const REPEATABLE_QUERY_PARAMETERS: Partial<Record<OperationName, readonly string[]>> = {
+  UntagResource: ['tagKeys'],
+};
+
 const ROUTES: RouteDef[] = ROUTE_TABLE.map(([method, path, operation]) => ({
   method,
   segments: path.split('/').filter(Boolean),
@@ -65,7 +70,8 @@ export interface RouteMatch {
 
 /** `undefined` = no such operation (the caller answers 404 UnknownOperationException). */
 export function matchRoute(method: string, rawPath: string): RouteMatch | undefined {
-  const rawSegments = rawPath.split('/').filter(Boolean);
+  const rawSegments = pathSegments(rawPath);
+  if (!rawSegments) return undefined;
   for (const route of ROUTES) {
     if (route.method !== method || route.segments.length !== rawSegments.length) continue;
     const params: Record<string, string> = {};
@@ -87,6 +93,22 @@ export function matchRoute(method: string, rawPath: string): RouteMatch | undefi
     if (ok) return { operation: route.operation, params };
   }
   return undefined;
+}
+
+/**
+ * The path's segments, or undefined when the path is not one the SDK would send: the service
+ * matches paths exactly, so `/datastore/` and `//datastore` name no operation, and a `.` or `..`
+ * segment (also percent-encoded) is never resolved against its neighbours.
+ */
+function pathSegments(rawPath: string): string[] | undefined {
+  if (!rawPath.startsWith('/')) return undefined;
+  const segments = rawPath.slice(1).split('/');
+  for (const segment of segments) {
+    if (segment === '') return undefined;
+    const decoded = safeDecode(segment);
+    if (decoded === '.' || decoded === '..') return undefined;
+  }
+  return segments;
 }
 
 function safeDecode(segment: string): string | undefined {

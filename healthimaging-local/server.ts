@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { STATUS_CODES, createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { ADMIN_PREFIX, handleAdmin, isLoopback } from './admin-routes';
@@ -8,7 +8,7 @@ import type { FaultController } from './faults';
 import type { RateLimiter } from './rate-limits';
 import type { HilServices, RequestContext } from './responses/handler';
 import { HANDLERS } from './responses';
-import { matchRoute } from './routes';
+import { matchRoute, REPEATABLE_QUERY_PARAMETERS } from './routes';
 import { accessKeyOf, type SigV4Verifier } from './sigv4-verifier';
 import { errorResponse, newRequestId, writeResponse, type WireResponse } from './wire';
 
@@ -23,6 +23,8 @@ export interface ServerDeps {
 }
 
 class BodyTooLarge extends Error {}
+/** The client went away before its request body arrived: nothing to answer, nothing broken. */
+class ClientDisconnected extends Error {}
 
 /**
  * The HTTP front: keep-alive node:http, one pipeline per request —
@@ -43,6 +45,10 @@ export class HilHttpServer {
     this.server.keepAliveTimeout = 65_000;
     this.server.headersTimeout = 66_000;
     this.server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => answerUnparsable(err, socket));
+    // node:http hands CONNECT to this event and, without a listener, drops the socket unanswered.
+    this.server.on('connect', (_req: IncomingMessage, socket: Duplex) =>
+      answerRaw(socket, new ServiceError('UnknownOperationException', 'No operation matches CONNECT')),
+    );
   }
 
   listen(port: number, host: string): Promise<AddressInfo> {
@@ -77,6 +83,7 @@ export class HilHttpServer {
     let response: WireResponse;
     try {
       if (rawPath.startsWith(ADMIN_PREFIX)) {
+        refuseRepeatedParameters(query, req, []);
         if (!isLoopback(req)) throw new ServiceError('AccessDeniedException', 'Admin endpoints answer loopback callers only');
         const body = await readBody(req, this.deps.maxBodyBytes);
         response = handleAdmin(method, rawPath, query, body, this.deps);
@@ -86,7 +93,7 @@ export class HilHttpServer {
     } catch (err) {
       response = this.toErrorResponse(err, req);
     }
-    if (response.status === 0) return; // hung: answered by close()
+    if (response.status === 0) return; // hung (answered by close()) or the client is gone
     writeResponse(res, response, requestId);
   }
 
@@ -102,6 +109,7 @@ export class HilHttpServer {
       req.resume();
       throw new ServiceError('UnknownOperationException', `No operation matches ${method} ${rawPath.slice(0, 200)}`);
     }
+    refuseRepeatedParameters(query, req, REPEATABLE_QUERY_PARAMETERS[route.operation] ?? []);
     const body = await readBody(req, this.deps.maxBodyBytes);
     this.deps.stats.record(route.operation, accessKeyOf(req.headers));
     const caller = await this.deps.verifier.verify({ method, rawPath, query: queryRecord(query), headers: req.headers, body });
@@ -137,6 +145,10 @@ export class HilHttpServer {
       return response;
     }
     if (err instanceof ServiceError) return errorResponse(err);
+    if (err instanceof ClientDisconnected) {
+      this.deps.log(`client disconnected before its ${req.method} request body was complete`);
+      return { status: 0, headers: {}, body: Buffer.alloc(0) };
+    }
     // Never the stack or the message: either could carry request content.
     this.deps.log(`internal error (${err instanceof Error ? err.name : typeof err}) while serving ${req.method}`);
     return errorResponse(new ServiceError('InternalServerException', 'An internal error occurred'));
@@ -153,15 +165,40 @@ function answerUnparsable(err: NodeJS.ErrnoException, socket: Duplex): void {
     return;
   }
   const message = err.code === 'HPE_HEADER_OVERFLOW' ? 'The request line and headers are too large' : 'The request is not valid HTTP/1.1';
-  const response = errorResponse(validation(message));
+  answerRaw(socket, validation(message));
+}
+
+/** Writes an error answer straight to a socket node:http will not answer through a response. */
+function answerRaw(socket: Duplex, error: ServiceError): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const response = errorResponse(error);
   const head = [
-    'HTTP/1.1 400 Bad Request',
+    `HTTP/1.1 ${error.status} ${STATUS_CODES[error.status] ?? ''}`,
     ...Object.entries(response.headers).map(([name, value]) => `${name}: ${value}`),
     `x-amzn-RequestId: ${newRequestId()}`,
     `Content-Length: ${response.body.length}`,
     'Connection: close',
   ];
   socket.end(Buffer.concat([Buffer.from(`${head.join('\r\n')}\r\n\r\n`), response.body]));
+}
+
+/**
+ * AWS refuses a scalar query parameter given twice rather than picking one; so does this server,
+ * before the signature is checked, as the request is malformed either way. List members
+ * (`tagKeys`) repeat by design.
+ */
+function refuseRepeatedParameters(query: URLSearchParams, req: IncomingMessage, repeatable: readonly string[]): void {
+  const seen = new Set<string>();
+  for (const key of query.keys()) {
+    if (seen.has(key) && !repeatable.includes(key)) {
+      req.resume();
+      throw validation(`The query parameter ${key.slice(0, 64)} is given more than once`);
+    }
+    seen.add(key);
+  }
 }
 
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
@@ -184,9 +221,14 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     req.on('end', () => {
       if (!failed) resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
     });
-    req.on('error', (err) => {
-      if (!failed) reject(err);
-    });
+    // An aborted upload surfaces as 'error' (ECONNRESET) or as a 'close' before 'end'.
+    const gone = (): void => {
+      if (failed || req.complete) return;
+      failed = true;
+      reject(new ClientDisconnected());
+    };
+    req.on('error', gone);
+    req.on('close', gone);
   });
 }
 
