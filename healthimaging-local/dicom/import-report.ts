@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { ImportWarning } from './import-warnings';
 
 /**
- * The files an import job leaves under its output prefix (reference section 4.5):
+ * The files an import job leaves under its output prefix (the layout AWS writes):
  * `<outputS3Uri>/<datastoreId>-DicomImport-<jobId>/job-output-manifest.json`,
  * `SUCCESS/success.ndjson`, `FAILURE/failure.ndjson` and `WARNING/warning.ndjson`.
  */
@@ -64,11 +64,14 @@ export function jobFolderName(datastoreId: string, jobId: string): string {
 
 const withSlash = (uri: string): string => (uri.endsWith('/') ? uri : `${uri}/`);
 
-/** The object key of an input file: the input prefix's key part plus its relative path. */
+/**
+ * The object key of an input file: the input prefix up to its last `/` (the folder the listing
+ * walked) plus the file's path below that folder.
+ */
 export function inputFileKey(inputS3Uri: string, relativePath: string): string {
   const match = /^s3:\/\/[^/]+\/?(.*)$/.exec(inputS3Uri);
   const prefix = match ? match[1] : '';
-  return `${prefix && !prefix.endsWith('/') ? `${prefix}/` : prefix}${relativePath}`;
+  return `${prefix.slice(0, prefix.lastIndexOf('/') + 1)}${relativePath}`;
 }
 
 /**

@@ -3,15 +3,19 @@ import * as path from 'node:path';
 
 /** What an import job finds under its input prefix. */
 export interface InputListing {
-  /** POSIX-style paths relative to the prefix, sorted so a job processes files in a stable order. */
+  /** POSIX-style paths relative to the listed folder, sorted so a job processes files in a stable order. */
   files: string[];
   totalBytes: number;
   /** Folders below the prefix (the prefix itself not counted). */
   folders: number;
 }
 
-/** Every regular file under a directory (the local image of an S3 prefix), recursively. A missing directory is an empty prefix. */
-export async function listInputFiles(root: string): Promise<InputListing> {
+/**
+ * Every regular file under a folder whose path starts with `namePrefix` (the local image of the
+ * keys under an S3 prefix), recursively. Symbolic links are skipped: S3 has none, and following
+ * one could read outside the S3 folder. A missing folder is an empty prefix.
+ */
+export async function listInputFiles(root: string, namePrefix = ''): Promise<InputListing> {
   const listing: InputListing = { files: [], totalBytes: 0, folders: 0 };
   async function walk(dir: string, prefix: string): Promise<void> {
     let entries: import('node:fs').Dirent[];
@@ -22,6 +26,7 @@ export async function listInputFiles(root: string): Promise<InputListing> {
       throw error;
     }
     for (const entry of entries) {
+      if (dir === root && !entry.name.startsWith(namePrefix)) continue;
       const relative = prefix ? `${prefix}/${entry.name}` : entry.name;
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) {

@@ -36,7 +36,9 @@ import { frameContentType, hasFrameFormat } from './transfer-syntax';
 export interface DicomImportJob {
   datastoreId: string;
   jobId: string;
+  /** The folder the input prefix's keys live in, and the name filter on its entries (see s3-paths). */
   inputDir: string;
+  inputNamePrefix?: string;
   outputDir: string;
   inputS3Uri: string;
   outputS3Uri: string;
@@ -238,7 +240,7 @@ async function writeWhenUnlocked(job: DicomImportJob, scanned: number, read: Rea
 }
 
 export async function runDicomImport(job: DicomImportJob): Promise<DicomImportResult> {
-  const listing = await listInputFiles(job.inputDir);
+  const listing = await listInputFiles(job.inputDir, job.inputNamePrefix);
   checkImportQuotas(listing, job.quotas ?? DEFAULT_IMPORT_QUOTAS);
   const frames = new FrameBatcher(job.target, job.datastoreId);
   let report: ImportReport;

@@ -1,11 +1,10 @@
-import { existsSync, statSync } from 'node:fs';
 import { ImportJobRejected, type ImportQuotas } from '../dicom/import-quotas';
 import type { ImportTarget } from '../dicom/import-target';
 import { runDicomImport } from '../dicom/run-dicom-import';
 import type { HilStore } from '../store/hil-store';
 import type { ImportJobRecord } from '../store/import-job-store';
 import { ServiceError } from '../errors';
-import { s3UriToPath } from './s3-paths';
+import { resolveInputPrefix, resolveOutputPrefix, S3LocationError } from './s3-paths';
 import { TimerSet } from './timer-set';
 
 export interface ImportSettings {
@@ -58,15 +57,16 @@ export class ImportRunner {
     this.store.importJobs.setStatus(datastoreId, jobId, 'IN_PROGRESS', null, null);
     let failure: string;
     try {
-      const inputDir = s3UriToPath(this.s3Root, job.inputS3Uri);
-      const outputDir = s3UriToPath(this.s3Root, job.outputS3Uri);
-      if (!existsSync(inputDir) || !statSync(inputDir).isDirectory()) {
-        failure = 'INVALID_REQUEST: The input S3 location does not exist or is not accessible';
+      const input = resolveInputPrefix(this.s3Root, job.inputS3Uri);
+      const outputDir = resolveOutputPrefix(this.s3Root, job.outputS3Uri);
+      if (!input) {
+        failure = 'INVALID_REQUEST: No object in the input S3 bucket has a key starting with the input prefix';
       } else {
         const summary = await runDicomImport({
           datastoreId,
           jobId,
-          inputDir,
+          inputDir: input.dir,
+          inputNamePrefix: input.namePrefix,
           outputDir,
           inputS3Uri: job.inputS3Uri,
           outputS3Uri: job.outputS3Uri,
@@ -85,7 +85,7 @@ export class ImportRunner {
       failure =
         err instanceof ImportJobRejected
           ? err.message
-          : err instanceof ServiceError && err.errorName === 'ValidationException'
+          : err instanceof S3LocationError || (err instanceof ServiceError && err.errorName === 'ValidationException')
             ? `INVALID_REQUEST: ${err.message}`
             : 'INTERNAL_ERROR: The import job could not be completed';
       this.log(`import job ${jobId} failed (${err instanceof Error ? err.name : 'error'})`);
