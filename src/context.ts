@@ -14,6 +14,7 @@ import { silentLogger, type Logger } from './errors/safe-log';
 import type { ImagingPort } from './imaging/imaging-port';
 import { createLoaders, type ImagingLoaders } from './imaging/loaders';
 import type { MetadataBudget, RequestMetadataBudget } from './imaging/metadata-budget';
+import { PhiAccess } from './phi/phi-access';
 import { TenantServices } from './tenant-services';
 
 /**
@@ -33,6 +34,8 @@ export interface GatewayContext {
   upstreamRequestIds?: string[];
   /** What PHI the response carried, when the request read any (for its audit entry). */
   phiReads?: PhiReadOut;
+  /** Whether the caller holds `phi:read`, and what PHI the response carried or withheld. */
+  phi?: PhiAccess;
   /** This request's share of the replica's metadata budget; released when the request ends. */
   metadataBudget?: RequestMetadataBudget;
   /** Bound to this request's id (and tenant when known). */
@@ -114,7 +117,10 @@ export function createContextFactory(deps: ContextFactoryDeps): ContextFactory {
     if (!tenant) throw withHttp(new UnauthenticatedError(), 401, requestId, 'Bearer');
     const imaging = services.for(tenant);
     const metadataBudget = deps.metadataBudget?.openRequest();
+    const phi = PhiAccess.forScopes(principal.scopes);
     return {
+      phi,
+      phiReads: phi,
       requestId,
       principal,
       tenant,

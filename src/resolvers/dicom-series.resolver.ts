@@ -30,6 +30,6 @@ export class DicomSeriesResolver {
     const entry = Object.prototype.hasOwnProperty.call(series.entry.Instances ?? {}, sopInstanceUid)
       ? series.entry.Instances[sopInstanceUid]
       : undefined;
-    return entry ? new DicomInstance(sopInstanceUid, entry) : null;
+    return entry ? new DicomInstance(series.key, sopInstanceUid, entry, series.phi) : null;
   }
 }

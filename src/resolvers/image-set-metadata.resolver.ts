@@ -1,6 +1,7 @@
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { GatewayContext } from '../context';
 import type { MetadataDocument } from '../imaging/records';
+import { phiAccessOr } from '../phi/phi-access';
 import { DicomPatient } from '../types/dicom-patient.type';
 import { DicomStudy } from '../types/dicom-study.type';
 import { ImageSetMetadata } from '../types/image-set-metadata.type';
@@ -20,11 +21,12 @@ export class ImageSetMetadataResolver {
 
   @FieldResolver(() => DicomPatient, { nullable: true, description: 'The Patient level.' })
   async patient(@Root() root: ImageSetMetadata, @Ctx() context: GatewayContext): Promise<DicomPatient> {
-    return new DicomPatient((await loadDocument(root, context)).Patient?.DICOM ?? {});
+    const document = await loadDocument(root, context);
+    return new DicomPatient(root.key, document.Patient?.DICOM ?? {}, phiAccessOr(context.phi));
   }
 
   @FieldResolver(() => DicomStudy, { nullable: true, description: 'The Study level, with its series.' })
   async study(@Root() root: ImageSetMetadata, @Ctx() context: GatewayContext): Promise<DicomStudy> {
-    return new DicomStudy(root.key, await loadDocument(root, context));
+    return new DicomStudy(root.key, await loadDocument(root, context), phiAccessOr(context.phi));
   }
 }

@@ -9,6 +9,8 @@ import { RevertImageSetPayload } from '../types/revert-image-set-payload.type';
 import { RevertImageSetInput } from '../types/revert-image-set.input';
 import { UpdateImageSetMetadataPayload } from '../types/update-image-set-metadata-payload.type';
 import { UpdateImageSetMetadataInput } from '../types/update-image-set-metadata.input';
+import { phiAccessOr } from '../phi/phi-access';
+import { checkUpdateAttributes } from '../phi/phi-writes';
 import { requestScope } from './support/request-scope';
 import { toCopyRequest, toRevertRequest, toUpdateRequest } from './support/write-inputs.mapper';
 import { copyPayload, deletePayload, updatedVersion } from './support/write-payloads.mapper';
@@ -51,6 +53,7 @@ export class ImageSetMutationsResolver {
     @Ctx() context: GatewayContext,
   ): Promise<UpdateImageSetMetadataPayload> {
     const { imaging, loaders } = requestScope(context);
+    checkUpdateAttributes(phiAccessOr(context.phi), input);
     const result = await imaging.updateImageSetMetadata(toUpdateRequest(input));
     loaders.afterWrite(result.datastoreId, result.imageSetId);
     const { imageSet, version } = updatedVersion(result);

@@ -3,6 +3,8 @@ import { CHANGES_COST, METADATA_COST, UPSTREAM_READ_COST } from '../limits/cost-
 import type { Scope } from '../auth/principal';
 import type { GatewayContext } from '../context';
 import { diffMetadata } from '../imaging/metadata-changes';
+import { phiAccessOr } from '../phi/phi-access';
+import { visibleChanges } from '../phi/phi-changes';
 import { checkVersionId, previousVersionId } from '../imaging/version-ids';
 import { ImageSetMetadata } from '../types/image-set-metadata.type';
 import { ImageSetState, toImageSetState } from '../types/image-set-state.enum';
@@ -124,6 +126,6 @@ export class ImageSetVersionResolver {
       metadata.load({ datastoreId, imageSetId, versionId: base }),
       metadata.load({ datastoreId, imageSetId, versionId: root.versionId }),
     ]);
-    return diffMetadata(before, after).map((change) => new MetadataChange(change));
+    return visibleChanges(phiAccessOr(context.phi), diffMetadata(before, after), root).map((change) => new MetadataChange(change));
   }
 }

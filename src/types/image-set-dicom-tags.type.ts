@@ -6,70 +6,89 @@ import type { SearchSummaryRecord } from '../imaging/records';
     'The DICOM attributes HealthImaging returns with every search result, available without fetching the metadata document.',
 })
 export class ImageSetDicomTags {
-  constructor(tags: SearchSummaryRecord['dicomTags']) {
-    this.patientId = tags.patientId ?? null;
-    this.patientName = tags.patientName ?? null;
-    this.patientBirthDate = tags.patientBirthDate ?? null;
-    this.patientSex = tags.patientSex ?? null;
-    this.studyInstanceUid = tags.studyInstanceUid ?? null;
-    this.studyId = tags.studyId ?? null;
-    this.studyDescription = tags.studyDescription ?? null;
-    this.studyDate = tags.studyDate ?? null;
-    this.studyTime = tags.studyTime ?? null;
-    this.accessionNumber = tags.accessionNumber ?? null;
-    this.numberOfStudyRelatedSeries = tags.numberOfStudyRelatedSeries ?? null;
-    this.numberOfStudyRelatedInstances = tags.numberOfStudyRelatedInstances ?? null;
-    this.seriesInstanceUid = tags.seriesInstanceUid ?? null;
-    this.seriesModality = tags.seriesModality ?? null;
-    this.seriesBodyPart = tags.seriesBodyPart ?? null;
-    this.seriesNumber = tags.seriesNumber ?? null;
+  /**
+   * Read lazily: for a caller without `phi:read` the search path hands in tags whose PHI members
+   * are guarded, so a value is withheld (and noted as withheld) only when a client selects it.
+   */
+  constructor(private readonly tags: SearchSummaryRecord['dicomTags']) {}
+
+  @Field(() => String, { nullable: true, description: 'Patient ID (0010,0020). Null without `phi:read`.' })
+  get patientId(): string | null {
+    return this.tags.patientId ?? null;
   }
 
-  @Field(() => String, { nullable: true, description: 'Patient ID (0010,0020).' })
-  patientId: string | null;
+  @Field(() => String, { nullable: true, description: "Patient's Name (0010,0010), DICOM PN format. Null without `phi:read`." })
+  get patientName(): string | null {
+    return this.tags.patientName ?? null;
+  }
 
-  @Field(() => String, { nullable: true, description: "Patient's Name (0010,0010), DICOM PN format." })
-  patientName: string | null;
+  @Field(() => String, { nullable: true, description: "Patient's Birth Date (0010,0030), YYYYMMDD. Null without `phi:read`." })
+  get patientBirthDate(): string | null {
+    return this.tags.patientBirthDate ?? null;
+  }
 
-  @Field(() => String, { nullable: true, description: "Patient's Birth Date (0010,0030), YYYYMMDD." })
-  patientBirthDate: string | null;
-
-  @Field(() => String, { nullable: true, description: "Patient's Sex (0010,0040)." })
-  patientSex: string | null;
+  @Field(() => String, { nullable: true, description: "Patient's Sex (0010,0040). Null without `phi:read`." })
+  get patientSex(): string | null {
+    return this.tags.patientSex ?? null;
+  }
 
   @Field(() => String, { nullable: true, description: 'Study Instance UID (0020,000D).' })
-  studyInstanceUid: string | null;
+  get studyInstanceUid(): string | null {
+    return this.tags.studyInstanceUid ?? null;
+  }
 
-  @Field(() => String, { nullable: true, description: 'Study ID (0020,0010).' })
-  studyId: string | null;
+  @Field(() => String, { nullable: true, description: 'Study ID (0020,0010). Null without `phi:read`.' })
+  get studyId(): string | null {
+    return this.tags.studyId ?? null;
+  }
 
-  @Field(() => String, { nullable: true, description: 'Study Description (0008,1030).' })
-  studyDescription: string | null;
+  @Field(() => String, { nullable: true, description: 'Study Description (0008,1030). Null without `phi:read`.' })
+  get studyDescription(): string | null {
+    return this.tags.studyDescription ?? null;
+  }
 
-  @Field(() => String, { nullable: true, description: 'Study Date (0008,0020), YYYYMMDD.' })
-  studyDate: string | null;
+  @Field(() => String, { nullable: true, description: 'Study Date (0008,0020), YYYYMMDD. Null without `phi:read`.' })
+  get studyDate(): string | null {
+    return this.tags.studyDate ?? null;
+  }
 
-  @Field(() => String, { nullable: true, description: 'Study Time (0008,0030), HHMMSS.FFFFFF.' })
-  studyTime: string | null;
+  @Field(() => String, { nullable: true, description: 'Study Time (0008,0030), HHMMSS.FFFFFF. Null without `phi:read`.' })
+  get studyTime(): string | null {
+    return this.tags.studyTime ?? null;
+  }
 
-  @Field(() => String, { nullable: true, description: 'Accession Number (0008,0050).' })
-  accessionNumber: string | null;
+  @Field(() => String, { nullable: true, description: 'Accession Number (0008,0050). Null without `phi:read`.' })
+  get accessionNumber(): string | null {
+    return this.tags.accessionNumber ?? null;
+  }
 
   @Field(() => Int, { nullable: true, description: 'Number of Study Related Series (0020,1206).' })
-  numberOfStudyRelatedSeries: number | null;
+  get numberOfStudyRelatedSeries(): number | null {
+    return this.tags.numberOfStudyRelatedSeries ?? null;
+  }
 
   @Field(() => Int, { nullable: true, description: 'Number of Study Related Instances (0020,1208).' })
-  numberOfStudyRelatedInstances: number | null;
+  get numberOfStudyRelatedInstances(): number | null {
+    return this.tags.numberOfStudyRelatedInstances ?? null;
+  }
 
   @Field(() => String, { nullable: true, description: 'Series Instance UID (0020,000E).' })
-  seriesInstanceUid: string | null;
+  get seriesInstanceUid(): string | null {
+    return this.tags.seriesInstanceUid ?? null;
+  }
 
   @Field(() => String, { nullable: true, description: 'Modality (0008,0060) of the series.' })
-  seriesModality: string | null;
+  get seriesModality(): string | null {
+    return this.tags.seriesModality ?? null;
+  }
 
   @Field(() => String, { nullable: true, description: 'Body Part Examined (0018,0015) of the series.' })
-  seriesBodyPart: string | null;
+  get seriesBodyPart(): string | null {
+    return this.tags.seriesBodyPart ?? null;
+  }
 
   @Field(() => Int, { nullable: true, description: 'Series Number (0020,0011).' })
-  seriesNumber: number | null;
+  get seriesNumber(): number | null {
+    return this.tags.seriesNumber ?? null;
+  }
 }

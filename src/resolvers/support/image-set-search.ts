@@ -4,6 +4,8 @@ import type { SearchCriteriaInput } from '../../imaging/records';
 import type { Connection } from '../../types/connection';
 import type { ImageSetSearchArgs } from '../../types/image-set-search.args';
 import { ImageSet } from '../../types/image-set.type';
+import { phiAccessOr } from '../../phi/phi-access';
+import { checkSearchFilter, guardSearchTags } from '../../phi/phi-search';
 import { toSearchCriteria } from '../../types/search-filter.mapper';
 import { toConnection } from './connection-builder';
 import { upstreamCursorCodec } from './cursors';
@@ -29,6 +31,9 @@ export async function searchImageSets(
   // The grant decides first: for another tenant's data store every input, valid or not, and any
   // cursor answer NOT_FOUND, exactly as for a data store that does not exist.
   if (!scope.imaging.grantedDatastoreIds().includes(datastoreId)) throw new NotFoundError();
+  const phi = phiAccessOr(scope.phi);
+  // Searching by patient identity is refused before anything is sent upstream.
+  checkSearchFilter(phi, args.filter);
   const first = pageSize(args.first);
   const criteria = toSearchCriteria(args.filter, args.sort);
   const cursors = upstreamCursorCodec(scope, searchCursorParent(datastoreId, criteria));
@@ -37,5 +42,5 @@ export async function searchImageSets(
     first,
     cursors.decode(args.after),
   );
-  return toConnection(slice, cursors.encode, (summary) => ImageSet.fromSummary(summary));
+  return toConnection(slice, cursors.encode, (summary) => ImageSet.fromSummary({ ...summary, dicomTags: guardSearchTags(phi, summary) }));
 }
