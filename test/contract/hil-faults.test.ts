@@ -54,9 +54,16 @@ describe('HealthImaging Local fault injection, rate limits and call statistics',
   });
 
   it('adds latency without changing the answer', async () => {
-    t.hil.admin.faults.set({ operation: 'GetDatastore', mode: 'latency', latencyMs: 50, count: 1 });
-    const got = await t.client().send(new GetDatastoreCommand({ datastoreId }));
+    // A lower bound only: a loaded machine can make the call slower, never faster than the fault.
+    const latencyMs = 300;
+    t.hil.admin.faults.set({ operation: 'GetDatastore', mode: 'latency', latencyMs, count: 1 });
+    const client = t.client();
+    const started = performance.now();
+    const got = await client.send(new GetDatastoreCommand({ datastoreId }));
+    expect(performance.now() - started).toBeGreaterThanOrEqual(latencyMs - 1);
     expect(got.datastoreProperties?.datastoreId).toBe(datastoreId);
+    // count: 1 — the next call is not delayed, and the fault is gone.
+    expect(t.hil.admin.faults.list()).toEqual([]);
   });
 
   it('counts calls per operation and per access key, including rejected ones', async () => {
