@@ -8,6 +8,7 @@ import {
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { auditPlugin } from './audit/audit-plugin';
+import { phiExtensionPlugin } from './phi/phi-extension.plugin';
 import type { AuditStore } from './audit/audit-store';
 import { createAuthenticator, type Authenticator } from './auth/authenticate';
 import type { TenantConfig } from './auth/tenant-config';
@@ -126,6 +127,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
       ApolloServerPluginUsageReportingDisabled(),
       requestIdPlugin<GatewayContext>(),
       auditPlugin(),
+      phiExtensionPlugin(),
       config.landingPage
         ? ApolloServerPluginLandingPageLocalDefault({ embed: { runTelemetry: false }, footer: false, includeCookies: false })
         : ApolloServerPluginLandingPageDisabled(),
