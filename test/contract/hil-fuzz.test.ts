@@ -1,12 +1,17 @@
 /**
- * Bad input never crashes HealthImaging Local: a few hundred malformed requests, generated from a
- * seeded random source over every route (garbage ids and percent-escapes in path labels, wrong or
- * unknown query values, bodies that are not JSON, not objects, of the wrong member types, deeply
- * nested or over the size cap, broken signatures, unknown routes and methods). Each must get a
- * well-formed answer that is not a server error, and the server must keep serving real calls.
+ * Bad input never crashes HealthImaging Local: malformed requests generated from a seeded random
+ * source over every route (garbage ids and percent-escapes in path labels, wrong or unknown query
+ * values, bodies that are not JSON, not objects, of the wrong member types, deeply nested or over
+ * the size cap, broken signatures, unknown routes and methods), then a bounded run of 10,000
+ * cases over every error class the contract table of the README lists (forged and edited page
+ * tokens, deep update documents and copy selections, repeated query parameters, non-exact paths
+ * and `..` segments, unknown admin paths, S3 URIs with `..`). Each must get a well-formed answer
+ * that is not a server error, and the server must keep serving real calls.
  */
-import { GetImageSetCommand } from '@aws-sdk/client-medical-imaging';
+import { GetImageSetCommand, ListDICOMImportJobsCommand, ListDatastoresCommand } from '@aws-sdk/client-medical-imaging';
+import { mkdirSync } from 'node:fs';
 import { request } from 'node:http';
+import { join } from 'node:path';
 import { ERROR_STATUS } from '../../healthimaging-local/errors';
 import { smallCtStudy } from '../../scripts/synthetic-studies';
 import { startTestHil, type TestHil } from '../support/hil-client';
@@ -58,7 +63,7 @@ const MAX_BODY = 16 * 1024;
 const PER_ROUTE = 20;
 
 class Garbage {
-  constructor(private readonly random: () => number) {}
+  constructor(readonly random: () => number) {}
 
   int(n: number): number {
     return Math.floor(this.random() * n);
@@ -259,4 +264,95 @@ describe('HealthImaging Local under malformed input', () => {
     const got = await t.client().send(new GetImageSetCommand({ datastoreId, imageSetId: untouchedImageSetId }));
     expect(got).toMatchObject({ imageSetId: untouchedImageSetId, versionId: '1', imageSetState: 'ACTIVE' });
   });
+
+  it('answers a bounded run of 10,000 cases over every error class without a server error', async () => {
+    const client = t.client();
+    await createActiveDatastore(client, 'fuzz-2');
+    // A bucket for the S3 cases to climb out of.
+    mkdirSync(join(t.s3Dir, 'fuzz-bucket', 'in'), { recursive: true });
+    const realTokens = [
+      (await client.send(new ListDatastoresCommand({ maxResults: 1 }))).nextToken!,
+      (await client.send(new ListDICOMImportJobsCommand({ datastoreId, maxResults: 1 }))).nextToken,
+    ].filter((x): x is string => Boolean(x));
+    expect(realTokens.length).toBeGreaterThan(0);
+    const b64 = (text: string): string => Buffer.from(text).toString('base64');
+    const deep = (n: number): string => '['.repeat(n) + ']'.repeat(n);
+
+    /** One case of each class; every one returns what to send. */
+    const classes: Array<() => { method: string; path: string; query?: Record<string, string | string[]>; body?: string | Buffer }> = [
+      () => {
+        const route = garbage.pick(ROUTES);
+        return { method: route.method, path: pathFor(route), query: garbage.query(route), body: garbage.body(route) };
+      },
+      () => {
+        // A real token edited at one position, or a forged plain-JSON one.
+        const token = garbage.pick(realTokens);
+        const i = garbage.int(token.length);
+        const edited = garbage.random() < 0.5 ? token.slice(0, i) + garbage.pick(['A', '_', '.', '-']) + token.slice(i + 1) : Buffer.from(JSON.stringify({ s: 'ListDatastores', p: garbage.value() })).toString('base64url');
+        const route = garbage.pick(ROUTES.filter((r) => r.query.includes('nextToken')));
+        return { method: route.method, path: pathFor(route), query: { nextToken: edited } };
+      },
+      () => ({
+        method: 'POST',
+        path: `/datastore/${datastoreId}/imageSet/${imageSetId}/updateImageSetMetadata`,
+        query: { latestVersion: '1' },
+        body: JSON.stringify({ DICOMUpdates: { updatableAttributes: b64(`{"SchemaVersion":1.1,"Study":{"DICOM":{"StudyDescription":${deep(65 + garbage.int(4000))}}}}`) } }),
+      }),
+      () => ({
+        method: 'POST',
+        path: `/datastore/${datastoreId}/imageSet/${imageSetId}/copyImageSet`,
+        body: JSON.stringify({ sourceImageSet: { latestVersionId: '1', DICOMCopies: { copiableAttributes: `{"Study":${deep(65 + garbage.int(4000))}}` } } }),
+      }),
+      () => {
+        const route = garbage.pick(ROUTES.filter((r) => r.body.length > 0));
+        return { method: route.method, path: pathFor(route), body: `{"${garbage.pick([...route.body, 'unknownMember'])}":${deep(65 + garbage.int(20_000))}}` };
+      },
+      () => {
+        const route = garbage.pick(ROUTES.filter((r) => r.query.length > 0 && r.query[0] !== 'tagKeys'));
+        const name = garbage.pick(route.query);
+        return { method: route.method, path: pathFor(route), query: { [name]: ['1', garbage.pick(['1', '2', 'true'])] } };
+      },
+      () => {
+        const route = garbage.pick(ROUTES);
+        const path = pathFor(route);
+        const odd = garbage.pick([`${path}/`, `/${path}`, path.replace('/', '//'), `/x/..${path}`, `/%2e%2e${path}`, `${path}/.`, `/.${path}`]);
+        return { method: route.method, path: odd };
+      },
+      () => ({ method: garbage.pick(['GET', 'POST', 'DELETE', 'PUT']), path: `/_hil/${garbage.pick(['', 'x', '..', '%2e%2e/datastore', 'faults/x', 'health/'])}` }),
+      () => ({
+        method: 'POST',
+        path: `/startDICOMImportJob/datastore/${datastoreId}`,
+        body: JSON.stringify({
+          dataAccessRoleArn: 'arn:aws:iam::123456789012:role/x',
+          clientToken: `fuzz-${garbage.int(1e9)}`,
+          inputS3Uri: garbage.pick(['s3://fuzz-bucket/..', 's3://fuzz-bucket/../..', 's3://fuzz-bucket/%2e%2e/', 's3://no-bucket/x/', `s3://fuzz-bucket/${garbage.short(20)}`]),
+          outputS3Uri: garbage.pick(['s3://no-bucket/out/', 's3://fuzz-bucket/../out/', 's3://fuzz-bucket//out/']),
+        }),
+      }),
+    ];
+
+    const TOTAL = 10_000;
+    const CONCURRENCY = 8;
+    const serverErrors: string[] = [];
+    let next = 0;
+    let answered = 0;
+    const worker = async (): Promise<void> => {
+      while (next < TOTAL) {
+        const n = next++;
+        const kind = n % classes.length;
+        const c = classes[kind]();
+        const res = await signedRequest({ url: t.url, method: c.method, path: c.path, query: c.query, body: c.body, credentials: t.credentials });
+        answered++;
+        if (res.status >= 500 || !res.headers['x-amzn-requestid'] || (res.status >= 400 && !KNOWN_ERRORS.has(String(res.headers['x-amzn-errortype'])))) {
+          serverErrors.push(`#${n} class ${kind}: ${c.method} ${c.path.slice(0, 80)} -> ${res.status} ${String(res.headers['x-amzn-errortype'])}`);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+    expect(answered).toBe(TOTAL);
+    expect(serverErrors.slice(0, 10)).toEqual([]);
+
+    const got = await t.client().send(new GetImageSetCommand({ datastoreId, imageSetId: untouchedImageSetId }));
+    expect(got).toMatchObject({ imageSetId: untouchedImageSetId, imageSetState: 'ACTIVE' });
+  }, 300_000);
 });
