@@ -217,6 +217,17 @@ function applyWrite(job: DicomImportJob, write: PlannedWrite): void {
 }
 
 /**
+ * Frames of an instance that a later file of the same job replaced (same SOP Instance UID in one
+ * group: the document keeps the last). No version refers to them, so they go now rather than
+ * waiting for the next start-up sweep.
+ */
+function supersededFrames(group: InstanceGroup): string[] {
+  const last = new Map<string, number>();
+  group.instances.forEach((instance, i) => last.set(instance.sopInstanceUid, i));
+  return group.instances.flatMap((instance, i) => (last.get(instance.sopInstanceUid) === i ? [] : group.files[i].frameIds));
+}
+
+/**
  * Plans against the store, waiting while a primary image set the job adds to is LOCKED, then — in
  * the same synchronous turn as that last plan, so nothing can change the store in between —
  * writes the report files and commits every image set.
@@ -231,7 +242,10 @@ async function writeWhenUnlocked(job: DicomImportJob, scanned: number, read: Rea
       job.target.commit(() => {
         for (const write of plan.writes) applyWrite(job, write);
       });
-      const unused = plan.blocked.flatMap(({ group }) => group.files.flatMap((file) => file.frameIds));
+      const unused = [
+        ...plan.blocked.flatMap(({ group }) => group.files.flatMap((file) => file.frameIds)),
+        ...plan.writes.flatMap((write) => supersededFrames(write.group)),
+      ];
       if (unused.length > 0) job.target.discardFrames(job.datastoreId, unused);
       return report;
     }
