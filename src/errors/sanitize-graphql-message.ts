@@ -11,6 +11,8 @@ import { Kind, type ASTNode } from 'graphql';
 const NAME = '[_A-Za-z][_0-9A-Za-z]*';
 const TYPE = '[_A-Za-z][_0-9A-Za-z!\\[\\] ]*';
 
+const UNKNOWN_INPUT_FIELD = (type: string): string => `An input field is not defined by type "${type}" (see the type's fields in the schema).`;
+
 const VARIABLE_VALUE_ERROR = new RegExp(`^Variable "\\$(${NAME})" (?:got|has) invalid value `);
 /** ` at "criteria.studies[0].modality"` at the end of the prefix; only names and indexes, so a value cannot fake it. */
 const VARIABLE_PATH_SUFFIX = new RegExp(` at "(${NAME}(?:\\.${NAME}|\\[\\d+\\])*)"$`);
@@ -19,7 +21,8 @@ const VARIABLE_PATH_SUFFIX = new RegExp(` at "(${NAME}(?:\\.${NAME}|\\[\\d+\\])*
 const REASON_RULES: ReadonlyArray<[RegExp, (match: RegExpExecArray) => string]> = [
   [new RegExp(`^Expected type "(${TYPE})" to be an object\\.`), (m) => `Expected type "${m[1]}" to be an object.`],
   [new RegExp(`^Field "(${NAME})" of required type "(${TYPE})" was not provided\\.`), (m) => `Field "${m[1]}" of required type "${m[2]}" was not provided.`],
-  [new RegExp(`^Field "(${NAME})" is not defined by type "(${TYPE})"\\.`), (m) => `Field "${m[1]}" is not defined by type "${m[2]}".`],
+  // The unknown field's name is the client's own key (it could be anything, a patient's name too).
+  [new RegExp(`^Field "${NAME}" is not defined by type "(${TYPE})"\\.`), (m) => UNKNOWN_INPUT_FIELD(m[1]!)],
   [new RegExp(`^Exactly one key must be specified for OneOf type "(${TYPE})"\\.`), (m) => `Exactly one key must be specified for OneOf type "${m[1]}".`],
   [new RegExp(`^Field "(${NAME})" must be non-null\\.`), (m) => `Field "${m[1]}" must be non-null.`],
   // Scalar parse failures: the detail after the type usually quotes the value, so it is dropped.
@@ -70,13 +73,14 @@ const LITERAL_KINDS: ReadonlySet<string> = new Set([
 
 const SAFE_LITERAL_MESSAGES: readonly RegExp[] = [
   new RegExp(`^Field "(${NAME}\\.)?${NAME}" of required type "${TYPE}" was not provided\\.$`),
-  new RegExp(`^Field "${NAME}" is not defined by type "${TYPE}"\\.`),
   new RegExp(`^OneOf Input Object "${NAME}" must specify exactly one key\\.$`),
   new RegExp(`^Field "${NAME}\\.${NAME}" must be non-null\\.$`),
 ];
 
 /** Validation messages: literal values in the document are replaced; everything else names schema elements only. */
 export function sanitizeValidationMessage(message: string, nodes: readonly ASTNode[] | undefined): string {
+  const unknownField = new RegExp(`^Field "${NAME}" is not defined by type "(${TYPE})"\\.`).exec(message);
+  if (unknownField) return UNKNOWN_INPUT_FIELD(unknownField[1]!);
   const expected = new RegExp(`^Expected value of type "(${TYPE})", found `).exec(message);
   if (expected) return `Expected value of type "${expected[1]}", found an invalid value.`;
   const onLiteral = nodes?.[0] !== undefined && LITERAL_KINDS.has(nodes[0].kind);

@@ -1,3 +1,5 @@
+import { suggestionList } from 'graphql/jsutils/suggestionList';
+
 /**
  * The DICOM knowledge the gateway needs to check metadata changes before they are sent: the PS3.6
  * registry (from dcmjs, never typed by hand) and the level a keyword lives at in a HealthImaging
@@ -138,6 +140,15 @@ export function elementByKeyword(keyword: string): DicomElement | undefined {
   const entry = nameMap[keyword];
   if (!entry || entry.name !== keyword) return undefined;
   return { keyword: entry.name, tag: entry.tag, vr: entry.vr, vm: entry.vm };
+}
+
+/**
+ * The registry keywords closest to an unknown key (graphql-js's own "did you mean" ranking), so an
+ * error can help with a typo without repeating what the client sent.
+ */
+export function keywordSuggestions(key: string, max = 3): string[] {
+  if (key.length > 80) return [];
+  return suggestionList(key, Object.keys(nameMap)).slice(0, max);
 }
 
 /** True for the 8-hex-digit keys metadata documents use for private and unknown elements. */

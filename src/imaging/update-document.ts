@@ -5,6 +5,7 @@ import {
   SERVICE_GENERATED_KEYS,
   elementByHexTag,
   elementByKeyword,
+  keywordSuggestions,
   isHexTag,
   isPrivateTag,
   levelsOfKeyword,
@@ -105,10 +106,10 @@ class Collector {
   readonly invalidValues: InvalidValue[] = [];
   readonly forceReasons: ForceReason[] = [];
 
-  keyword(path: string, keyword: string, problem: KeywordProblem, allowedLevels?: readonly MetadataLevel[]): void {
+  keyword(path: string, keyword: string, problem: KeywordProblem, allowedLevels?: readonly MetadataLevel[], position?: number): void {
     this.invalidKeywords.push({
       path,
-      keyword: displayKey(keyword),
+      keyword: displayKey(keyword, position),
       problem,
       ...(allowedLevels ? { allowedLevels } : {}),
     });
@@ -144,9 +145,16 @@ class Collector {
   }
 }
 
-/** Keys are caller input; echo them only when shaped like a keyword or a tag, and bounded. */
-function displayKey(key: string): string {
-  return /^[A-Za-z0-9]{1,80}$/.test(key) ? key : '(not a keyword)';
+/**
+ * Keys are caller input, and a key that is no DICOM keyword may be anything a client put there (a
+ * patient's name among them): only keys of the registry, 8-hex-digit tags and the service's own
+ * field names are echoed; any other is named by its position among the keys of its map.
+ */
+function displayKey(key: string, position?: number): string {
+  if (isHexTag(key) || elementByKeyword(key) || SERVICE_GENERATED_KEYS.has(key)) return key;
+  const suggestions = keywordSuggestions(key);
+  const hint = suggestions.length > 0 ? `; did you mean ${suggestions.join(', ')}?` : '';
+  return `(${position === undefined ? 'a key' : `key #${position} of the map`} that is not a DICOM keyword${hint})`;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -204,7 +212,7 @@ function checkAttributes(
   const checkValue = (key: string, spec: ElementSpec) => {
     if (mode === 'update') collector.values(checkElementValue(`${path}.${key}`, key, attributes[key], spec, resolveItemKey));
   };
-  for (const key of keys) {
+  for (const [index, key] of keys.entries()) {
     if (SERVICE_GENERATED_KEYS.has(key)) {
       collector.keyword(path, key, 'SERVICE_GENERATED');
       continue;
@@ -232,7 +240,7 @@ function checkAttributes(
     }
     const element = elementByKeyword(key);
     if (!element) {
-      collector.keyword(path, key, 'UNKNOWN_KEYWORD');
+      collector.keyword(path, key, 'UNKNOWN_KEYWORD', undefined, index + 1);
       continue;
     }
     const allowed = levelsOfKeyword(key);

@@ -77,14 +77,39 @@ describe('gateway: no patient data, upstream message or stack trace in errors an
     expect(JSON.stringify([literal, syntax])).not.toContain('Mustermann');
   });
 
-  it('names a bad keyword of an update but never the value given for it', async () => {
+  it('points at a bad keyword of an update by position, with a suggestion, never echoing the key or its value', async () => {
     const res = await h.gql(
       'mutation ($input: UpdateImageSetMetadataInput!) { updateImageSetMetadata(input: $input) { version { versionId } } }',
       { input: { datastoreId: ds, imageSetId, latestVersionId: '1', updates: { patient: { PatientNme: PATIENT } } } },
       acme,
     );
     const error = expectGraphQLError(res, 'BAD_USER_INPUT');
-    expect(error.message).toContain('PatientNme');
+    expect(error.message).toContain('(key #1 of the map that is not a DICOM keyword; did you mean PatientName, PatientAge, PatientID?)');
+    expect(JSON.stringify(res)).not.toContain('PatientNme');
+    expect(JSON.stringify(res)).not.toContain('Mustermann');
+  });
+
+  it('never echoes an unknown input field name, in a literal or in variables', async () => {
+    const literal = await h.gql(`{ imageSets(datastoreId: "${ds}", filter: { Mustermann: "x" }) { pageInfo { hasNextPage } } }`, undefined, acme);
+    expect(expectGraphQLError(literal, 'GRAPHQL_VALIDATION_FAILED').message).toBe(
+      'An input field is not defined by type "ImageSetSearchFilter" (see the type\'s fields in the schema).',
+    );
+    const variable = await h.gql(search('ImageSetSearchFilter', 'filter'), { v: { Mustermann: 'x' } }, acme);
+    expect(expectGraphQLError(variable, 'BAD_USER_INPUT').message).toBe(
+      'Variable "$v" has an invalid value: An input field is not defined by type "ImageSetSearchFilter" (see the type\'s fields in the schema).',
+    );
+    expect(JSON.stringify([literal, variable])).not.toContain('Mustermann');
+  });
+
+  it('never echoes an input key that is not a keyword, even one shaped like an identifier', async () => {
+    const res = await h.gql(
+      'mutation ($input: UpdateImageSetMetadataInput!) { updateImageSetMetadata(input: $input) { version { versionId } } }',
+      { input: { datastoreId: ds, imageSetId, latestVersionId: '1', updates: { study: { StudyDescription: 'x', Mustermann: 'x' } } } },
+      acme,
+    );
+    expect(expectGraphQLError(res, 'BAD_USER_INPUT').extensions?.invalidKeywords).toEqual([
+      { path: 'study', keyword: '(key #2 of the map that is not a DICOM keyword)', problem: 'UNKNOWN_KEYWORD' },
+    ]);
     expect(JSON.stringify(res)).not.toContain('Mustermann');
   });
 

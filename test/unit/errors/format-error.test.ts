@@ -139,7 +139,9 @@ describe('formatError with variable coercion errors', () => {
   it('keeps structural reasons that name only schema elements', async () => {
     const query = 'query ($c: Criteria!) { search(criteria: $c) }';
     const [unknownField] = await formattedErrors(query, { c: { patientName: 'x', patientAge: patientName } });
-    expect(unknownField!.message).toBe('Variable "$c" has an invalid value: Field "patientAge" is not defined by type "Criteria".');
+    expect(unknownField!.message).toBe(
+      'Variable "$c" has an invalid value: An input field is not defined by type "Criteria" (see the type\'s fields in the schema).',
+    );
     const [missingField] = await formattedErrors(query, { c: { birthDate: '19700101' } });
     expect(missingField!.message).toBe('Variable "$c" has an invalid value: Field "patientName" of required type "String!" was not provided.');
     const [notProvided] = await formattedErrors(query, {});

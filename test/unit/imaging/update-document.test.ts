@@ -66,7 +66,7 @@ describe('buildUpdatableAttributes', () => {
     const problems = (error.extensions.invalidKeywords as InvalidKeyword[]).map((k) => [k.path, k.keyword, k.problem]);
     expect(problems).toEqual([
       ['patient', 'StudyDescription', 'WRONG_LEVEL'],
-      ['patient', 'NotAKeyword', 'UNKNOWN_KEYWORD'],
+      ['patient', '(key #3 of the map that is not a DICOM keyword)', 'UNKNOWN_KEYWORD'],
       ['study', 'PatientID', 'WRONG_LEVEL'],
       ['series[0].attributes', '00091001', 'PRIVATE_TAG_OUTSIDE_INSTANCE'],
       ['series[0].attributes', 'PixelData', 'SERVICE_GENERATED'],
@@ -200,8 +200,9 @@ describe('buildUpdatableAttributes: values against their VR and VM', () => {
       ['instances[0].attributes.Rows', 'US must be an integer from 0 to 65535'],
       ['instances[0].attributes.00091001', 'LO must be at most 64 characters'],
     ]);
-    expect(error.extensions.invalidKeywords).toEqual([{ path: 'patient', keyword: 'Bogus', problem: 'UNKNOWN_KEYWORD' }]);
-    expect(error.message).toMatch(/^The metadata update cannot be sent: 1 invalid keyword\(s\): Bogus; 9 invalid value\(s\) \(patient\.PatientName: /);
+    const bogus = '(key #3 of the map that is not a DICOM keyword; did you mean B1rms, Bold, BolusID?)';
+    expect(error.extensions.invalidKeywords).toEqual([{ path: 'patient', keyword: bogus, problem: 'UNKNOWN_KEYWORD' }]);
+    expect(error.message).toContain(`The metadata update cannot be sent: 1 invalid keyword(s): ${bogus}; 9 invalid value(s) (patient.PatientName: `);
   });
 
   it('accepts the value forms HealthImaging stores', () => {
@@ -241,7 +242,7 @@ describe('buildUpdatableAttributes: values against their VR and VM', () => {
       ['instances[0].attributes.ReferencedImageSequence[0].00091010', '00091010', 'US must be an integer from 0 to 65535'],
     ]);
     expect((error.extensions.invalidKeywords as InvalidKeyword[]).map((k) => [k.path, k.keyword, k.problem])).toEqual([
-      ['study.ProcedureCodeSequence[0]', 'NotAKeyword', 'UNKNOWN_KEYWORD'],
+      ['study.ProcedureCodeSequence[0]', '(a key that is not a DICOM keyword)', 'UNKNOWN_KEYWORD'],
       ['instances[0].attributes.ReferencedImageSequence[0]', '00091011', 'MISSING_VR'],
       ['instances[0].attributes.ReferencedImageSequence[0]', '00100010', 'STANDARD_TAG_AS_HEX'],
     ]);
@@ -303,7 +304,9 @@ describe('buildRemovableAttributes', () => {
 
   it('checks keywords the same way as updates', () => {
     const error = failure(() => buildRemovableAttributes({ patient: { Bogus: 1 } }));
-    expect(error.extensions.invalidKeywords).toEqual([{ path: 'patient', keyword: 'Bogus', problem: 'UNKNOWN_KEYWORD' }]);
+    expect(error.extensions.invalidKeywords).toEqual([
+      { path: 'patient', keyword: '(key #1 of the map that is not a DICOM keyword; did you mean B1rms, Bold, BolusID?)', problem: 'UNKNOWN_KEYWORD' },
+    ]);
   });
 });
 
