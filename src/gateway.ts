@@ -7,6 +7,7 @@ import {
 } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { auditEntriesOf } from './audit/audit-entries';
 import { auditPlugin } from './audit/audit-plugin';
 import { phiExtensionPlugin } from './phi/phi-extension.plugin';
 import type { AuditStore } from './audit/audit-store';
@@ -18,7 +19,7 @@ import { SignedIds } from './auth/signed-ids';
 import { createContextFactory, requestIdFrom, type GatewayContext } from './context';
 import { createFormatError, type FormatError } from './errors/format-error';
 import { requestIdPlugin } from './errors/request-id-plugin';
-import { silentLogger, type Logger } from './errors/safe-log';
+import { describeError, silentLogger, type Logger } from './errors/safe-log';
 import { CorsPolicy } from './http/cors-policy';
 import { BodyTooLargeError, isJsonContentType, readBody } from './http/request-body';
 import { createMedicalImagingClient } from './imaging/client-factory';
@@ -136,6 +137,45 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
 
   let started = false;
 
+  // A refused write is still an attempted write: the trail records it (a refused read holds no PHI).
+  const auditRefusal = async (
+    context: GatewayContext,
+    refusal: GateRefusal,
+    method: string,
+    body: unknown,
+    search: URLSearchParams,
+  ): Promise<void> => {
+    if (!context.audit || !context.principal) return;
+    let params;
+    try {
+      params = graphqlParamsOf(method, body, search);
+    } catch {
+      return;
+    }
+    const named = gate.operationOf(params);
+    if (named?.operation.operation !== 'mutation') return;
+    const entries = auditEntriesOf({
+      requestId: context.requestId,
+      principal: context.principal,
+      schema,
+      operation: named.operation,
+      operationName: named.operation.name?.value ?? null,
+      source: named.source,
+      variables: params.variables,
+      errors: [refusal.error],
+      phiCategories: [],
+      phiTargets: [],
+      upstreamRequestIds: [],
+      occurredAt: new Date(),
+    });
+    try {
+      if (entries.length > 0) await context.audit.append(entries);
+    } catch (error) {
+      // The request is refused either way; the operator must still learn the trail failed.
+      context.logger?.error('audit.append_failed', describeError(error));
+    }
+  };
+
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const requestId = requestIdFrom(request.headers);
     response.setHeader('x-request-id', requestId);
@@ -227,6 +267,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
       }
       if (error instanceof GateRefusal) {
         context.logger?.info('graphql.refused', { code: String(error.error.extensions.code), limit: error.error.extensions.limit });
+        await auditRefusal(context, error, method, body, url.searchParams);
         return finish(sendGraphQLError(response, error.error, requestId, error.status));
       }
       throw error;

@@ -1,4 +1,4 @@
-import { GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import type { Principal } from '../auth/principal';
 import type { TenantConfig } from '../auth/tenant-config';
@@ -99,6 +99,20 @@ export class RequestGate {
     this.checkShape(shape);
     this.checkCost(entry, params);
     return { query, documentId, operationName: params.operationName, operationType: shape.operationType };
+  }
+
+  /**
+   * The operation a request names, when its text is known and parses within the token limit (the
+   * parse is the cached one): the audit trail records refused mutations by it. Undefined otherwise.
+   */
+  operationOf(params: GraphQLParams): { operation: OperationDefinitionNode; source: string } | undefined {
+    try {
+      const { query } = this.resolveText(params);
+      const { document } = this.parse(query);
+      return document ? { operation: selectOperation(document, params.operationName), source: query } : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   private resolveText(params: GraphQLParams): { query: string; documentId: string } {

@@ -93,6 +93,23 @@ describe.each([
     expect(conflict).toMatchObject({ action: 'updateImageSetMetadata', outcome: 'VERSION_CONFLICT', versionId: '1' });
   });
 
+  it('records mutations the request gate refused, with the limit code', async () => {
+    const second = h.imageSets.acme[0];
+    const res = await h.gql(
+      `mutation Bulk { a: deleteImageSet(input: { datastoreId: "${ds}", imageSetId: "${imageSetId}" }) { imageSet { state } } b: deleteImageSet(input: { datastoreId: "${ds}", imageSetId: "${second}" }) { imageSet { state } } }`,
+      undefined,
+      h.as({ token: h.tokens.acme }),
+    );
+    expect(expectGraphQLError(res, 'LIMIT_EXCEEDED').extensions).toMatchObject({ limit: 'mutations' });
+    const refused = await newest(store, 'acme', 2);
+    expect(refused.map((record) => [record.action, record.imageSetId, record.outcome, record.operationName]).sort()).toEqual(
+      [
+        ['deleteImageSet', imageSetId, 'LIMIT_EXCEEDED', 'Bulk'],
+        ['deleteImageSet', second, 'LIMIT_EXCEEDED', 'Bulk'],
+      ].sort(),
+    );
+  });
+
   it('records nothing for a read that returns no patient data', async () => {
     const before = (await newest(store, 'acme', 1))[0]!.sequence;
     expectData(await h.gql('{ viewer { tenantId } }', undefined, h.as({ token: h.tokens.acme })));
