@@ -52,7 +52,7 @@ async function main(): Promise<void> {
     const partial = { config, hil, setupClient: client, fixture, tenant, loadgen, readTargets, floorBodiesFile, log };
     const [writeTarget] = await freshWritePool({ ...partial, references: {} as BenchContext['references'], floorBodies: {} });
     log('calibrating: reference answers from the hand-written server…');
-    const { references, floorBodies } = await calibrate({ tenant, readTargets, writeTarget: writeTarget!, floorBodiesFile });
+    const { references, floorBodies } = await calibrate({ tenant, readTargets, writeTarget: writeTarget, floorBodiesFile });
     const ctx: BenchContext = { ...partial, references, floorBodies };
 
     const rounds: RoundFacts[] = [];

@@ -50,6 +50,6 @@ export const DEFAULT_ACCESS_KEY: AccessKeyGrant = Object.freeze({
   accessKeyId: 'AKIAHILLOCAL00000000',
   secretAccessKey: 'healthimaging-local-default-secret-key',
   datastores: '*',
-}) as AccessKeyGrant;
+});
 
 export const DEFAULT_ACCOUNT_ID = '123456789012';

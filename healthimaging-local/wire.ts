@@ -19,7 +19,7 @@ export function epochSeconds(ms: number): number {
 
 /** Drops undefined/null members recursively so absent optional members are omitted, not null. */
 export function compact<T>(value: T): T {
-  if (Array.isArray(value)) return value.map((v) => compact(v)) as unknown as T;
+  if (Array.isArray(value)) return (value as unknown[]).map((v) => compact(v)) as T;
   if (value !== null && typeof value === 'object' && !Buffer.isBuffer(value)) {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value as Record<string, unknown>)) {

@@ -6,7 +6,7 @@ import {
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { GraphQLError, OperationTypeNode, type GraphQLSchema } from 'graphql';
 import { auditEntriesOf } from './audit/audit-entries';
 import { auditPlugin } from './audit/audit-plugin';
 import { phiExtensionPlugin } from './phi/phi-extension.plugin';
@@ -153,7 +153,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
       return;
     }
     const named = gate.operationOf(params);
-    if (named?.operation.operation !== 'mutation') return;
+    if (named?.operation.operation !== OperationTypeNode.MUTATION) return;
     const entries = auditEntriesOf({
       requestId: context.requestId,
       principal: context.principal,
@@ -353,7 +353,7 @@ function sendGraphQLErrorWith(formatError: FormatError) {
 /** Apollo's own test for serving the landing page rather than running a query. */
 function prefersHtml(accept: string | undefined): boolean {
   if (!accept) return false;
-  const types = accept.split(',').map((part) => part.split(';')[0]!.trim());
+  const types = accept.split(',').map((part) => part.split(';')[0].trim());
   return types.includes('text/html');
 }
 

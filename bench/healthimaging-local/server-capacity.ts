@@ -37,7 +37,7 @@ export async function replaySignedRead(opts: {
     autocannon(
       {
         url: opts.url,
-        requests: [{ method: 'POST', path: opts.path, headers: signed.headers as Record<string, string> }],
+        requests: [{ method: 'POST', path: opts.path, headers: signed.headers }],
         connections: opts.connections,
         duration: opts.seconds,
       },

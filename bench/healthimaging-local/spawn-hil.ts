@@ -36,13 +36,13 @@ export function spawnHil(args: string[]): Promise<SpawnedHil> {
   let out = '';
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`HealthImaging Local exited (${code}) before listening`)));
-    child.stdout!.on('data', (d: Buffer) => {
+    child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
       const m = /HealthImaging Local listening on (\S+)\n/.exec(out);
       if (!m) return;
       child.removeAllListeners('exit');
-      child.stdout!.removeAllListeners('data');
-      child.stdout!.resume();
+      child.stdout.removeAllListeners('data');
+      child.stdout.resume();
       resolve({
         url: m[1],
         pid: child.pid!,

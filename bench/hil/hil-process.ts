@@ -40,7 +40,7 @@ export class HilProcess {
       `${options.accessKey.accessKeyId}:${options.accessKey.secretAccessKey}:*`,
     ]);
     const match = await child.waitForOutput(/HealthImaging Local listening on (http:\/\/\S+)/, 30_000);
-    return new HilProcess(match[1]!, child);
+    return new HilProcess(match[1], child);
   }
 
   get pid(): number {

@@ -287,7 +287,7 @@ function checkTargets(
       const expected = DISTINCT_RESOURCES[workload];
       const exact = counts.every((c) => Object.keys({ ...expected, ...c.perOperation }).every((op) => (c.perOperation[op] ?? 0) === (expected[op] ?? 0)));
       pass &&= exact;
-      parts.push(`${WORKLOAD_LABELS[workload]}: ${median(counts.map((c) => c.totalPerOperation))} (expected ${totalOf(expected)})${exact ? '' : ` got ${JSON.stringify(counts[0]!.perOperation)}`}`);
+      parts.push(`${WORKLOAD_LABELS[workload]}: ${median(counts.map((c) => c.totalPerOperation))} (expected ${totalOf(expected)})${exact ? '' : ` got ${JSON.stringify(counts[0].perOperation)}`}`);
     }
     const naiveB = callCounts.filter((c) => c.workload === 'study-browser' && c.variant === 'naive-graphql');
     const gatewayB = callCounts.filter((c) => c.workload === 'study-browser' && c.variant === 'gateway');
@@ -346,7 +346,7 @@ function checkTargets(
       const runs = measurements.filter((m) => m.round === r.round && m.variant === 'gateway' && m.serverPeakRssMiBAfter !== undefined);
       let best: { run: Measurement; rise: number } | undefined;
       runs.forEach((run, index) => {
-        const rise = run.serverPeakRssMiBAfter! - (index > 0 ? runs[index - 1]!.serverPeakRssMiBAfter! : 0);
+        const rise = run.serverPeakRssMiBAfter! - (index > 0 ? runs[index - 1].serverPeakRssMiBAfter! : 0);
         if (index > 0 && (!best || rise > best.rise)) best = { run, rise };
       });
       if (!best) return undefined;
@@ -356,7 +356,7 @@ function checkTargets(
     const beforeMetadata = rounds.map((r) => {
       const runs = measurements.filter((m) => m.round === r.round && m.variant === 'gateway' && m.serverPeakRssMiBAfter !== undefined);
       const firstDetail = runs.findIndex((m) => m.workload === 'metadata-detail');
-      return firstDetail > 0 ? runs[firstDetail - 1]!.serverPeakRssMiBAfter! : undefined;
+      return firstDetail > 0 ? runs[firstDetail - 1].serverPeakRssMiBAfter! : undefined;
     });
     verdicts.push({
       target: 'gateway peak RSS under 200 MB during the whole run',

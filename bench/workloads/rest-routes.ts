@@ -32,7 +32,7 @@ export function matchRestRoute(method: string, path: string): RestRouteMatch | u
   for (const [route, routeMethod, pattern] of PATTERNS) {
     const match = pattern.exec(path);
     if (match && method === routeMethod) {
-      return { route, datastoreId: match[1]!, ...(match[2] ? { imageSetId: match[2] } : {}) };
+      return { route, datastoreId: match[1], ...(match[2] ? { imageSetId: match[2] } : {}) };
     }
   }
   return undefined;

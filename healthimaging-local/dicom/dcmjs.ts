@@ -8,6 +8,7 @@
  * short instead of failing (dcmjs security advisory GHSA-xwvm-687g-rm36). We capture that warning
  * during a read and report the file as truncated.
  */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- dcmjs has no type declarations to import by
 const dcmjs = require('dcmjs') as DcmjsModule;
 
 /** One element of a dcmjs raw dataset, keyed by its 8-hex-digit tag. */

@@ -121,6 +121,7 @@ async function readAndGroup(job: DicomImportJob, files: string[], frames: FrameB
   for (let i = 0; i < files.length; i++) {
     const bytes = await inFlight[i];
     if (i + READ_AHEAD < files.length) inFlight.push(readAt(i + READ_AHEAD));
+    // eslint-disable-next-line @typescript-eslint/no-array-delete -- a hole on purpose: the file's bytes are released now
     delete inFlight[i];
     const inputFile = inputFileKey(job.inputS3Uri, files[i]);
     let parsed: ParsedInstance;

@@ -281,7 +281,7 @@ function text(value: unknown): string | undefined {
 }
 
 function integer(value: unknown): number | undefined {
-  const raw = Array.isArray(value) ? value[0] : value;
+  const raw: unknown = Array.isArray(value) ? (value as unknown[])[0] : value;
   const parsed = typeof raw === 'number' ? raw : typeof raw === 'string' ? Number(raw.trim()) : NaN;
   if (typeof raw === 'string' && raw.trim() === '') return undefined;
   return Number.isInteger(parsed) && Math.abs(parsed) <= 2 ** 31 - 1 ? parsed : undefined;

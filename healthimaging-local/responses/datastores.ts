@@ -3,7 +3,6 @@ import { datastoreArn } from '../arns';
 import { ServiceError, conflict, notFound } from '../errors';
 import { newResourceId } from '../model/ids';
 import { MAX_DATASTORES, MAX_TAGS_PER_RESOURCE } from '../model/metadata-limits';
-import type { PageTokens } from '../pagination';
 import type { DatastoreRecord, DatastoreStatus } from '../store/datastore-store';
 import { epochSeconds, jsonResponse } from '../wire';
 import { datastoreFor } from './access';

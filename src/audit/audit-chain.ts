@@ -16,7 +16,7 @@ export const EMPTY_HEAD: ChainHead = { lastSequence: 0, lastHash: GENESIS_HASH }
  */
 export function checkEntries(entries: readonly AuditEntry[]): string {
   if (entries.length === 0) throw new Error('An audit append needs at least one entry');
-  const tenantId = entries[0]!.tenantId;
+  const tenantId = entries[0].tenantId;
   for (const entry of entries) {
     if (entry.tenantId !== tenantId) throw new Error('One audit append holds the entries of one tenant');
     if (typeof entry.tenantId !== 'string' || entry.tenantId === '') throw new Error('An audit entry needs a tenantId');

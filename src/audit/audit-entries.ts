@@ -103,7 +103,7 @@ export function auditEntriesOf(facts: RequestFacts): AuditEntry[] {
   }
 
   if (facts.phiCategories.length > 0) {
-    const only = facts.phiTargets.length === 1 ? facts.phiTargets[0]! : undefined;
+    const only = facts.phiTargets.length === 1 ? facts.phiTargets[0] : undefined;
     entries.push({
       ...base,
       action: 'read',

@@ -112,7 +112,7 @@ export class PostgresAuditStore implements AuditStore {
       for (let start = 0; start < records.length; start += INSERT_BATCH) {
         await insertRecords(client, records.slice(start, start + INSERT_BATCH));
       }
-      const last = records[records.length - 1]!;
+      const last = records[records.length - 1];
       await client.query(`UPDATE ${HEADS_TABLE} SET last_sequence = $2, last_hash = $3 WHERE tenant_id = $1`, [
         tenantId,
         last.sequence,
@@ -161,7 +161,7 @@ export class PostgresAuditStore implements AuditStore {
           );
           for (const row of rows) yield recordFromRow(row);
           if (rows.length < VERIFY_PAGE_SIZE) return;
-          after = Number(rows[rows.length - 1]!.sequence);
+          after = Number(rows[rows.length - 1].sequence);
         }
       },
       async sequenceOfHash(hash: string): Promise<number | undefined> {

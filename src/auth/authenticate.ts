@@ -118,7 +118,7 @@ export function createAuthenticator(registry: TenantRegistry, options: Authentic
     if (typeof claims.iss !== 'string') return reject(INVALID_TOKEN_MESSAGE, 'missing_issuer');
     const candidates = registry.byIssuer(claims.iss);
     if (candidates.length === 0) return reject(INVALID_TOKEN_MESSAGE, 'unknown_issuer');
-    if (candidates.length === 1) return candidates[0]!;
+    if (candidates.length === 1) return candidates[0];
     // A shared issuer: each tenant names itself in its tenant claim (enforced by the tenants file).
     const tenant = candidates.find((candidate) => claims[candidate.jwt!.tenantClaim!] === candidate.id);
     return tenant ?? reject(INVALID_TOKEN_MESSAGE, 'tenant_claim_mismatch');
@@ -207,6 +207,6 @@ export function createAuthenticator(registry: TenantRegistry, options: Authentic
     if (apiKey !== undefined) return verifyApiKey(apiKey);
     const match = BEARER.exec(authorization!);
     if (!match) return reject(INVALID_TOKEN_MESSAGE, 'not_a_bearer_jwt');
-    return verifyToken(match[1]!);
+    return verifyToken(match[1]);
   };
 }

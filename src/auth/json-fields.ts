@@ -46,7 +46,7 @@ export function arrayAt(value: unknown, path: string, issues: FieldIssues, opts:
   if (opts.minItems !== undefined && value.length < opts.minItems) {
     issues.add(path, `must have at least ${opts.minItems} item${opts.minItems === 1 ? '' : 's'}`);
   }
-  return value;
+  return value as unknown[];
 }
 
 export interface StringRule {

@@ -22,7 +22,7 @@ const REASON_RULES: ReadonlyArray<[RegExp, (match: RegExpExecArray) => string]> 
   [new RegExp(`^Expected type "(${TYPE})" to be an object\\.`), (m) => `Expected type "${m[1]}" to be an object.`],
   [new RegExp(`^Field "(${NAME})" of required type "(${TYPE})" was not provided\\.`), (m) => `Field "${m[1]}" of required type "${m[2]}" was not provided.`],
   // The unknown field's name is the client's own key (it could be anything, a patient's name too).
-  [new RegExp(`^Field "${NAME}" is not defined by type "(${TYPE})"\\.`), (m) => UNKNOWN_INPUT_FIELD(m[1]!)],
+  [new RegExp(`^Field "${NAME}" is not defined by type "(${TYPE})"\\.`), (m) => UNKNOWN_INPUT_FIELD(m[1])],
   [new RegExp(`^Exactly one key must be specified for OneOf type "(${TYPE})"\\.`), (m) => `Exactly one key must be specified for OneOf type "${m[1]}".`],
   [new RegExp(`^Field "(${NAME})" must be non-null\\.`), (m) => `Field "${m[1]}" must be non-null.`],
   // Scalar parse failures: the detail after the type usually quotes the value, so it is dropped.
@@ -48,7 +48,7 @@ export function sanitizeCoercionReason(reason: string): string | undefined {
 export function sanitizeVariableMessage(message: string, reason: string | undefined): string | undefined {
   const head = VARIABLE_VALUE_ERROR.exec(message);
   if (!head) return undefined;
-  const variable = head[1]!;
+  const variable = head[1];
   let path: string | undefined;
   let safeReason: string | undefined;
   if (reason !== undefined && reason !== message && message.endsWith(`; ${reason}`)) {
@@ -80,7 +80,7 @@ const SAFE_LITERAL_MESSAGES: readonly RegExp[] = [
 /** Validation messages: literal values in the document are replaced; everything else names schema elements only. */
 export function sanitizeValidationMessage(message: string, nodes: readonly ASTNode[] | undefined): string {
   const unknownField = new RegExp(`^Field "${NAME}" is not defined by type "(${TYPE})"\\.`).exec(message);
-  if (unknownField) return UNKNOWN_INPUT_FIELD(unknownField[1]!);
+  if (unknownField) return UNKNOWN_INPUT_FIELD(unknownField[1]);
   const expected = new RegExp(`^Expected value of type "(${TYPE})", found `).exec(message);
   if (expected) return `Expected value of type "${expected[1]}", found an invalid value.`;
   const onLiteral = nodes?.[0] !== undefined && LITERAL_KINDS.has(nodes[0].kind);

@@ -27,6 +27,7 @@ interface DcmjsEntry {
 }
 
 // dcmjs ships no type declarations; this is the slice of its API used here.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- dcmjs has no type declarations to import by
 const dcmjs = require('dcmjs') as {
   data: { DicomMetaDictionary: { nameMap: Record<string, DcmjsEntry | undefined>; dictionary: Record<string, DcmjsEntry | undefined> } };
 };

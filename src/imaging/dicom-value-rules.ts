@@ -16,8 +16,10 @@ export type BrokenRule = string;
 /** PS3.5 6.1.2.1: the default repertoire is G0 of ISO 646 (printable ASCII). */
 const DEFAULT_REPERTOIRE = /^[\x20-\x7e]*$/;
 /** C0, DEL and C1 controls, except ESC (code extensions, PS3.5 6.1.3). */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point of this rule
 const CONTROL_EXCEPT_ESC = /[\x00-\x1a\x1c-\x1f\x7f-\x9f]/;
 /** Text VRs (ST, LT, UT) may also hold TAB, LF, FF and CR (PS3.5 6.1.3). */
+// eslint-disable-next-line no-control-regex -- as above, for the text VRs
 const CONTROL_EXCEPT_TEXT_FORMATTING = /[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f\x7f-\x9f]/;
 
 const DA = /^(\d{4})(\d{2})(\d{2})$/;
@@ -74,7 +76,7 @@ function isCalendarDate(year: number, month: number | undefined, day: number | u
   if (month === undefined) return true;
   if (month < 1 || month > 12) return false;
   if (day === undefined) return true;
-  const days = [31, isLeapYear(year) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]!;
+  const days = [31, isLeapYear(year) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
   return day >= 1 && day <= days;
 }
 
@@ -157,7 +159,7 @@ function integerStringRule(value: unknown): BrokenRule | undefined {
     if (!Number.isInteger(value)) return 'IS must be an integer';
     n = value;
   } else if (typeof value === 'string') {
-    if (value.replace(/ +$/, '').length > MAX_LENGTH.IS! || !IS.test(value)) return 'IS must be an integer string of at most 12 characters';
+    if (value.replace(/ +$/, '').length > MAX_LENGTH.IS || !IS.test(value)) return 'IS must be an integer string of at most 12 characters';
     n = Number(value.trim());
   } else {
     return 'IS must be an integer or an integer string';
@@ -168,11 +170,11 @@ function integerStringRule(value: unknown): BrokenRule | undefined {
 function decimalStringRule(value: unknown): BrokenRule | undefined {
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) return 'DS must be a finite number';
-    return String(value).length > MAX_LENGTH.DS! ? 'DS must be writable in at most 16 characters' : undefined;
+    return String(value).length > MAX_LENGTH.DS ? 'DS must be writable in at most 16 characters' : undefined;
   }
   if (typeof value !== 'string') return 'DS must be a decimal number or a decimal string';
   if (!DS.test(value)) return 'DS must be a decimal string (fixed point or exponent form)';
-  if (value.replace(/ +$/, '').length > MAX_LENGTH.DS!) return 'DS must be at most 16 characters';
+  if (value.replace(/ +$/, '').length > MAX_LENGTH.DS) return 'DS must be at most 16 characters';
   return Number.isFinite(Number(value.trim())) ? undefined : 'DS must be a finite number';
 }
 
@@ -188,25 +190,25 @@ function textRule(text: string, vr: string): BrokenRule | undefined {
     case 'DT': return dateTimeRule(value);
     case 'AS': return AS.test(value) ? undefined : 'AS must be nnnD, nnnW, nnnM or nnnY';
     case 'UI':
-      if (value.length > max!) return 'UI must be at most 64 characters';
+      if (value.length > max) return 'UI must be at most 64 characters';
       return UI.test(value) ? undefined : 'UI must be dot-separated numeric components without leading zeros';
     case 'CS':
-      if (value.length > max!) return 'CS must be at most 16 characters';
+      if (value.length > max) return 'CS must be at most 16 characters';
       return CS.test(value) ? undefined : 'CS may only contain uppercase letters, digits, spaces and underscores';
     case 'AE':
-      if (value.length > max!) return 'AE must be at most 16 characters';
+      if (value.length > max) return 'AE must be at most 16 characters';
       return DEFAULT_REPERTOIRE.test(value) && !value.includes('\\') ? undefined : 'AE may only contain printable ASCII characters other than backslash';
     case 'UR':
       return UR.test(value) ? undefined : 'UR must be a URI or URI reference (RFC 3986 characters, no spaces)';
     case 'LO':
     case 'SH':
     case 'UC':
-      if (charLength(value) > max!) return `${vr} must be at most ${max} characters`;
+      if (charLength(value) > max) return `${vr} must be at most ${max} characters`;
       return CONTROL_EXCEPT_ESC.test(value) || value.includes('\\') ? `${vr} may not contain backslashes or control characters` : undefined;
     case 'ST':
     case 'LT':
     case 'UT':
-      if (charLength(value) > max!) return `${vr} must be at most ${max} characters`;
+      if (charLength(value) > max) return `${vr} must be at most ${max} characters`;
       return CONTROL_EXCEPT_TEXT_FORMATTING.test(value) ? `${vr} may not contain control characters other than TAB, LF, FF, CR and ESC` : undefined;
     default:
       return undefined;
@@ -214,7 +216,7 @@ function textRule(text: string, vr: string): BrokenRule | undefined {
 }
 
 function bulkRule(value: unknown, vr: string): BrokenRule | undefined {
-  const word = BULK_WORD_BYTES[vr]!;
+  const word = BULK_WORD_BYTES[vr];
   const rule = word === 1 ? `${vr} must be base64-encoded bytes` : `${vr} must be base64 of whole ${word}-byte words`;
   if (typeof value !== 'string' || !BASE64.test(value)) return rule;
   const padding = value.endsWith('==') ? 2 : value.endsWith('=') ? 1 : 0;

@@ -100,7 +100,7 @@ export class UpstreamCaller {
   private call<T>(context: CallContext, attempt: number, exec: UpstreamExec<T>): Promise<T> {
     // The request's deadline ends its calls, retries and waits for a slot included.
     const requestSignal = currentRequestSignal();
-    if (requestSignal?.aborted) return Promise.reject(requestSignal.reason);
+    if (requestSignal?.aborted) return Promise.reject(requestSignal.reason as Error);
     return abortable(
       this.limiter.run(async () => {
         if (requestSignal?.aborted) throw requestSignal.reason;

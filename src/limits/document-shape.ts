@@ -1,5 +1,6 @@
 import {
   Kind,
+  OperationTypeNode,
   type DocumentNode,
   type FragmentDefinitionNode,
   type OperationDefinitionNode,
@@ -58,7 +59,7 @@ export function selectOperation(document: DocumentNode, operationName: string | 
       operations.length === 0 ? 'The document has no operation.' : 'The document has several operations: send operationName.',
     );
   }
-  return operations[0]!;
+  return operations[0];
 }
 
 export function fragmentsOf(document: DocumentNode): Map<string, FragmentDefinitionNode> {
@@ -148,7 +149,7 @@ export function measureOperation(document: DocumentNode, operation: OperationDef
     rootFields: root.fields,
     directives,
     fieldRepetition: root.repetition,
-    mutations: operation.operation === 'mutation' ? root.fields : 0,
+    mutations: operation.operation === OperationTypeNode.MUTATION ? root.fields : 0,
     introspectionOnly: root.introspectionOnly && root.fields > 0,
   };
 }

@@ -57,10 +57,12 @@ const TAG_KEYWORDS: Readonly<Record<keyof SearchTags, string>> = {
   studyTime: 'StudyTime',
 };
 
-const PHI_TAGS: ReadonlyArray<readonly [keyof SearchTags, PhiCategory]> = Object.entries(TAG_KEYWORDS).flatMap(([field, keyword]) => {
-  const category = withheldCategoryOf(keyword);
-  return category ? [[field as keyof SearchTags, category] as const] : [];
-});
+const PHI_TAGS: ReadonlyArray<readonly [keyof SearchTags, PhiCategory]> = (Object.keys(TAG_KEYWORDS) as Array<keyof SearchTags>).flatMap(
+  (field) => {
+    const category = withheldCategoryOf(TAG_KEYWORDS[field]);
+    return category ? [[field, category] as const] : [];
+  },
+);
 
 const ACCESS = Symbol('phiAccess');
 const RAW = Symbol('rawTags');
@@ -83,7 +85,7 @@ const GUARDED_PROTOTYPE: object = Object.create(null, Object.fromEntries(
       },
     },
   ]),
-) as PropertyDescriptorMap);
+) as PropertyDescriptorMap) as object;
 
 /**
  * A search result's DICOM tags as this caller may see them. The PHI tags are read through the

@@ -26,16 +26,18 @@ function isItem(value: unknown): value is Attributes {
 
 /** Sequence values are arrays of item maps; their items are redacted like any map. */
 function inspectValue(value: unknown, found: Set<PhiCategory>): unknown {
-  if (!Array.isArray(value) || !value.some(isItem)) return value;
+  if (!Array.isArray(value)) return value;
+  const list: unknown[] = value;
+  if (!list.some(isItem)) return list;
   let changed = false;
-  const items = value.map((item) => {
+  const items = list.map((item) => {
     if (!isItem(item)) return item;
     const inner = inspect(item);
     for (const category of inner.categories) found.add(category);
     if (inner.redacted !== item) changed = true;
     return inner.redacted;
   });
-  return changed ? items : value;
+  return changed ? items : list;
 }
 
 export function inspect(attributes: Attributes): Inspection {

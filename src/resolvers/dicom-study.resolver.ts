@@ -15,6 +15,6 @@ export class DicomStudyResolver {
   ): DicomSeries[] {
     const seriesMap = study.document.Study?.Series ?? {};
     const uids = orderedSeriesUids(study.document).filter((uid) => !seriesInstanceUid || uid === seriesInstanceUid);
-    return uids.map((uid) => new DicomSeries(study.key, uid, seriesMap[uid]!, study.phi));
+    return uids.map((uid) => new DicomSeries(study.key, uid, seriesMap[uid], study.phi));
   }
 }

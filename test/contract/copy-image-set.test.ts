@@ -32,7 +32,7 @@ let mrIds: string[];
 
 async function metadata(imageSetId: string, versionId?: string): Promise<MetadataDocument> {
   const out = await client.send(new GetImageSetMetadataCommand({ datastoreId, imageSetId, versionId }));
-  return JSON.parse(gunzipSync(await out.imageSetMetadataBlob!.transformToByteArray()).toString('utf8')) as MetadataDocument;
+  return JSON.parse(gunzipSync(await out.imageSetMetadataBlob.transformToByteArray()).toString('utf8')) as MetadataDocument;
 }
 
 async function imageSet(imageSetId: string): Promise<GetImageSetCommandOutput> {
@@ -157,7 +157,7 @@ describe('CopyImageSet, CLI example 1: copy an image set without a destination',
     const frameId = doc.Study.Series[uid].Instances[sops[0]].ImageFrames[0].ID;
     const readFrame = async (imageSetId: string) => {
       const out = await client.send(new GetImageFrameCommand({ datastoreId, imageSetId, imageFrameInformation: { imageFrameId: frameId } }));
-      return Buffer.from(await out.imageFrameBlob!.transformToByteArray());
+      return Buffer.from(await out.imageFrameBlob.transformToByteArray());
     };
     const fromCopy = await readFrame(done.imageSetId!);
     expect(fromCopy.length).toBeGreaterThan(0);
@@ -306,7 +306,7 @@ describe('CopyImageSet while the copy runs', () => {
     const source = await slowClient.send(new GetImageSetCommand({ datastoreId: slowDatastoreId, imageSetId: sourceId }));
     expect(source).toMatchObject({ imageSetState: 'LOCKED', imageSetWorkflowStatus: 'COPYING_WITH_READ_ONLY_ACCESS' });
     const read = await slowClient.send(new GetImageSetMetadataCommand({ datastoreId: slowDatastoreId, imageSetId: sourceId }));
-    expect((await read.imageSetMetadataBlob!.transformToByteArray()).length).toBeGreaterThan(0);
+    expect((await read.imageSetMetadataBlob.transformToByteArray()).length).toBeGreaterThan(0);
 
     const update = (imageSetId: string) =>
       slowClient.send(

@@ -82,7 +82,7 @@ describe('HealthImaging Local fault injection, rate limits and call statistics',
   it('serves and controls faults and statistics over the loopback admin endpoints', async () => {
     const set = await fetch(`${t.url}/_hil/faults`, { method: 'POST', body: JSON.stringify({ spec: 'GetDatastore=throttle:1' }) });
     expect(set.status).toBe(200);
-    expect((await set.json()) as unknown).toEqual({ faults: [{ operation: 'GetDatastore', mode: 'throttle', count: 1 }] });
+    expect((await set.json())).toEqual({ faults: [{ operation: 'GetDatastore', mode: 'throttle', count: 1 }] });
     await expectServiceError(() => t.client().send(new GetDatastoreCommand({ datastoreId })), 'ThrottlingException', 429);
     await fetch(`${t.url}/_hil/faults`, { method: 'POST', body: JSON.stringify({ operation: 'ListDatastores', mode: 'error' }) });
     expect((await fetch(`${t.url}/_hil/faults?operation=ListDatastores`, { method: 'DELETE' })).status).toBe(200);
@@ -153,7 +153,7 @@ describe('HealthImaging Local fault injection, rate limits and call statistics',
     const proc = await spawnHilProcess(['--port', '0', '--in-memory', '--fault', 'ListDatastores=throttle:1', '--rate-limits', 'GetDatastore=1/1']);
     try {
       expect(proc.stdout()).toMatch(/^HealthImaging Local listening on http:\/\/127\.0\.0\.1:\d+\n/);
-      const faults = (await (await fetch(`${proc.url}/_hil/faults`)).json()) as unknown;
+      const faults = (await (await fetch(`${proc.url}/_hil/faults`)).json());
       expect(faults).toEqual({ faults: [{ operation: 'ListDatastores', mode: 'throttle', count: 1 }] });
       const { MedicalImagingClient } = await import('@aws-sdk/client-medical-imaging');
       const keyLines = /AWS_ACCESS_KEY_ID=(\S+)\nAWS_SECRET_ACCESS_KEY=(\S+)/.exec(proc.stdout())!;

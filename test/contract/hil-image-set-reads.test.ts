@@ -25,7 +25,7 @@ describe('HealthImaging Local image set reads', () => {
     const out = await t.client().send(new GetImageSetMetadataCommand({ datastoreId, imageSetId, versionId: version }));
     expect(out.contentType).toBe('application/json');
     expect(out.contentEncoding).toBe('gzip');
-    const bytes = await out.imageSetMetadataBlob!.transformToByteArray();
+    const bytes = await out.imageSetMetadataBlob.transformToByteArray();
     expect([bytes[0], bytes[1]]).toEqual([0x1f, 0x8b]);
     return JSON.parse(gunzipSync(bytes).toString('utf8')) as MetadataDocument;
   }
@@ -85,7 +85,7 @@ describe('HealthImaging Local image set reads', () => {
     expect(frames.length).toBe(6); // three instances of two frames
     for (const frame of frames) {
       const out = await client.send(new GetImageFrameCommand({ datastoreId, imageSetId, imageFrameInformation: { imageFrameId: frame.ID } }));
-      const bytes = await out.imageFrameBlob!.transformToByteArray();
+      const bytes = await out.imageFrameBlob.transformToByteArray();
       expect(bytes.length).toBeGreaterThan(0);
       expect(out.contentType).toMatch(/^(application\/octet-stream|image\/)/);
     }

@@ -38,7 +38,7 @@ describe('HealthImaging Local image set state machine', () => {
   }
   async function doc(imageSetId: string, versionId?: string): Promise<MetadataDocument> {
     const out = await client.send(new GetImageSetMetadataCommand({ datastoreId, imageSetId, versionId }));
-    return JSON.parse(gunzipSync(await out.imageSetMetadataBlob!.transformToByteArray()).toString('utf8')) as MetadataDocument;
+    return JSON.parse(gunzipSync(await out.imageSetMetadataBlob.transformToByteArray()).toString('utf8')) as MetadataDocument;
   }
   const get = (imageSetId: string, versionId?: string) => client.send(new GetImageSetCommand({ datastoreId, imageSetId, versionId }));
   const update = (imageSetId: string, latestVersionId: string, updates: MetadataUpdates, force?: boolean) =>
@@ -126,7 +126,7 @@ describe('HealthImaging Local image set state machine', () => {
     );
     await expectServiceError(() => update(id, '1', {} as never), 'ValidationException', 400);
     await expectServiceError(
-      () => client.send(new UpdateImageSetMetadataCommand({ datastoreId, imageSetId: id, latestVersionId: undefined as never, updateImageSetMetadataUpdates: { revertToVersionId: '1' } })),
+      () => client.send(new UpdateImageSetMetadataCommand({ datastoreId, imageSetId: id, latestVersionId: undefined, updateImageSetMetadataUpdates: { revertToVersionId: '1' } })),
       'ValidationException',
       400,
     );
@@ -154,7 +154,7 @@ describe('HealthImaging Local image set state machine', () => {
     expect(destDoc.ImageSetID).toBe(dest);
     expect(Object.keys(destDoc.Study.Series)).toEqual(Object.keys(sourceDoc.Study.Series));
     const frame = await client.send(new GetImageFrameCommand({ datastoreId, imageSetId: dest, imageFrameInformation: { imageFrameId: frameId } }));
-    expect((await frame.imageFrameBlob!.transformToByteArray()).length).toBeGreaterThan(0);
+    expect((await frame.imageFrameBlob.transformToByteArray()).length).toBeGreaterThan(0);
   });
 
   it('copies a subset into an existing image set as version N+1, failing asynchronously when the series do not match', async () => {

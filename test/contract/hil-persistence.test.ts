@@ -21,7 +21,7 @@ const setDescription = (text: string) =>
 
 async function description(client: MedicalImagingClient, datastoreId: string, imageSetId: string, versionId?: string): Promise<unknown> {
   const out = await client.send(new GetImageSetMetadataCommand({ datastoreId, imageSetId, versionId }));
-  return JSON.parse(gunzipSync(await out.imageSetMetadataBlob!.transformToByteArray()).toString('utf8')).Study.DICOM.StudyDescription;
+  return JSON.parse(gunzipSync(await out.imageSetMetadataBlob.transformToByteArray()).toString('utf8')).Study.DICOM.StudyDescription;
 }
 
 describe('HealthImaging Local persistence', () => {

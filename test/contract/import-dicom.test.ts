@@ -99,7 +99,7 @@ describe('StartDICOMImportJob through the SDK against HealthImaging Local', () =
 
   async function metadata(imageSetId: string, versionId?: string): Promise<MetadataDocument> {
     const out = await client.send(new GetImageSetMetadataCommand({ datastoreId, imageSetId, versionId }));
-    const bytes = Buffer.from(await out.imageSetMetadataBlob!.transformToByteArray());
+    const bytes = Buffer.from(await out.imageSetMetadataBlob.transformToByteArray());
     return JSON.parse(gunzipSync(bytes).toString('utf8')) as MetadataDocument;
   }
 
@@ -185,7 +185,7 @@ describe('StartDICOMImportJob through the SDK against HealthImaging Local', () =
             const out = await client.send(
               new GetImageFrameCommand({ datastoreId, imageSetId, imageFrameInformation: { imageFrameId: frame.ID } }),
             );
-            const bytes = Buffer.from(await out.imageFrameBlob!.transformToByteArray());
+            const bytes = Buffer.from(await out.imageFrameBlob.transformToByteArray());
             expect(out.contentType).toBe('application/octet-stream');
             expect(bytes.length).toBe(frame.FrameSizeInBytes);
             const full = frame.PixelDataChecksumFromBaseToFullResolution.reduce((a, b) => (b.Width > a.Width ? b : a));
@@ -292,7 +292,7 @@ describe('StartDICOMImportJob through the SDK against HealthImaging Local', () =
       new GetImageFrameCommand({ datastoreId, imageSetId, imageFrameInformation: { imageFrameId: instance.ImageFrames[0].ID } }),
     );
     expect(frame.contentType).toBe('application/octet-stream');
-    expect([...(await frame.imageFrameBlob!.transformToByteArray())]).toEqual([9, 8, 7, 6]);
+    expect([...(await frame.imageFrameBlob.transformToByteArray())]).toEqual([9, 8, 7, 6]);
   });
 });
 
@@ -341,13 +341,13 @@ describeIfSamples('StartDICOMImportJob of the real DICOM samples', () => {
     );
     const imageSetId = found.imageSetsMetadataSummaries![0].imageSetId!;
     const out = await client.send(new GetImageSetMetadataCommand({ datastoreId, imageSetId }));
-    const doc = JSON.parse(gunzipSync(Buffer.from(await out.imageSetMetadataBlob!.transformToByteArray())).toString()) as MetadataDocument;
+    const doc = JSON.parse(gunzipSync(Buffer.from(await out.imageSetMetadataBlob.transformToByteArray())).toString()) as MetadataDocument;
     const instance = Object.values(Object.values(doc.Study.Series)[0].Instances)[0];
     expect(instance.DICOMVRs).toMatchObject({ '00091027': 'SL' });
     const frame = instance.ImageFrames[0];
     expect(frame.PixelDataChecksumFromBaseToFullResolution[0]).toMatchObject({ Width: 128, Height: 128 });
     const got = await client.send(new GetImageFrameCommand({ datastoreId, imageSetId, imageFrameInformation: { imageFrameId: frame.ID } }));
-    const bytes = Buffer.from(await got.imageFrameBlob!.transformToByteArray());
+    const bytes = Buffer.from(await got.imageFrameBlob.transformToByteArray());
     expect(crc32(bytes)).toBe(frame.PixelDataChecksumFromBaseToFullResolution[0].Checksum);
   });
 });

@@ -35,7 +35,7 @@ let primaryIds: string[];
 
 async function metadata(imageSetId: string, versionId?: string): Promise<MetadataDocument> {
   const out = await client.send(new GetImageSetMetadataCommand({ datastoreId, imageSetId, versionId }));
-  const bytes = await out.imageSetMetadataBlob!.transformToByteArray();
+  const bytes = await out.imageSetMetadataBlob.transformToByteArray();
   return JSON.parse(gunzipSync(bytes).toString('utf8')) as MetadataDocument;
 }
 

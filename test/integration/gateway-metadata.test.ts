@@ -86,7 +86,7 @@ describe('gateway: image set metadata', () => {
     expect(series).toMatchObject({
       modality: 'CT',
       seriesNumber: 1,
-      seriesDescription: smallCtStudy.series[0]!.description,
+      seriesDescription: smallCtStudy.series[0].description,
       bodyPartExamined: 'CHEST',
       instanceCount: 3,
     });
@@ -106,7 +106,7 @@ describe('gateway: image set metadata', () => {
     const data = expectData(await h.gql(METADATA, { ds: h.datastores.globex, id: imageSetId }, h.as({ token: h.tokens.globex })));
     const instances = data.imageSet.metadata.study.series[0].instances.edges.map((edge: any) => edge.node);
     for (const instance of instances) {
-      expect(instance.frames).toHaveLength(smallMrStudy.series[1]!.frames!);
+      expect(instance.frames).toHaveLength(smallMrStudy.series[1].frames!);
       expect(instance.frames.map((frame: any) => [frame.width, frame.height])).toEqual([
         [16, 16],
         [16, 16],

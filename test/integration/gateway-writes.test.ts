@@ -186,13 +186,13 @@ describe('gateway: image set writes', () => {
         after = connection.pageInfo.endCursor;
       }
       expect(versions.map((version) => version.versionId)).toEqual(['3', '2', '1']);
-      expect(versions[0]!.workflowStatus).toBe('UPDATED');
-      expect(versions[1]!.workflowStatus).toBe('UPDATED');
+      expect(versions[0].workflowStatus).toBe('UPDATED');
+      expect(versions[1].workflowStatus).toBe('UPDATED');
     });
 
     it('removes an instance through removals and reports it as an instance change', async () => {
       const before = await studyOf(imageSetId);
-      const removed = before.sopInstanceUids[2]!;
+      const removed = before.sopInstanceUids[2];
       expectData(
         await h.gql(
           UPDATE,

@@ -321,7 +321,7 @@ describe('ImagingService against HealthImaging Local', () => {
       expect(proxy.peak.get('updateImageSetMetadata')).toBe(1);
       expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
       for (const outcome of outcomes.filter((o) => o.status === 'rejected')) {
-        expect((outcome as PromiseRejectedResult).reason).toBeInstanceOf(VersionConflictError);
+        expect((outcome).reason).toBeInstanceOf(VersionConflictError);
       }
       await waitForUnlocked(admin, grantedStore, ctSeriesSet);
     });

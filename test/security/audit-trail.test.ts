@@ -73,9 +73,9 @@ describe.each([
       outcome: 'OK',
       dataCategories: [],
     });
-    expect(record!.requestId).toBe(res.headers['x-request-id']);
-    expect(record!.documentHash).toMatch(/^[0-9a-f]{64}$/);
-    expect(record!.upstreamRequestIds.length).toBeGreaterThan(0);
+    expect(record.requestId).toBe(res.headers['x-request-id']);
+    expect(record.documentHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(record.upstreamRequestIds.length).toBeGreaterThan(0);
     // Never a value: the new description is nowhere in the record.
     expect(JSON.stringify(record)).not.toContain('AUDITED');
     await waitUntilUnlocked(h, acme, ds, imageSetId);
@@ -111,9 +111,9 @@ describe.each([
   });
 
   it('records nothing for a read that returns no patient data', async () => {
-    const before = (await newest(store, 'acme', 1))[0]!.sequence;
+    const before = (await newest(store, 'acme', 1))[0].sequence;
     expectData(await h.gql('{ viewer { tenantId } }', undefined, h.as({ token: h.tokens.acme })));
-    expect((await newest(store, 'acme', 1))[0]!.sequence).toBe(before);
+    expect((await newest(store, 'acme', 1))[0].sequence).toBe(before);
   });
 
   it("keeps each tenant's chain apart and intact", async () => {

@@ -160,7 +160,7 @@ describe('security: PHI minimum-necessary (phi:read)', () => {
       );
     const seen = await changes(partner);
     expect(expectData(seen).imageSet.latestVersion.changes).toEqual([]);
-    expect([...ext(seen)?.phi?.categories].sort()).toEqual(['free-text', 'personnel']);
+    expect([...(ext(seen)?.phi?.categories ?? [])].sort()).toEqual(['free-text', 'personnel']);
     const shown = await changes(full);
     expect(expectData(shown).imageSet.latestVersion.changes.map((c: any) => c.keyword).sort()).toEqual(['ReferringPhysicianName', 'StudyDescription']);
     expect(ext(shown)?.phi).toBeUndefined();

@@ -7,7 +7,7 @@ export function expectGraphQLError(response: GqlResponse, code: string): NonNull
   if (codes.length !== 1 || codes[0] !== code) {
     throw new Error(`expected one ${code} error, got ${JSON.stringify(codes)} (status ${response.status})`);
   }
-  return response.errors![0]!;
+  return response.errors![0];
 }
 
 /** Asserts that a response has no errors and returns its data. */

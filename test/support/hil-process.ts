@@ -39,8 +39,8 @@ export function spawnHilProcess(args: string[], { timeoutMs = 20_000 } = {}): Pr
   });
   let out = '';
   let err = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -51,7 +51,7 @@ export function spawnHilProcess(args: string[], { timeoutMs = 20_000 } = {}): Pr
       const m = /HealthImaging Local listening on (http:\/\/\S+)\n/.exec(out);
       if (!m) return;
       clearTimeout(timer);
-      child.stdout!.off('data', onData);
+      child.stdout.off('data', onData);
       resolve({
         url: m[1],
         child,
@@ -62,7 +62,7 @@ export function spawnHilProcess(args: string[], { timeoutMs = 20_000 } = {}): Pr
         },
       });
     };
-    child.stdout!.on('data', onData);
+    child.stdout.on('data', onData);
     void exited.then((code) => {
       clearTimeout(timer);
       reject(new Error(`HealthImaging Local exited with ${code} before listening: ${err.slice(0, 500)}`));

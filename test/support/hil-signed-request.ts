@@ -51,7 +51,7 @@ export async function signedRequest(opts: {
       headers,
       body,
     });
-    finalHeaders = signed.headers as Record<string, string>;
+    finalHeaders = signed.headers;
   }
   const qs = new URLSearchParams();
   for (const [k, v] of Object.entries(opts.query ?? {})) for (const item of [v].flat()) qs.append(k, item);

@@ -82,8 +82,8 @@ export async function studyBrowser(client: MedicalImagingClient, datastoreId: st
               studyDescription: text(metadata.Study?.DICOM?.StudyDescription),
               series: byNumberThenUid(seriesMap, (series) => int(series.DICOM?.SeriesNumber)).map((uid) => ({
                 seriesInstanceUid: uid,
-                modality: text(seriesMap[uid]!.DICOM?.Modality),
-                instanceCount: Object.keys(seriesMap[uid]!.Instances ?? {}).length,
+                modality: text(seriesMap[uid].DICOM?.Modality),
+                instanceCount: Object.keys(seriesMap[uid].Instances ?? {}).length,
               })),
             },
           },
@@ -121,7 +121,7 @@ export async function metadataDetail(client: MedicalImagingClient, datastoreId: 
           studyDate: text(study.StudyDate),
           accessionNumber: text(study.AccessionNumber),
           series: byNumberThenUid(seriesMap, (series) => int(series.DICOM?.SeriesNumber)).map((seriesUid) => {
-            const series = seriesMap[seriesUid]!;
+            const series = seriesMap[seriesUid];
             const instances = series.Instances ?? {};
             const ordered = byNumberThenUid(instances, (instance) => int(instance.DICOM?.InstanceNumber));
             return {
@@ -132,7 +132,7 @@ export async function metadataDetail(client: MedicalImagingClient, datastoreId: 
               instanceCount: ordered.length,
               instances: {
                 edges: ordered.slice(0, INSTANCES_PAGE).map((sopUid) => {
-                  const instance = instances[sopUid]!;
+                  const instance = instances[sopUid];
                   return {
                     node: {
                       sopInstanceUid: sopUid,

@@ -11,20 +11,20 @@ const passThrough = { batch: false, cache: false } as const;
 
 function single<K, V>(load: (key: K) => Promise<V>): DataLoader.BatchLoadFn<K, V> {
   // With batch: false every batch holds one key.
-  return async (keys) => [await load(keys[0]!).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))))];
+  return async (keys) => [await load(keys[0]).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))))];
 }
 
 export function passThroughLoaders(port: ImagingPort): ImagingLoaders {
   return {
-    datastore: new DataLoader<string, never>(single((id) => port.getDatastore(id) as Promise<never>), passThrough) as ImagingLoaders['datastore'],
+    datastore: new DataLoader<string, never>(single((id) => port.getDatastore(id) as Promise<never>), passThrough),
     imageSet: new DataLoader(
       single((key: ImageSetKey) => port.getImageSet(key.datastoreId, key.imageSetId, key.versionId)),
       passThrough,
-    ) as ImagingLoaders['imageSet'],
+    ),
     metadata: new DataLoader(
       single((key: VersionKey) => port.getImageSetMetadata(key.datastoreId, key.imageSetId, key.versionId)),
       passThrough,
-    ) as ImagingLoaders['metadata'],
+    ),
     versionsPage: new DataLoader(
       single((key: VersionsPageKey) =>
         port.listImageSetVersions(key.datastoreId, key.imageSetId, {
@@ -33,7 +33,7 @@ export function passThroughLoaders(port: ImagingPort): ImagingLoaders {
         }),
       ),
       passThrough,
-    ) as ImagingLoaders['versionsPage'],
+    ),
     // Nothing is cached, so a write has nothing to forget.
     afterWrite: () => undefined,
   };

@@ -7,8 +7,8 @@ import type { UpstreamPosition } from './upstream-pager';
  * list, another tenant or an edited cursor is refused instead of being misread.
  */
 export interface CursorCodec<T> {
-  encode(position: T): string;
-  decode(cursor: string | null | undefined): T | undefined;
+  encode: (position: T) => string;
+  decode: (cursor: string | null | undefined) => T | undefined;
 }
 
 const INVALID_CURSOR = 'The `after` cursor is not valid for this list, or has expired; start again without it.';

@@ -36,10 +36,10 @@ export function parseNodeId(scope: RequestScope, id: string): NodeRef {
     throw new NotFoundError();
   }
   const { type, parts } = parsed;
-  if (type === 'Datastore' && parts.length === 1) return { type, datastoreId: parts[0]! };
-  if (type === 'ImageSet' && parts.length === 2) return { type, datastoreId: parts[0]!, imageSetId: parts[1]! };
+  if (type === 'Datastore' && parts.length === 1) return { type, datastoreId: parts[0] };
+  if (type === 'ImageSet' && parts.length === 2) return { type, datastoreId: parts[0], imageSetId: parts[1] };
   if (type === 'ImageSetVersion' && parts.length === 3) {
-    return { type, datastoreId: parts[0]!, imageSetId: parts[1]!, versionId: parts[2]! };
+    return { type, datastoreId: parts[0], imageSetId: parts[1], versionId: parts[2] };
   }
   throw new NotFoundError();
 }

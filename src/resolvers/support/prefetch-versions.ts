@@ -18,7 +18,7 @@ export function prefetchFirstVersionPages(scope: RequestScope, info: GraphQLReso
     for (const selection of versionSelections(node.selectionSet)) {
       let args: { first?: number | null; after?: string | null };
       try {
-        args = getArgumentValues(field, selection, info.variableValues) as typeof args;
+        args = getArgumentValues(field, selection, info.variableValues);
       } catch {
         continue; // Invalid arguments: the resolver reports them.
       }

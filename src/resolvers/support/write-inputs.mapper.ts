@@ -105,6 +105,6 @@ async function subsetSelection(
         invalidFields: [`subset.series[${index}].seriesInstanceUid`],
       });
     }
-    return { seriesInstanceUid: entry.seriesInstanceUid, sopInstanceUids: Object.keys(series[entry.seriesInstanceUid]!.Instances ?? {}) };
+    return { seriesInstanceUid: entry.seriesInstanceUid, sopInstanceUids: Object.keys(series[entry.seriesInstanceUid].Instances ?? {}) };
   });
 }

@@ -43,7 +43,7 @@ describe('npm run audit (SQLite)', () => {
     const { code, out } = await run(['list', '--tenant', 'acme', '--first', '1'], env());
     expect(code).toBe(0);
     expect(out).toHaveLength(1);
-    expect(JSON.parse(out[0]!)).toMatchObject({ tenantId: 'acme', sequence: 2 });
+    expect(JSON.parse(out[0])).toMatchObject({ tenantId: 'acme', sequence: 2 });
   });
 
   it('exits 2 with the usage on bad arguments', async () => {

@@ -51,7 +51,7 @@ export function describeAuditStore(name: string, setup: () => Promise<StoreFixtu
 
     async function problemOf(tenantId: string) {
       const [result] = await store.verify(tenantId);
-      return result!.problem;
+      return result.problem;
     }
 
     it('appends a request’s entries as one chained unit and reads them back exactly', async () => {
@@ -62,8 +62,8 @@ export function describeAuditStore(name: string, setup: () => Promise<StoreFixtu
       ]);
 
       expect(written.map((record) => record.sequence)).toEqual([1, 2]);
-      expect(written[0]!.prevHash).toBe(GENESIS_HASH);
-      expect(written[1]!.prevHash).toBe(written[0]!.hash);
+      expect(written[0].prevHash).toBe(GENESIS_HASH);
+      expect(written[1].prevHash).toBe(written[0].hash);
       for (const record of written) expect(recordHash(record)).toBe(record.hash);
       const page = await store.list(tenant, { first: 10 });
       expect(page.records).toEqual([...written].reverse());
@@ -76,8 +76,8 @@ export function describeAuditStore(name: string, setup: () => Promise<StoreFixtu
       const other = await open();
       const [second] = await other.append([entry(tenant)]);
 
-      expect(second!.sequence).toBe(2);
-      expect(second!.prevHash).toBe(first!.hash);
+      expect(second.sequence).toBe(2);
+      expect(second.prevHash).toBe(first.hash);
       expect((await other.verify(tenant))[0]).toEqual({ tenantId: tenant, recordsChecked: 2, headSequence: 2 });
     });
 
@@ -140,8 +140,8 @@ export function describeAuditStore(name: string, setup: () => Promise<StoreFixtu
       await appendMany(acme, 3);
       const [globexFirst] = await store.append([entry(globex, { subject: 'gus' })]);
 
-      expect(globexFirst!.sequence).toBe(1);
-      expect(globexFirst!.prevHash).toBe(GENESIS_HASH);
+      expect(globexFirst.sequence).toBe(1);
+      expect(globexFirst.prevHash).toBe(GENESIS_HASH);
       expect((await store.list(globex, { first: 10 })).records.map((record) => record.subject)).toEqual(['gus']);
       expect((await store.list(acme, { first: 10 })).records).toHaveLength(3);
       expect(await store.verify(globex)).toEqual([{ tenantId: globex, recordsChecked: 1, headSequence: 1 }]);
@@ -160,8 +160,8 @@ export function describeAuditStore(name: string, setup: () => Promise<StoreFixtu
       expect(records.map((record) => record.sequence)).toEqual(Array.from({ length: 60 }, (_, index) => index + 1));
       // The two entries of one append stay next to each other.
       for (let index = 0; index < records.length; index += 2) {
-        expect(records[index]!.requestId).toMatch(/^(left|right)-/);
-        expect(records[index + 1]!.requestId).toBe('req-1');
+        expect(records[index].requestId).toMatch(/^(left|right)-/);
+        expect(records[index + 1].requestId).toBe('req-1');
       }
       expect(await store.verify(tenant)).toEqual([{ tenantId: tenant, recordsChecked: 60, headSequence: 60 }]);
     });
@@ -183,13 +183,13 @@ export function describeAuditStore(name: string, setup: () => Promise<StoreFixtu
         await appendMany(tenant, 4);
         await fixture.tamper.run('UPDATE audit_records SET outcome = ? WHERE tenant_id = ? AND sequence = ?', ['FORBIDDEN', tenant, 3]);
         expect(await problemOf(tenant)).toMatchObject({ kind: 'changed', sequence: 3 });
-        expect((await store.verify(tenant))[0]!.recordsChecked).toBe(2);
+        expect((await store.verify(tenant))[0].recordsChecked).toBe(2);
       });
 
       it('finds an edited record whose hash was recomputed to match', async () => {
         const tenant = uniqueTenant('rehashed');
         const records = await appendMany(tenant, 4);
-        const forged = { ...records[1]!, subject: 'someone-else' };
+        const forged = { ...records[1], subject: 'someone-else' };
         await fixture.tamper.run('UPDATE audit_records SET subject = ?, hash = ? WHERE tenant_id = ? AND sequence = ?', [
           forged.subject,
           recordHash(forged),

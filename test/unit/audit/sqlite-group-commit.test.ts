@@ -52,7 +52,7 @@ describe('SQLite audit store: appends sharing a transaction', () => {
     const copy = RECORD_COLUMNS.map((column) => (column === 'sequence' ? '2' : column)).join(', ');
     raw.prepare(`INSERT INTO audit_records (${RECORD_COLUMNS.join(', ')}) SELECT ${copy} FROM audit_records WHERE tenant_id = ?`).run('globex');
     raw.close();
-    expect(head!.sequence).toBe(1);
+    expect(head.sequence).toBe(1);
 
     const first = store.append([entry('acme', { requestId: 'ok-1' })]);
     const poisoned = store.append([entry('globex')]);

@@ -48,7 +48,7 @@ describe('extractFrames', () => {
 
   it('takes one fragment per frame from encapsulated pixel data, without a value range', () => {
     const fragments = [Buffer.from([0xff, 0xd8, 1]), Buffer.from([0xff, 0xd8, 2, 3])].map(
-      (b) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer,
+      (b) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength),
     );
     const frames = extractFrames(image(fragments, { rows: 8, columns: 8, bitsAllocated: 8 }, 2), JPEG_BASELINE);
     expect(frames.map((f) => [...f.bytes])).toEqual([[0xff, 0xd8, 1], [0xff, 0xd8, 2, 3]]);

@@ -25,7 +25,7 @@ export function describeIfSamples(name: string, body: () => void): void {
   if (samplesPresent) {
     describe(name, body);
   } else {
-    // eslint-disable-next-line no-console
+     
     console.log(`Skipping "${name}": no real DICOM samples at ${SAMPLES_DIR}`);
     describe.skip(name, body);
   }

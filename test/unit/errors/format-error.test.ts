@@ -126,26 +126,26 @@ describe('formatError with variable coercion errors', () => {
   it('keeps the path inside an input object', async () => {
     const query = 'query ($c: Criteria!) { search(criteria: $c) }';
     const [enumError] = await formattedErrors(query, { c: { patientName: 'x', modality: patientName } });
-    expect(enumError!.message).toBe('Variable "$c" has an invalid value at "c.modality": The value is not a member of the "Modality" enum.');
+    expect(enumError.message).toBe('Variable "$c" has an invalid value at "c.modality": The value is not a member of the "Modality" enum.');
     const [plainScalar] = await formattedErrors(query, { c: { patientName: 'x', studyUid: patientName } });
-    expect(plainScalar!.message).toBe('Variable "$c" has an invalid value at "c.studyUid": Expected type "StudyUid".');
+    expect(plainScalar.message).toBe('Variable "$c" has an invalid value at "c.studyUid": Expected type "StudyUid".');
   });
 
   it('falls back to a generic reason when a scalar message may quote the value', async () => {
     const [error] = await formattedErrors('query ($c: Criteria!) { search(criteria: $c) }', { c: { patientName: 'x', birthDate: patientName } });
-    expect(error!.message).toBe('Variable "$c" has an invalid value at "c.birthDate": the value does not match its type.');
+    expect(error.message).toBe('Variable "$c" has an invalid value at "c.birthDate": the value does not match its type.');
   });
 
   it('keeps structural reasons that name only schema elements', async () => {
     const query = 'query ($c: Criteria!) { search(criteria: $c) }';
     const [unknownField] = await formattedErrors(query, { c: { patientName: 'x', patientAge: patientName } });
-    expect(unknownField!.message).toBe(
+    expect(unknownField.message).toBe(
       'Variable "$c" has an invalid value: An input field is not defined by type "Criteria" (see the type\'s fields in the schema).',
     );
     const [missingField] = await formattedErrors(query, { c: { birthDate: '19700101' } });
-    expect(missingField!.message).toBe('Variable "$c" has an invalid value: Field "patientName" of required type "String!" was not provided.');
+    expect(missingField.message).toBe('Variable "$c" has an invalid value: Field "patientName" of required type "String!" was not provided.');
     const [notProvided] = await formattedErrors(query, {});
-    expect(notProvided!.message).toBe('Variable "$c" of required type "Criteria!" was not provided.');
+    expect(notProvided.message).toBe('Variable "$c" of required type "Criteria!" was not provided.');
   });
 
   it("produces the same rewrite through Apollo Server, with Apollo's BAD_USER_INPUT code", async () => {
@@ -175,7 +175,7 @@ describe('formatError with parse and validation errors', () => {
     ]);
     expect(JSON.stringify(typed.errors)).not.toContain('Doe');
     const unknownField = await apolloErrors(server, { query: '{ nothingHere }' });
-    expect(unknownField.errors[0]!.message).toBe('Cannot query field "nothingHere" on type "Query".');
+    expect(unknownField.errors[0].message).toBe('Cannot query field "nothingHere" on type "Query".');
   });
 
   it('keeps GRAPHQL_PARSE_FAILED and drops the quoted token', async () => {
@@ -213,7 +213,7 @@ describe('formatError with resolver errors', () => {
 
   it('masks anything else as INTERNAL_SERVER_ERROR with a request id', async () => {
     const [boom, impostor] = await formattedErrors('{ boom impostor }');
-    for (const error of [boom!, impostor!]) {
+    for (const error of [boom, impostor]) {
       expect(error.message).toBe(INTERNAL_ERROR_MESSAGE);
       expect(error.extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR', requestId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
     }
@@ -232,7 +232,7 @@ describe('formatError with resolver errors', () => {
   it('uses the request id of the request, logs the masked error without its message, and echoes the id in a header', async () => {
     const { lines, logger } = captureLogs();
     const { errors, headers } = await apolloErrors(apolloServer(logger), { query: '{ boom }' });
-    expect(errors[0]!.extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR', requestId: 'req-0001' });
+    expect(errors[0].extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR', requestId: 'req-0001' });
     expect(headers.get('x-request-id')).toBe('req-0001');
     expect(lines).toEqual([
       expect.objectContaining({ level: 'error', event: 'graphql.internal_error', requestId: 'req-0001', path: 'boom', errorName: 'LeakyDatabaseError' }),

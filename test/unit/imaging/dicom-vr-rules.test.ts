@@ -344,7 +344,7 @@ describe('values HealthImaging stores', () => {
     let checked = 0;
     const problems = attributeMaps.flatMap(([where, attributes, vrs]) =>
       Object.entries(attributes).flatMap(([key, value]) => {
-        const element = /^[0-9A-F]{8}$/.test(key) ? { vr: vrs[key]! } : elementByKeyword(key);
+        const element = /^[0-9A-F]{8}$/.test(key) ? { vr: vrs[key] } : elementByKeyword(key);
         if (!element) return [`${where}: ${key} is not in the registry`];
         checked += 1;
         return checkElementValue(`${where}.${key}`, key, value, element, registryResolver([], vrs)).map((p) => `${p.path}: ${p.rule}`);

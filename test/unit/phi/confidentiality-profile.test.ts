@@ -3,6 +3,7 @@ import { PHI_CATEGORIES } from '../../../src/phi/phi-category';
 import { profileAttributeByKeyword, profileAttributeByTag, withheldCategoryOf } from '../../../src/phi/profile-lookup';
 
 // dcmjs's registry: an independent check that each row's tag and keyword name the same element.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- dcmjs has no type declarations
 const { dictionary } = (require('dcmjs') as { data: { DicomMetaDictionary: { dictionary: Record<string, { name: string } | undefined> } } }).data
   .DicomMetaDictionary;
 

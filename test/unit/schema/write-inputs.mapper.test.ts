@@ -10,11 +10,11 @@ const SET = 'b'.repeat(32);
 const SERIES = '1.2.3.4';
 
 function update(overrides: Partial<UpdateImageSetMetadataInput>): UpdateImageSetMetadataInput {
-  return { datastoreId: DS, imageSetId: SET, latestVersionId: '2', force: false, ...overrides } as UpdateImageSetMetadataInput;
+  return { datastoreId: DS, imageSetId: SET, latestVersionId: '2', force: false, ...overrides };
 }
 
 function copy(overrides: Partial<CopyImageSetInput>): CopyImageSetInput {
-  return { datastoreId: DS, sourceImageSetId: SET, sourceLatestVersionId: '1', force: false, promoteToPrimary: false, ...overrides } as CopyImageSetInput;
+  return { datastoreId: DS, sourceImageSetId: SET, sourceLatestVersionId: '1', force: false, promoteToPrimary: false, ...overrides };
 }
 
 const sourceDocument = {
@@ -64,7 +64,7 @@ describe('toUpdateRequest', () => {
         updates: { instances: [{ seriesInstanceUid: SERIES, sopInstanceUid: '1.2.3.4.1', attributes: { '00091001': 'X' }, vrs: { '00091001': 'LO' } }] },
       }),
     );
-    expect(request.updates!.updatableAttributes!.Study!.Series![SERIES]!.Instances!['1.2.3.4.1']).toEqual({
+    expect(request.updates!.updatableAttributes!.Study!.Series![SERIES].Instances!['1.2.3.4.1']).toEqual({
       DICOM: { '00091001': 'X' },
       DICOMVRs: { '00091001': 'LO' },
     });
@@ -111,7 +111,7 @@ describe('toCopyRequest', () => {
 
   it('expands a series given without instances from the source document', async () => {
     const request = await toCopyRequest(copy({ subset: { series: [{ seriesInstanceUid: SERIES }] } }), async () => sourceDocument);
-    expect(request.copiableAttributes!.Study!.Series![SERIES]!.Instances).toEqual({ '1.2.3.4.1': {}, '1.2.3.4.2': {} });
+    expect(request.copiableAttributes!.Study!.Series![SERIES].Instances).toEqual({ '1.2.3.4.1': {}, '1.2.3.4.2': {} });
   });
 
   it('refuses a series the source does not hold', async () => {
