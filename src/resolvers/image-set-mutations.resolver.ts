@@ -10,7 +10,8 @@ import { RevertImageSetInput } from '../types/revert-image-set.input';
 import { UpdateImageSetMetadataPayload } from '../types/update-image-set-metadata-payload.type';
 import { UpdateImageSetMetadataInput } from '../types/update-image-set-metadata.input';
 import { phiAccessOr } from '../phi/phi-access';
-import { checkUpdateAttributes } from '../phi/phi-writes';
+import { checkRevertChanges, checkUpdateAttributes } from '../phi/phi-writes';
+import { diffMetadata } from '../imaging/metadata-changes';
 import { requestScope } from './support/request-scope';
 import { toCopyRequest, toRevertRequest, toUpdateRequest } from './support/write-inputs.mapper';
 import { copyPayload, deletePayload, updatedVersion } from './support/write-payloads.mapper';
@@ -63,7 +64,8 @@ export class ImageSetMutationsResolver {
   @Authorized<Scope>('imagesets:write')
   @Mutation(() => RevertImageSetPayload, {
     nullable: true,
-    description: 'Append a new version with the content of an earlier version (the version counter never rewinds).',
+    description:
+      'Append a new version with the content of an earlier version (the version counter never rewinds). Without `phi:read`, FORBIDDEN when the restored version differs from the latest in a patient-identifying attribute.',
   })
   async revertImageSet(
     @Arg('input', () => RevertImageSetInput, { description: 'The image set, its expected latest version and the version to restore.' })
@@ -71,7 +73,18 @@ export class ImageSetMutationsResolver {
     @Ctx() context: GatewayContext,
   ): Promise<RevertImageSetPayload> {
     const { imaging, loaders } = requestScope(context);
-    const result = await imaging.updateImageSetMetadata(toRevertRequest(input));
+    const request = toRevertRequest(input);
+    const phi = phiAccessOr(context.phi);
+    if (!phi.granted) {
+      // Only callers without phi:read pay for the two documents this check reads.
+      const { datastoreId, imageSetId } = request;
+      const [latest, restored] = await Promise.all([
+        loaders.metadata.load({ datastoreId, imageSetId, versionId: request.latestVersionId }),
+        loaders.metadata.load({ datastoreId, imageSetId, versionId: request.revertToVersionId! }),
+      ]);
+      checkRevertChanges(phi, diffMetadata(latest, restored));
+    }
+    const result = await imaging.updateImageSetMetadata(request);
     loaders.afterWrite(result.datastoreId, result.imageSetId);
     const { imageSet, version } = updatedVersion(result);
     return new RevertImageSetPayload(imageSet, version);

@@ -5,6 +5,7 @@ import { startGatewayHarness, totalCalls, type GatewayHarness } from '../support
 /** The response's top-level extensions (the harness types data and errors only). */
 const ext = (response: unknown): Record<string, any> | undefined => (response as { extensions?: Record<string, any> }).extensions;
 
+const WRITER_KEY = `acme-writer-${'w'.repeat(24)}`;
 const PARTNER_KEY = 'partner-key-0123456789abcdef0123456789';
 
 const METADATA = `query ($ds: String!, $id: String!) {
@@ -49,7 +50,12 @@ describe('security: PHI minimum-necessary (phi:read)', () => {
   let full: Record<string, string>;
 
   beforeAll(async () => {
-    h = await startGatewayHarness({ acmeApiKeys: [{ id: 'partner', key: PARTNER_KEY, scopes: ['imagesets:read'] }] });
+    h = await startGatewayHarness({
+      acmeApiKeys: [
+        { id: 'partner', key: PARTNER_KEY, scopes: ['imagesets:read'] },
+        { id: 'phi-less-writer', key: WRITER_KEY, scopes: ['imagesets:read', 'imagesets:write'] },
+      ],
+    });
     partner = h.as({ apiKey: PARTNER_KEY });
     full = h.as({ token: h.tokens.acme });
   });
@@ -164,5 +170,40 @@ describe('security: PHI minimum-necessary (phi:read)', () => {
     const shown = await changes(full);
     expect(expectData(shown).imageSet.latestVersion.changes.map((c: any) => c.keyword).sort()).toEqual(['ReferringPhysicianName', 'StudyDescription']);
     expect(ext(shown)?.phi).toBeUndefined();
+  });
+
+  it('lets a writer without phi:read revert only when no withheld attribute would change', async () => {
+    const ds = h.datastores.acme;
+    const [id] = await h.importStudy('acme', 'phi-revert');
+    const writer = h.as({ apiKey: WRITER_KEY });
+    const update = async (latestVersionId: string, updates: Record<string, unknown>) => {
+      expectData(
+        await h.gql(
+          'mutation ($input: UpdateImageSetMetadataInput!) { updateImageSetMetadata(input: $input) { version { versionId } } }',
+          { input: { datastoreId: ds, imageSetId: id, latestVersionId, updates } },
+          full,
+        ),
+      );
+      expect(await waitUntilUnlocked(h, full, ds, id)).toMatchObject({ workflowStatus: 'UPDATED' });
+    };
+    const revert = (latestVersionId: string, toVersionId: string) =>
+      h.gql(
+        'mutation ($input: RevertImageSetInput!) { revertImageSet(input: $input) { version { versionId } } }',
+        { input: { datastoreId: ds, imageSetId: id, latestVersionId, toVersionId } },
+        writer,
+      );
+    await update('1', { study: { StudyDescription: 'CORRECTED DESCRIPTION' } });
+    await update('2', { study: { MeasuredAPDimension: '250' } });
+
+    // Version 2 differs from 3 by MeasuredAPDimension only: not withheld, so the revert goes through.
+    expect(expectData(await revert('3', '2')).revertImageSet.version.versionId).toBe('4');
+    await waitUntilUnlocked(h, full, ds, id);
+
+    // Version 1 differs from 4 by StudyDescription (free text, withheld): refused before any write.
+    h.resetUpstreamCalls();
+    const refused = await revert('4', '1');
+    expect(expectGraphQLError(refused, 'FORBIDDEN').message).toBe('Changing attributes of the categories free-text needs the phi:read scope.');
+    expect(h.upstreamCalls('acme').UpdateImageSetMetadata ?? 0).toBe(0);
+    expect(JSON.stringify(refused)).not.toContain('CORRECTED');
   });
 });
