@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { isAbsolute, join, resolve } from 'node:path';
 import { LOG_LEVELS, type LogLevel } from './errors/safe-log';
 import { DEFAULT_OPERATION_LIMITS, OPERATION_LIMIT_VARIABLES, type OperationLimits } from './limits/operation-limits';
+import { DEFAULT_RATE_LIMITS, RATE_LIMIT_CEILINGS, RATE_LIMIT_VARIABLES, type BucketLimit, type RateLimitSettings } from './limits/rate-limits-settings';
 
 /**
  * The gateway's one configuration object. `loadConfig(env)` is the only reader of environment
@@ -46,6 +47,12 @@ export interface GatewayConfig {
   readonly auditSqliteFile: string;
   /** JSON bytes of metadata documents all requests in flight may hold at once (see metadata-budget.ts). */
   readonly maxMetadataBytesInFlight: number;
+  /** Request rate limits and the in-flight cap (RATE_LIMIT_*); a tenant may override them. */
+  readonly rateLimits: RateLimitSettings;
+  /** REDIS_URL: limits shared by every replica through Redis; unset keeps them in this process. Never logged. */
+  readonly redisUrl?: string;
+  /** REDIS_KEY_PREFIX: starts every key the gateway writes, so deployments (or test runs) can share one Redis. */
+  readonly redisKeyPrefix: string;
   readonly logLevel: LogLevel;
 }
 
@@ -182,6 +189,38 @@ function operationLimitsOf(reader: EnvReader): OperationLimits {
   return Object.freeze(limits);
 }
 
+function bucketOf(reader: EnvReader, perSecondName: string, burstName: string, fallback: BucketLimit): BucketLimit {
+  const perSecond = reader.integer(perSecondName, fallback.perSecond, 1, RATE_LIMIT_CEILINGS.perSecond);
+  // An unset burst follows a changed rate, keeping the default's ratio of two seconds' worth.
+  const burst = reader.integer(burstName, reader.raw(perSecondName) === undefined ? fallback.burst : perSecond * 2, 1, RATE_LIMIT_CEILINGS.burst);
+  if (burst < perSecond) reader.issues.push(`${burstName} must be at least ${perSecondName} (got ${burst} < ${perSecond})`);
+  return Object.freeze({ perSecond, burst });
+}
+
+function rateLimitsOf(reader: EnvReader): RateLimitSettings {
+  const names = RATE_LIMIT_VARIABLES;
+  return Object.freeze({
+    credential: bucketOf(reader, names.credentialPerSecond, names.credentialBurst, DEFAULT_RATE_LIMITS.credential),
+    tenant: bucketOf(reader, names.tenantPerSecond, names.tenantBurst, DEFAULT_RATE_LIMITS.tenant),
+    maxInFlight: reader.integer(names.maxInFlight, DEFAULT_RATE_LIMITS.maxInFlight, 1, RATE_LIMIT_CEILINGS.maxInFlight),
+  });
+}
+
+function redisUrlOf(reader: EnvReader): string | undefined {
+  const value = reader.raw('REDIS_URL');
+  if (value === undefined) return undefined;
+  let valid = false;
+  try {
+    const url = new URL(value);
+    valid = (url.protocol === 'redis:' || url.protocol === 'rediss:') && url.hostname !== '';
+  } catch {
+    valid = false;
+  }
+  // The value is never echoed: it may hold a password.
+  if (!valid) reader.issues.push('REDIS_URL must be a redis:// or rediss:// URL with a host');
+  return value;
+}
+
 export function loadConfig(env: EnvSource): GatewayConfig {
   const reader = new EnvReader(env);
   const environment = environmentOf(reader);
@@ -232,6 +271,12 @@ export function loadConfig(env: EnvSource): GatewayConfig {
   const auditSqliteRaw = reader.raw('AUDIT_SQLITE_FILE') ?? join('.data', 'audit', 'audit.sqlite');
   const auditSqliteFile = isAbsolute(auditSqliteRaw) ? auditSqliteRaw : resolve(auditSqliteRaw);
   const maxMetadataBytesInFlight = reader.integer('MAX_METADATA_BYTES_IN_FLIGHT', 128 * 1024 * 1024, 1024, 16 * 1024 * 1024 * 1024);
+  const rateLimits = rateLimitsOf(reader);
+  const redisUrl = redisUrlOf(reader);
+  const redisKeyPrefix = reader.raw('REDIS_KEY_PREFIX') ?? 'imaging-gateway:';
+  if (!/^[A-Za-z0-9:_.-]{1,64}$/.test(redisKeyPrefix)) {
+    reader.issues.push(`REDIS_KEY_PREFIX must be 1-64 letters, digits or :_.- (got "${truncate(redisKeyPrefix)}")`);
+  }
   const logLevel = reader.oneOf('LOG_LEVEL', LOG_LEVELS, 'info');
 
   if (reader.issues.length > 0) throw new ConfigError(reader.issues);
@@ -254,6 +299,9 @@ export function loadConfig(env: EnvSource): GatewayConfig {
     ...(auditDatabaseUrl !== undefined ? { auditDatabaseUrl } : {}),
     auditSqliteFile,
     maxMetadataBytesInFlight,
+    rateLimits,
+    ...(redisUrl !== undefined ? { redisUrl } : {}),
+    redisKeyPrefix,
     logLevel,
   };
   return Object.freeze(config);
@@ -269,9 +317,10 @@ export function upstreamDefaultsOf(config: GatewayConfig): { region?: string; en
 
 /** The configuration as it may be logged at start-up: the secret is replaced by its length. */
 export function describeConfig(config: GatewayConfig): Record<string, unknown> {
-  const { cursorSecret, auditDatabaseUrl, ...rest } = config;
+  const { cursorSecret, auditDatabaseUrl, redisUrl, rateLimits, ...rest } = config;
   return {
     ...rest,
+    rateLimits: JSON.stringify({ ...rateLimits, sharedState: redisUrl !== undefined ? 'redis' : 'memory' }),
     corsOrigins: [...config.corsOrigins],
     operationLimits: JSON.stringify(config.operationLimits),
     cursorSecret: `[${cursorSecret.length} characters]`,

@@ -1,4 +1,5 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { Redis } from 'ioredis';
 import { ApolloServer, type HTTPGraphQLResponse } from '@apollo/server';
 import {
   ApolloServerPluginCacheControlDisabled,
@@ -29,6 +30,8 @@ import { ImagingService } from './imaging/imaging-service';
 import { logUpstreamCall } from './imaging/upstream-call-log';
 import type { UpstreamCallEvent } from './imaging/upstream-caller';
 import { GateRefusal, RequestGate, type Admitted } from './limits/request-gate';
+import { RateLimits } from './limits/rate-limits';
+import { throttledErrorOf } from './limits/rate-limits-error';
 import { headerMapFromRaw } from './http/raw-headers';
 import { GraphQLParamsError, graphqlParamsOf } from './http/graphql-params';
 import { abortable, withRequestSignal } from './imaging/request-signal';
@@ -60,6 +63,8 @@ export interface GatewayDeps {
   schema?: GraphQLSchema;
   /** The audit trail, put on each authenticated request's context; whoever opened it closes it. */
   audit?: AuditStore;
+  /** Shares the rate limits between replicas (see src/limits/rate-limits.ts); whoever opened it closes it. */
+  redis?: Redis;
 }
 
 export interface Gateway {
@@ -100,6 +105,12 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
 
   const ids = new SignedIds(config.cursorSecret, Date.now, { cursorTtlSeconds: config.cursorTtlSeconds });
   const gate = new RequestGate({ schema, limits: config.operationLimits, allowAnonymousIntrospection: config.introspection });
+  const rateLimits = new RateLimits({
+    defaults: config.rateLimits,
+    ...(deps.redis ? { redis: deps.redis } : {}),
+    keyPrefix: config.redisKeyPrefix,
+    logger,
+  });
   const formatError = createFormatError({ logger });
   const sendGraphQLError = sendGraphQLErrorWith(formatError);
   const contextFactory = createContextFactory({
@@ -253,6 +264,17 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
       context = await contextFactory({ req: { headers } });
     } catch (error) {
       return finish(sendGraphQLError(response, error, requestId));
+    }
+    // Anonymous requests reach the gate, which refuses them (or lets development's introspection by).
+    if (context.principal && context.tenant) {
+      const admission = await rateLimits.admit(context.principal, context.tenant);
+      if (!admission.ok) {
+        context.logger?.info('graphql.throttled', { code: 'THROTTLED', reason: admission.reason });
+        response.setHeader('retry-after', String(admission.retryAfterSeconds));
+        return finish(sendGraphQLError(response, throttledErrorOf(admission), requestId, 429));
+      }
+      // 'close' follows every answer, early refusals and a client that hangs up included.
+      response.once('close', admission.release);
     }
     let admitted: Admitted;
     try {

@@ -6,9 +6,12 @@ import { ConfigError, describeConfig, loadConfig, upstreamDefaultsOf, type EnvSo
 import { createLogger, describeError } from './errors/safe-log';
 import { openAuditStore } from './audit/open-audit-store';
 import { createGateway, GRAPHQL_PATH } from './gateway';
+import { closeRedis, connectRedis, redisReady } from './limits/rate-limits-redis';
 
 /** Connections still open this long after SIGTERM are cut, so a deploy never hangs. */
 const SHUTDOWN_GRACE_MS = 10_000;
+/** How long start-up waits for Redis before serving with local limits (it keeps reconnecting). */
+const REDIS_STARTUP_WAIT_MS = 2000;
 
 export interface RunningGateway {
   url: string;
@@ -41,7 +44,11 @@ export async function startGatewayServer(env: EnvSource): Promise<RunningGateway
     ...(config.auditDatabaseUrl !== undefined ? { databaseUrl: config.auditDatabaseUrl } : {}),
     sqliteFile: config.auditSqliteFile,
   });
-  const gateway = await createGateway(config, { registry, logger, audit });
+  const redis = config.redisUrl !== undefined ? connectRedis(config.redisUrl) : undefined;
+  if (redis && !(await redisReady(redis, REDIS_STARTUP_WAIT_MS))) {
+    logger.warn('gateway.redis_not_ready', { outcome: 'serving with per-replica rate limits until Redis answers' });
+  }
+  const gateway = await createGateway(config, { registry, logger, audit, ...(redis ? { redis } : {}) });
   await gateway.start();
   const server = createServer(gateway.handler);
   await new Promise<void>((resolve, reject) => {
@@ -63,6 +70,7 @@ export async function startGatewayServer(env: EnvSource): Promise<RunningGateway
         gateway
           .stop()
           .then(() => audit.close())
+          .then(() => (redis ? closeRedis(redis) : undefined))
           .catch((error: unknown) => logger.error('gateway.stop_failed', describeError(error)))
           .finally(resolve);
       });

@@ -1,3 +1,4 @@
+import type { TenantRateLimits } from '../limits/rate-limits-settings';
 import type { Scope } from './principal';
 
 /**
@@ -66,4 +67,6 @@ export interface TenantConfig {
   apiKeys: TenantApiKey[];
   /** When set, callers of this tenant run only these documents (SHA-256 hex ids). */
   trustedDocuments?: ReadonlySet<string>;
+  /** This tenant's request rate limits, where they differ from the deployment-wide RATE_LIMIT_* values. */
+  rateLimits?: TenantRateLimits;
 }

@@ -12,6 +12,7 @@ import {
   type JsonObject,
 } from './json-fields';
 import { normalizeDocumentId } from '../limits/trusted-documents';
+import { RATE_LIMIT_CEILINGS, type BucketLimit, type TenantRateLimits } from '../limits/rate-limits-settings';
 import { readJwksFile } from './jwks-file';
 import { SCOPES, type Scope } from './principal';
 import type {
@@ -130,7 +131,7 @@ interface TenantContext {
 
 function parseTenant(value: unknown, path: string, issues: FieldIssues, context: TenantContext): TenantConfig | undefined {
   const { env, baseDir, defaults, allowHs256Secret } = context;
-  const obj = objectAt(value, path, issues, ['id', 'name', 'datastoreIds', 'upstream', 'jwt', 'apiKeys', 'trustedDocuments']);
+  const obj = objectAt(value, path, issues, ['id', 'name', 'datastoreIds', 'upstream', 'jwt', 'apiKeys', 'trustedDocuments', 'rateLimits']);
   if (!obj) return undefined;
   const before = issues.list.length;
 
@@ -146,12 +147,46 @@ function parseTenant(value: unknown, path: string, issues: FieldIssues, context:
   const jwt = obj.jwt === undefined ? undefined : parseJwt(obj.jwt, `${path}.jwt`, issues, { baseDir, allowHs256Secret });
   const apiKeys = obj.apiKeys === undefined ? [] : parseApiKeys(obj.apiKeys, `${path}.apiKeys`, issues);
   const trustedDocuments = parseTrustedDocuments(obj.trustedDocuments, `${path}.trustedDocuments`, issues);
+  const rateLimits = obj.rateLimits === undefined ? undefined : parseRateLimits(obj.rateLimits, `${path}.rateLimits`, issues);
 
   if (obj.jwt === undefined && (obj.apiKeys === undefined || (Array.isArray(obj.apiKeys) && obj.apiKeys.length === 0))) {
     issues.add(path, 'needs "jwt" or at least one entry in "apiKeys" (otherwise no caller can reach this tenant)');
   }
   if (issues.list.length > before || !id || !name || !datastoreIds || !upstream) return undefined;
-  return { id, name, datastoreIds, upstream, ...(jwt ? { jwt } : {}), apiKeys, ...(trustedDocuments ? { trustedDocuments } : {}) };
+  return {
+    id,
+    name,
+    datastoreIds,
+    upstream,
+    ...(jwt ? { jwt } : {}),
+    apiKeys,
+    ...(trustedDocuments ? { trustedDocuments } : {}),
+    ...(rateLimits ? { rateLimits } : {}),
+  };
+}
+
+/** Overrides of RATE_LIMIT_*: each part given replaces the deployment-wide one; a bucket needs both numbers. */
+function parseRateLimits(value: unknown, path: string, issues: FieldIssues): TenantRateLimits | undefined {
+  const obj = objectAt(value, path, issues, ['credential', 'tenant', 'maxInFlight']);
+  if (!obj) return undefined;
+  const bucket = (key: 'credential' | 'tenant'): BucketLimit | undefined => {
+    if (obj[key] === undefined) return undefined;
+    const bucketPath = `${path}.${key}`;
+    const fields = objectAt(obj[key], bucketPath, issues, ['perSecond', 'burst']);
+    if (!fields) return undefined;
+    for (const field of ['perSecond', 'burst']) if (fields[field] === undefined) issues.add(`${bucketPath}.${field}`, 'is required');
+    const perSecond = optionalInteger(fields, 'perSecond', bucketPath, issues, { min: 1, max: RATE_LIMIT_CEILINGS.perSecond, fallback: 0 });
+    const burst = optionalInteger(fields, 'burst', bucketPath, issues, { min: 1, max: RATE_LIMIT_CEILINGS.burst, fallback: 0 });
+    if (perSecond === 0 || burst === 0) return undefined;
+    if (burst < perSecond) issues.add(`${bucketPath}.burst`, `must be at least perSecond (${perSecond})`);
+    return { perSecond, burst };
+  };
+  const credential = bucket('credential');
+  const tenant = bucket('tenant');
+  const maxInFlight = obj.maxInFlight === undefined
+    ? undefined
+    : optionalInteger(obj, 'maxInFlight', path, issues, { min: 1, max: RATE_LIMIT_CEILINGS.maxInFlight, fallback: 1 });
+  return { ...(credential ? { credential } : {}), ...(tenant ? { tenant } : {}), ...(maxInFlight !== undefined ? { maxInFlight } : {}) };
 }
 
 /** Document ids (`sha256:<hex>` or `<hex>`, as `npm run trusted-documents -- hash` prints them). */

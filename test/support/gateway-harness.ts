@@ -14,6 +14,7 @@ import { loadTenants } from '../../src/auth/tenants-file';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/errors/safe-log';
 import { createGateway, GRAPHQL_PATH, type Gateway } from '../../src/gateway';
+import { closeRedis, connectRedis, redisReady } from '../../src/limits/rate-limits-redis';
 import type { CallStatsSnapshot, OperationName } from '../../healthimaging-local';
 import { startTestHil, type TestHil } from './hil-client';
 import { createActiveDatastore, importSyntheticStudy } from './hil-wait';
@@ -90,7 +91,7 @@ export interface GatewayHarness {
 }
 
 export interface GatewayHarnessOptions {
-  /** Extra gateway environment (e.g. MAX_QUERY_DEPTH, CORS_ORIGINS, GATEWAY_ENV). */
+  /** Extra gateway environment (e.g. MAX_QUERY_DEPTH, CORS_ORIGINS, GATEWAY_ENV, RATE_LIMIT_*; REDIS_URL connects the limits to Redis). */
   env?: Record<string, string>;
   /** HealthImaging Local's write delay (ms): how long writes stay LOCKED. Default 0. */
   writeDelayMs?: number;
@@ -213,10 +214,14 @@ export async function startGatewayHarness(options: GatewayHarnessOptions = {}): 
   });
   const logs: Array<Record<string, unknown>> = [];
   const logger = createLogger({ level: 'debug', write: (line) => logs.push(JSON.parse(line) as Record<string, unknown>) });
+  const redis = config.redisUrl !== undefined ? connectRedis(config.redisUrl) : undefined;
+  // A Redis that does not answer is a case under test: the gateway then serves with local limits.
+  if (redis) await redisReady(redis, 2000);
   const gateway = await createGateway(config, {
     registry: loadTenants(tenantsPath, env),
     logger,
     ...(options.audit ? { audit: options.audit } : {}),
+    ...(redis ? { redis } : {}),
   });
   await gateway.start();
   const server: Server = createServer(gateway.handler);
@@ -294,6 +299,7 @@ export async function startGatewayHarness(options: GatewayHarnessOptions = {}): 
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
       await gateway.stop();
+      if (redis) await closeRedis(redis);
       await hil.close();
       rmSync(configDir, { recursive: true, force: true });
     },
