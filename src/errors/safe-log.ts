@@ -80,6 +80,8 @@ export const SAFE_LOG_FIELDS: ReadonlySet<string> = new Set([
   'logLevel',
   'cursorTtlSeconds',
   'cursorSecretGenerated',
+  'rateLimits',
+  'redisKeyPrefix',
 ]);
 
 const MAX_STRING = 300;

@@ -1,5 +1,6 @@
 import { parseTenants } from '../../../src/auth/tenants-file';
 import { ConfigError, describeConfig, loadConfig } from '../../../src/config';
+import { redactFields } from '../../../src/errors/safe-log';
 import { DEFAULT_RATE_LIMITS } from '../../../src/limits/rate-limits-settings';
 
 /** The limits' configuration: RATE_LIMIT_* and REDIS_* in the environment, `rateLimits` in the tenants file. */
@@ -38,9 +39,10 @@ describe('rate limit configuration', () => {
     expect(config.rateLimits).toEqual({ credential: { perSecond: 500, burst: 1000 }, tenant: { perSecond: 30, burst: 45 }, maxInFlight: 8 });
     expect(config.redisUrl).toBe('redis://:s3cret@cache.internal:6380/2');
     expect(config.redisKeyPrefix).toBe('gw-prod:');
-    const logged = JSON.stringify(describeConfig(config));
-    expect(logged).not.toContain('s3cret');
-    expect(logged).toContain('"sharedState\\":\\"redis\\"');
+    const logged = redactFields(describeConfig(config));
+    expect(JSON.stringify(logged)).not.toContain('s3cret');
+    expect(JSON.parse(logged.rateLimits as string)).toEqual({ ...config.rateLimits, sharedState: 'redis' });
+    expect(logged.redisKeyPrefix).toBe('gw-prod:');
   });
 
   it('refuses bad values with one line each, never echoing the Redis URL', () => {
