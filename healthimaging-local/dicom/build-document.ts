@@ -1,6 +1,6 @@
 import type { DicomAttributes, InstanceNode, MetadataDocument, SeriesNode } from '../model/metadata-document';
-import { crc32 } from './frame-checksum';
-import type { ParsedInstance } from './read-instance';
+import { frameFacts, type FrameFacts, type PixelFrame } from './pixel-frames';
+import type { InstanceHeader } from './read-instance';
 import { isNativeSyntax } from './transfer-syntax';
 
 /**
@@ -29,22 +29,29 @@ export function checksumType(transferSyntaxUid: string): string {
   return isNativeSyntax(transferSyntaxUid) ? 'DECOMPRESSED' : 'ENCODED';
 }
 
-/** The instance node of a parsed file, given the ids its frames were stored under (frame order). */
-export function prepareInstance(parsed: ParsedInstance, frameIds: string[]): PreparedInstance {
+/**
+ * The instance node of a read file, given the ids its frames were stored under (frame order).
+ * Frames come either whole (a file read in memory) or as the facts a streamed read gathered.
+ */
+export function prepareInstance(
+  parsed: InstanceHeader & { frames: ReadonlyArray<PixelFrame | FrameFacts> },
+  frameIds: string[],
+): PreparedInstance {
   const node: InstanceNode = {
     DICOM: parsed.instance,
     DICOMVRs: parsed.vrs,
     StoredTransferSyntaxUID: parsed.transferSyntaxUid,
     ChecksumType: checksumType(parsed.transferSyntaxUid),
-    ImageFrames: parsed.frames.map((frame, i) => ({
-      ID: frameIds[i],
-      PixelDataChecksumFromBaseToFullResolution: [
-        { Width: frame.width, Height: frame.height, Checksum: crc32(frame.bytes) },
-      ],
-      ...(frame.minPixelValue !== undefined ? { MinPixelValue: frame.minPixelValue } : {}),
-      ...(frame.maxPixelValue !== undefined ? { MaxPixelValue: frame.maxPixelValue } : {}),
-      FrameSizeInBytes: frame.bytes.length,
-    })),
+    ImageFrames: parsed.frames.map((given, i) => {
+      const frame = 'bytes' in given ? frameFacts(given) : given;
+      return {
+        ID: frameIds[i],
+        PixelDataChecksumFromBaseToFullResolution: [{ Width: frame.width, Height: frame.height, Checksum: frame.checksum }],
+        ...(frame.minPixelValue !== undefined ? { MinPixelValue: frame.minPixelValue } : {}),
+        ...(frame.maxPixelValue !== undefined ? { MaxPixelValue: frame.maxPixelValue } : {}),
+        FrameSizeInBytes: frame.sizeInBytes,
+      };
+    }),
   };
   return {
     studyInstanceUid: parsed.studyInstanceUid,

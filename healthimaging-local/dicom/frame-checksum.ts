@@ -3,9 +3,10 @@ import * as zlib from 'node:zlib';
 /**
  * CRC32 (IEEE, the zlib polynomial) of a frame's bytes: the `Checksum` of its
  * PixelDataChecksumFromBaseToFullResolution entry. Node 20.15+ ships it in zlib; the table
- * fallback keeps older 20.x runtimes working.
+ * fallback keeps older 20.x runtimes working. Both continue from a previous value, so a frame read
+ * in chunks is checksummed chunk by chunk: crc32(b, crc32(a)) === crc32(a + b).
  */
-const nativeCrc32 = (zlib as { crc32?: (data: Uint8Array) => number }).crc32;
+const nativeCrc32 = (zlib as { crc32?: (data: Uint8Array, value?: number) => number }).crc32;
 
 let table: Uint32Array | undefined;
 
@@ -20,13 +21,13 @@ function crcTable(): Uint32Array {
   return table;
 }
 
-export function tableCrc32(bytes: Uint8Array): number {
+export function tableCrc32(bytes: Uint8Array, previous = 0): number {
   const t = crcTable();
-  let crc = 0xffffffff;
+  let crc = (previous ^ 0xffffffff) >>> 0;
   for (let i = 0; i < bytes.length; i++) crc = t[(crc ^ bytes[i]) & 0xff] ^ (crc >>> 8);
   return (crc ^ 0xffffffff) >>> 0;
 }
 
-export function crc32(bytes: Uint8Array): number {
-  return nativeCrc32 ? nativeCrc32(bytes) >>> 0 : tableCrc32(bytes);
+export function crc32(bytes: Uint8Array, previous = 0): number {
+  return nativeCrc32 ? nativeCrc32(bytes, previous) >>> 0 : tableCrc32(bytes, previous);
 }

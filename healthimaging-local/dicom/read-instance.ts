@@ -4,14 +4,15 @@ import { DicomReadError } from './dicom-read-error';
 import { convertElement } from './element-values';
 import { levelOf } from './level-assignment';
 import { coercionOfDataElements, type ImportWarning } from './import-warnings';
-import { extractFrames, type PixelFrame } from './pixel-frames';
+import { extractFrames, pixelModule, type PixelFrame, type PixelModule } from './pixel-frames';
 
 /**
  * One DICOM P10 file, read and split the way the metadata document needs it: attributes per
- * level (values already in document flavour), the VRs of hex-keyed elements, and the pixel data
- * cut into frames. The file meta group stays at instance level, as in the real service.
+ * level (values already in document flavour), the VRs of hex-keyed elements, and (in
+ * ParsedInstance) the pixel data cut into frames. The file meta group stays at instance level,
+ * as in the real service.
  */
-export interface ParsedInstance {
+export interface InstanceHeader {
   studyInstanceUid: string;
   seriesInstanceUid: string;
   sopInstanceUid: string;
@@ -22,10 +23,15 @@ export interface ParsedInstance {
   instance: DicomAttributes;
   /** VRs of private / unknown elements (hex keys), for the instance's `DICOMVRs`. */
   vrs: Record<string, string>;
-  frames: PixelFrame[];
   /** What the import changed or could not honour while reading the file (WARNING lines). */
   warnings: ImportWarning[];
 }
+
+export interface ParsedInstance extends InstanceHeader {
+  frames: PixelFrame[];
+}
+
+const PIXEL_DATA_TAG = '7FE00010';
 
 const TAG = {
   transferSyntaxUid: '00020010',
@@ -53,10 +59,15 @@ function requireUid(dataset: RawDataset, tag: string, keyword: string): string {
 
 type Read = { meta: RawDataset; dict: RawDataset; truncated: boolean; coerced: boolean };
 
-function parse(bytes: Uint8Array): Read {
+/** The first 132 bytes of a file (or all of a shorter one) must end in the DICM prefix. */
+export function assertDicmPrefix(bytes: Uint8Array): void {
   if (bytes.length < 132 || Buffer.from(bytes.subarray(128, 132)).toString('latin1') !== 'DICM') {
     throw new DicomReadError('NOT_DICOM', 'not a DICOM Part 10 file (no DICM prefix after the 128-byte preamble)');
   }
+}
+
+function parse(bytes: Uint8Array): Read {
+  assertDicmPrefix(bytes);
   try {
     return { ...readP10(bytes), coerced: false };
   } catch (error) {
@@ -92,7 +103,18 @@ function fileMetaGroupLength(bytes: Uint8Array): number | undefined {
   return b.readUInt32LE(140);
 }
 
-export function readDicomInstance(bytes: Uint8Array): ParsedInstance {
+interface Dataset {
+  meta: RawDataset;
+  dict: RawDataset;
+  coerced: boolean;
+  transferSyntaxUid: string;
+  studyInstanceUid: string;
+  seriesInstanceUid: string;
+  sopInstanceUid: string;
+}
+
+/** Parses and checks what every instance needs, in the order failures are reported. */
+function readDataset(bytes: Uint8Array): Dataset {
   const { meta, dict, truncated, coerced } = parse(bytes);
   if (truncated) {
     throw new DicomReadError('TRUNCATED', 'the file is truncated: an element value runs past the end of the file');
@@ -104,12 +126,12 @@ export function readDicomInstance(bytes: Uint8Array): ParsedInstance {
   const studyInstanceUid = requireUid(dict, TAG.studyInstanceUid, 'StudyInstanceUID');
   const seriesInstanceUid = requireUid(dict, TAG.seriesInstanceUid, 'SeriesInstanceUID');
   const sopInstanceUid = requireUid(dict, TAG.sopInstanceUid, 'SOPInstanceUID');
-  const frames = extractFrames(dict, transferSyntaxUid);
-  if (frames.length === 0 && lostPixelData(dict)) {
-    throw new DicomReadError('TRUNCATED', 'the file ends before its pixel data: Rows and Columns are present, Pixel Data is not');
-  }
+  return { meta, dict, coerced, transferSyntaxUid, studyInstanceUid, seriesInstanceUid, sopInstanceUid };
+}
 
-  const parsed: ParsedInstance = {
+function buildHeader(bytes: Uint8Array, dataset: Dataset): InstanceHeader {
+  const { meta, dict, coerced, transferSyntaxUid, studyInstanceUid, seriesInstanceUid, sopInstanceUid } = dataset;
+  const header: InstanceHeader = {
     studyInstanceUid,
     seriesInstanceUid,
     sopInstanceUid,
@@ -119,19 +141,42 @@ export function readDicomInstance(bytes: Uint8Array): ParsedInstance {
     series: {},
     instance: {},
     vrs: {},
-    frames,
     warnings: coerced ? [coercionOfDataElements()] : [],
   };
-  const target = { Patient: parsed.patient, Study: parsed.study, Series: parsed.series, Instance: parsed.instance };
+  const target = { Patient: header.patient, Study: header.study, Series: header.series, Instance: header.instance };
   const groupLength = fileMetaGroupLength(bytes);
-  if (groupLength !== undefined) parsed.instance.FileMetaInformationGroupLength = groupLength;
+  if (groupLength !== undefined) header.instance.FileMetaInformationGroupLength = groupLength;
   for (const [tag, element] of Object.entries(meta)) {
-    const { key, value } = convertElement(tag, element, parsed.vrs);
-    parsed.instance[key] = value;
+    const { key, value } = convertElement(tag, element, header.vrs);
+    header.instance[key] = value;
   }
   for (const [tag, element] of Object.entries(dict)) {
-    const { key, value } = convertElement(tag, element, parsed.vrs);
+    const { key, value } = convertElement(tag, element, header.vrs);
     target[levelOf(key)][key] = value;
   }
-  return parsed;
+  return header;
+}
+
+/** A whole P10 file, its pixel data cut into frames in memory. */
+export function readDicomInstance(bytes: Uint8Array): ParsedInstance {
+  const dataset = readDataset(bytes);
+  const frames = extractFrames(dataset.dict, dataset.transferSyntaxUid);
+  if (frames.length === 0 && lostPixelData(dataset.dict)) {
+    throw new DicomReadError('TRUNCATED', 'the file ends before its pixel data: Rows and Columns are present, Pixel Data is not');
+  }
+  return { ...buildHeader(bytes, dataset), frames };
+}
+
+/**
+ * A P10 file whose top-level Pixel Data element (of VR `pixelDataVr`) was cut out before parsing
+ * (see locate-pixel-data): the same header readDicomInstance gives, PixelData kept in place as
+ * null, and the Image Pixel module the frames are cut by.
+ */
+export function readDicomHeader(bytes: Uint8Array, pixelDataVr: string): { header: InstanceHeader; pixels: PixelModule } {
+  const dataset = readDataset(bytes);
+  const pixels = pixelModule(dataset.dict);
+  const entries = Object.entries(dataset.dict);
+  const at = entries.findIndex(([tag]) => tag.toUpperCase() > PIXEL_DATA_TAG);
+  entries.splice(at < 0 ? entries.length : at, 0, [PIXEL_DATA_TAG, { vr: pixelDataVr, Value: [] }]);
+  return { header: buildHeader(bytes, { ...dataset, dict: Object.fromEntries(entries) }), pixels };
 }

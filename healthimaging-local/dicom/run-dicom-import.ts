@@ -18,7 +18,8 @@ import {
 import type { ImportTarget, StoredFrame } from './import-target';
 import { unsupportedTransferSyntax } from './import-warnings';
 import { listInputFiles } from './list-input-files';
-import { readDicomInstance, type ParsedInstance } from './read-instance';
+import type { InstanceHeader } from './read-instance';
+import { readWholeInstance, streamDicomInstance, type ReadInstance } from './stream-instance';
 import { frameContentType, hasFrameFormat } from './transfer-syntax';
 
 /**
@@ -27,8 +28,11 @@ import { frameContentType, hasFrameFormat } from './transfer-syntax';
  * the job's manifest and ndjson reports. A bad file becomes a FAILURE line, never a failed job;
  * only a quota (ImportJobRejected) or a store / file-system failure rejects the returned promise.
  *
- * Files are read a few at a time ahead of the parser but parsed in order, so "later wins" is
- * deterministic; frames are stored as they are read, metadata is held until the end. Then the
+ * Files are parsed in order, so "later wins" is deterministic. Small files are read whole a few at
+ * a time ahead of the parser; larger ones are streamed (stream-instance: the data set from a
+ * bounded read, then the frames a chunk at a time), so a job holds about one frame and a batch of
+ * frames waiting for the store, never a whole large file. Frames are stored as they are read,
+ * metadata is held until the end. Then the
  * image sets are written in one transaction: when a primary image set the job adds to is LOCKED by
  * an Update/Copy/Delete, the job waits for it (up to `lockWaitMs`), so the import lands on top of
  * that write as the next version; files whose primary stays locked fail as ConflictException lines.
@@ -46,6 +50,8 @@ export interface DicomImportJob {
   quotas?: ImportQuotas;
   /** How long to wait for a LOCKED primary image set before failing the files bound for it (default 60 s). */
   lockWaitMs?: number;
+  /** Files larger than this are streamed rather than read whole (default STREAM_FILES_OVER_BYTES). */
+  streamFilesOverBytes?: number;
 }
 
 export interface DicomImportResult {
@@ -56,8 +62,11 @@ export interface DicomImportResult {
 }
 
 const READ_AHEAD = 8;
-const FRAME_BATCH_COUNT = 512;
-const FRAME_BATCH_BYTES = 32 * 1024 * 1024;
+/** Small enough that READ_AHEAD whole files stay a few MB; most single-frame images are below it. */
+export const STREAM_FILES_OVER_BYTES = 2 * 1024 * 1024;
+/** One synchronous store write: small enough to keep the event loop's pause short. */
+const FRAME_BATCH_COUNT = 256;
+const FRAME_BATCH_BYTES = 8 * 1024 * 1024;
 const DEFAULT_LOCK_WAIT_MS = 60_000;
 const LOCK_POLL_MS = 25;
 
@@ -92,6 +101,8 @@ interface ReadResult {
   failures: FailureLine[];
   customerErrors: number;
   serverErrors: number;
+  /** Frames of files that failed after some of their frames were stored (a read error mid-file). */
+  orphanFrames: string[];
 }
 
 function readFailure(inputFile: string, error: unknown): FailureLine['exception'] {
@@ -110,36 +121,47 @@ function mapGet<K, V>(map: Map<K, V>, key: K, create: () => V): V {
   return value;
 }
 
+/** A file read whole ahead of the parser, one to stream when its turn comes, or why it cannot be read. */
+type Source = Buffer | { stream: string } | Error;
+
 /** Reads, parses and groups every file; stores frames as it goes. */
 async function readAndGroup(job: DicomImportJob, files: string[], frames: FrameBatcher): Promise<ReadResult> {
-  const result: ReadResult = { buckets: new Map(), failures: [], customerErrors: 0, serverErrors: 0 };
-  const readAt = (i: number): Promise<Buffer | Error> =>
-    fs.readFile(path.join(job.inputDir, ...files[i].split('/'))).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))));
-  const inFlight: Array<Promise<Buffer | Error>> = [];
+  const result: ReadResult = { buckets: new Map(), failures: [], customerErrors: 0, serverErrors: 0, orphanFrames: [] };
+  const streamOver = job.streamFilesOverBytes ?? STREAM_FILES_OVER_BYTES;
+  const readAt = async (i: number): Promise<Source> => {
+    const file = path.join(job.inputDir, ...files[i].split('/'));
+    try {
+      return (await fs.stat(file)).size > streamOver ? { stream: file } : await fs.readFile(file);
+    } catch (e: unknown) {
+      return e instanceof Error ? e : new Error(String(e));
+    }
+  };
+  const inFlight: Array<Promise<Source>> = [];
   for (let i = 0; i < Math.min(READ_AHEAD, files.length); i++) inFlight.push(readAt(i));
 
   for (let i = 0; i < files.length; i++) {
-    const bytes = await inFlight[i];
+    const source = await inFlight[i];
     if (i + READ_AHEAD < files.length) inFlight.push(readAt(i + READ_AHEAD));
     // eslint-disable-next-line @typescript-eslint/no-array-delete -- a hole on purpose: the file's bytes are released now
     delete inFlight[i];
     const inputFile = inputFileKey(job.inputS3Uri, files[i]);
-    let parsed: ParsedInstance;
+    const frameIds: string[] = [];
+    const sink = (bytes: Buffer, header: InstanceHeader): void => {
+      const id = newResourceId();
+      frames.add({ id, bytes, contentType: frameContentType(header.transferSyntaxUid) });
+      frameIds.push(id);
+    };
+    let parsed: ReadInstance;
     try {
-      if (bytes instanceof Error) throw bytes;
-      parsed = readDicomInstance(bytes);
+      if (source instanceof Error) throw source;
+      parsed = Buffer.isBuffer(source) ? readWholeInstance(source, sink) : await streamDicomInstance(source.stream, sink);
     } catch (error) {
       if (error instanceof DicomReadError) result.customerErrors++;
       else result.serverErrors++;
       result.failures.push({ inputFile, exception: readFailure(inputFile, error) });
+      result.orphanFrames.push(...frameIds);
       continue;
     }
-    const contentType = frameContentType(parsed.transferSyntaxUid);
-    const frameIds = parsed.frames.map((frame) => {
-      const id = newResourceId();
-      frames.add({ id, bytes: frame.bytes, contentType });
-      return id;
-    });
     const warnings = [...parsed.warnings];
     if (frameIds.length > 0 && !hasFrameFormat(parsed.transferSyntaxUid)) warnings.push(unsupportedTransferSyntax());
     const prepared = prepareInstance(parsed, frameIds);
@@ -244,6 +266,7 @@ async function writeWhenUnlocked(job: DicomImportJob, scanned: number, read: Rea
         for (const write of plan.writes) applyWrite(job, write);
       });
       const unused = [
+        ...read.orphanFrames,
         ...plan.blocked.flatMap(({ group }) => group.files.flatMap((file) => file.frameIds)),
         ...plan.writes.flatMap((write) => supersededFrames(write.group)),
       ];
