@@ -1,3 +1,9 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { hashApiKey } from '../../src/auth/authenticate';
+import { startGatewayServer, type RunningGateway } from '../../src/main';
 import { startGatewayHarness, type GatewayHarness, type GqlResponse } from '../support/gateway-harness';
 import { closedPort, describeWithRedis, TEST_REDIS_URL, uniqueRedisPrefix } from '../support/redis-scratch';
 
@@ -109,6 +115,64 @@ describeWithRedis('rate limits shared through Redis', () => {
     expect(ok.length).toBeGreaterThanOrEqual(burst);
     expect(ok.length).toBeLessThanOrEqual(burst + 1);
     expect([...a.logs, ...b.logs].filter((line) => line.event === 'rate_limits.redis_unavailable')).toEqual([]);
+  });
+});
+
+describeWithRedis('rate limits of the entry point (startGatewayServer) over Redis', () => {
+  const apiKey = `partner-${randomBytes(16).toString('hex')}`;
+  let configDir: string;
+  let servers: RunningGateway[] = [];
+  beforeAll(() => {
+    configDir = mkdtempSync(join(tmpdir(), 'rate-limits-main-'));
+    // The tenant's own override (2 at once, 1/s) rather than the deployment's defaults. `viewer`
+    // calls nothing upstream, so no HealthImaging is needed.
+    writeFileSync(
+      join(configDir, 'tenants.json'),
+      JSON.stringify({
+        tenants: [
+          {
+            id: 'acme',
+            name: 'Acme Radiology',
+            datastoreIds: ['0'.repeat(32)],
+            upstream: { region: 'us-east-1', credentials: { type: 'default' } },
+            apiKeys: [{ id: 'acme-partner', sha256: hashApiKey(apiKey), scopes: ['imagesets:read'] }],
+            rateLimits: { credential: { perSecond: 1, burst: 2 } },
+          },
+        ],
+      }),
+    );
+    jest.spyOn(console, 'log').mockImplementation(() => undefined);
+  });
+  afterAll(async () => {
+    await Promise.all(servers.map((server) => server.close()));
+    rmSync(configDir, { recursive: true, force: true });
+    jest.restoreAllMocks();
+  });
+
+  it('connects to REDIS_URL, applies the tenants-file override across replicas, and closes the connection', async () => {
+    const env = {
+      GATEWAY_ENV: 'test',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'silent',
+      CURSOR_SECRET: randomBytes(32).toString('base64url'),
+      TENANTS_FILE: join(configDir, 'tenants.json'),
+      AUDIT_SQLITE_FILE: join(configDir, 'audit.sqlite'),
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_KEY_PREFIX: uniqueRedisPrefix('main'),
+    };
+    servers = await Promise.all([startGatewayServer(env), startGatewayServer(env)]);
+    const ask = (url: string) =>
+      fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': apiKey }, body: JSON.stringify({ query: VIEWER }) });
+    const responses = await Promise.all(servers.flatMap((server) => [ask(server.url), ask(server.url)]));
+    const statuses = responses.map((response) => response.status);
+    expect(statuses.filter((status) => status === 200).length).toBeGreaterThanOrEqual(2);
+    expect(statuses.filter((status) => status === 200).length).toBeLessThanOrEqual(3);
+    expect(statuses.filter((status) => status !== 200).every((status) => status === 429)).toBe(true);
+    expect(responses.filter((response) => response.status === 429).every((response) => Number(response.headers.get('retry-after')) >= 1)).toBe(true);
+    // Closing releases the Redis connection too: Jest would otherwise report it as an open handle.
+    await Promise.all(servers.map((server) => server.close()));
+    servers = [];
   });
 });
 
