@@ -1,6 +1,7 @@
 import { Kind, type GraphQLError, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { getArgumentValues } from 'graphql/execution/values';
 import type { Principal } from '../auth/principal';
+import { isVersionId } from '../imaging/version-ids';
 import { documentHash, type AuditEntry, type OperationType } from './audit-record';
 
 /**
@@ -35,18 +36,26 @@ interface Target {
 
 const NO_TARGET: Target = { datastoreId: null, imageSetId: null, versionId: null };
 
-function stringOf(value: unknown): string | null {
-  return typeof value === 'string' ? value : null;
+const RESOURCE_ID = /^[0-9a-z]{32}$/;
+
+/**
+ * An id as the client sent it, only when it has the shape of one. A refused write may carry
+ * anything where an id belongs (a patient id, a name), and the append-only trail cannot forget it.
+ */
+function idOf(value: unknown, shape: (value: string) => boolean): string | null {
+  return typeof value === 'string' && shape(value) ? value : null;
 }
+
+const resourceId = (value: string): boolean => RESOURCE_ID.test(value);
 
 /** The image set a mutation names in its `input` (copy: the source). */
 function targetOf(input: unknown): Target {
   if (typeof input !== 'object' || input === null) return NO_TARGET;
   const fields = input as Record<string, unknown>;
   return {
-    datastoreId: stringOf(fields.datastoreId),
-    imageSetId: stringOf(fields.imageSetId) ?? stringOf(fields.sourceImageSetId),
-    versionId: stringOf(fields.latestVersionId) ?? stringOf(fields.sourceLatestVersionId),
+    datastoreId: idOf(fields.datastoreId, resourceId),
+    imageSetId: idOf(fields.imageSetId, resourceId) ?? idOf(fields.sourceImageSetId, resourceId),
+    versionId: idOf(fields.latestVersionId, isVersionId) ?? idOf(fields.sourceLatestVersionId, isVersionId),
   };
 }
 
