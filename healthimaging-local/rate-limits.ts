@@ -7,7 +7,10 @@ export interface RateLimit {
   burst: number;
 }
 
-/** `'quota'` = the default throttle rates of reference §4.8; or explicit per-operation limits. */
+/**
+ * `'quota'` = the default throttle rates (docs/healthimaging-behaviour.md#quotas-and-throttling),
+ * or explicit per-operation limits.
+ */
 export type RateLimitSpec = 'quota' | Partial<Record<OperationName, RateLimit>>;
 
 export const QUOTA_RATE_LIMITS: Record<OperationName, RateLimit> = {

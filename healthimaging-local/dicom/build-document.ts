@@ -4,9 +4,9 @@ import type { InstanceHeader } from './read-instance';
 import { isNativeSyntax } from './transfer-syntax';
 
 /**
- * Builds metadata documents (reference section 4.6) from imported instances. An instance is
- * first reduced to a PreparedInstance (its frames stored elsewhere, only their ids and checksums
- * kept), so a job holds metadata, not pixels, while it groups files.
+ * Builds metadata documents (docs/healthimaging-behaviour.md#metadata-document) from imported
+ * instances. An instance is first reduced to a PreparedInstance (its frames stored elsewhere, only
+ * their ids and checksums kept), so a job holds metadata, not pixels, while it groups files.
  */
 export interface PreparedInstance {
   studyInstanceUid: string;

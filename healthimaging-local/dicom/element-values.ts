@@ -7,7 +7,7 @@ const isAnyArrayBuffer = (value: unknown): value is ArrayBuffer => types.isAnyAr
 
 /**
  * Converts dcmjs raw elements into the value flavour of the HealthImaging metadata document
- * (reference section 4.6, and documents returned by the real service):
+ * (docs/healthimaging-behaviour.md#metadata-document, and documents returned by the real service):
  * - keys are PS3.6 keywords; private, repeating-group and unknown elements use their 8-hex tag
  *   and report their VR in `DICOMVRs`;
  * - text stays text: DS and IS keep the characters as stored (the service returns "1 ",

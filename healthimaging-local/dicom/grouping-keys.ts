@@ -1,8 +1,9 @@
 import type { DicomAttributes, MetadataDocument } from '../model/metadata-document';
 
 /**
- * The grouping keys of an import (reference section 4.5): instances of one series whose keys
- * agree share the primary image set; instances that disagree with it go to a non-primary one.
+ * The grouping keys of an import (docs/healthimaging-behaviour.md#import-grouping): instances of
+ * one series whose keys agree share the primary image set; instances that disagree with it go to a
+ * non-primary one.
  * Study level: StudyDate, AccessionNumber, PatientID, StudyInstanceUID, StudyID.
  * Series level: SeriesInstanceUID, SeriesNumber.
  */

@@ -1,9 +1,10 @@
 import type { InputListing } from './list-input-files';
 
 /**
- * The per-job input quotas of reference section 4.8: files per job (5,000, adjustable in the real
- * service, so configurable here), total size (10 GB) and nested folders (10,000). A job over any
- * of them reads nothing and ends FAILED with the reason as its message.
+ * The per-job input quotas (docs/healthimaging-behaviour.md#quotas-and-throttling): files per job
+ * (5,000, adjustable in the real service, so configurable here), total size (10 GB) and nested
+ * folders (10,000). A job over any of them reads nothing and ends FAILED with the reason as its
+ * message.
  */
 export interface ImportQuotas {
   maxFiles: number;

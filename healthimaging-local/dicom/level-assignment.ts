@@ -1,5 +1,6 @@
 /**
- * Which level of the metadata document an element belongs to (reference section 4.6).
+ * Which level of the metadata document an element belongs to
+ * (docs/healthimaging-behaviour.md#metadata-document).
  *
  * The split follows the DICOM information model: an element defined by a Patient-IE module goes
  * to `Patient`, by a Study-IE module to `Study`, by a Series-, Frame-of-Reference- or

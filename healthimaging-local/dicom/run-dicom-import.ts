@@ -23,10 +23,11 @@ import { readWholeInstance, streamDicomInstance, type ReadInstance } from './str
 import { frameContentType, hasFrameFormat } from './transfer-syntax';
 
 /**
- * One StartDICOMImportJob run (reference section 4.5): read every file under the input prefix,
- * group instances by study, series and grouping keys, write primary / non-primary image sets and
- * the job's manifest and ndjson reports. A bad file becomes a FAILURE line, never a failed job;
- * only a quota (ImportJobRejected) or a store / file-system failure rejects the returned promise.
+ * One StartDICOMImportJob run (docs/healthimaging-behaviour.md#imports): read every file under the
+ * input prefix, group instances by study, series and grouping keys, write primary / non-primary
+ * image sets and the job's manifest and ndjson reports. A bad file becomes a FAILURE line, never a
+ * failed job; only a quota (ImportJobRejected) or a store / file-system failure rejects the
+ * returned promise.
  *
  * Files are parsed in order, so "later wins" is deterministic. Small files are read whole a few at
  * a time ahead of the parser; larger ones are streamed (stream-instance: the data set from a

@@ -1,7 +1,8 @@
 /**
  * Transfer syntax facts the import needs: whether pixel data is native (uncompressed, one
  * contiguous value) or encapsulated (fragments), and the GetImageFrame content type of frames
- * stored in that syntax (reference section 2.4; frames are kept as stored, not transcoded).
+ * stored in that syntax (docs/healthimaging-behaviour.md#frames; frames are kept as stored, not
+ * transcoded).
  */
 export const IMPLICIT_VR_LITTLE_ENDIAN = '1.2.840.10008.1.2';
 export const EXPLICIT_VR_LITTLE_ENDIAN = '1.2.840.10008.1.2.1';

@@ -1,7 +1,8 @@
 /**
- * Image set states and workflow statuses (reference §3.2) and the state machine of §4.1:
- * every write answers with the LOCKED + ...ING form and a timer later moves the image set to its
- * final form.
+ * Image set states and workflow statuses
+ * (docs/healthimaging-behaviour.md#states-and-workflow-statuses) and the state machine of
+ * docs/healthimaging-behaviour.md#asynchronous-writes: every write answers with the LOCKED + ...ING
+ * form and a timer later moves the image set to its final form.
  */
 export type ImageSetState = 'ACTIVE' | 'LOCKED' | 'DELETED';
 

@@ -1,7 +1,8 @@
 /**
- * The image set metadata document (reference section 4.6): what GetImageSetMetadata returns after
- * gunzip, and what update, copy and import produce. Keys under `DICOM` are DICOM keywords, or
- * 8-hex-digit tags for private / unknown elements (their VR in `DICOMVRs`).
+ * The image set metadata document (docs/healthimaging-behaviour.md#metadata-document): what
+ * GetImageSetMetadata returns after gunzip, and what update, copy and import produce. Keys under
+ * `DICOM` are DICOM keywords, or 8-hex-digit tags for private / unknown elements (their VR in
+ * `DICOMVRs`).
  */
 export type DicomAttributes = Record<string, unknown>;
 

@@ -1,4 +1,4 @@
-/** Service quotas of reference §4.8 that the model enforces. */
+/** Service quotas (docs/healthimaging-behaviour.md#quotas-and-throttling) that the model enforces. */
 export const MAX_METADATA_BYTES = 50 * 1024 * 1024;
 export const MAX_FRAMES_PER_COPY = 1000;
 export const MAX_TAGS_PER_RESOURCE = 50;

@@ -1,9 +1,9 @@
 /**
- * Whether a JSON value (as the metadata document holds it) is a valid value for a VR.
- * Value shapes follow the document (reference section 4.6): strings for text VRs (trailing
- * padding allowed, several values either as an array or backslash-separated), numbers for binary
- * numeric VRs, base64 strings for bulk binary VRs, arrays of objects for sequences, null for empty.
- * Lengths and character repertoires come from DICOM PS3.5 table 6.2-1.
+ * Whether a JSON value (as the metadata document holds it) is a valid value for a VR. Value shapes
+ * follow the document (docs/healthimaging-behaviour.md#metadata-document): strings for text VRs
+ * (trailing padding allowed, several values either as an array or backslash-separated), numbers for
+ * binary numeric VRs, base64 strings for bulk binary VRs, arrays of objects for sequences, null for
+ * empty. Lengths and character repertoires come from DICOM PS3.5 table 6.2-1.
  */
 import { isPlainObject } from './rules-json';
 

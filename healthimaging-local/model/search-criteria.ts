@@ -1,6 +1,6 @@
 /**
- * SearchImageSets: validating `SearchCriteria` (reference section 3.4), matching image sets
- * against it, sorting them, and the `DICOMTags` summary each result carries.
+ * SearchImageSets: validating `SearchCriteria` (docs/healthimaging-behaviour.md#search), matching
+ * image sets against it, sorting them, and the `DICOMTags` summary each result carries.
  *
  * Validation (every violation is a synchronous ValidationException):
  * - `filters` (optional) holds 1..2 filters; each has `operator` EQUAL | BETWEEN and 1..2 `values`;

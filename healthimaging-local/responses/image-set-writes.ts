@@ -9,7 +9,8 @@ import { jsonBody, objectMember, queryBoolean, queryVersion, resourceId, stringM
 
 /**
  * UpdateImageSetMetadata, CopyImageSet and DeleteImageSet answer at once with the LOCKED form;
- * their completion runs later on the write scheduler (reference §4.1).
+ * their completion runs later on the write scheduler
+ * (docs/healthimaging-behaviour.md#asynchronous-writes).
  */
 
 export const updateImageSetMetadata: Handler = (ctx, services) => {

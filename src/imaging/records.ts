@@ -69,7 +69,7 @@ export interface UpstreamPage<T> {
   nextToken?: string;
 }
 
-/** The decoded metadata document (reference section 4.6). */
+/** The decoded metadata document (docs/healthimaging-behaviour.md#metadata-document). */
 export interface MetadataDocument {
   SchemaVersion: string;
   DatastoreID: string;
@@ -148,7 +148,10 @@ export interface DeleteResultRecord {
   workflowStatus: string;
 }
 
-/** A metadata change document per level (reference 4.7), before it is JSON- and base64-encoded. */
+/**
+ * A metadata change document per level (docs/healthimaging-behaviour.md#update-documents), before
+ * it is JSON- and base64-encoded.
+ */
 export interface MetadataChangeDocument {
   SchemaVersion: string;
   Patient?: { DICOM: Record<string, unknown> };

@@ -2,7 +2,7 @@ import type { SearchByAttributeValue, SearchCriteria, SearchFilter } from '@aws-
 import { BadUserInputError } from '../errors/gateway-errors';
 import type { SearchCriteriaInput } from './records';
 
-/** SearchImageSets accepts one or two filters (reference section 3.4). */
+/** SearchImageSets accepts one or two filters (docs/healthimaging-behaviour.md#search). */
 export const MAX_SEARCH_FILTERS = 2;
 
 const STUDY_DATE = /^\d{8}$/;

@@ -17,11 +17,11 @@ import type { MetadataChangeDocument } from './records';
 export { FORCE_REQUIRED_KEYWORDS } from './dicom-dictionary';
 
 /**
- * Metadata change documents (reference section 4.7) built from input given level by level, with
- * every key checked against the DICOM registry and its level, and every updated value against its
- * VR and VM (dicom-vr-rules.ts), before anything is sent upstream. Problems are collected and
- * reported together in one BadUserInputError that names input paths, keywords and rules, never
- * values or UIDs (both can be patient data).
+ * Metadata change documents (docs/healthimaging-behaviour.md#update-documents) built from input
+ * given level by level, with every key checked against the DICOM registry and its level, and every
+ * updated value against its VR and VM (dicom-vr-rules.ts), before anything is sent upstream.
+ * Problems are collected and reported together in one BadUserInputError that names input paths,
+ * keywords and rules, never values or UIDs (both can be patient data).
  *
  * Removal values are not checked: a removal must repeat the stored value, and stored values may
  * predate the rules (imported files are not always conformant).
@@ -88,7 +88,10 @@ export interface BuiltChangeDocument {
   forceReasons: ForceReason[];
 }
 
-/** UpdateImageSetMetadata payload quota (reference section 4.8), per attributes document. */
+/**
+ * UpdateImageSetMetadata payload quota, per attributes document
+ * (docs/healthimaging-behaviour.md#quotas-and-throttling).
+ */
 export const UPDATE_PAYLOAD_LIMIT_BYTES = 10 * 1024;
 /** Model length limit of CopyImageSet `copiableAttributes`. */
 export const COPIABLE_ATTRIBUTES_LIMIT_BYTES = 260000;

@@ -1,7 +1,8 @@
 /**
  * Reads typed values out of the DICOM attribute maps of a HealthImaging metadata document, where
  * values keep their DICOM flavour: strings padded with spaces, numbers for binary VRs, arrays for
- * multi-valued elements, `null` for empty elements (reference section 4.6).
+ * multi-valued elements, `null` for empty elements
+ * (docs/healthimaging-behaviour.md#metadata-document).
  */
 
 /** A string view of an attribute: padding trimmed, multiple values joined with DICOM's `\`. */

@@ -1,8 +1,9 @@
 /**
- * CopyImageSet through the real SDK against HealthImaging Local (reference section 4.3), starting
- * with the three `aws medical-imaging copy-image-set` examples of the CLI documentation: a copy
- * without destination, a copy into an existing destination, and a subset copy with `force`.
- * Image sets come from a real DICOM import of synthetic studies.
+ * CopyImageSet through the real SDK against HealthImaging Local
+ * (docs/healthimaging-behaviour.md#copy-rules), starting with the three
+ * `aws medical-imaging copy-image-set` examples of the CLI documentation: a copy without
+ * destination, a copy into an existing destination, and a subset copy with `force`. Image sets come
+ * from a real DICOM import of synthetic studies.
  */
 import { gunzipSync } from 'node:zlib';
 import {

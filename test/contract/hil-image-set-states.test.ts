@@ -21,8 +21,9 @@ const encode = (doc: unknown) => new TextEncoder().encode(JSON.stringify(doc));
 const setDescription = (text: string) => encode({ SchemaVersion: 1.1, Study: { DICOM: { StudyDescription: text } } });
 
 /**
- * The write state machine of reference §4.1, observed deterministically: writes are held pending
- * (a long writeDelayMs) and completed with admin.flushWrites(), so LOCKED states are visible.
+ * The write state machine (docs/healthimaging-behaviour.md#asynchronous-writes), observed
+ * deterministically: writes are held pending (a long writeDelayMs) and completed with
+ * admin.flushWrites(), so LOCKED states are visible.
  */
 describe('HealthImaging Local image set state machine', () => {
   let t: TestHil;

@@ -1,7 +1,8 @@
 /**
- * SearchImageSets through the real SDK against HealthImaging Local (reference section 3.4):
- * filters, sorting, the DICOMTags summaries and pagination, over image sets made by a real DICOM
- * import of three synthetic studies plus one non-primary copy.
+ * SearchImageSets through the real SDK against HealthImaging Local
+ * (docs/healthimaging-behaviour.md#search): filters, sorting, the DICOMTags summaries and
+ * pagination, over image sets made by a real DICOM import of three synthetic studies plus one
+ * non-primary copy.
  */
 import {
   CopyImageSetCommand,

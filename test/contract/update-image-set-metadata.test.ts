@@ -1,8 +1,8 @@
 /**
- * UpdateImageSetMetadata through the real SDK against HealthImaging Local: image sets come from
- * a real DICOM import of a synthetic study; each rule of reference section 4.2 is observed the
- * way a client observes it (synchronous exception, or a version that ends UPDATE_FAILED with its
- * message in GetImageSet and ListImageSetVersions).
+ * UpdateImageSetMetadata through the real SDK against HealthImaging Local: image sets come from a
+ * real DICOM import of a synthetic study; each rule of docs/healthimaging-behaviour.md#update-rules
+ * is observed the way a client observes it (synchronous exception, or a version that ends
+ * UPDATE_FAILED with its message in GetImageSet and ListImageSetVersions).
  */
 import { gunzipSync } from 'node:zlib';
 import {

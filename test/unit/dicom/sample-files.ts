@@ -2,8 +2,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 /**
- * The real third-party samples live beside the project (`<project>/../shared/dicom-samples`) and
- * are never copied into it; tests that use them skip with one clear line where they are absent.
+ * The real third-party samples live beside the project (`shared/dicom-samples` in the folder that
+ * holds it) and are never copied into it; tests that use them skip with one clear line where they
+ * are absent.
  */
 export const SAMPLES_DIR = path.resolve(__dirname, '../../../..', 'shared/dicom-samples');
 export const samplesPresent = fs.existsSync(SAMPLES_DIR);
