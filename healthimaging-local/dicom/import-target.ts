@@ -27,6 +27,11 @@ export interface ImportTarget {
   /** Deletes those of the given frames that no image set references (files that were not imported after all). */
   discardFrames(datastoreId: string, frameIds: string[]): void;
   /**
+   * Does ahead of time, off the event loop where it can, the costly part of storing `document`
+   * (which must not change afterwards), so the commit that writes it holds the loop for less.
+   */
+  prepareDocument?(document: MetadataDocument): Promise<void>;
+  /**
    * Runs every image set write of a job (the createImageSet / appendImportedVersion calls `write`
    * makes) as one transaction, which also records the job as completed: after a crash the job has
    * either written everything or nothing, and runs again.

@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { newResourceId } from '../model/ids';
+import type { MetadataDocument } from '../model/metadata-document';
 import { mergeInstances, newDocument, prepareInstance } from './build-document';
 import { DicomReadError } from './dicom-read-error';
 import { groupingSignature } from './grouping-keys';
@@ -66,11 +67,12 @@ const READ_AHEAD = 8;
 /** Small enough that READ_AHEAD whole files stay a few MB; most single-frame images are below it. */
 export const STREAM_FILES_OVER_BYTES = 2 * 1024 * 1024;
 /**
- * One synchronous store transaction. An 8 MB batch held the event loop 100-300 ms on a busy disk;
- * 1 MB keeps each pause to tens of milliseconds.
+ * One synchronous store transaction, which holds the event loop while SQLite copies the bytes into
+ * the WAL: 256 KB is a few milliseconds on a busy disk (8 MB was 100-300 ms), and frames larger
+ * than that go one per transaction.
  */
 const FRAME_BATCH_COUNT = 64;
-const FRAME_BATCH_BYTES = 1024 * 1024;
+const FRAME_BATCH_BYTES = 256 * 1024;
 const DEFAULT_LOCK_WAIT_MS = 60_000;
 const LOCK_POLL_MS = 25;
 
@@ -232,15 +234,50 @@ function buildReport(scanned: number, read: ReadResult, plan: ImportPlan): Impor
   };
 }
 
-function applyWrite(job: DicomImportJob, write: PlannedWrite): void {
+function applyWrite(job: DicomImportJob, write: PlannedWrite, document: MetadataDocument): void {
   const { datastoreId, target } = job;
   if (write.kind === 'create') {
-    target.createImageSet(datastoreId, write.imageSetId, newDocument(datastoreId, write.imageSetId, write.group.instances), write.isPrimary);
+    target.createImageSet(datastoreId, write.imageSetId, document, write.isPrimary);
     return;
   }
-  const document = mergeInstances(write.primary.document, write.group.instances);
   const { versionId } = target.appendImportedVersion(datastoreId, write.primary.imageSetId, document);
   if (Number(versionId) !== write.version) throw new Error('the primary image set changed while the import was writing');
+}
+
+/** A plan and the document each of its writes stores, built and encoded ahead of the commit. */
+interface PreparedPlan {
+  plan: ImportPlan;
+  documents: MetadataDocument[];
+}
+
+/** One document per event-loop turn, each handed to the store to encode off the loop. */
+async function prepareDocuments(job: DicomImportJob, plan: ImportPlan): Promise<PreparedPlan> {
+  const documents: MetadataDocument[] = [];
+  for (const write of plan.writes) {
+    await new Promise(setImmediate);
+    const document =
+      write.kind === 'create'
+        ? newDocument(job.datastoreId, write.imageSetId, write.group.instances)
+        : mergeInstances(write.primary.document, write.group.instances);
+    await job.target.prepareDocument?.(document);
+    documents.push(document);
+  }
+  return { plan, documents };
+}
+
+/** Whether two plans of the same groups write to the same places (new image set ids aside). */
+function sameTargets(a: ImportPlan, b: ImportPlan): boolean {
+  const sameWrite = (x: PlannedWrite, y: PlannedWrite): boolean =>
+    x.group === y.group &&
+    (x.kind === 'create'
+      ? y.kind === 'create' && x.isPrimary === y.isPrimary
+      : y.kind === 'append' && x.primary.imageSetId === y.primary.imageSetId && x.version === y.version);
+  return (
+    a.writes.length === b.writes.length &&
+    a.blocked.length === b.blocked.length &&
+    a.writes.every((write, i) => sameWrite(write, b.writes[i])) &&
+    a.blocked.every((blocked, i) => blocked.imageSetId === b.blocked[i].imageSetId && blocked.group === b.blocked[i].group)
+  );
 }
 
 /**
@@ -255,19 +292,25 @@ function supersededFrames(group: InstanceGroup): string[] {
 }
 
 /**
- * Plans against the store, waiting while a primary image set the job adds to is LOCKED, then — in
- * the same synchronous turn as that last plan, so nothing can change the store in between —
- * writes the report files and commits every image set.
+ * Plans against the store, waiting while a primary image set the job adds to is LOCKED, builds
+ * and encodes the documents of that plan (over several turns of the event loop: a document of
+ * thousands of frames takes long to build and to gzip), then plans again and — in the same
+ * synchronous turn as that last plan, so nothing can change the store in between — writes the
+ * report files and commits every image set, provided the store still agrees with the documents;
+ * if it changed meanwhile, starts over.
  */
 async function writeWhenUnlocked(job: DicomImportJob, scanned: number, read: ReadResult): Promise<ImportReport> {
   const deadline = Date.now() + (job.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS);
+  let prepared: PreparedPlan | undefined;
   for (;;) {
-    const plan = planImport(read.buckets.values(), (study, series) => job.target.findPrimary(job.datastoreId, study, series));
-    if (plan.blocked.length === 0 || Date.now() >= deadline) {
+    const current = planImport(read.buckets.values(), (study, series) => job.target.findPrimary(job.datastoreId, study, series));
+    const ready = current.blocked.length === 0 || Date.now() >= deadline;
+    if (ready && prepared && sameTargets(prepared.plan, current)) {
+      const { plan, documents } = prepared;
       const report = buildReport(scanned, read, plan);
       writeImportReport(job, report);
       job.target.commit(() => {
-        for (const write of plan.writes) applyWrite(job, write);
+        plan.writes.forEach((write, i) => applyWrite(job, write, documents[i]));
       });
       const unused = [
         ...read.orphanFrames,
@@ -276,6 +319,10 @@ async function writeWhenUnlocked(job: DicomImportJob, scanned: number, read: Rea
       ];
       if (unused.length > 0) job.target.discardFrames(job.datastoreId, unused);
       return report;
+    }
+    if (ready) {
+      prepared = await prepareDocuments(job, current);
+      continue;
     }
     await new Promise((resolve) => setTimeout(resolve, Math.min(LOCK_POLL_MS, Math.max(1, deadline - Date.now()))));
   }

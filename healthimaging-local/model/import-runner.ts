@@ -104,6 +104,7 @@ export class ImportRunner {
       findPrimary: (d, st, se) => (guard(), store.findPrimary(d, st, se)),
       putFrames: (d, frames) => (guard(), store.putFrames(d, frames)),
       discardFrames: (d, ids) => (guard(), store.discardFrames(d, ids)),
+      prepareDocument: (doc) => store.prepareDocument(doc),
       commit: (write) => {
         guard();
         store.tx(() => {

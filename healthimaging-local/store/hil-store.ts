@@ -2,11 +2,12 @@ import type { Db } from './database';
 import { openDatabase } from './database';
 import { ClientTokenStore } from './client-token-store';
 import { DatastoreStore } from './datastore-store';
-import { decodeDocument, encodeDocument } from './document-codec';
+import { decodeDocument, encodeDocument, encodeDocumentOffThread } from './document-codec';
 import { ImageSetStore } from './image-set-store';
 import { ImportJobStore } from './import-job-store';
 import { PendingWriteStore } from './pending-write-store';
 import { TagStore } from './tag-store';
+import { WalCheckpointer } from './wal-checkpointer';
 import { conflict, notFound } from '../errors';
 import type { PrimaryImageSet, StoredFrame } from '../dicom/import-target';
 import { frameIdsOf, type MetadataDocument } from '../model/metadata-document';
@@ -25,6 +26,9 @@ export class HilStore {
   readonly tags: TagStore;
   readonly clientTokens: ClientTokenStore;
   readonly pendingWrites: PendingWriteStore;
+  private checkpointer?: WalCheckpointer;
+  /** Documents prepareDocument encoded ahead of the transaction that stores them. */
+  private readonly encoded = new WeakMap<MetadataDocument, Buffer>();
 
   constructor(
     readonly db: Db,
@@ -43,6 +47,7 @@ export class HilStore {
     store.backfillSeriesLists();
     // Frames an import stored before a crash, for image sets it never committed. No import runs yet.
     store.imageSets.dropUnreferencedFrames();
+    if (!store.db.memory) store.checkpointer = new WalCheckpointer(store.db);
     return store;
   }
 
@@ -63,6 +68,7 @@ export class HilStore {
   }
 
   close(): void {
+    this.checkpointer?.stop();
     if (this.db.open) this.db.close();
   }
 
@@ -122,14 +128,23 @@ export class HilStore {
       workflowStatus: args.workflowStatus,
       forced: args.forced,
       at,
-      document: encodeDocument(args.document).gz,
+      document: this.storedBytes(args.document),
     });
     this.imageSets.setHead(args.datastoreId, args.imageSetId, 1, args.state, at);
     this.refreshIdentity(args.datastoreId, args.imageSetId, args.document);
     return at;
   }
 
+  /** The stored (gzip'd) form of a document an import is about to write, computed now if not prepared. */
+  private storedBytes(doc: MetadataDocument): Buffer {
+    return this.encoded.get(doc) ?? encodeDocument(doc).gz;
+  }
+
   // ---- ImportTarget (healthimaging-local/dicom/import-target.ts) ----
+
+  async prepareDocument(document: MetadataDocument): Promise<void> {
+    this.encoded.set(document, await encodeDocumentOffThread(document));
+  }
 
   findPrimary(datastoreId: string, studyInstanceUid: string, seriesInstanceUid: string): PrimaryImageSet | undefined {
     const row = this.imageSets.findPrimary(datastoreId, studyInstanceUid, seriesInstanceUid);
@@ -173,7 +188,7 @@ export class HilStore {
         state: 'ACTIVE',
         workflowStatus: 'IMPORTED',
         at,
-        document: encodeDocument(document).gz,
+        document: this.storedBytes(document),
       });
       this.imageSets.setHead(datastoreId, imageSetId, version, 'ACTIVE', at);
       this.refreshIdentity(datastoreId, imageSetId, document);

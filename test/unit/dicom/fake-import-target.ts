@@ -18,6 +18,8 @@ export class FakeImportTarget implements ImportTarget {
   readonly locked = new Set<string>();
   putFramesCalls = 0;
   commits = 0;
+  /** What the real store does ahead of a commit; tests replace it to act while a job waits on it. */
+  prepareDocument = async (_document: MetadataDocument): Promise<void> => undefined;
 
   findPrimary(datastoreId: string, studyInstanceUid: string, seriesInstanceUid: string): PrimaryImageSet | undefined {
     for (const set of this.imageSets.values()) {

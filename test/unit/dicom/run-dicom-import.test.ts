@@ -229,6 +229,35 @@ describe('runDicomImport and LOCKED primary image sets', () => {
     return { input, target, held, free };
   }
 
+  it('plans again when a write lands on its primary image set while its documents are being encoded', async () => {
+    const input = path.join(tmp, 'in');
+    await writeStudy(input, smallCtStudy);
+    const target = new FakeImportTarget();
+    await importDir(target, input);
+    const [changed, untouched] = target.primaries();
+    const [seriesUid, series] = Object.entries(changed.versions[0].Study.Series)[0];
+    let prepared = 0;
+    target.prepareDocument = async () => {
+      // An Update completes as version 2 (one more instance) after the job planned version 2 itself.
+      if (prepared++ === 0) {
+        const v2 = structuredClone(changed.versions[0]);
+        v2.Study.Series[seriesUid].Instances['1.2.3.4.5.6.999'] = structuredClone(Object.values(series.Instances)[0]);
+        changed.versions.push(v2);
+      }
+    };
+
+    const { manifest, failures } = await importDir(target, input);
+    expect(failures).toEqual([]);
+    expect(prepared).toBe(4); // two documents, prepared twice
+    expect(changed.versions).toHaveLength(3);
+    expect(Object.keys(target.latest(changed.imageSetId).Study.Series[seriesUid].Instances)).toContain('1.2.3.4.5.6.999');
+    expect(untouched.versions).toHaveLength(2);
+    const versions = Object.fromEntries(
+      manifest.jobSummary.imageSetsSummary.map((s: { imageSetId: string; imageSetVersion: number }) => [s.imageSetId, s.imageSetVersion]),
+    );
+    expect(versions).toEqual({ [changed.imageSetId]: 3, [untouched.imageSetId]: 2 });
+  });
+
   it('waits while a primary image set it adds to is LOCKED, then lands on top of the write that held it', async () => {
     const { input, target, held, free } = await importedThenHeld();
 
