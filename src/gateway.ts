@@ -33,7 +33,12 @@ import { GateRefusal, RequestGate, type Admitted } from './limits/request-gate';
 import { RateLimits } from './limits/rate-limits';
 import { throttledErrorOf } from './limits/rate-limits-error';
 import { headerMapFromRaw } from './http/raw-headers';
-import { GraphQLParamsError, graphqlParamsOf } from './http/graphql-params';
+import { GraphQLParamsError, graphqlParamsOf, type GraphQLParams } from './http/graphql-params';
+import { Idempotency } from './http/idempotency';
+import { idempotencyStepOf, recordedResponse, writeReplay } from './http/idempotency-http';
+import { IDEMPOTENCY_KEY_HEADER } from './http/idempotency-key';
+import { MemoryIdempotencyStore } from './http/idempotency-store';
+import { RedisIdempotencyStore } from './http/idempotency-store-redis';
 import { abortable, withRequestSignal } from './imaging/request-signal';
 import { MetadataBudget } from './imaging/metadata-budget';
 import { DeadlineExceededError } from './errors/gateway-errors';
@@ -44,6 +49,8 @@ export const GRAPHQL_PATH = '/graphql';
 export const HEALTH_PATH = '/healthz';
 /** GraphQL documents and variables are small; image data never travels through this endpoint. */
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
+/** How long after its deadline a running idempotent request may still record its outcome (reconciliation reads). */
+const IDEMPOTENCY_LEASE_MARGIN_MS = 60_000;
 /** The embedded Sandbox of the development landing page runs in an iframe on this origin. */
 export const SANDBOX_EMBED_ORIGIN = 'https://sandbox.embed.apollographql.com';
 
@@ -63,7 +70,7 @@ export interface GatewayDeps {
   schema?: GraphQLSchema;
   /** The audit trail, put on each authenticated request's context; whoever opened it closes it. */
   audit?: AuditStore;
-  /** Shares the rate limits between replicas (see src/limits/rate-limits.ts); whoever opened it closes it. */
+  /** Shares the rate limits and idempotency records between replicas (see src/limits/rate-limits.ts); whoever opened it closes it. */
   redis?: Redis;
 }
 
@@ -109,6 +116,11 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
     defaults: config.rateLimits,
     ...(deps.redis ? { redis: deps.redis } : {}),
     keyPrefix: config.redisKeyPrefix,
+    logger,
+  });
+  const idempotency = new Idempotency({
+    store: deps.redis ? new RedisIdempotencyStore(deps.redis, config.redisKeyPrefix) : new MemoryIdempotencyStore(),
+    leaseMs: config.requestDeadlineMs + IDEMPOTENCY_LEASE_MARGIN_MS,
     logger,
   });
   const formatError = createFormatError({ logger });
@@ -277,9 +289,11 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
       response.once('close', admission.release);
     }
     let admitted: Admitted;
+    let params: GraphQLParams;
     try {
+      params = graphqlParamsOf(method, body, url.searchParams);
       admitted = gate.admit({
-        params: graphqlParamsOf(method, body, url.searchParams),
+        params,
         ...(context.principal ? { principal: context.principal } : {}),
         ...(context.tenant ? { tenant: context.tenant } : {}),
       });
@@ -295,6 +309,19 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
       throw error;
     }
     withAdmittedQuery(httpGraphQLRequest, admitted.query);
+    const idempotent = await idempotencyStepOf(idempotency, { header: headers.get(IDEMPOTENCY_KEY_HEADER), admitted, params, principal: context.principal });
+    if (idempotent.kind === 'refused') {
+      context.logger?.info('graphql.idempotency_refused', { code: idempotent.code });
+      for (const [name, value] of idempotent.headers ?? []) response.setHeader(name, value);
+      const refusal = new GateRefusal(idempotent.status, new GraphQLError(idempotent.message, { extensions: { code: idempotent.code } }));
+      await auditRefusal(context, refusal, method, body, url.searchParams);
+      return finish(sendJsonError(response, idempotent));
+    }
+    if (idempotent.kind === 'replay') {
+      context.logger?.info('graphql.idempotent_replay', { status: idempotent.response.status });
+      writeReplay(response, idempotent.response);
+      return finish(idempotent.response.status);
+    }
 
     // The deadline aborts the request's upstream calls (they see it through the request signal) and
     // answers at once, whatever is still running.
@@ -304,14 +331,12 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
     const deadlineError = new DeadlineExceededError(config.requestDeadlineMs);
     const timer = setTimeout(() => deadline.abort(deadlineError), config.requestDeadlineMs);
     try {
-      const result = await abortable(
-        withRequestSignal(
-          deadline.signal,
-          () => server.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: () => Promise.resolve(context) }),
-          upstreamRequestIds,
-        ),
+      const execution = withRequestSignal(
         deadline.signal,
+        () => server.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: () => Promise.resolve(context) }),
+        upstreamRequestIds,
       );
+      const result = await abortable(idempotent.kind === 'run' ? recordedResponse(execution, idempotent) : execution, deadline.signal);
       await writeResponse(response, result);
       finish(result.status ?? 200);
     } catch (error) {

@@ -9,6 +9,7 @@ export const CORS_ALLOWED_HEADERS = [
   'content-type',
   'x-api-key',
   'x-request-id',
+  'idempotency-key',
   'apollo-require-preflight',
   'x-apollo-operation-name',
 ].join(', ');
@@ -49,7 +50,7 @@ export class CorsPolicy {
         ['access-control-max-age', String(CORS_MAX_AGE_SECONDS)],
       );
     } else {
-      headers.push(['access-control-expose-headers', 'x-request-id']);
+      headers.push(['access-control-expose-headers', 'x-request-id, idempotent-replayed, retry-after']);
     }
     return { kind: 'allowed', headers };
   }
