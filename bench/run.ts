@@ -14,15 +14,21 @@ import type { BenchContext } from './orchestration/bench-context';
 import { calibrate, readTargetsOf } from './orchestration/calibrate';
 import { runRound } from './orchestration/run-round';
 import { freshWritePool } from './orchestration/write-pool-state';
+import { attackDocumentsOf, attackFacts } from './orchestration/attack-phase';
+import { probeAuditAppend } from './orchestration/audit-append-probe';
 import { analyze } from './report/analyze';
+import { findPreviousResults } from './report/previous-run';
 import { writeReports } from './report/write-reports';
-import type { BenchResults, CallCount, Measurement, RoundFacts } from './report/result-types';
+import type { AttackRound, AuditCostRun, BenchResults, CallCount, Measurement, RoundFacts } from './report/result-types';
 
 /**
  * `npm run bench`: HealthImaging Local, the four measured servers and the load generator, each in
  * its own process on 127.0.0.1; rounds of interleaved runs; results, table, chart and target
  * verdicts written to bench/results/.
  */
+/** Appends of the isolated audit-trail probe. */
+const AUDIT_PROBE_APPENDS = 300;
+
 async function main(): Promise<void> {
   const startedAt = new Date();
   const repoRoot = resolve(DIST_ROOT, '..');
@@ -49,24 +55,33 @@ async function main(): Promise<void> {
     });
     const readTargets = readTargetsOf(fixture);
     const floorBodiesFile = join(workDir, 'floor-bodies.json');
-    const partial = { config, hil, setupClient: client, fixture, tenant, loadgen, readTargets, floorBodiesFile, log };
+    const partial = { config, hil, setupClient: client, fixture, tenant, loadgen, readTargets, floorBodiesFile, workDir, log };
     const [writeTarget] = await freshWritePool({ ...partial, references: {} as BenchContext['references'], floorBodies: {} });
     log('calibrating: reference answers from the hand-written server…');
     const { references, floorBodies } = await calibrate({ tenant, readTargets, writeTarget: writeTarget, floorBodiesFile });
     const ctx: BenchContext = { ...partial, references, floorBodies };
 
+    // Before any server runs: the trail's append alone, on a quiet machine.
+    const auditAppendProbe = config.auditPairs > 0 ? await probeAuditAppend(workDir, AUDIT_PROBE_APPENDS) : undefined;
+    if (auditAppendProbe) log(`audit append alone (SQLite, ${AUDIT_PROBE_APPENDS} appends): p50 ${auditAppendProbe.latencyMs.p50.toFixed(2)} ms, p99 ${auditAppendProbe.latencyMs.p99.toFixed(2)} ms`);
     const rounds: RoundFacts[] = [];
     const measurements: Measurement[] = [];
     const callCounts: CallCount[] = [];
+    const auditCostRuns: AuditCostRun[] = [];
+    const attackRounds: AttackRound[] = [];
     for (let round = 1; round <= config.rounds; round++) {
       log(`round ${round} of ${config.rounds}`);
       const output = await runRound(ctx, round);
       rounds.push(output.facts);
       measurements.push(...output.measurements);
       callCounts.push(...output.callCounts);
+      auditCostRuns.push(...output.auditCostRuns);
+      if (output.attackRound) attackRounds.push(output.attackRound);
     }
 
-    const analysis = analyze({ config, rounds, measurements, callCounts });
+    const attackDocuments = attackFacts(attackDocumentsOf(ctx));
+    const previousFile = config.previousResults ?? findPreviousResults(config.outDir, startedAt.toISOString().slice(0, 10));
+    const analysis = analyze({ config, rounds, measurements, callCounts, auditCostRuns, ...(auditAppendProbe ? { auditAppendProbe } : {}), attackDocuments, attackRounds, ...(previousFile ? { previousFile } : {}) });
     const results: BenchResults = {
       startedAt: startedAt.toISOString(),
       finishedAt: new Date().toISOString(),
@@ -82,6 +97,10 @@ async function main(): Promise<void> {
       rounds,
       callCounts,
       measurements,
+      auditCostRuns,
+      ...(auditAppendProbe ? { auditAppendProbe } : {}),
+      attackDocuments,
+      attackRounds,
       ...analysis,
     };
     const written = writeReports(results, config.outDir);

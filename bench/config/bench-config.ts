@@ -28,6 +28,12 @@ export interface BenchConfig {
   cpuProfileDir?: string;
   cpuProfileVariants: VariantName[];
   outDir: string;
+  /** Pairs of (c) runs with the audit trail on and off per round (0: no audit-cost phase). */
+  auditPairs: number;
+  /** Times each attack document is sent per round while (a) runs (0: no attack phase). */
+  attackRepeats: number;
+  /** The run the gateway's figures are compared with; unset: the newest earlier `<date>.json` in the results folder. */
+  previousResults?: string;
 }
 
 function number(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -73,5 +79,8 @@ export function loadBenchConfig(env: NodeJS.ProcessEnv, defaultOutDir: string): 
     gatewayNodeOptions: (env.BENCH_GATEWAY_NODE_OPTIONS ?? '').split(/\s+/).filter(Boolean),
     cpuProfileVariants: env.BENCH_CPU_PROF_VARIANTS ? list(env, 'BENCH_CPU_PROF_VARIANTS', VARIANTS) : ['gateway'],
     outDir: env.BENCH_OUT_DIR ?? defaultOutDir,
+    auditPairs: number(env, 'BENCH_AUDIT_PAIRS', 2, 0, 20),
+    attackRepeats: number(env, 'BENCH_ATTACK_REPEATS', 8, 0, 100),
+    ...(env.BENCH_PREVIOUS_RESULTS ? { previousResults: env.BENCH_PREVIOUS_RESULTS } : {}),
   };
 }

@@ -21,5 +21,7 @@ export interface BenchContext {
   references: Record<ReadWorkloadName, unknown>;
   /** Fixed bodies the floor answers, per REST route. */
   floorBodies: Record<string, string>;
+  /** The run's temporary folder (the gateway's audit trail lives here, one file per round). */
+  workDir: string;
   log: (line: string) => void;
 }

@@ -1,9 +1,12 @@
+import { join } from 'node:path';
 import { memory } from '../lib/proc-stats';
 import type { LoadMode } from '../loadgen/protocol';
-import type { CallCount, Measurement, RoundFacts } from '../report/result-types';
+import type { AttackRound, AuditCostRun, CallCount, Measurement, RoundFacts } from '../report/result-types';
 import { VariantServer } from '../servers/variant-server';
 import { readRequest } from '../workloads/read-requests';
 import { styleOf, type ReadWorkloadName, type VariantName } from '../workloads/variants';
+import { runAttackPhase } from './attack-phase';
+import { measureAuditCost } from './audit-cost';
 import type { BenchContext } from './bench-context';
 import { countUpstreamCalls } from './count-calls';
 import { measure } from './measure';
@@ -19,6 +22,8 @@ export interface RoundOutput {
   facts: RoundFacts;
   measurements: Measurement[];
   callCounts: CallCount[];
+  auditCostRuns: AuditCostRun[];
+  attackRound?: AttackRound;
 }
 
 function rotate<T>(items: readonly T[], by: number): T[] {
@@ -41,6 +46,10 @@ export async function runRound(ctx: BenchContext, round: number): Promise<RoundO
   const servers = new Map<VariantName, VariantServer>();
   const expected = new Map<VariantName, Partial<Record<ReadWorkloadName, string>>>();
   const voided = new Set<string>();
+  const auditCostRuns: AuditCostRun[] = [];
+  let attackRound: AttackRound | undefined;
+  // The gateway runs as deployed: its audit trail on, in a SQLite file (as `npm start`), fresh each round.
+  const auditSqliteFile = join(ctx.workDir, `audit-round-${round}`, 'audit.sqlite');
 
   await ctx.hil.setLatency(0);
   try {
@@ -52,6 +61,7 @@ export async function runRound(ctx: BenchContext, round: number): Promise<RoundO
         ...(variant === 'floor' ? { floorBodiesFile: ctx.floorBodiesFile } : {}),
         ...(config.cpuProfileDir && config.cpuProfileVariants.includes(variant) ? { cpuProfileDir: `${config.cpuProfileDir}/${variant}` } : {}),
         ...(variant === 'gateway' && config.gatewayNodeOptions.length > 0 ? { nodeFlags: config.gatewayNodeOptions } : {}),
+        ...(variant === 'gateway' ? { auditSqliteFile } : {}),
       });
       servers.set(variant, server);
       facts.coldStartMs[variant] = server.coldStartMs;
@@ -126,6 +136,22 @@ export async function runRound(ctx: BenchContext, round: number): Promise<RoundO
         }
       }
     }
+
+    const gateway = servers.get('gateway');
+    if (gateway && (config.auditPairs > 0 || config.attackRepeats > 0)) {
+      // Both phases run at 0 ms upstream, where the gateway's own CPU is the bottleneck.
+      await ctx.hil.setLatency(0);
+      const verified = await verifyAnswers(ctx, 'gateway', gateway.baseUrl, ['viewer-header', 'metadata-detail']);
+      for (const mismatch of verified.mismatches) log(`  gateway answered ${mismatch.workload} differently before the security phases: ${mismatch.detail}`);
+      const detail = verified.expectedBodies['metadata-detail'];
+      if (config.auditPairs > 0 && detail !== undefined) {
+        auditCostRuns.push(...(await measureAuditCost(ctx, round, { baseUrl: gateway.baseUrl, pid: gateway.pid, expectedBody: detail, auditSqliteFile }, measurements)));
+      }
+      const header = verified.expectedBodies['viewer-header'];
+      if (config.attackRepeats > 0 && header !== undefined) {
+        attackRound = await runAttackPhase(ctx, round, { baseUrl: gateway.baseUrl, expectedViewerHeader: header }, measurements);
+      }
+    }
   } finally {
     for (const [variant, server] of servers) {
       try {
@@ -137,7 +163,7 @@ export async function runRound(ctx: BenchContext, round: number): Promise<RoundO
     }
     await ctx.hil.setLatency(0);
   }
-  return { facts, measurements, callCounts };
+  return { facts, measurements, callCounts, auditCostRuns, ...(attackRound ? { attackRound } : {}) };
 }
 
 function describe(m: Measurement): string {

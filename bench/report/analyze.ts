@@ -2,7 +2,21 @@ import type { BenchConfig } from '../config/bench-config';
 import { median, spread, type Spread } from '../lib/stats';
 import { VARIANTS, WORKLOAD_LABELS, type VariantName, type WorkloadName } from '../workloads/variants';
 import { DISTINCT_DOCUMENTS, DISTINCT_RESOURCES, totalOf } from './expected-calls';
-import type { BenchResults, CallCount, Measurement, RatioReport, RoundFacts, SummaryRow, TargetVerdict } from './result-types';
+import { compareWithPrevious } from './previous-run';
+import type {
+  AttackDocumentFacts,
+  AttackRound,
+  AuditAppendProbe,
+  AuditCostRun,
+  BenchResults,
+  CallCount,
+  Measurement,
+  RatioReport,
+  RoundFacts,
+  SummaryRow,
+  TargetVerdict,
+} from './result-types';
+import { securityTargets, summarizeAttacks, summarizeAuditCost } from './security-analysis';
 
 /** Medians, ratios (each as min-median-max over the rounds) and the targets. */
 export function analyze(input: {
@@ -10,11 +24,23 @@ export function analyze(input: {
   rounds: RoundFacts[];
   measurements: Measurement[];
   callCounts: CallCount[];
-}): Pick<BenchResults, 'summary' | 'ratios' | 'targets'> {
+  auditCostRuns?: AuditCostRun[];
+  auditAppendProbe?: AuditAppendProbe;
+  attackDocuments?: AttackDocumentFacts[];
+  attackRounds?: AttackRound[];
+  /** The earlier run's JSON the gateway's figures are compared with. */
+  previousFile?: string;
+}): Pick<BenchResults, 'summary' | 'ratios' | 'targets' | 'auditCost' | 'attacks' | 'previous'> {
   const summary = summarize(input.config, input.measurements, input.callCounts);
   const ratios = computeRatios(input.config, input.rounds, input.measurements, input.callCounts);
-  const targets = checkTargets(input.config, input.rounds, input.measurements, input.callCounts, ratios);
-  return { summary, ratios, targets };
+  const auditCost = input.auditCostRuns && input.auditCostRuns.length > 0 ? summarizeAuditCost(input.auditCostRuns, input.auditAppendProbe) : undefined;
+  const attacks = input.attackDocuments && input.attackRounds && input.attackRounds.length > 0 ? summarizeAttacks(input.attackDocuments, input.attackRounds) : undefined;
+  const targets = [
+    ...checkTargets(input.config, input.rounds, input.measurements, input.callCounts, ratios),
+    ...(auditCost || attacks ? securityTargets(auditCost, attacks) : []),
+  ];
+  const previous = input.previousFile ? compareWithPrevious(input.previousFile, summary) : undefined;
+  return { summary, ratios, targets, ...(auditCost ? { auditCost } : {}), ...(attacks ? { attacks } : {}), ...(previous ? { previous } : {}) };
 }
 
 type Key = { workload: WorkloadName; variant: VariantName; upstreamLatencyMs: number };

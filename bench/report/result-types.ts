@@ -84,6 +84,134 @@ export interface SummaryRow {
   saturatedRuns: number;
 }
 
+/** The result of one load run outside the variant matrix (audit and attack phases). */
+export interface LoadRunSummary {
+  offeredRate: number;
+  durationS: number;
+  operations: number;
+  latencyMs: LatencySummary;
+  failures: number;
+  failureSamples: string[];
+  void: boolean;
+  unfinished?: number;
+}
+
+/** (c) at its fixed rate on the gateway with its audit trail on, or on the same gateway built without one. */
+export interface AuditCostRun extends LoadRunSummary {
+  round: number;
+  /** Runs alternate on/off (ABBA over the pairs of a round), so drift cancels out. */
+  pair: number;
+  audit: 'on' | 'off';
+  /** Audit-on runs: records the run added to the SQLite trail, per completed operation. */
+  auditRecordsPerOperation?: number;
+  /** User + system CPU of the server process over the run, per completed operation. */
+  serverCpuMsPerOperation?: number;
+}
+
+/** The SQLite trail's append alone, in the bench's own process with nothing else running: one (c)-like entry at a time. */
+export interface AuditAppendProbe {
+  appends: number;
+  latencyMs: { p50: number; p99: number; max: number };
+}
+
+/** One attack document sent while (a) runs at its fixed rate, and how the gateway answered. */
+export interface AttackSample {
+  round: number;
+  attack: string;
+  /** When it was sent, from the start of the (a) run (ms). */
+  sentAtMs: number;
+  /** From the first byte sent to the last byte of the answer, at the attacker (ms). */
+  latencyMs: number;
+  status: number;
+  /** Errors in the answer (a refusal carries exactly one). */
+  errorCount: number;
+  code?: string;
+  limit?: string;
+  maximum?: number;
+  /** `load`: sent while (a) runs; `idle`: sent to the same gateway with nothing else running (the refusal's own cost). */
+  phase: 'load' | 'idle';
+  /** Load phase: sent while the (a) run was still offering load. */
+  duringLoad: boolean;
+}
+
+export interface AttackRound {
+  round: number;
+  /** (a) at its fixed rate with no attack, and with the attacks sent alongside (order alternates per round). */
+  withoutAttack: LoadRunSummary;
+  withAttack: LoadRunSummary;
+  samples: AttackSample[];
+  /** Upstream calls of the attack run other than (a)'s own GetImageSet and ListImageSetVersions (expected: none). */
+  upstreamCallsBesideWorkload: Record<string, number>;
+}
+
+export interface AttackDocumentFacts {
+  name: string;
+  description: string;
+  bytes: number;
+  anonymous: boolean;
+}
+
+/** One figure of the gateway (or the hand-written control) against the previous run's. */
+export interface PreviousComparisonRow {
+  variant: VariantName;
+  workload: WorkloadName;
+  upstreamLatencyMs: number;
+  metric: string;
+  unit: string;
+  previous: number;
+  now: number;
+  /** (now - previous) / previous. */
+  change: number;
+}
+
+export interface PreviousComparison {
+  file: string;
+  startedAt: string;
+  rows: PreviousComparisonRow[];
+}
+
+export interface AuditCostSummary {
+  /** Per round: median p50 with the audit on minus median p50 with it off (ms). */
+  addedP50Ms?: Spread;
+  addedP99Ms?: Spread;
+  p50On?: Spread;
+  p50Off?: Spread;
+  recordsPerOperation?: Spread;
+  /** Per round: server CPU per operation on minus off (ms). */
+  addedCpuMsPerOperation?: Spread;
+  appendProbe?: AuditAppendProbe;
+  voidRuns: number;
+}
+
+export interface AttackSummaryRow {
+  attack: string;
+  description: string;
+  bytes: number;
+  samples: number;
+  p50Ms: number;
+  maxMs: number;
+  /** The same document sent to the idle gateway. */
+  idleSamples: number;
+  idleP50Ms: number;
+  idleMaxMs: number;
+  /** Distinct answers, e.g. `400 LIMIT_EXCEEDED tokens (max 3000)`. */
+  answers: string[];
+  /** Every sample refused with one error and a 4xx status. */
+  refused: boolean;
+}
+
+export interface AttackSummary {
+  rows: AttackSummaryRow[];
+  /** (a) p99 without and with the attacks, and their difference per round (ms). */
+  p99Without?: Spread;
+  p99With?: Spread;
+  addedP99Ms?: Spread;
+  p50Without?: Spread;
+  p50With?: Spread;
+  samplesOutsideLoad: number;
+  upstreamCallsBesideWorkload: Record<string, number>;
+}
+
 export interface BenchResults {
   startedAt: string;
   finishedAt: string;
@@ -96,4 +224,11 @@ export interface BenchResults {
   summary: SummaryRow[];
   ratios: RatioReport[];
   targets: TargetVerdict[];
+  auditCostRuns?: AuditCostRun[];
+  auditAppendProbe?: AuditAppendProbe;
+  attackDocuments?: AttackDocumentFacts[];
+  attackRounds?: AttackRound[];
+  auditCost?: AuditCostSummary;
+  attacks?: AttackSummary;
+  previous?: PreviousComparison;
 }

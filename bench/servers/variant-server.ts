@@ -11,11 +11,15 @@ import type { RequestTemplate, VariantName } from '../workloads/variants';
  * from spawn to the first correct answer to a real query (module loading, schema building, first
  * SDK client, first upstream calls), polled every few milliseconds.
  */
-const ENTRY: Record<VariantName, string[]> = {
+/** The measured variants, plus the gateway without its audit trail (the audit's cost is their difference). */
+export type ServerKind = VariantName | 'gateway-no-audit';
+
+const ENTRY: Record<ServerKind, string[]> = {
   floor: ['bench', 'servers', 'floor-server.js'],
   'hand-written': ['bench', 'servers', 'hand-written-server.js'],
   'naive-graphql': ['bench', 'servers', 'naive-graphql-server.js'],
   gateway: ['src', 'main.js'],
+  'gateway-no-audit': ['bench', 'servers', 'gateway-no-audit-server.js'],
 };
 
 const COLD_START_TIMEOUT_MS = 60_000;
@@ -31,17 +35,19 @@ export interface VariantStartOptions {
   cpuProfileDir?: string;
   /** Extra Node flags (experiments). */
   nodeFlags?: string[];
+  /** The gateway's audit trail: a SQLite file (as `npm start` uses), in the bench's temporary folder. */
+  auditSqliteFile?: string;
 }
 
 export class VariantServer {
   private constructor(
-    readonly variant: VariantName,
+    readonly variant: ServerKind,
     readonly baseUrl: string,
     readonly child: ManagedChild,
     readonly coldStartMs: number,
   ) {}
 
-  static async start(variant: VariantName, options: VariantStartOptions): Promise<VariantServer> {
+  static async start(variant: ServerKind, options: VariantStartOptions): Promise<VariantServer> {
     const port = await freePort();
     const env: NodeJS.ProcessEnv = {
       ...process.env,
@@ -54,8 +60,13 @@ export class VariantServer {
       // of the measured servers does.
       LOG_LEVEL: 'warn',
       ...(options.floorBodiesFile ? { BODIES_FILE: options.floorBodiesFile } : {}),
+      ...(options.auditSqliteFile ? { AUDIT_SQLITE_FILE: options.auditSqliteFile } : {}),
     };
     delete env.GATEWAY_ENV;
+    // The bench measures the SQLite trail, never a database someone's shell happens to point at.
+    delete env.AUDIT_DATABASE_URL;
+    // Likewise the rate limiter's buckets stay in the process (the `npm start` default), not in a Redis.
+    delete env.REDIS_URL;
     delete env.NODE_OPTIONS;
     const nodeFlags = [...(options.nodeFlags ?? []), ...(options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir] : [])];
     const baseUrl = `http://127.0.0.1:${port}`;
