@@ -53,6 +53,12 @@ export interface GatewayConfig {
   readonly redisUrl?: string;
   /** REDIS_KEY_PREFIX: starts every key the gateway writes, so deployments (or test runs) can share one Redis. */
   readonly redisKeyPrefix: string;
+  /** METRICS_PORT: Prometheus metrics on their own listener; unset means no metrics listener. */
+  readonly metricsPort?: number;
+  /** METRICS_HOST: the metrics listener's address (loopback by default, like HOST). */
+  readonly metricsHost: string;
+  /** SHUTDOWN_DRAIN_MS: how long SIGTERM waits for requests in flight before cutting their connections. */
+  readonly shutdownDrainMs: number;
   readonly logLevel: LogLevel;
 }
 
@@ -277,6 +283,16 @@ export function loadConfig(env: EnvSource): GatewayConfig {
   if (!/^[A-Za-z0-9:_.-]{1,64}$/.test(redisKeyPrefix)) {
     reader.issues.push(`REDIS_KEY_PREFIX must be 1-64 letters, digits or :_.- (got "${truncate(redisKeyPrefix)}")`);
   }
+  const metricsPort = reader.raw('METRICS_PORT') === undefined ? undefined : reader.integer('METRICS_PORT', 0, PORT_RANGE[0], PORT_RANGE[1]);
+  if (metricsPort !== undefined && metricsPort !== 0 && metricsPort === port) {
+    reader.issues.push(`METRICS_PORT must differ from PORT (both ${port}): metrics are never served on the API's listener`);
+  }
+  let metricsHost = reader.raw('METRICS_HOST') ?? '127.0.0.1';
+  if (!HOST_PATTERN.test(metricsHost)) {
+    reader.issues.push(`METRICS_HOST must be a host name or IP address (got "${truncate(metricsHost)}")`);
+    metricsHost = '127.0.0.1';
+  }
+  const shutdownDrainMs = reader.integer('SHUTDOWN_DRAIN_MS', 10_000, 0, 600_000);
   const logLevel = reader.oneOf('LOG_LEVEL', LOG_LEVELS, 'info');
 
   if (reader.issues.length > 0) throw new ConfigError(reader.issues);
@@ -302,6 +318,9 @@ export function loadConfig(env: EnvSource): GatewayConfig {
     rateLimits,
     ...(redisUrl !== undefined ? { redisUrl } : {}),
     redisKeyPrefix,
+    ...(metricsPort !== undefined ? { metricsPort } : {}),
+    metricsHost,
+    shutdownDrainMs,
     logLevel,
   };
   return Object.freeze(config);

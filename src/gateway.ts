@@ -40,13 +40,16 @@ import { IDEMPOTENCY_KEY_HEADER } from './http/idempotency-key';
 import { MemoryIdempotencyStore } from './http/idempotency-store';
 import { RedisIdempotencyStore } from './http/idempotency-store-redis';
 import { abortable, withRequestSignal } from './imaging/request-signal';
-import { MetadataBudget } from './imaging/metadata-budget';
 import { DeadlineExceededError } from './errors/gateway-errors';
 import { tagErrorWithRequestId } from './errors/error-request-ids';
 import { buildGatewaySchema } from './schema';
+import { answerProbe, auditStoreCheck, HEALTH_PATH, Readiness, READY_PATH, redisCheck, tenantsCheck } from './http/health';
+import type { GatewayMetrics } from './metrics/gateway-metrics';
+import { metadataBudgetOf } from './metrics/observed-metadata-budget';
+import { noteOutcome, outcomeOf, outcomePlugin, requestedOperationName } from './metrics/request-outcome';
 
 export const GRAPHQL_PATH = '/graphql';
-export const HEALTH_PATH = '/healthz';
+export { HEALTH_PATH, READY_PATH } from './http/health';
 /** GraphQL documents and variables are small; image data never travels through this endpoint. */
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
 /** How long after its deadline a running idempotent request may still record its outcome (reconciliation reads). */
@@ -72,6 +75,8 @@ export interface GatewayDeps {
   audit?: AuditStore;
   /** Shares the rate limits and idempotency records between replicas (see src/limits/rate-limits.ts); whoever opened it closes it. */
   redis?: Redis;
+  /** Counts requests, upstream calls, throttles and gate refusals (see src/metrics/); none when omitted. */
+  metrics?: GatewayMetrics;
 }
 
 export interface Gateway {
@@ -98,9 +103,11 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
   const clients: Array<{ destroy(): void }> = [];
   const logCall = logUpstreamCall(logger);
   const observe = deps.onUpstreamCall;
+  const metrics = deps.metrics;
   const onUpstreamCall = (event: UpstreamCallEvent): void => {
     logCall(event);
     observe?.(event);
+    metrics?.upstreamCall(event);
   };
   const serviceFor =
     deps.serviceFor ??
@@ -127,7 +134,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
   const sendGraphQLError = sendGraphQLErrorWith(formatError);
   const contextFactory = createContextFactory({
     ids,
-    metadataBudget: new MetadataBudget(config.maxMetadataBytesInFlight),
+    metadataBudget: metadataBudgetOf(config.maxMetadataBytesInFlight, metrics && (() => metrics.throttled('metadata_budget'))),
     config,
     registry: deps.registry,
     authenticate: deps.authenticate ?? createAuthenticator(deps.registry, { logger }),
@@ -152,12 +159,18 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
       requestIdPlugin<GatewayContext>(),
       auditPlugin(),
       phiExtensionPlugin(),
+      outcomePlugin(),
       config.landingPage
         ? ApolloServerPluginLandingPageLocalDefault({ embed: { runTelemetry: false }, footer: false, includeCookies: false })
         : ApolloServerPluginLandingPageDisabled(),
     ],
   });
 
+  const readiness = new Readiness([
+    tenantsCheck(deps.registry),
+    ...(deps.audit ? [auditStoreCheck(deps.audit)] : []),
+    ...(deps.redis ? [redisCheck(deps.redis)] : []),
+  ]);
   let started = false;
 
   // A refused write is still an attempted write: the trail records it (a refused read holds no PHI).
@@ -206,15 +219,16 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
     const method = (request.method ?? 'GET').toUpperCase();
     const startedAt = Date.now();
     // Any other path is whatever the client typed (it could be anything, a patient's name too).
-    const loggedPath = url.pathname === GRAPHQL_PATH || url.pathname === HEALTH_PATH ? url.pathname : '(other)';
-    const finish = (status: number): void =>
+    const loggedPath = [GRAPHQL_PATH, HEALTH_PATH, READY_PATH].includes(url.pathname) ? url.pathname : '(other)';
+    const finish = (status: number): void => {
       logger.info('http.request', { requestId, method, path: loggedPath, status, durationMs: Date.now() - startedAt });
+      const { operationName, code = 'OK' } = outcomeOf(response);
+      if (loggedPath === GRAPHQL_PATH) metrics?.requestFinished({ operationName, code, status, seconds: (Date.now() - startedAt) / 1000 });
+    };
 
     if (!started) return finish(sendJsonError(response, { status: 503, code: 'UPSTREAM_UNAVAILABLE', message: 'The gateway is not ready.' }));
-    if (url.pathname === HEALTH_PATH && (method === 'GET' || method === 'HEAD')) {
-      response.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
-      response.end(method === 'HEAD' ? undefined : '{"status":"ok"}');
-      return finish(200);
+    if ((url.pathname === HEALTH_PATH || url.pathname === READY_PATH) && (method === 'GET' || method === 'HEAD')) {
+      return finish(await answerProbe(url.pathname, method, response, readiness));
     }
     if (url.pathname !== GRAPHQL_PATH) {
       return finish(sendJsonError(response, { status: 404, code: 'NOT_FOUND', message: `Not found; the GraphQL endpoint is ${GRAPHQL_PATH}.` }));
@@ -259,6 +273,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
       }
     }
 
+    noteOutcome(response, { operationName: requestedOperationName(body, url.searchParams) });
     const headers = headerMapFromRaw(request.rawHeaders);
     // The context derives the same id from this header, so logs, errors and the response agree.
     headers.set('x-request-id', requestId);
@@ -282,6 +297,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
       const admission = await rateLimits.admit(context.principal, context.tenant);
       if (!admission.ok) {
         context.logger?.info('graphql.throttled', { code: 'THROTTLED', reason: admission.reason });
+        metrics?.throttled(admission.reason);
         response.setHeader('retry-after', String(admission.retryAfterSeconds));
         return finish(sendGraphQLError(response, throttledErrorOf(admission), requestId, 429));
       }
@@ -303,6 +319,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
       }
       if (error instanceof GateRefusal) {
         context.logger?.info('graphql.refused', { code: String(error.error.extensions.code), limit: error.error.extensions.limit });
+        metrics?.gateRefused(error.error.extensions.limit ?? error.error.extensions.code);
         await auditRefusal(context, error, method, body, url.searchParams);
         return finish(sendGraphQLError(response, error.error, requestId, error.status));
       }
@@ -337,6 +354,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
         upstreamRequestIds,
       );
       const result = await abortable(idempotent.kind === 'run' ? recordedResponse(execution, idempotent) : execution, deadline.signal);
+      noteOutcome(response, outcomeOf(httpGraphQLRequest));
       await writeResponse(response, result);
       finish(result.status ?? 200);
     } catch (error) {
@@ -385,6 +403,7 @@ function sendGraphQLErrorWith(formatError: FormatError) {
     const payload = JSON.stringify({ errors: [formatted] });
     for (const [name, value] of http?.headers ?? []) response.setHeader(name, value);
     const finalStatus = status ?? http?.status ?? 500;
+    noteOutcome(response, { code: typeof formatted.extensions?.code === 'string' ? formatted.extensions.code : 'INTERNAL_SERVER_ERROR' });
     // RFC 6750: a 401 names the scheme the caller should use.
     if (finalStatus === 401 && !response.hasHeader('www-authenticate')) response.setHeader('www-authenticate', 'Bearer');
     response.writeHead(finalStatus, {
@@ -418,6 +437,7 @@ function withAdmittedQuery(request: { method: string; search: string; body: unkn
 }
 
 function sendJsonError(response: ServerResponse, error: JsonError): number {
+  noteOutcome(response, { code: error.code });
   const payload = JSON.stringify({ errors: [{ message: error.message, extensions: { code: error.code } }] });
   response.writeHead(error.status, {
     'content-type': 'application/json; charset=utf-8',

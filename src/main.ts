@@ -7,15 +7,18 @@ import { createLogger, describeError } from './errors/safe-log';
 import { openAuditStore } from './audit/open-audit-store';
 import { createGateway, GRAPHQL_PATH } from './gateway';
 import { closeRedis, connectRedis, redisReady } from './limits/rate-limits-redis';
+import { GatewayMetrics } from './metrics/gateway-metrics';
+import { startMetricsServer } from './metrics/metrics-server';
+import { observedAuditStore } from './metrics/observed-audit-store';
 
-/** Connections still open this long after SIGTERM are cut, so a deploy never hangs. */
-const SHUTDOWN_GRACE_MS = 10_000;
 /** How long start-up waits for Redis before serving with local limits (it keeps reconnecting). */
 const REDIS_STARTUP_WAIT_MS = 2000;
 
 export interface RunningGateway {
   url: string;
-  /** Stops accepting connections, drains them (cut after a grace period) and releases the SDK clients. */
+  /** The Prometheus endpoint, when METRICS_PORT is set. */
+  metricsUrl?: string;
+  /** Stops accepting connections, drains them (cut after SHUTDOWN_DRAIN_MS) and releases the SDK clients. */
   close(): Promise<void>;
 }
 
@@ -40,15 +43,17 @@ export async function startGatewayServer(env: EnvSource): Promise<RunningGateway
     logger.warn('gateway.cursor_secret_generated', { reason: 'CURSOR_SECRET unset in development; cursors and ids die with the process' });
   }
 
-  const audit = await openAuditStore({
+  const metrics = config.metricsPort !== undefined ? new GatewayMetrics() : undefined;
+  const openedAudit = await openAuditStore({
     ...(config.auditDatabaseUrl !== undefined ? { databaseUrl: config.auditDatabaseUrl } : {}),
     sqliteFile: config.auditSqliteFile,
   });
+  const audit = metrics ? observedAuditStore(openedAudit, metrics) : openedAudit;
   const redis = config.redisUrl !== undefined ? connectRedis(config.redisUrl) : undefined;
   if (redis && !(await redisReady(redis, REDIS_STARTUP_WAIT_MS))) {
     logger.warn('gateway.redis_not_ready', { outcome: 'serving with per-replica rate limits until Redis answers' });
   }
-  const gateway = await createGateway(config, { registry, logger, audit, ...(redis ? { redis } : {}) });
+  const gateway = await createGateway(config, { registry, logger, audit, ...(redis ? { redis } : {}), ...(metrics ? { metrics } : {}) });
   await gateway.start();
   const server = createServer(gateway.handler);
   await new Promise<void>((resolve, reject) => {
@@ -59,24 +64,26 @@ export async function startGatewayServer(env: EnvSource): Promise<RunningGateway
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}${GRAPHQL_PATH}`;
   console.log(`GraphQL gateway ready at ${url} (${config.environment})`);
+  const metricsServer = metrics && config.metricsPort !== undefined ? await startMetricsServer(metrics, { port: config.metricsPort, host: config.metricsHost }) : undefined;
 
   let closed: Promise<void> | undefined;
   const close = (): Promise<void> =>
     (closed ??= new Promise<void>((resolve) => {
       logger.info('gateway.shutdown', {});
-      const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+      const force = setTimeout(() => server.closeAllConnections(), config.shutdownDrainMs);
       force.unref();
       server.close(() => {
         gateway
           .stop()
           .then(() => audit.close())
           .then(() => (redis ? closeRedis(redis) : undefined))
+          .then(() => metricsServer?.close())
           .catch((error: unknown) => logger.error('gateway.stop_failed', describeError(error)))
           .finally(resolve);
       });
       server.closeIdleConnections();
     }));
-  return { url, close };
+  return { url, ...(metricsServer ? { metricsUrl: metricsServer.url } : {}), close };
 }
 
 async function main(): Promise<void> {

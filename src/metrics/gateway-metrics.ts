@@ -1,0 +1,127 @@
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import type { UpstreamCallEvent } from '../imaging/upstream-caller';
+import { codeLabel, keyLabel, OperationLabels } from './label-values';
+
+/** Why a request or call was turned away for load: the rate limits' reasons, and the two others. */
+export type ThrottleReason = 'credential_rate' | 'tenant_rate' | 'tenant_in_flight' | 'metadata_budget' | 'upstream_throttled';
+
+export interface FinishedRequest {
+  /** The operation name the client sent or the document declared (client text: bounded here). */
+  operationName?: string | null;
+  /** The first error's code, `OK` when there was none. */
+  code: string;
+  status: number;
+  seconds: number;
+}
+
+/** Seconds: a cached read answers in milliseconds, a metadata read of a large study in seconds. */
+const REQUEST_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+const AUDIT_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
+
+/**
+ * The gateway's Prometheus metrics, in a registry of their own (two gateways in one process, as in
+ * tests, never share counters). Every label value is an identifier the gateway defined, a status,
+ * or a bounded operation name (see label-values.ts): never a tenant's data.
+ */
+export class GatewayMetrics {
+  readonly registry = new Registry();
+  private readonly operations: OperationLabels;
+  private readonly requests: Counter<'operation' | 'code' | 'status'>;
+  private readonly requestSeconds: Histogram<'operation'>;
+  private readonly upstreamCalls: Counter<'operation' | 'outcome'>;
+  private readonly upstreamSeconds: Histogram<'operation'>;
+  private readonly throttles: Counter<'reason'>;
+  private readonly gateRefusals: Counter<'limit'>;
+  private readonly auditAppends: Counter<'outcome'>;
+  private readonly auditSeconds: Histogram;
+
+  constructor(options: { maxOperationLabels?: number; processMetrics?: boolean } = {}) {
+    const registers = [this.registry];
+    this.operations = new OperationLabels(options.maxOperationLabels);
+    this.requests = new Counter({
+      name: 'gateway_requests_total',
+      help: 'GraphQL requests answered, by operation name, outcome code (first error code, or OK) and HTTP status.',
+      labelNames: ['operation', 'code', 'status'],
+      registers,
+    });
+    this.requestSeconds = new Histogram({
+      name: 'gateway_request_duration_seconds',
+      help: 'Time from receiving a GraphQL request to answering it, by operation name.',
+      labelNames: ['operation'],
+      buckets: REQUEST_BUCKETS,
+      registers,
+    });
+    this.upstreamCalls = new Counter({
+      name: 'gateway_upstream_calls_total',
+      help: 'HealthImaging calls (each attempt), by API operation and outcome (ok, or the error kind).',
+      labelNames: ['operation', 'outcome'],
+      registers,
+    });
+    this.upstreamSeconds = new Histogram({
+      name: 'gateway_upstream_call_duration_seconds',
+      help: 'Duration of each HealthImaging call attempt, by API operation.',
+      labelNames: ['operation'],
+      buckets: REQUEST_BUCKETS,
+      registers,
+    });
+    this.throttles = new Counter({
+      name: 'gateway_throttles_total',
+      help: 'Requests or calls turned away for load, by reason (rate limits, metadata budget, upstream THROTTLED).',
+      labelNames: ['reason'],
+      registers,
+    });
+    this.gateRefusals = new Counter({
+      name: 'gateway_gate_refusals_total',
+      help: 'Requests the request gate refused before execution, by limit (or the refusal code when no limit applies).',
+      labelNames: ['limit'],
+      registers,
+    });
+    this.auditAppends = new Counter({
+      name: 'gateway_audit_appends_total',
+      help: 'Audit trail appends (one per request with entries), by outcome (ok or failed).',
+      labelNames: ['outcome'],
+      registers,
+    });
+    this.auditSeconds = new Histogram({
+      name: 'gateway_audit_append_duration_seconds',
+      help: 'Time for an audit append to become durable (or fail).',
+      buckets: AUDIT_BUCKETS,
+      registers,
+    });
+    if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry });
+    // Outcomes that have not happened yet still show as 0, so a rate() over them is defined.
+    for (const outcome of ['ok', 'failed']) this.auditAppends.labels(outcome).inc(0);
+  }
+
+  requestFinished(request: FinishedRequest): void {
+    const operation = this.operations.of(request.operationName);
+    this.requests.labels(operation, codeLabel(request.code), String(request.status)).inc();
+    this.requestSeconds.labels(operation).observe(request.seconds);
+  }
+
+  /** An `onUpstreamCall` observer: one count and one duration per attempt. */
+  upstreamCall(event: UpstreamCallEvent): void {
+    const operation = keyLabel(event.operation);
+    this.upstreamCalls.labels(operation, event.outcome === 'ok' ? 'ok' : keyLabel(event.errorKind ?? 'unknown')).inc();
+    this.upstreamSeconds.labels(operation).observe(event.durationMs / 1000);
+    if (event.errorKind === 'throttled') this.throttled('upstream_throttled');
+  }
+
+  throttled(reason: ThrottleReason): void {
+    this.throttles.labels(reason).inc();
+  }
+
+  gateRefused(limit: unknown): void {
+    this.gateRefusals.labels(keyLabel(limit)).inc();
+  }
+
+  auditAppended(ok: boolean, seconds: number): void {
+    this.auditAppends.labels(ok ? 'ok' : 'failed').inc();
+    this.auditSeconds.observe(seconds);
+  }
+
+  /** The exposition text and its content type, for GET /metrics. */
+  async scrape(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+}
