@@ -148,6 +148,9 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
     schema,
     formatError,
     includeStacktraceInErrorResponses: false,
+    // Apollo's own SIGTERM handler would stop it at once (failing the requests the drain waits for)
+    // and then kill the process by the signal (exit 143): main.ts owns shutdown.
+    stopOnTerminationSignals: false,
     introspection: config.introspection,
     // Without introspection, "Did you mean …" suggestions would leak the schema piece by piece.
     hideSchemaDetailsFromClientErrors: !config.introspection,

@@ -13,6 +13,8 @@ import { observedAuditStore } from './metrics/observed-audit-store';
 
 /** How long start-up waits for Redis before serving with local limits (it keeps reconnecting). */
 const REDIS_STARTUP_WAIT_MS = 2000;
+/** How often a drain closes the keep-alive connections that went idle (their last response sent). */
+const IDLE_SWEEP_MS = 50;
 
 export interface RunningGateway {
   url: string;
@@ -72,7 +74,12 @@ export async function startGatewayServer(env: EnvSource): Promise<RunningGateway
       logger.info('gateway.shutdown', {});
       const force = setTimeout(() => server.closeAllConnections(), config.shutdownDrainMs);
       force.unref();
+      // Node closes only the connections idle when close() is called; a keep-alive connection whose
+      // response ends later would hold the drain until the client's idle timeout.
+      const sweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
       server.close(() => {
+        clearTimeout(force);
+        clearInterval(sweep);
         gateway
           .stop()
           .then(() => audit.close())

@@ -82,6 +82,9 @@ export const SAFE_LOG_FIELDS: ReadonlySet<string> = new Set([
   'cursorSecretGenerated',
   'rateLimits',
   'redisKeyPrefix',
+  'metricsPort',
+  'metricsHost',
+  'shutdownDrainMs',
 ]);
 
 const MAX_STRING = 300;
