@@ -34,7 +34,10 @@ export default tseslint.config(
       '@typescript-eslint/require-await': 'off',
       // String() on JSON and database scalars typed unknown is deliberate (they are strings or numbers).
       '@typescript-eslint/no-base-to-string': 'off',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
     },
   },
   {

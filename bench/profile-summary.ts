@@ -33,7 +33,9 @@ function main(): void {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const selfMicros = new Map<number, number>();
-  profile.samples.forEach((id, index) => selfMicros.set(id, (selfMicros.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0)));
+  profile.samples.forEach((id, index) =>
+    selfMicros.set(id, (selfMicros.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0)),
+  );
   const total = [...selfMicros.values()].reduce((sum, value) => sum + value, 0);
   const idle = [...selfMicros.entries()]
     .filter(([id]) => ['(idle)', '(program)'].includes(byId.get(id)?.callFrame.functionName ?? ''))
@@ -51,10 +53,14 @@ function main(): void {
   }
   const busy = total - idle;
   const pct = (micros: number): string => `${((micros / Math.max(1, busy)) * 100).toFixed(1).padStart(5)}%`;
-  process.stdout.write(`profile: ${(total / 1e6).toFixed(1)} s sampled, ${(busy / 1e6).toFixed(1)} s busy (percentages of busy time)\n\nby package (self time):\n`);
-  for (const [pkg, micros] of [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, top)) process.stdout.write(`  ${pct(micros)}  ${pkg}\n`);
+  process.stdout.write(
+    `profile: ${(total / 1e6).toFixed(1)} s sampled, ${(busy / 1e6).toFixed(1)} s busy (percentages of busy time)\n\nby package (self time):\n`,
+  );
+  for (const [pkg, micros] of [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, top))
+    process.stdout.write(`  ${pct(micros)}  ${pkg}\n`);
   process.stdout.write('\nby function (self time):\n');
-  for (const [fn, micros] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, top)) process.stdout.write(`  ${pct(micros)}  ${fn}\n`);
+  for (const [fn, micros] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, top))
+    process.stdout.write(`  ${pct(micros)}  ${fn}\n`);
 }
 
 main();

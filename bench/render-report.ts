@@ -27,13 +27,15 @@ function main(): void {
     ...withPrevious(file, results.startedAt),
   });
   const written = writeReports({ ...results, ...analysis }, dirname(resolve(file)));
-  for (const verdict of analysis.targets) process.stdout.write(`${verdict.verdict.padEnd(7)} ${verdict.target}: ${verdict.evidence}\n`);
+  for (const verdict of analysis.targets)
+    process.stdout.write(`${verdict.verdict.padEnd(7)} ${verdict.target}: ${verdict.evidence}\n`);
   process.stdout.write(`rewrote ${written.join(', ')}\n`);
 }
 
 /** The run compared with: `BENCH_PREVIOUS_RESULTS`, else the newest earlier `<date>.json` beside this one. */
 function withPrevious(file: string, startedAt: string): { previousFile?: string } {
-  const previousFile = process.env.BENCH_PREVIOUS_RESULTS ?? findPreviousResults(dirname(resolve(file)), startedAt.slice(0, 10));
+  const previousFile =
+    process.env.BENCH_PREVIOUS_RESULTS ?? findPreviousResults(dirname(resolve(file)), startedAt.slice(0, 10));
   return previousFile ? { previousFile } : {};
 }
 

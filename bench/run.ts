@@ -19,7 +19,14 @@ import { probeAuditAppend } from './orchestration/audit-append-probe';
 import { analyze } from './report/analyze';
 import { findPreviousResults } from './report/previous-run';
 import { writeReports } from './report/write-reports';
-import type { AttackRound, AuditCostRun, BenchResults, CallCount, Measurement, RoundFacts } from './report/result-types';
+import type {
+  AttackRound,
+  AuditCostRun,
+  BenchResults,
+  CallCount,
+  Measurement,
+  RoundFacts,
+} from './report/result-types';
 
 /**
  * `npm run bench`: HealthImaging Local, the four measured servers and the load generator, each in
@@ -37,9 +44,14 @@ async function main(): Promise<void> {
   const workDir = mkdtempSync(join(tmpdir(), 'hil-bench-'));
   const s3Dir = join(workDir, 's3');
   mkdirSync(s3Dir);
-  const accessKey = { accessKeyId: `AKIABENCH${randomBytes(6).toString('hex').toUpperCase()}`, secretAccessKey: randomBytes(30).toString('base64url') };
+  const accessKey = {
+    accessKeyId: `AKIABENCH${randomBytes(6).toString('hex').toUpperCase()}`,
+    secretAccessKey: randomBytes(30).toString('base64url'),
+  };
 
-  log(`bench: ${config.rounds} rounds, ${config.durationS} s per run, connections ${config.connections.join('/')}, upstream latency ${config.upstreamLatenciesMs.join('/')} ms`);
+  log(
+    `bench: ${config.rounds} rounds, ${config.durationS} s per run, connections ${config.connections.join('/')}, upstream latency ${config.upstreamLatenciesMs.join('/')} ms`,
+  );
   const hil = await HilProcess.start({ s3Dir, accessKey });
   const loadgen = await LoadGenerator.start();
   try {
@@ -55,15 +67,38 @@ async function main(): Promise<void> {
     });
     const readTargets = readTargetsOf(fixture);
     const floorBodiesFile = join(workDir, 'floor-bodies.json');
-    const partial = { config, hil, setupClient: client, fixture, tenant, loadgen, readTargets, floorBodiesFile, workDir, log };
-    const [writeTarget] = await freshWritePool({ ...partial, references: {} as BenchContext['references'], floorBodies: {} });
+    const partial = {
+      config,
+      hil,
+      setupClient: client,
+      fixture,
+      tenant,
+      loadgen,
+      readTargets,
+      floorBodiesFile,
+      workDir,
+      log,
+    };
+    const [writeTarget] = await freshWritePool({
+      ...partial,
+      references: {} as BenchContext['references'],
+      floorBodies: {},
+    });
     log('calibrating: reference answers from the hand-written server…');
-    const { references, floorBodies } = await calibrate({ tenant, readTargets, writeTarget: writeTarget, floorBodiesFile });
+    const { references, floorBodies } = await calibrate({
+      tenant,
+      readTargets,
+      writeTarget: writeTarget,
+      floorBodiesFile,
+    });
     const ctx: BenchContext = { ...partial, references, floorBodies };
 
     // Before any server runs: the trail's append alone, on a quiet machine.
     const auditAppendProbe = config.auditPairs > 0 ? await probeAuditAppend(workDir, AUDIT_PROBE_APPENDS) : undefined;
-    if (auditAppendProbe) log(`audit append alone (SQLite, ${AUDIT_PROBE_APPENDS} appends): p50 ${auditAppendProbe.latencyMs.p50.toFixed(2)} ms, p99 ${auditAppendProbe.latencyMs.p99.toFixed(2)} ms`);
+    if (auditAppendProbe)
+      log(
+        `audit append alone (SQLite, ${AUDIT_PROBE_APPENDS} appends): p50 ${auditAppendProbe.latencyMs.p50.toFixed(2)} ms, p99 ${auditAppendProbe.latencyMs.p99.toFixed(2)} ms`,
+      );
     const rounds: RoundFacts[] = [];
     const measurements: Measurement[] = [];
     const callCounts: CallCount[] = [];
@@ -80,19 +115,38 @@ async function main(): Promise<void> {
     }
 
     const attackDocuments = attackFacts(attackDocumentsOf(ctx));
-    const previousFile = config.previousResults ?? findPreviousResults(config.outDir, startedAt.toISOString().slice(0, 10));
-    const analysis = analyze({ config, rounds, measurements, callCounts, auditCostRuns, ...(auditAppendProbe ? { auditAppendProbe } : {}), attackDocuments, attackRounds, ...(previousFile ? { previousFile } : {}) });
+    const previousFile =
+      config.previousResults ?? findPreviousResults(config.outDir, startedAt.toISOString().slice(0, 10));
+    const analysis = analyze({
+      config,
+      rounds,
+      measurements,
+      callCounts,
+      auditCostRuns,
+      ...(auditAppendProbe ? { auditAppendProbe } : {}),
+      attackDocuments,
+      attackRounds,
+      ...(previousFile ? { previousFile } : {}),
+    });
     const results: BenchResults = {
       startedAt: startedAt.toISOString(),
       finishedAt: new Date().toISOString(),
-      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version, platform: `${process.platform} ${process.arch}`, loadAverageAtStart: loadavg() },
+      machine: {
+        cpus: cpus().length,
+        cpuModel: cpus()[0]?.model ?? 'unknown',
+        node: process.version,
+        platform: `${process.platform} ${process.arch}`,
+        loadAverageAtStart: loadavg(),
+      },
       config: { ...config },
       fixture: {
         readsImageSets: fixture.reads.imageSetCount,
         largeInstances: fixture.large.instanceCount,
         largeVersions: Number(fixture.large.latestVersionId),
         writePoolImageSets: fixture.writes.imageSetIds.length,
-        responseBytes: Object.fromEntries(Object.entries(floorBodies).map(([route, body]) => [route, Buffer.byteLength(body)])),
+        responseBytes: Object.fromEntries(
+          Object.entries(floorBodies).map(([route, body]) => [route, Buffer.byteLength(body)]),
+        ),
       },
       rounds,
       callCounts,
@@ -117,6 +171,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`bench failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });

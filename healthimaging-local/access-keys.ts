@@ -41,6 +41,9 @@ export function assertGrant(grant: AccessKeyGrant, datastoreId: string): void {
 
 export function assertAccountWide(grant: AccessKeyGrant, operation: string): void {
   if (grant.datastores !== '*') {
-    throw new ServiceError('AccessDeniedException', `User: ${grant.accessKeyId} is not authorized to perform ${operation}`);
+    throw new ServiceError(
+      'AccessDeniedException',
+      `User: ${grant.accessKeyId} is not authorized to perform ${operation}`,
+    );
   }
 }

@@ -29,7 +29,9 @@ function unknownEndpoint(method: string, path: string): ServiceError {
 }
 
 function parseBody(body: Buffer): unknown {
-  return body.length ? parseBoundedJson(body.toString('utf8'), 'The request body', 'The request body is not valid JSON') : {};
+  return body.length
+    ? parseBoundedJson(body.toString('utf8'), 'The request body', 'The request body is not valid JSON')
+    : {};
 }
 
 export function handleAdmin(
@@ -87,7 +89,8 @@ function route(
   if (path === '/_hil/rate-limits') {
     if (method === 'POST') {
       const parsed = parseBody(body) as { spec?: unknown } | null;
-      if (typeof parsed?.spec !== 'string') throw validation('expected {"spec": "quota"} or {"spec": "Op=RATE/BURST,..."}');
+      if (typeof parsed?.spec !== 'string')
+        throw validation('expected {"spec": "quota"} or {"spec": "Op=RATE/BURST,..."}');
       deps.rateLimiter.set(parseRateLimits(parsed.spec));
     } else if (method === 'DELETE') {
       deps.rateLimiter.clear();

@@ -49,7 +49,8 @@ export function validateFault(input: unknown): FaultSpec {
   return out;
 }
 
-export type FaultEffect = { kind: 'none' } | { kind: 'delay'; ms: number } | { kind: 'hang' } | { kind: 'fail'; error: ServiceError };
+export type FaultEffect =
+  { kind: 'none' } | { kind: 'delay'; ms: number } | { kind: 'hang' } | { kind: 'fail'; error: ServiceError };
 
 export class FaultController {
   private readonly faults = new Map<string, FaultSpec>();
@@ -85,7 +86,10 @@ export class FaultController {
       case 'throttle':
         return { kind: 'fail', error: new ServiceError('ThrottlingException', 'Rate exceeded') };
       case 'error':
-        return { kind: 'fail', error: new ServiceError('InternalServerException', 'An internal error occurred (injected fault)') };
+        return {
+          kind: 'fail',
+          error: new ServiceError('InternalServerException', 'An internal error occurred (injected fault)'),
+        };
       case 'latency':
         return { kind: 'delay', ms: spec.latencyMs ?? 0 };
       case 'hang':

@@ -39,7 +39,10 @@ export interface HealthImagingLocalAdmin {
   /** Completes every accepted-but-unfinished Update/Copy/Delete now. Returns how many. */
   flushWrites(): number;
   /** Direct, transactional writes of image sets and frames, for seeding without DICOM files. */
-  importTarget: Pick<HilStore, 'findPrimary' | 'putFrames' | 'discardFrames' | 'createImageSet' | 'appendImportedVersion'>;
+  importTarget: Pick<
+    HilStore,
+    'findPrimary' | 'putFrames' | 'discardFrames' | 'createImageSet' | 'appendImportedVersion'
+  >;
   /** Where `s3://bucket/prefix` lives on disk. */
   s3Dir: string;
   accountId: string;

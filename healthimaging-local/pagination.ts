@@ -53,7 +53,9 @@ export class PageTokens {
   }
 
   issue(scope: string, position: unknown): string {
-    const payload = Buffer.from(JSON.stringify({ p: position, e: this.now() + this.ttlMs } satisfies Payload)).toString('base64url');
+    const payload = Buffer.from(JSON.stringify({ p: position, e: this.now() + this.ttlMs } satisfies Payload)).toString(
+      'base64url',
+    );
     return `${payload}.${this.mac(scope, payload)}`;
   }
 
@@ -75,7 +77,8 @@ export class PageTokens {
       throw validation('Invalid nextToken: not issued for this request');
     }
     const parsed = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Payload;
-    if (typeof parsed.e !== 'number' || parsed.e <= this.now()) throw validation('Invalid nextToken: the token has expired');
+    if (typeof parsed.e !== 'number' || parsed.e <= this.now())
+      throw validation('Invalid nextToken: the token has expired');
     if (!isPosition(parsed.p)) throw validation('Invalid nextToken');
     return parsed.p;
   }

@@ -38,7 +38,10 @@ export const QUOTA_RATE_LIMITS: Record<OperationName, RateLimit> = {
 export function parseRateLimits(text: string): RateLimitSpec {
   if (text.trim() === 'quota') return 'quota';
   const out: Partial<Record<OperationName, RateLimit>> = {};
-  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const m = /^([A-Za-z]+)=(\d+(?:\.\d+)?)\/(\d+)$/.exec(part);
     if (!m || !OPERATION_NAMES.includes(m[1] as OperationName)) {
       throw new Error(`invalid rate limit "${part}": expected Operation=RATE/BURST or "quota"`);

@@ -57,7 +57,9 @@ export class HilHttpServer {
       this.server.listen(port, host, () => {
         this.server.off('error', reject);
         // Once listening, an accept failure (e.g. out of file descriptors) must not end the process.
-        this.server.on('error', (err: NodeJS.ErrnoException) => this.deps.log(`server error (${err.code ?? err.name})`));
+        this.server.on('error', (err: NodeJS.ErrnoException) =>
+          this.deps.log(`server error (${err.code ?? err.name})`),
+        );
         resolve(this.server.address() as AddressInfo);
       });
     });
@@ -84,7 +86,8 @@ export class HilHttpServer {
     try {
       if (rawPath.startsWith(ADMIN_PREFIX)) {
         refuseRepeatedParameters(query, req, []);
-        if (!isLoopback(req)) throw new ServiceError('AccessDeniedException', 'Admin endpoints answer loopback callers only');
+        if (!isLoopback(req))
+          throw new ServiceError('AccessDeniedException', 'Admin endpoints answer loopback callers only');
         const body = await readBody(req, this.deps.maxBodyBytes);
         response = handleAdmin(method, rawPath, query, body, this.deps);
       } else {
@@ -112,7 +115,13 @@ export class HilHttpServer {
     refuseRepeatedParameters(query, req, REPEATABLE_QUERY_PARAMETERS[route.operation] ?? []);
     const body = await readBody(req, this.deps.maxBodyBytes);
     this.deps.stats.record(route.operation, accessKeyOf(req.headers));
-    const caller = await this.deps.verifier.verify({ method, rawPath, query: queryRecord(query), headers: req.headers, body });
+    const caller = await this.deps.verifier.verify({
+      method,
+      rawPath,
+      query: queryRecord(query),
+      headers: req.headers,
+      body,
+    });
     this.deps.rateLimiter.take(route.operation, caller.grant.accessKeyId);
 
     const fault = this.deps.faults.take(route.operation);
@@ -164,7 +173,10 @@ function answerUnparsable(err: NodeJS.ErrnoException, socket: Duplex): void {
     socket.destroy();
     return;
   }
-  const message = err.code === 'HPE_HEADER_OVERFLOW' ? 'The request line and headers are too large' : 'The request is not valid HTTP/1.1';
+  const message =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? 'The request line and headers are too large'
+      : 'The request is not valid HTTP/1.1';
   answerRaw(socket, validation(message));
 }
 

@@ -40,7 +40,10 @@ export function parseAuthorization(header: string | undefined): ParsedAuthorizat
   }
   const m = AUTH_PATTERN.exec(header);
   if (!m) {
-    throw new ServiceError('IncompleteSignatureException', 'Authorization header is not a valid AWS4-HMAC-SHA256 signature');
+    throw new ServiceError(
+      'IncompleteSignatureException',
+      'Authorization header is not a valid AWS4-HMAC-SHA256 signature',
+    );
   }
   return {
     accessKeyId: m[1],
@@ -79,15 +82,24 @@ export class SigV4Verifier {
       throw new ServiceError('UnrecognizedClientException', 'The security token included in the request is invalid.');
     }
     if (auth.service !== SIGNING_SERVICE) {
-      throw new ServiceError('InvalidSignatureException', `Credential should be scoped to correct service: '${SIGNING_SERVICE}'.`);
+      throw new ServiceError(
+        'InvalidSignatureException',
+        `Credential should be scoped to correct service: '${SIGNING_SERVICE}'.`,
+      );
     }
     const amzDate = headerValue(request.headers['x-amz-date']);
     const signingDate = amzDate ? parseAmzDate(amzDate) : undefined;
     if (!signingDate || !amzDate!.startsWith(auth.date)) {
-      throw new ServiceError('IncompleteSignatureException', 'The request must carry a valid X-Amz-Date matching the credential scope.');
+      throw new ServiceError(
+        'IncompleteSignatureException',
+        'The request must carry a valid X-Amz-Date matching the credential scope.',
+      );
     }
     if (Math.abs(Date.now() - signingDate.getTime()) > this.maxClockSkewMs) {
-      throw new ServiceError('InvalidSignatureException', 'Signature expired: the request time is too far from the server time.');
+      throw new ServiceError(
+        'InvalidSignatureException',
+        'Signature expired: the request time is too far from the server time.',
+      );
     }
     if (!auth.signedHeaders.includes('host')) {
       throw new ServiceError('IncompleteSignatureException', "'Host' must be a signed header.");
@@ -105,7 +117,10 @@ export class SigV4Verifier {
     // body actually received; otherwise a signed header could vouch for a different body.
     const claimedHash = headers['x-amz-content-sha256'];
     if (claimedHash !== undefined && claimedHash !== createHash('sha256').update(request.body).digest('hex')) {
-      throw new ServiceError('InvalidSignatureException', "The provided 'x-amz-content-sha256' header does not match the request body.");
+      throw new ServiceError(
+        'InvalidSignatureException',
+        "The provided 'x-amz-content-sha256' header does not match the request body.",
+      );
     }
     const [hostname, port] = splitHost(headers.host);
     const signed = await this.signerFor(grant).sign(

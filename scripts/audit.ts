@@ -14,7 +14,8 @@ import type { AuditStore, TenantVerification } from '../src/audit/audit-store';
 
 export const DEFAULT_SQLITE_FILE = '.data/audit/audit.sqlite';
 
-const USAGE = 'usage: npm run audit -- verify [--tenant TENANT]\n       npm run audit -- list --tenant TENANT [--first N]';
+const USAGE =
+  'usage: npm run audit -- verify [--tenant TENANT]\n       npm run audit -- list --tenant TENANT [--first N]';
 
 export interface CliOutput {
   out(line: string): void;
@@ -94,7 +95,10 @@ function codeOf(error: unknown): string {
 }
 
 if (require.main === module) {
-  runAuditCli(process.argv.slice(2), process.env, { out: (line) => console.log(line), err: (line) => console.error(line) }).then(
+  runAuditCli(process.argv.slice(2), process.env, {
+    out: (line) => console.log(line),
+    err: (line) => console.error(line),
+  }).then(
     (code) => {
       process.exitCode = code;
     },

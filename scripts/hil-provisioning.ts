@@ -32,7 +32,11 @@ export async function pollUntil<T>(
   }
 }
 
-export async function waitForActiveDatastore(client: MedicalImagingClient, datastoreId: string, timeoutMs = 10_000): Promise<void> {
+export async function waitForActiveDatastore(
+  client: MedicalImagingClient,
+  datastoreId: string,
+  timeoutMs = 10_000,
+): Promise<void> {
   await pollUntil(
     `data store ${datastoreId} to become ACTIVE`,
     async () => {
@@ -43,7 +47,11 @@ export async function waitForActiveDatastore(client: MedicalImagingClient, datas
   );
 }
 
-export async function createActiveDatastore(client: MedicalImagingClient, name: string, timeoutMs?: number): Promise<string> {
+export async function createActiveDatastore(
+  client: MedicalImagingClient,
+  name: string,
+  timeoutMs?: number,
+): Promise<string> {
   const created = await client.send(new CreateDatastoreCommand({ datastoreName: name }));
   await waitForActiveDatastore(client, created.datastoreId!, timeoutMs);
   return created.datastoreId!;
@@ -62,7 +70,10 @@ export interface StudyImport {
 }
 
 /** Writes the studies under the S3 root and starts one import job of that folder. */
-export async function startStudyImport(client: MedicalImagingClient, job: StudyImport): Promise<{ jobId: string; files: number }> {
+export async function startStudyImport(
+  client: MedicalImagingClient,
+  job: StudyImport,
+): Promise<{ jobId: string; files: number }> {
   const inputDir = join(job.s3Dir, job.bucket, job.prefix, 'in');
   if (job.replaceInput) await rm(inputDir, { recursive: true, force: true });
   await mkdir(inputDir, { recursive: true });

@@ -46,7 +46,11 @@ async function startEmbedded(): Promise<void> {
   // Each tenant's gateway client signs with a key that reaches only that tenant's data store.
   for (const id of DEMO_TENANT_IDS) {
     const tenant = state.tenants[id];
-    hil.admin.accessKeys.add({ accessKeyId: tenant.accessKeyId, secretAccessKey: tenant.secretAccessKey, datastores: [tenant.datastoreId!] });
+    hil.admin.accessKeys.add({
+      accessKeyId: tenant.accessKeyId,
+      secretAccessKey: tenant.secretAccessKey,
+      datastores: [tenant.datastoreId!],
+    });
   }
 
   const tenantsFile = join(DATA_DIR, 'demo', 'tenants.json');

@@ -74,7 +74,8 @@ function gradient(layout: PixelLayout, instanceIndex: number): ArrayBuffer {
     const offset = (instanceIndex * 7 + f * 13) % 89;
     for (let y = 0; y < layout.rows; y++) {
       for (let x = 0; x < layout.columns; x++) {
-        pixels[f * perFrame + y * layout.columns + x] = layout.low + offset + Math.floor(((x + y) / steps) * layout.span);
+        pixels[f * perFrame + y * layout.columns + x] =
+          layout.low + offset + Math.floor(((x + y) / steps) * layout.span);
       }
     }
   }
@@ -171,7 +172,10 @@ function instanceDataset(spec: SyntheticStudySpec, series: SyntheticSeriesSpec, 
     InstanceNumber: index + 1,
     ...(series.modality === 'CR'
       ? { PatientOrientation: ['L', 'F'] }
-      : { FrameOfReferenceUID: syntheticUid(spec.seed, 'frame-of-reference', series.seriesNumber), PositionReferenceIndicator: '' }),
+      : {
+          FrameOfReferenceUID: syntheticUid(spec.seed, 'frame-of-reference', series.seriesNumber),
+          PositionReferenceIndicator: '',
+        }),
     SamplesPerPixel: 1,
     PhotometricInterpretation: 'MONOCHROME2',
     ...(frames > 1 ? { NumberOfFrames: frames } : {}),
@@ -245,7 +249,16 @@ export const smallMrStudy: SyntheticStudySpec = {
   studyDescription: 'MR BRAIN FIXTURE',
   series: [
     { modality: 'MR', seriesNumber: 1, description: 'T1 axial', bodyPart: 'HEAD', instances: 3 },
-    { modality: 'MR', seriesNumber: 2, description: 'T2 multi-frame', bodyPart: 'HEAD', instances: 3, rows: 16, columns: 16, frames: 2 },
+    {
+      modality: 'MR',
+      seriesNumber: 2,
+      description: 'T2 multi-frame',
+      bodyPart: 'HEAD',
+      instances: 3,
+      rows: 16,
+      columns: 16,
+      frames: 2,
+    },
   ],
   seed: 'fixture-small-mr',
 };
@@ -259,7 +272,17 @@ export function largeStudySpec(instances = 2000): SyntheticStudySpec {
     studyDate: '20240201',
     studyTime: '080000',
     studyDescription: 'CT BENCHMARK VOLUME',
-    series: [{ modality: 'CT', seriesNumber: 1, description: 'Thin axial', bodyPart: 'ABDOMEN', instances, rows: 16, columns: 16 }],
+    series: [
+      {
+        modality: 'CT',
+        seriesNumber: 1,
+        description: 'Thin axial',
+        bodyPart: 'ABDOMEN',
+        instances,
+        rows: 16,
+        columns: 16,
+      },
+    ],
     seed: `bench-large-${instances}`,
   };
 }
@@ -291,7 +314,14 @@ export const DEMO_TENANT_STUDIES: Record<'acme' | 'globex', SyntheticStudySpec[]
       series: [
         { modality: 'MR', seriesNumber: 1, description: 'T1 axial', bodyPart: 'HEAD', instances: 24 },
         { modality: 'MR', seriesNumber: 2, description: 'T2 axial', bodyPart: 'HEAD', instances: 24 },
-        { modality: 'MR', seriesNumber: 3, description: 'FLAIR multi-frame', bodyPart: 'HEAD', instances: 4, frames: 6 },
+        {
+          modality: 'MR',
+          seriesNumber: 3,
+          description: 'FLAIR multi-frame',
+          bodyPart: 'HEAD',
+          instances: 4,
+          frames: 6,
+        },
       ],
       seed: 'demo-acme-mr-brain',
     },

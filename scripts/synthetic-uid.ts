@@ -6,7 +6,9 @@ import { createHash } from 'node:crypto';
  * reproducible; different paths give different UIDs with UUID-level collision odds.
  */
 export function syntheticUid(seed: string, ...path: Array<string | number>): string {
-  const digest = createHash('sha256').update([seed, ...path].join('\u0000')).digest();
+  const digest = createHash('sha256')
+    .update([seed, ...path].join('\u0000'))
+    .digest();
   const value = BigInt(`0x${digest.subarray(0, 16).toString('hex')}`);
   return `2.25.${value.toString(10)}`;
 }

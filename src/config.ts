@@ -2,7 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { isAbsolute, join, resolve } from 'node:path';
 import { LOG_LEVELS, type LogLevel } from './errors/safe-log';
 import { DEFAULT_OPERATION_LIMITS, OPERATION_LIMIT_VARIABLES, type OperationLimits } from './limits/operation-limits';
-import { DEFAULT_RATE_LIMITS, RATE_LIMIT_CEILINGS, RATE_LIMIT_VARIABLES, type BucketLimit, type RateLimitSettings } from './limits/rate-limits-settings';
+import {
+  DEFAULT_RATE_LIMITS,
+  RATE_LIMIT_CEILINGS,
+  RATE_LIMIT_VARIABLES,
+  type BucketLimit,
+  type RateLimitSettings,
+} from './limits/rate-limits-settings';
 
 /**
  * The gateway's one configuration object. `loadConfig(env)` is the only reader of environment
@@ -75,7 +81,8 @@ export class ConfigError extends Error {
 }
 
 const PORT_RANGE = [0, 65535] as const;
-const HOST_PATTERN = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|\[?[0-9A-Fa-f:.]+\]?)$/;
+const HOST_PATTERN =
+  /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|\[?[0-9A-Fa-f:.]+\]?)$/;
 const REGION_PATTERN = /^[a-z]{2}(?:-[a-z0-9]+)+-\d+$/;
 
 class EnvReader {
@@ -133,7 +140,8 @@ function parseOrigin(value: string): string | undefined {
     return undefined;
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
-  if (url.username || url.password || url.search || url.hash || (url.pathname !== '/' && url.pathname !== '')) return undefined;
+  if (url.username || url.password || url.search || url.hash || (url.pathname !== '/' && url.pathname !== ''))
+    return undefined;
   if (value.endsWith('/')) return undefined;
   return url.origin;
 }
@@ -141,7 +149,10 @@ function parseOrigin(value: string): string | undefined {
 function corsOriginsOf(reader: EnvReader, environment: GatewayEnvironment): string[] {
   const value = reader.raw('CORS_ORIGINS');
   if (value === undefined) return environment === 'development' ? [APOLLO_SANDBOX_ORIGIN] : [];
-  const entries = value.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+  const entries = value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
   if (entries.length === 1 && entries[0] === '*') return ['*'];
   const origins: string[] = [];
   for (const entry of entries) {
@@ -151,7 +162,9 @@ function corsOriginsOf(reader: EnvReader, environment: GatewayEnvironment): stri
     }
     const origin = parseOrigin(entry);
     if (origin === undefined) {
-      reader.issues.push(`CORS_ORIGINS: "${truncate(entry)}" is not an origin like https://app.example.com (scheme, host, optional port; no path)`);
+      reader.issues.push(
+        `CORS_ORIGINS: "${truncate(entry)}" is not an origin like https://app.example.com (scheme, host, optional port; no path)`,
+      );
     } else if (!origins.includes(origin)) {
       origins.push(origin);
     }
@@ -163,7 +176,9 @@ function cursorSecretOf(reader: EnvReader, environment: GatewayEnvironment): { s
   const value = reader.raw('CURSOR_SECRET');
   if (value === undefined) {
     if (environment === 'development') return { secret: randomBytes(48).toString('base64url'), generated: true };
-    reader.issues.push(`CURSOR_SECRET is required outside development (at least ${MIN_CURSOR_SECRET_LENGTH} characters)`);
+    reader.issues.push(
+      `CURSOR_SECRET is required outside development (at least ${MIN_CURSOR_SECRET_LENGTH} characters)`,
+    );
     return { secret: '', generated: false };
   }
   // The value itself is never echoed: it is a secret.
@@ -190,7 +205,12 @@ const OPERATION_LIMIT_CEILINGS: Readonly<Record<keyof OperationLimits, number>> 
 function operationLimitsOf(reader: EnvReader): OperationLimits {
   const limits = {} as Record<keyof OperationLimits, number>;
   for (const key of Object.keys(DEFAULT_OPERATION_LIMITS) as Array<keyof OperationLimits>) {
-    limits[key] = reader.integer(OPERATION_LIMIT_VARIABLES[key], DEFAULT_OPERATION_LIMITS[key], 1, OPERATION_LIMIT_CEILINGS[key]);
+    limits[key] = reader.integer(
+      OPERATION_LIMIT_VARIABLES[key],
+      DEFAULT_OPERATION_LIMITS[key],
+      1,
+      OPERATION_LIMIT_CEILINGS[key],
+    );
   }
   return Object.freeze(limits);
 }
@@ -198,8 +218,14 @@ function operationLimitsOf(reader: EnvReader): OperationLimits {
 function bucketOf(reader: EnvReader, perSecondName: string, burstName: string, fallback: BucketLimit): BucketLimit {
   const perSecond = reader.integer(perSecondName, fallback.perSecond, 1, RATE_LIMIT_CEILINGS.perSecond);
   // An unset burst follows a changed rate, keeping the default's ratio of two seconds' worth.
-  const burst = reader.integer(burstName, reader.raw(perSecondName) === undefined ? fallback.burst : perSecond * 2, 1, RATE_LIMIT_CEILINGS.burst);
-  if (burst < perSecond) reader.issues.push(`${burstName} must be at least ${perSecondName} (got ${burst} < ${perSecond})`);
+  const burst = reader.integer(
+    burstName,
+    reader.raw(perSecondName) === undefined ? fallback.burst : perSecond * 2,
+    1,
+    RATE_LIMIT_CEILINGS.burst,
+  );
+  if (burst < perSecond)
+    reader.issues.push(`${burstName} must be at least ${perSecondName} (got ${burst} < ${perSecond})`);
   return Object.freeze({ perSecond, burst });
 }
 
@@ -243,7 +269,8 @@ export function loadConfig(env: EnvSource): GatewayConfig {
   }
 
   const tenantsFileRaw = reader.raw('TENANTS_FILE');
-  const tenantsFile = tenantsFileRaw === undefined ? undefined : isAbsolute(tenantsFileRaw) ? tenantsFileRaw : resolve(tenantsFileRaw);
+  const tenantsFile =
+    tenantsFileRaw === undefined ? undefined : isAbsolute(tenantsFileRaw) ? tenantsFileRaw : resolve(tenantsFileRaw);
   if (tenantsFile === undefined && !development) reader.issues.push('TENANTS_FILE is required outside development');
 
   const { secret: cursorSecret, generated: cursorSecretGenerated } = cursorSecretOf(reader, environment);
@@ -256,11 +283,19 @@ export function loadConfig(env: EnvSource): GatewayConfig {
     let valid = false;
     try {
       const url = new URL(healthImagingEndpoint);
-      valid = (url.protocol === 'http:' || url.protocol === 'https:') && !url.username && !url.password && !url.search && !url.hash;
+      valid =
+        (url.protocol === 'http:' || url.protocol === 'https:') &&
+        !url.username &&
+        !url.password &&
+        !url.search &&
+        !url.hash;
     } catch {
       valid = false;
     }
-    if (!valid) reader.issues.push(`HEALTHIMAGING_ENDPOINT must be an http(s) URL without credentials, query or fragment (got "${truncate(healthImagingEndpoint)}")`);
+    if (!valid)
+      reader.issues.push(
+        `HEALTHIMAGING_ENDPOINT must be an http(s) URL without credentials, query or fragment (got "${truncate(healthImagingEndpoint)}")`,
+      );
   }
 
   const awsRegion = reader.raw('AWS_REGION');
@@ -276,16 +311,26 @@ export function loadConfig(env: EnvSource): GatewayConfig {
   }
   const auditSqliteRaw = reader.raw('AUDIT_SQLITE_FILE') ?? join('.data', 'audit', 'audit.sqlite');
   const auditSqliteFile = isAbsolute(auditSqliteRaw) ? auditSqliteRaw : resolve(auditSqliteRaw);
-  const maxMetadataBytesInFlight = reader.integer('MAX_METADATA_BYTES_IN_FLIGHT', 128 * 1024 * 1024, 1024, 16 * 1024 * 1024 * 1024);
+  const maxMetadataBytesInFlight = reader.integer(
+    'MAX_METADATA_BYTES_IN_FLIGHT',
+    512 * 1024 * 1024,
+    1024,
+    16 * 1024 * 1024 * 1024,
+  );
   const rateLimits = rateLimitsOf(reader);
   const redisUrl = redisUrlOf(reader);
   const redisKeyPrefix = reader.raw('REDIS_KEY_PREFIX') ?? 'imaging-gateway:';
   if (!/^[A-Za-z0-9:_.-]{1,64}$/.test(redisKeyPrefix)) {
     reader.issues.push(`REDIS_KEY_PREFIX must be 1-64 letters, digits or :_.- (got "${truncate(redisKeyPrefix)}")`);
   }
-  const metricsPort = reader.raw('METRICS_PORT') === undefined ? undefined : reader.integer('METRICS_PORT', 0, PORT_RANGE[0], PORT_RANGE[1]);
+  const metricsPort =
+    reader.raw('METRICS_PORT') === undefined
+      ? undefined
+      : reader.integer('METRICS_PORT', 0, PORT_RANGE[0], PORT_RANGE[1]);
   if (metricsPort !== undefined && metricsPort !== 0 && metricsPort === port) {
-    reader.issues.push(`METRICS_PORT must differ from PORT (both ${port}): metrics are never served on the API's listener`);
+    reader.issues.push(
+      `METRICS_PORT must differ from PORT (both ${port}): metrics are never served on the API's listener`,
+    );
   }
   let metricsHost = reader.raw('METRICS_HOST') ?? '127.0.0.1';
   if (!HOST_PATTERN.test(metricsHost)) {

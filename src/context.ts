@@ -46,7 +46,10 @@ export interface GatewayContext {
 
 /** The categories of PHI a request returned, and the image sets they came from. */
 export interface PhiReadOut {
-  readOut(): { categories: readonly string[]; targets: ReadonlyArray<{ datastoreId: string; imageSetId: string; versionId?: string }> };
+  readOut(): {
+    categories: readonly string[];
+    targets: ReadonlyArray<{ datastoreId: string; imageSetId: string; versionId?: string }>;
+  };
 }
 
 export interface ContextFactoryDeps {
@@ -94,7 +97,8 @@ function withHttp<E extends GraphQLError>(error: E, status: number, requestId: s
 }
 
 export function createContextFactory(deps: ContextFactoryDeps): ContextFactory {
-  const ids = deps.ids ?? new SignedIds(deps.config.cursorSecret, Date.now, { cursorTtlSeconds: deps.config.cursorTtlSeconds });
+  const ids =
+    deps.ids ?? new SignedIds(deps.config.cursorSecret, Date.now, { cursorTtlSeconds: deps.config.cursorTtlSeconds });
   const services = new TenantServices(deps.serviceFor);
   const loadersFor = deps.loadersFor ?? createLoaders;
   const baseLogger = deps.logger ?? silentLogger;

@@ -43,7 +43,15 @@ import { abortable, withRequestSignal } from './imaging/request-signal';
 import { DeadlineExceededError } from './errors/gateway-errors';
 import { tagErrorWithRequestId } from './errors/error-request-ids';
 import { buildGatewaySchema } from './schema';
-import { answerProbe, auditStoreCheck, HEALTH_PATH, Readiness, READY_PATH, redisCheck, tenantsCheck } from './http/health';
+import {
+  answerProbe,
+  auditStoreCheck,
+  HEALTH_PATH,
+  Readiness,
+  READY_PATH,
+  redisCheck,
+  tenantsCheck,
+} from './http/health';
 import type { GatewayMetrics } from './metrics/gateway-metrics';
 import { metadataBudgetOf } from './metrics/observed-metadata-budget';
 import { noteOutcome, outcomeOf, outcomePlugin, requestedOperationName } from './metrics/request-outcome';
@@ -118,7 +126,11 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
     });
 
   const ids = new SignedIds(config.cursorSecret, Date.now, { cursorTtlSeconds: config.cursorTtlSeconds });
-  const gate = new RequestGate({ schema, limits: config.operationLimits, allowAnonymousIntrospection: config.introspection });
+  const gate = new RequestGate({
+    schema,
+    limits: config.operationLimits,
+    allowAnonymousIntrospection: config.introspection,
+  });
   const rateLimits = new RateLimits({
     defaults: config.rateLimits,
     ...(deps.redis ? { redis: deps.redis } : {}),
@@ -134,7 +146,10 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
   const sendGraphQLError = sendGraphQLErrorWith(formatError);
   const contextFactory = createContextFactory({
     ids,
-    metadataBudget: metadataBudgetOf(config.maxMetadataBytesInFlight, metrics && (() => metrics.throttled('metadata_budget'))),
+    metadataBudget: metadataBudgetOf(
+      config.maxMetadataBytesInFlight,
+      metrics && (() => metrics.throttled('metadata_budget')),
+    ),
     config,
     registry: deps.registry,
     authenticate: deps.authenticate ?? createAuthenticator(deps.registry, { logger }),
@@ -164,7 +179,11 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
       phiExtensionPlugin(),
       outcomePlugin(),
       config.landingPage
-        ? ApolloServerPluginLandingPageLocalDefault({ embed: { runTelemetry: false }, footer: false, includeCookies: false })
+        ? ApolloServerPluginLandingPageLocalDefault({
+            embed: { runTelemetry: false },
+            footer: false,
+            includeCookies: false,
+          })
         : ApolloServerPluginLandingPageDisabled(),
     ],
   });
@@ -226,25 +245,39 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
     const finish = (status: number): void => {
       logger.info('http.request', { requestId, method, path: loggedPath, status, durationMs: Date.now() - startedAt });
       const { operationName, code = 'OK' } = outcomeOf(response);
-      if (loggedPath === GRAPHQL_PATH) metrics?.requestFinished({ operationName, code, status, seconds: (Date.now() - startedAt) / 1000 });
+      if (loggedPath === GRAPHQL_PATH)
+        metrics?.requestFinished({ operationName, code, status, seconds: (Date.now() - startedAt) / 1000 });
     };
 
-    if (!started) return finish(sendJsonError(response, { status: 503, code: 'UPSTREAM_UNAVAILABLE', message: 'The gateway is not ready.' }));
+    if (!started)
+      return finish(
+        sendJsonError(response, { status: 503, code: 'UPSTREAM_UNAVAILABLE', message: 'The gateway is not ready.' }),
+      );
     if ((url.pathname === HEALTH_PATH || url.pathname === READY_PATH) && (method === 'GET' || method === 'HEAD')) {
       return finish(await answerProbe(url.pathname, method, response, readiness));
     }
     if (url.pathname !== GRAPHQL_PATH) {
-      return finish(sendJsonError(response, { status: 404, code: 'NOT_FOUND', message: `Not found; the GraphQL endpoint is ${GRAPHQL_PATH}.` }));
+      return finish(
+        sendJsonError(response, {
+          status: 404,
+          code: 'NOT_FOUND',
+          message: `Not found; the GraphQL endpoint is ${GRAPHQL_PATH}.`,
+        }),
+      );
     }
 
     const preflight = method === 'OPTIONS';
     const verdict = cors.evaluate({
       ...(typeof request.headers.origin === 'string' ? { origin: request.headers.origin } : {}),
-      ...(request.headers.host ? { selfOrigin: `${'encrypted' in request.socket ? 'https' : 'http'}://${request.headers.host}` } : {}),
+      ...(request.headers.host
+        ? { selfOrigin: `${'encrypted' in request.socket ? 'https' : 'http'}://${request.headers.host}` }
+        : {}),
       preflight,
     });
     if (verdict.kind === 'denied') {
-      return finish(sendJsonError(response, { status: 403, code: 'FORBIDDEN', message: 'This origin may not call the gateway.' }));
+      return finish(
+        sendJsonError(response, { status: 403, code: 'FORBIDDEN', message: 'This origin may not call the gateway.' }),
+      );
     }
     if (verdict.kind === 'allowed') for (const [name, value] of verdict.headers) response.setHeader(name, value);
     if (preflight) {
@@ -261,7 +294,13 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
       } catch (error) {
         if (error instanceof BodyTooLargeError) {
           response.setHeader('connection', 'close');
-          return finish(sendJsonError(response, { status: 413, code: 'BAD_REQUEST', message: `The request body exceeds ${bodyLimit} bytes.` }));
+          return finish(
+            sendJsonError(response, {
+              status: 413,
+              code: 'BAD_REQUEST',
+              message: `The request body exceeds ${bodyLimit} bytes.`,
+            }),
+          );
         }
         throw error;
       }
@@ -269,7 +308,13 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
         try {
           body = bytes.length === 0 ? undefined : JSON.parse(bytes.toString('utf8'));
         } catch {
-          return finish(sendJsonError(response, { status: 400, code: 'BAD_REQUEST', message: 'The request body is not valid JSON.' }));
+          return finish(
+            sendJsonError(response, {
+              status: 400,
+              code: 'BAD_REQUEST',
+              message: 'The request body is not valid JSON.',
+            }),
+          );
         }
       } else {
         body = bytes.toString('utf8');
@@ -284,7 +329,10 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
 
     // The landing page (development) is a static page: no credentials, no document.
     if (method === 'GET' && prefersHtml(headers.get('accept'))) {
-      const page = await server.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: () => Promise.resolve({ requestId, ids }) });
+      const page = await server.executeHTTPGraphQLRequest({
+        httpGraphQLRequest,
+        context: () => Promise.resolve({ requestId, ids }),
+      });
       await writeResponse(response, page);
       return finish(page.status ?? 200);
     }
@@ -321,7 +369,10 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
         return finish(sendJsonError(response, { status: 400, code: 'BAD_REQUEST', message: error.message }));
       }
       if (error instanceof GateRefusal) {
-        context.logger?.info('graphql.refused', { code: String(error.error.extensions.code), limit: error.error.extensions.limit });
+        context.logger?.info('graphql.refused', {
+          code: String(error.error.extensions.code),
+          limit: error.error.extensions.limit,
+        });
         metrics?.gateRefused(error.error.extensions.limit ?? error.error.extensions.code);
         await auditRefusal(context, error, method, body, url.searchParams);
         return finish(sendGraphQLError(response, error.error, requestId, error.status));
@@ -329,11 +380,19 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
       throw error;
     }
     withAdmittedQuery(httpGraphQLRequest, admitted.query);
-    const idempotent = await idempotencyStepOf(idempotency, { header: headers.get(IDEMPOTENCY_KEY_HEADER), admitted, params, principal: context.principal });
+    const idempotent = await idempotencyStepOf(idempotency, {
+      header: headers.get(IDEMPOTENCY_KEY_HEADER),
+      admitted,
+      params,
+      principal: context.principal,
+    });
     if (idempotent.kind === 'refused') {
       context.logger?.info('graphql.idempotency_refused', { code: idempotent.code });
       for (const [name, value] of idempotent.headers ?? []) response.setHeader(name, value);
-      const refusal = new GateRefusal(idempotent.status, new GraphQLError(idempotent.message, { extensions: { code: idempotent.code } }));
+      const refusal = new GateRefusal(
+        idempotent.status,
+        new GraphQLError(idempotent.message, { extensions: { code: idempotent.code } }),
+      );
       await auditRefusal(context, refusal, method, body, url.searchParams);
       return finish(sendJsonError(response, idempotent));
     }
@@ -356,7 +415,10 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
         () => server.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: () => Promise.resolve(context) }),
         upstreamRequestIds,
       );
-      const result = await abortable(idempotent.kind === 'run' ? recordedResponse(execution, idempotent) : execution, deadline.signal);
+      const result = await abortable(
+        idempotent.kind === 'run' ? recordedResponse(execution, idempotent) : execution,
+        deadline.signal,
+      );
       noteOutcome(response, outcomeOf(httpGraphQLRequest));
       await writeResponse(response, result);
       finish(result.status ?? 200);
@@ -400,15 +462,21 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
 function sendGraphQLErrorWith(formatError: FormatError) {
   return (response: ServerResponse, error: unknown, requestId: string, status?: number): number => {
     tagErrorWithRequestId(error, requestId);
-    const graphqlError = error instanceof GraphQLError ? error : new GraphQLError('Internal server error', { originalError: error as Error });
+    const graphqlError =
+      error instanceof GraphQLError
+        ? error
+        : new GraphQLError('Internal server error', { originalError: error as Error });
     const http = graphqlError.extensions.http as { status?: number; headers?: Map<string, string> } | undefined;
     const formatted = formatError(graphqlError.toJSON(), graphqlError);
     const payload = JSON.stringify({ errors: [formatted] });
     for (const [name, value] of http?.headers ?? []) response.setHeader(name, value);
     const finalStatus = status ?? http?.status ?? 500;
-    noteOutcome(response, { code: typeof formatted.extensions?.code === 'string' ? formatted.extensions.code : 'INTERNAL_SERVER_ERROR' });
+    noteOutcome(response, {
+      code: typeof formatted.extensions?.code === 'string' ? formatted.extensions.code : 'INTERNAL_SERVER_ERROR',
+    });
     // RFC 6750: a 401 names the scheme the caller should use.
-    if (finalStatus === 401 && !response.hasHeader('www-authenticate')) response.setHeader('www-authenticate', 'Bearer');
+    if (finalStatus === 401 && !response.hasHeader('www-authenticate'))
+      response.setHeader('www-authenticate', 'Bearer');
     response.writeHead(finalStatus, {
       'content-type': 'application/json; charset=utf-8',
       'content-length': Buffer.byteLength(payload),
@@ -434,7 +502,11 @@ function withAdmittedQuery(request: { method: string; search: string; body: unkn
       search.set('query', query);
       request.search = `?${search.toString()}`;
     }
-  } else if (typeof request.body === 'object' && request.body !== null && (request.body as { query?: unknown }).query === undefined) {
+  } else if (
+    typeof request.body === 'object' &&
+    request.body !== null &&
+    (request.body as { query?: unknown }).query === undefined
+  ) {
     request.body = { ...(request.body as Record<string, unknown>), query };
   }
 }

@@ -42,7 +42,9 @@ export async function startGatewayServer(env: EnvSource): Promise<RunningGateway
   const logger = createLogger({ level: config.logLevel });
   logger.info('gateway.config', describeConfig(config));
   if (config.cursorSecretGenerated) {
-    logger.warn('gateway.cursor_secret_generated', { reason: 'CURSOR_SECRET unset in development; cursors and ids die with the process' });
+    logger.warn('gateway.cursor_secret_generated', {
+      reason: 'CURSOR_SECRET unset in development; cursors and ids die with the process',
+    });
   }
 
   const metrics = config.metricsPort !== undefined ? new GatewayMetrics() : undefined;
@@ -55,7 +57,13 @@ export async function startGatewayServer(env: EnvSource): Promise<RunningGateway
   if (redis && !(await redisReady(redis, REDIS_STARTUP_WAIT_MS))) {
     logger.warn('gateway.redis_not_ready', { outcome: 'serving with per-replica rate limits until Redis answers' });
   }
-  const gateway = await createGateway(config, { registry, logger, audit, ...(redis ? { redis } : {}), ...(metrics ? { metrics } : {}) });
+  const gateway = await createGateway(config, {
+    registry,
+    logger,
+    audit,
+    ...(redis ? { redis } : {}),
+    ...(metrics ? { metrics } : {}),
+  });
   await gateway.start();
   const server = createServer(gateway.handler);
   await new Promise<void>((resolve, reject) => {
@@ -66,7 +74,10 @@ export async function startGatewayServer(env: EnvSource): Promise<RunningGateway
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}${GRAPHQL_PATH}`;
   console.log(`GraphQL gateway ready at ${url} (${config.environment})`);
-  const metricsServer = metrics && config.metricsPort !== undefined ? await startMetricsServer(metrics, { port: config.metricsPort, host: config.metricsHost }) : undefined;
+  const metricsServer =
+    metrics && config.metricsPort !== undefined
+      ? await startMetricsServer(metrics, { port: config.metricsPort, host: config.metricsHost })
+      : undefined;
 
   let closed: Promise<void> | undefined;
   const close = (): Promise<void> =>
@@ -100,12 +111,13 @@ async function main(): Promise<void> {
   process.once('SIGINT', shutdown);
 }
 
-if (require.main === module) main().catch((error: unknown) => {
-  // Configuration problems are the operator's to fix: print them plainly, without a stack.
-  if (error instanceof ConfigError) console.error(error.message);
-  else {
-    const { errorName, errorCode } = describeError(error);
-    console.error(`The gateway failed to start: ${errorName}${errorCode ? ` (${errorCode})` : ''}`);
-  }
-  process.exit(1);
-});
+if (require.main === module)
+  main().catch((error: unknown) => {
+    // Configuration problems are the operator's to fix: print them plainly, without a stack.
+    if (error instanceof ConfigError) console.error(error.message);
+    else {
+      const { errorName, errorCode } = describeError(error);
+      console.error(`The gateway failed to start: ${errorName}${errorCode ? ` (${errorCode})` : ''}`);
+    }
+    process.exit(1);
+  });

@@ -40,15 +40,20 @@ function number(env: NodeJS.ProcessEnv, name: string, fallback: number, min: num
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') return fallback;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value < min || value > max) throw new Error(`${name} must be a number from ${min} to ${max} (got "${raw}")`);
+  if (!Number.isFinite(value) || value < min || value > max)
+    throw new Error(`${name} must be a number from ${min} to ${max} (got "${raw}")`);
   return value;
 }
 
 function list<T extends string>(env: NodeJS.ProcessEnv, name: string, allowed: readonly T[]): T[] {
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') return [...allowed];
-  const items = raw.split(',').map((item) => item.trim()).filter(Boolean);
-  for (const item of items) if (!allowed.includes(item as T)) throw new Error(`${name}: unknown "${item}" (known: ${allowed.join(', ')})`);
+  const items = raw
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+  for (const item of items)
+    if (!allowed.includes(item as T)) throw new Error(`${name}: unknown "${item}" (known: ${allowed.join(', ')})`);
   // Keep the canonical order whatever the order given.
   return allowed.filter((item) => items.includes(item));
 }
@@ -57,7 +62,8 @@ function numbers(env: NodeJS.ProcessEnv, name: string, fallback: number[]): numb
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') return fallback;
   const values = raw.split(',').map((item) => Number(item.trim()));
-  if (values.some((value) => !Number.isInteger(value) || value < 0)) throw new Error(`${name} must be a comma-separated list of non-negative integers`);
+  if (values.some((value) => !Number.isInteger(value) || value < 0))
+    throw new Error(`${name} must be a comma-separated list of non-negative integers`);
   return values;
 }
 
@@ -74,7 +80,9 @@ export function loadBenchConfig(env: NodeJS.ProcessEnv, defaultOutDir: string): 
     variants: VARIANTS.filter((variant) => variant === 'hand-written' || variants.includes(variant)),
     countOperations: number(env, 'BENCH_COUNT_OPERATIONS', 5, 1, 100),
     rateFraction: number(env, 'BENCH_RATE_FRACTION', 0.5, 0.05, 1),
-    ...(env.BENCH_TENANT_MAX_CONCURRENCY ? { tenantMaxConcurrency: number(env, 'BENCH_TENANT_MAX_CONCURRENCY', 8, 1, 64) } : {}),
+    ...(env.BENCH_TENANT_MAX_CONCURRENCY
+      ? { tenantMaxConcurrency: number(env, 'BENCH_TENANT_MAX_CONCURRENCY', 8, 1, 64) }
+      : {}),
     ...(env.BENCH_CPU_PROF_DIR ? { cpuProfileDir: env.BENCH_CPU_PROF_DIR } : {}),
     gatewayNodeOptions: (env.BENCH_GATEWAY_NODE_OPTIONS ?? '').split(/\s+/).filter(Boolean),
     cpuProfileVariants: env.BENCH_CPU_PROF_VARIANTS ? list(env, 'BENCH_CPU_PROF_VARIANTS', VARIANTS) : ['gateway'],

@@ -67,7 +67,18 @@ async function main(): Promise<void> {
     studyId: 'LARGE1',
     studyDate: '20240101',
     studyDescription: 'LARGE FILE',
-    series: [{ modality: 'MR', seriesNumber: 1, description: 'multi-frame', bodyPart: 'HEAD', instances: 1, rows: 128, columns: 128, frames }],
+    series: [
+      {
+        modality: 'MR',
+        seriesNumber: 1,
+        description: 'multi-frame',
+        bodyPart: 'HEAD',
+        instances: 1,
+        rows: 128,
+        columns: 128,
+        frames,
+      },
+    ],
     seed: 'bench-large',
   };
   const [file] = await writeStudy(join(dataDir, 's3', 'bench', 'large'), spec);
@@ -89,7 +100,9 @@ async function main(): Promise<void> {
   });
   try {
     const { datastoreId } = await client.send(new CreateDatastoreCommand({ datastoreName: 'bench-large' }));
-    while ((await client.send(new GetDatastoreCommand({ datastoreId }))).datastoreProperties?.datastoreStatus !== 'ACTIVE') {
+    while (
+      (await client.send(new GetDatastoreCommand({ datastoreId }))).datastoreProperties?.datastoreStatus !== 'ACTIVE'
+    ) {
       await new Promise((r) => setTimeout(r, 20));
     }
     await loopDelay(hil.pid, delayFile);
@@ -156,6 +169,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);
 });

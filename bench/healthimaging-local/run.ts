@@ -91,7 +91,10 @@ async function load(
   const inProcess = !__filename.endsWith('.js');
   const count = inProcess ? 1 : processes;
   const startAt = Date.now() + 1500;
-  const shares = Array.from({ length: count }, (_, i) => Math.floor(CONCURRENCY / count) + (i < CONCURRENCY % count ? 1 : 0));
+  const shares = Array.from(
+    { length: count },
+    (_, i) => Math.floor(CONCURRENCY / count) + (i < CONCURRENCY % count ? 1 : 0),
+  );
   const runs = shares.map((concurrency) => loadIn({ ...order, concurrency, startAt, seconds }, inProcess));
   await new Promise((resolve) => setTimeout(resolve, Math.max(0, startAt - Date.now())));
   const serverCpu0 = cpuMsOf(hil.pid);
@@ -116,7 +119,16 @@ async function main(): Promise<void> {
   const loadProcesses = arg('load-processes', Math.max(2, availableParallelism() - 1));
   const loadAverageAtStart = loadavg().map((n) => +n.toFixed(2));
   const dataDir = mkdtempSync(join(tmpdir(), 'hil-bench-'));
-  const hil = await spawnHil(['--port', '0', '--data-dir', dataDir, '--write-delay-ms', '0', '--datastore-delay-ms', '0']);
+  const hil = await spawnHil([
+    '--port',
+    '0',
+    '--data-dir',
+    dataDir,
+    '--write-delay-ms',
+    '0',
+    '--datastore-delay-ms',
+    '0',
+  ]);
   const client = new MedicalImagingClient({
     region: 'us-east-1',
     endpoint: hil.url,
@@ -128,7 +140,9 @@ async function main(): Promise<void> {
   try {
     const { datastoreId } = await client.send(new CreateDatastoreCommand({ datastoreName: 'bench' }));
     await until(async () =>
-      (await client.send(new GetDatastoreCommand({ datastoreId }))).datastoreProperties?.datastoreStatus === 'ACTIVE' ? true : undefined,
+      (await client.send(new GetDatastoreCommand({ datastoreId }))).datastoreProperties?.datastoreStatus === 'ACTIVE'
+        ? true
+        : undefined,
     );
     const importJob = async (prefix: string, spec: typeof smallCtStudy) => {
       const t0 = Date.now();
@@ -154,7 +168,10 @@ async function main(): Promise<void> {
     const large = await importJob('large', largeStudySpec(instances));
     const importPeakRssMb = peakRssMb(hil.pid);
     const found = await client.send(
-      new SearchImageSetsCommand({ datastoreId, searchCriteria: { filters: [{ operator: 'EQUAL', values: [{ DICOMAccessionNumber: 'BENCH0001' }] }] } }),
+      new SearchImageSetsCommand({
+        datastoreId,
+        searchCriteria: { filters: [{ operator: 'EQUAL', values: [{ DICOMAccessionNumber: 'BENCH0001' }] }] },
+      }),
     );
     const largeId = found.imageSetsMetadataSummaries![0].imageSetId!;
 
@@ -179,7 +196,12 @@ async function main(): Promise<void> {
     // 3. Read throughput on a small image set with a 10-version history.
     await importJob('small', smallCtStudy);
     const small = await client.send(
-      new SearchImageSetsCommand({ datastoreId, searchCriteria: { filters: [{ operator: 'EQUAL', values: [{ DICOMAccessionNumber: smallCtStudy.accessionNumber }] }] } }),
+      new SearchImageSetsCommand({
+        datastoreId,
+        searchCriteria: {
+          filters: [{ operator: 'EQUAL', values: [{ DICOMAccessionNumber: smallCtStudy.accessionNumber }] }],
+        },
+      }),
     );
     const imageSetId = small.imageSetsMetadataSummaries![0].imageSetId!;
     for (let v = 1; v < 10; v++) {
@@ -189,13 +211,24 @@ async function main(): Promise<void> {
           imageSetId,
           latestVersionId: String(v),
           updateImageSetMetadataUpdates: {
-            DICOMUpdates: { updatableAttributes: new TextEncoder().encode(JSON.stringify({ SchemaVersion: 1.1, Study: { DICOM: { StudyDescription: `v${v + 1}` } } })) },
+            DICOMUpdates: {
+              updatableAttributes: new TextEncoder().encode(
+                JSON.stringify({ SchemaVersion: 1.1, Study: { DICOM: { StudyDescription: `v${v + 1}` } } }),
+              ),
+            },
           },
         }),
       );
-      await until(async () => ((await client.send(new GetImageSetCommand({ datastoreId, imageSetId }))).imageSetState === 'ACTIVE' ? true : undefined));
+      await until(async () =>
+        (await client.send(new GetImageSetCommand({ datastoreId, imageSetId }))).imageSetState === 'ACTIVE'
+          ? true
+          : undefined,
+      );
     }
-    const credentials = { accessKeyId: DEFAULT_ACCESS_KEY.accessKeyId, secretAccessKey: DEFAULT_ACCESS_KEY.secretAccessKey };
+    const credentials = {
+      accessKeyId: DEFAULT_ACCESS_KEY.accessKeyId,
+      secretAccessKey: DEFAULT_ACCESS_KEY.secretAccessKey,
+    };
     const target = { url: hil.url, credentials, datastoreId: datastoreId!, imageSetId };
     const getImageSet = await load(hil, loadProcesses, seconds, { ...target, operation: 'GetImageSet' });
     const listVersions = await load(hil, loadProcesses, seconds, { ...target, operation: 'ListImageSetVersions' });

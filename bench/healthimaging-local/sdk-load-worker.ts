@@ -35,7 +35,10 @@ export async function runLoad(order: LoadOrder): Promise<LoadResult> {
     requestHandler: new NodeHttpHandler({ httpAgent: new Agent({ keepAlive: true, maxSockets: order.concurrency }) }),
   });
   const input = { datastoreId: order.datastoreId, imageSetId: order.imageSetId };
-  const call = order.operation === 'GetImageSet' ? () => client.send(new GetImageSetCommand(input)) : () => client.send(new ListImageSetVersionsCommand(input));
+  const call =
+    order.operation === 'GetImageSet'
+      ? () => client.send(new GetImageSetCommand(input))
+      : () => client.send(new ListImageSetVersionsCommand(input));
   try {
     await call(); // open the first connection and load the SDK's lazy parts before the clock starts
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, order.startAt - Date.now())));

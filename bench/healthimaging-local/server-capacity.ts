@@ -23,7 +23,12 @@ export async function replaySignedRead(opts: {
   seconds: number;
 }): Promise<CapacityResult> {
   const target = new URL(opts.url);
-  const signer = new SignatureV4({ credentials: opts.credentials, region: 'us-east-1', service: 'medical-imaging', sha256: Sha256 });
+  const signer = new SignatureV4({
+    credentials: opts.credentials,
+    region: 'us-east-1',
+    service: 'medical-imaging',
+    sha256: Sha256,
+  });
   const signed = await signer.sign({
     method: 'POST',
     protocol: 'http:',

@@ -58,7 +58,8 @@ export class HilProcess {
             body: JSON.stringify({ operation: '*', mode: 'latency', latencyMs: ms }),
           })
         : await httpRequest(this.url, { method: 'DELETE', path: '/_hil/faults' });
-    if (response.status !== 200) throw new Error(`HealthImaging Local refused the latency setting (${response.status}): ${response.body}`);
+    if (response.status !== 200)
+      throw new Error(`HealthImaging Local refused the latency setting (${response.status}): ${response.body}`);
   }
 
   /** Every routed call so far, per operation. */
@@ -79,7 +80,8 @@ export class HilProcess {
     let last = (await this.callCounts()).total;
     let quietSince = Date.now();
     while (Date.now() - quietSince < quietMs) {
-      if (Date.now() > deadline) throw new Error(`HealthImaging Local kept receiving calls for ${timeoutMs} ms after a run ended.`);
+      if (Date.now() > deadline)
+        throw new Error(`HealthImaging Local kept receiving calls for ${timeoutMs} ms after a run ended.`);
       await new Promise((resolve) => setTimeout(resolve, 25));
       const total = (await this.callCounts()).total;
       if (total !== last) {

@@ -10,7 +10,10 @@ export class ManagedChild {
   private exited = false;
   readonly exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
-  private constructor(readonly name: string, readonly process: ChildProcess) {
+  private constructor(
+    readonly name: string,
+    readonly process: ChildProcess,
+  ) {
     const keep = (chunk: Buffer): void => {
       this.output = (this.output + chunk.toString('utf8')).slice(-8000);
     };
@@ -55,7 +58,11 @@ export class ManagedChild {
       };
       const timer = setTimeout(() => {
         cleanup();
-        reject(new Error(`${this.name} did not print ${pattern} within ${timeoutMs} ms. Last output:\n${this.recentOutput()}`));
+        reject(
+          new Error(
+            `${this.name} did not print ${pattern} within ${timeoutMs} ms. Last output:\n${this.recentOutput()}`,
+          ),
+        );
       }, timeoutMs);
       const onExit = (): void => {
         cleanup();

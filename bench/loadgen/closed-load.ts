@@ -1,5 +1,12 @@
 import autocannon from 'autocannon';
-import { checkReadBack, checkUpdateResponse, readBackRequest, updateRequest, WritePool, type WriteTarget } from '../workloads/write-mix';
+import {
+  checkReadBack,
+  checkUpdateResponse,
+  readBackRequest,
+  updateRequest,
+  WritePool,
+  type WriteTarget,
+} from '../workloads/write-mix';
 import type { RequestTemplate } from '../workloads/variants';
 import { describeMismatch, FailureLog } from './failure-log';
 import type { ClosedLoad, LoadResult, Scenario } from './protocol';
@@ -7,7 +14,12 @@ import type { ClosedLoad, LoadResult, Scenario } from './protocol';
 type AutocannonRequest = NonNullable<Parameters<typeof autocannon>[0]['requests']>[number];
 
 function asRequest(template: RequestTemplate): AutocannonRequest {
-  return { method: template.method, path: template.path, headers: template.headers, ...(template.body !== undefined ? { body: template.body } : {}) };
+  return {
+    method: template.method,
+    path: template.path,
+    headers: template.headers,
+    ...(template.body !== undefined ? { body: template.body } : {}),
+  };
 }
 
 /**
@@ -25,13 +37,16 @@ export function runClosedLoad(id: number, baseUrl: string, scenario: Scenario, m
     requests = scenario.steps.map((step) => ({
       ...asRequest(step.request),
       onResponse: (status: number, body: string) => {
-        if (status !== 200 || body !== step.expectedBody) failures.add(describeMismatch(status, body, step.expectedBody));
+        if (status !== 200 || body !== step.expectedBody)
+          failures.add(describeMismatch(status, body, step.expectedBody));
       },
     }));
   } else {
     steps = 2;
     if (mode.connections > scenario.pool.length) {
-      throw new Error(`${mode.connections} connections need at least as many write-pool image sets (have ${scenario.pool.length}).`);
+      throw new Error(
+        `${mode.connections} connections need at least as many write-pool image sets (have ${scenario.pool.length}).`,
+      );
     }
     const writePool = new WritePool(scenario.pool);
     pool = writePool;
@@ -51,13 +66,19 @@ export function runClosedLoad(id: number, baseUrl: string, scenario: Scenario, m
         },
       },
       {
-        setupRequest: (request, context) => ({ ...request, ...asRequest(readBackRequest(style, context.target as WriteTarget, apiKey)) }),
+        setupRequest: (request, context) => ({
+          ...request,
+          ...asRequest(readBackRequest(style, context.target as WriteTarget, apiKey)),
+        }),
         onResponse: (status, body, context) => {
           const target = context.target as WriteTarget;
           const checked = checkReadBack(status, body, target.imageSetId, context.newVersionId as string | undefined);
           if (!checked.ok) failures.add(`read-back: ${checked.reason}`);
           // The read-back is the truth about the latest version, even after a failed update.
-          writePool.checkin({ ...target, latestVersionId: checked.ok ? checked.latestVersionId : target.latestVersionId });
+          writePool.checkin({
+            ...target,
+            latestVersionId: checked.ok ? checked.latestVersionId : target.latestVersionId,
+          });
         },
       },
     ];
@@ -72,7 +93,8 @@ export function runClosedLoad(id: number, baseUrl: string, scenario: Scenario, m
           return;
         }
         const transportFailures = result.errors + result.timeouts;
-        if (transportFailures > 0) failures.add(`${result.errors} socket errors, ${result.timeouts} timeouts`, transportFailures);
+        if (transportFailures > 0)
+          failures.add(`${result.errors} socket errors, ${result.timeouts} timeouts`, transportFailures);
         const completed = result.requests.total;
         const operations = Math.floor(completed / steps);
         resolve({

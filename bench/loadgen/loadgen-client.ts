@@ -6,7 +6,10 @@ import type { LoadCommand, LoadResult, WorkerMessage } from './protocol';
 /** The bench's handle on the load-generator process. */
 export class LoadGenerator {
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (result: LoadResult) => void; reject: (error: Error) => void }>();
+  private readonly pending = new Map<
+    number,
+    { resolve: (result: LoadResult) => void; reject: (error: Error) => void }
+  >();
 
   private constructor(private readonly child: ChildProcess) {
     child.on('message', (message: WorkerMessage) => {
@@ -25,7 +28,9 @@ export class LoadGenerator {
   }
 
   static async start(): Promise<LoadGenerator> {
-    const child = fork(distPath('bench', 'loadgen', 'loadgen-worker.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(distPath('bench', 'loadgen', 'loadgen-worker.js'), [], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     const [message] = (await once(child, 'message')) as [WorkerMessage];
     if (message.type !== 'ready') throw new Error('The load generator did not start.');
     return new LoadGenerator(child);

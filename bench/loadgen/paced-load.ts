@@ -33,7 +33,10 @@ function send(agent: Agent, baseUrl: URL, template: RequestTemplate): Promise<Ex
         method: template.method,
         path: template.path,
         agent,
-        headers: { ...template.headers, ...(template.body !== undefined ? { 'content-length': Buffer.byteLength(template.body) } : {}) },
+        headers: {
+          ...template.headers,
+          ...(template.body !== undefined ? { 'content-length': Buffer.byteLength(template.body) } : {}),
+        },
       },
       (res) => {
         const chunks: Buffer[] = [];
@@ -47,7 +50,12 @@ function send(agent: Agent, baseUrl: URL, template: RequestTemplate): Promise<Ex
   });
 }
 
-export async function runPacedLoad(id: number, baseUrl: string, scenario: Scenario, mode: PacedLoad): Promise<LoadResult> {
+export async function runPacedLoad(
+  id: number,
+  baseUrl: string,
+  scenario: Scenario,
+  mode: PacedLoad,
+): Promise<LoadResult> {
   const url = new URL(baseUrl);
   const agent = new Agent({ keepAlive: true, maxSockets: mode.maxInFlight, maxFreeSockets: mode.maxInFlight });
   const failures = new FailureLog();
@@ -71,13 +79,22 @@ export async function runPacedLoad(id: number, baseUrl: string, scenario: Scenar
     const target = await pool!.acquire();
     let latestVersionId = target.latestVersionId;
     try {
-      const updated = await send(agent, url, updateRequest(scenario.style, target, pool!.nextDescription(), scenario.apiKey));
+      const updated = await send(
+        agent,
+        url,
+        updateRequest(scenario.style, target, pool!.nextDescription(), scenario.apiKey),
+      );
       requests += 1;
       const update = checkUpdateResponse(updated.status, updated.body, target);
       if (!update.ok) failures.add(`update: ${update.reason}`);
       const read = await send(agent, url, readBackRequest(scenario.style, target, scenario.apiKey));
       requests += 1;
-      const readBack = checkReadBack(read.status, read.body, target.imageSetId, update.ok ? update.newVersionId : undefined);
+      const readBack = checkReadBack(
+        read.status,
+        read.body,
+        target.imageSetId,
+        update.ok ? update.newVersionId : undefined,
+      );
       if (readBack.ok) latestVersionId = readBack.latestVersionId;
       else failures.add(`read-back: ${readBack.reason}`);
     } finally {

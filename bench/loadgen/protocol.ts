@@ -82,4 +82,5 @@ export interface LoadResult {
   pool?: WriteTarget[];
 }
 
-export type WorkerMessage = { type: 'ready' } | { type: 'result'; result: LoadResult } | { type: 'error'; id: number; message: string };
+export type WorkerMessage =
+  { type: 'ready' } | { type: 'result'; result: LoadResult } | { type: 'error'; id: number; message: string };

@@ -6,7 +6,13 @@ import { VariantServer } from '../servers/variant-server';
 import { readRequest, type ReadTargets } from '../workloads/read-requests';
 import type { RestRouteName } from '../workloads/rest-routes';
 import type { ReadWorkloadName } from '../workloads/variants';
-import { checkReadBack, checkUpdateResponse, readBackRequest, updateRequest, type WriteTarget } from '../workloads/write-mix';
+import {
+  checkReadBack,
+  checkUpdateResponse,
+  readBackRequest,
+  updateRequest,
+  type WriteTarget,
+} from '../workloads/write-mix';
 
 const READ_ROUTES: Record<ReadWorkloadName, RestRouteName> = {
   'viewer-header': 'viewerHeader',
@@ -40,11 +46,17 @@ export async function calibrate(options: {
     const floorBodies: Record<string, string> = {};
     for (const workload of Object.keys(READ_ROUTES) as ReadWorkloadName[]) {
       const answer = await httpRequest(server.baseUrl, readRequest(workload, 'rest', readTargets, tenant.apiKey));
-      if (answer.status !== 200) throw new Error(`The hand-written server answered ${workload} with HTTP ${answer.status}: ${answer.body.slice(0, 300)}`);
+      if (answer.status !== 200)
+        throw new Error(
+          `The hand-written server answered ${workload} with HTTP ${answer.status}: ${answer.body.slice(0, 300)}`,
+        );
       references[workload] = JSON.parse(answer.body);
       floorBodies[READ_ROUTES[workload]] = answer.body;
     }
-    const update = await httpRequest(server.baseUrl, updateRequest('rest', options.writeTarget, 'WRITE MIX CALIBRATION', tenant.apiKey));
+    const update = await httpRequest(
+      server.baseUrl,
+      updateRequest('rest', options.writeTarget, 'WRITE MIX CALIBRATION', tenant.apiKey),
+    );
     const updated = checkUpdateResponse(update.status, update.body, options.writeTarget);
     if (!updated.ok) throw new Error(`The hand-written update failed its check: ${updated.reason}`);
     const readBack = await httpRequest(server.baseUrl, readBackRequest('rest', options.writeTarget, tenant.apiKey));

@@ -28,26 +28,43 @@ export async function countUpstreamCalls(
   return { round, workload, variant, operations, perOperation, totalPerOperation: delta.total / operations };
 }
 
-async function oneOperation(baseUrl: string, scenario: Scenario, workload: WorkloadName, variant: VariantName): Promise<void> {
+async function oneOperation(
+  baseUrl: string,
+  scenario: Scenario,
+  workload: WorkloadName,
+  variant: VariantName,
+): Promise<void> {
   const fail = (reason: string): never => {
     throw new Error(`${variant} failed a ${workload} operation while counting upstream calls: ${reason}`);
   };
   if (scenario.kind === 'fixed') {
     for (const step of scenario.steps) {
       const answer = await httpRequest(baseUrl, step.request);
-      if (answer.status !== 200 || answer.body !== step.expectedBody) fail(`HTTP ${answer.status}, ${answer.body.slice(0, 200)}`);
+      if (answer.status !== 200 || answer.body !== step.expectedBody)
+        fail(`HTTP ${answer.status}, ${answer.body.slice(0, 200)}`);
     }
     return;
   }
   const pool = new WritePool(scenario.pool);
   const target = pool.checkout();
-  const update = await httpRequest(baseUrl, updateRequest(scenario.style, target, pool.nextDescription(), scenario.apiKey));
+  const update = await httpRequest(
+    baseUrl,
+    updateRequest(scenario.style, target, pool.nextDescription(), scenario.apiKey),
+  );
   const updated = checkUpdateResponse(update.status, update.body, target);
   if (!updated.ok) fail(updated.reason);
   const read = await httpRequest(baseUrl, readBackRequest(scenario.style, target, scenario.apiKey));
-  const readBack = checkReadBack(read.status, read.body, target.imageSetId, updated.ok ? updated.newVersionId : undefined);
+  const readBack = checkReadBack(
+    read.status,
+    read.body,
+    target.imageSetId,
+    updated.ok ? updated.newVersionId : undefined,
+  );
   if (!readBack.ok) fail(readBack.reason);
   // The next operation of this count uses the next image set; the pool is re-read before each run anyway.
   scenario.pool.push(scenario.pool.shift()!);
-  scenario.pool[scenario.pool.length - 1] = { ...target, latestVersionId: readBack.ok ? readBack.latestVersionId : target.latestVersionId };
+  scenario.pool[scenario.pool.length - 1] = {
+    ...target,
+    latestVersionId: readBack.ok ? readBack.latestVersionId : target.latestVersionId,
+  };
 }

@@ -18,7 +18,12 @@ export interface MeasureTarget {
  * One measured run: the load generator drives the server while the bench reads the server's
  * and HealthImaging Local's CPU time and HIL's call counters around it.
  */
-export async function measure(ctx: BenchContext, target: MeasureTarget, scenario: Scenario, mode: LoadMode): Promise<Measurement> {
+export async function measure(
+  ctx: BenchContext,
+  target: MeasureTarget,
+  scenario: Scenario,
+  mode: LoadMode,
+): Promise<Measurement> {
   const cpuBefore = cpuTimeMs(target.pid);
   const hilCpuBefore = cpuTimeMs(ctx.hil.pid);
   const callsBefore = await ctx.hil.callCounts();
@@ -26,7 +31,8 @@ export async function measure(ctx: BenchContext, target: MeasureTarget, scenario
   const cpuMs = cpuTimeMs(target.pid) - cpuBefore;
   const hilCpuMs = cpuTimeMs(ctx.hil.pid) - hilCpuBefore;
   const calls = callDelta(callsBefore, await ctx.hil.callCounts());
-  const perOperation = (value: number): number | undefined => (result.operations > 0 ? value / result.operations : undefined);
+  const perOperation = (value: number): number | undefined =>
+    result.operations > 0 ? value / result.operations : undefined;
   const measurement: Measurement = {
     round: target.round,
     upstreamLatencyMs: target.upstreamLatencyMs,
@@ -42,7 +48,9 @@ export async function measure(ctx: BenchContext, target: MeasureTarget, scenario
     failures: result.failures,
     failureSamples: result.failureSamples,
     void: result.failures > 0 || result.operations === 0,
-    ...(result.operations === 0 && result.failures === 0 ? { failureSamples: ['no operation completed within the run'] } : {}),
+    ...(result.operations === 0 && result.failures === 0
+      ? { failureSamples: ['no operation completed within the run'] }
+      : {}),
     ...(perOperation(cpuMs) !== undefined ? { serverCpuMsPerOperation: perOperation(cpuMs) } : {}),
     ...(perOperation(hilCpuMs) !== undefined ? { hilCpuMsPerOperation: perOperation(hilCpuMs) } : {}),
     ...(perOperation(calls.total) !== undefined ? { upstreamCallsPerOperation: perOperation(calls.total) } : {}),

@@ -59,8 +59,12 @@ export async function runRound(ctx: BenchContext, round: number): Promise<RoundO
         tenant: ctx.tenant,
         probe,
         ...(variant === 'floor' ? { floorBodiesFile: ctx.floorBodiesFile } : {}),
-        ...(config.cpuProfileDir && config.cpuProfileVariants.includes(variant) ? { cpuProfileDir: `${config.cpuProfileDir}/${variant}` } : {}),
-        ...(variant === 'gateway' && config.gatewayNodeOptions.length > 0 ? { nodeFlags: config.gatewayNodeOptions } : {}),
+        ...(config.cpuProfileDir && config.cpuProfileVariants.includes(variant)
+          ? { cpuProfileDir: `${config.cpuProfileDir}/${variant}` }
+          : {}),
+        ...(variant === 'gateway' && config.gatewayNodeOptions.length > 0
+          ? { nodeFlags: config.gatewayNodeOptions }
+          : {}),
         ...(variant === 'gateway' ? { auditSqliteFile } : {}),
       });
       servers.set(variant, server);
@@ -70,7 +74,9 @@ export async function runRound(ctx: BenchContext, round: number): Promise<RoundO
       for (const mismatch of verified.mismatches) {
         facts.mismatches.push({ variant, ...mismatch });
         voided.add(`${variant}/${mismatch.workload}`);
-        log(`  ${variant} answered ${mismatch.workload} differently from the hand-written reference: ${mismatch.detail}`);
+        log(
+          `  ${variant} answered ${mismatch.workload} differently from the hand-written reference: ${mismatch.detail}`,
+        );
       }
       log(`  ${variant}: cold start ${server.coldStartMs.toFixed(0)} ms`);
     }
@@ -100,12 +106,18 @@ export async function runRound(ctx: BenchContext, round: number): Promise<RoundO
           const server = servers.get(variant)!;
           await ctx.hil.quiesce();
           const scenario = await scenarioFor(ctx, workload, variant, expected.get(variant)!);
-          return measure(ctx, { round, upstreamLatencyMs, workload, variant, baseUrl: server.baseUrl, pid: server.pid }, scenario, mode);
+          return measure(
+            ctx,
+            { round, upstreamLatencyMs, workload, variant, baseUrl: server.baseUrl, pid: server.pid },
+            scenario,
+            mode,
+          );
         };
 
         for (const [index, connections] of config.connections.entries()) {
           for (const variant of runnable) {
-            if (index === 0 && config.warmupS > 0) await run(variant, { kind: 'closed', connections, durationS: config.warmupS });
+            if (index === 0 && config.warmupS > 0)
+              await run(variant, { kind: 'closed', connections, durationS: config.warmupS });
             const result = await run(variant, { kind: 'closed', connections, durationS: config.durationS });
             measurements.push(result);
             log(describe(result));
@@ -116,7 +128,15 @@ export async function runRound(ctx: BenchContext, round: number): Promise<RoundO
           Math.max(
             0,
             ...measurements
-              .filter((m) => m.round === round && m.upstreamLatencyMs === upstreamLatencyMs && m.workload === workload && m.variant === variant && m.kind === 'throughput' && !m.void)
+              .filter(
+                (m) =>
+                  m.round === round &&
+                  m.upstreamLatencyMs === upstreamLatencyMs &&
+                  m.workload === workload &&
+                  m.variant === variant &&
+                  m.kind === 'throughput' &&
+                  !m.void,
+              )
               .map((m) => m.operationsPerSecond),
           );
         // Half of the slower of the two compared servers: both then run below saturation, and the
@@ -128,9 +148,17 @@ export async function runRound(ctx: BenchContext, round: number): Promise<RoundO
           continue;
         }
         const rate = Math.max(1, capacity * config.rateFraction);
-        const durationS = Math.min(config.durationS * 1.5, Math.max(config.durationS, FIXED_RATE_MIN_OPERATIONS / rate));
+        const durationS = Math.min(
+          config.durationS * 1.5,
+          Math.max(config.durationS, FIXED_RATE_MIN_OPERATIONS / rate),
+        );
         for (const variant of runnable) {
-          const result = await run(variant, { kind: 'paced', operationsPerSecond: rate, durationS, maxInFlight: FIXED_RATE_MAX_IN_FLIGHT });
+          const result = await run(variant, {
+            kind: 'paced',
+            operationsPerSecond: rate,
+            durationS,
+            maxInFlight: FIXED_RATE_MAX_IN_FLIGHT,
+          });
           measurements.push(result);
           log(describe(result));
         }
@@ -142,14 +170,27 @@ export async function runRound(ctx: BenchContext, round: number): Promise<RoundO
       // Both phases run at 0 ms upstream, where the gateway's own CPU is the bottleneck.
       await ctx.hil.setLatency(0);
       const verified = await verifyAnswers(ctx, 'gateway', gateway.baseUrl, ['viewer-header', 'metadata-detail']);
-      for (const mismatch of verified.mismatches) log(`  gateway answered ${mismatch.workload} differently before the security phases: ${mismatch.detail}`);
+      for (const mismatch of verified.mismatches)
+        log(`  gateway answered ${mismatch.workload} differently before the security phases: ${mismatch.detail}`);
       const detail = verified.expectedBodies['metadata-detail'];
       if (config.auditPairs > 0 && detail !== undefined) {
-        auditCostRuns.push(...(await measureAuditCost(ctx, round, { baseUrl: gateway.baseUrl, pid: gateway.pid, expectedBody: detail, auditSqliteFile }, measurements)));
+        auditCostRuns.push(
+          ...(await measureAuditCost(
+            ctx,
+            round,
+            { baseUrl: gateway.baseUrl, pid: gateway.pid, expectedBody: detail, auditSqliteFile },
+            measurements,
+          )),
+        );
       }
       const header = verified.expectedBodies['viewer-header'];
       if (config.attackRepeats > 0 && header !== undefined) {
-        attackRound = await runAttackPhase(ctx, round, { baseUrl: gateway.baseUrl, expectedViewerHeader: header }, measurements);
+        attackRound = await runAttackPhase(
+          ctx,
+          round,
+          { baseUrl: gateway.baseUrl, expectedViewerHeader: header },
+          measurements,
+        );
       }
     }
   } finally {

@@ -21,11 +21,18 @@ export async function scenarioFor(
   }
   if (variant === 'floor') {
     // The floor writes nothing: it answers the two calls of the mix with their usual bytes.
-    const target = { datastoreId: ctx.fixture.writes.datastoreId, imageSetId: ctx.fixture.writes.imageSetIds[0], latestVersionId: '1' };
+    const target = {
+      datastoreId: ctx.fixture.writes.datastoreId,
+      imageSetId: ctx.fixture.writes.imageSetIds[0],
+      latestVersionId: '1',
+    };
     return {
       kind: 'fixed',
       steps: [
-        { request: updateRequest('rest', target, 'WRITE MIX FLOOR', apiKey), expectedBody: ctx.floorBodies.studyDescription },
+        {
+          request: updateRequest('rest', target, 'WRITE MIX FLOOR', apiKey),
+          expectedBody: ctx.floorBodies.studyDescription,
+        },
         { request: readBackRequest('rest', target, apiKey), expectedBody: ctx.floorBodies.status },
       ],
     };

@@ -15,12 +15,20 @@ export interface VerifiedAnswers {
  * hand-written reference (the floor to its fixed bytes). A variant that answers differently is
  * void for that workload in this round, with the first difference as the reason.
  */
-export async function verifyAnswers(ctx: BenchContext, variant: VariantName, baseUrl: string, workloads: WorkloadName[]): Promise<VerifiedAnswers> {
+export async function verifyAnswers(
+  ctx: BenchContext,
+  variant: VariantName,
+  baseUrl: string,
+  workloads: WorkloadName[],
+): Promise<VerifiedAnswers> {
   const expectedBodies: VerifiedAnswers['expectedBodies'] = {};
   const mismatches: VerifiedAnswers['mismatches'] = [];
   for (const workload of workloads) {
     if (workload === 'write-mix') continue;
-    const answer = await httpRequest(baseUrl, readRequest(workload, styleOf(variant), ctx.readTargets, ctx.tenant.apiKey));
+    const answer = await httpRequest(
+      baseUrl,
+      readRequest(workload, styleOf(variant), ctx.readTargets, ctx.tenant.apiKey),
+    );
     if (answer.status !== 200) {
       mismatches.push({ workload, detail: `HTTP ${answer.status}: ${answer.body.slice(0, 300)}` });
       continue;

@@ -17,7 +17,8 @@ export async function freshWritePool(ctx: BenchContext): Promise<WriteTarget[]> 
       for (;;) {
         const got = await ctx.setupClient.send(new GetImageSetCommand({ datastoreId, imageSetId }));
         if (got.imageSetState === 'ACTIVE') return { datastoreId, imageSetId, latestVersionId: got.versionId! };
-        if (Date.now() > deadline) throw new Error(`Image set ${imageSetId} of the write pool stayed ${got.imageSetState}.`);
+        if (Date.now() > deadline)
+          throw new Error(`Image set ${imageSetId} of the write pool stayed ${got.imageSetState}.`);
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
     }),

@@ -33,14 +33,27 @@ export function analyze(input: {
 }): Pick<BenchResults, 'summary' | 'ratios' | 'targets' | 'auditCost' | 'attacks' | 'previous'> {
   const summary = summarize(input.config, input.measurements, input.callCounts);
   const ratios = computeRatios(input.config, input.rounds, input.measurements, input.callCounts);
-  const auditCost = input.auditCostRuns && input.auditCostRuns.length > 0 ? summarizeAuditCost(input.auditCostRuns, input.auditAppendProbe) : undefined;
-  const attacks = input.attackDocuments && input.attackRounds && input.attackRounds.length > 0 ? summarizeAttacks(input.attackDocuments, input.attackRounds) : undefined;
+  const auditCost =
+    input.auditCostRuns && input.auditCostRuns.length > 0
+      ? summarizeAuditCost(input.auditCostRuns, input.auditAppendProbe)
+      : undefined;
+  const attacks =
+    input.attackDocuments && input.attackRounds && input.attackRounds.length > 0
+      ? summarizeAttacks(input.attackDocuments, input.attackRounds)
+      : undefined;
   const targets = [
     ...checkTargets(input.config, input.rounds, input.measurements, input.callCounts, ratios),
     ...(auditCost || attacks ? securityTargets(auditCost, attacks) : []),
   ];
   const previous = input.previousFile ? compareWithPrevious(input.previousFile, summary) : undefined;
-  return { summary, ratios, targets, ...(auditCost ? { auditCost } : {}), ...(attacks ? { attacks } : {}), ...(previous ? { previous } : {}) };
+  return {
+    summary,
+    ratios,
+    targets,
+    ...(auditCost ? { auditCost } : {}),
+    ...(attacks ? { attacks } : {}),
+    ...(previous ? { previous } : {}),
+  };
 }
 
 type Key = { workload: WorkloadName; variant: VariantName; upstreamLatencyMs: number };
@@ -68,7 +81,9 @@ function summarize(config: BenchConfig, measurements: Measurement[], callCounts:
     for (const workload of config.workloads) {
       for (const variant of config.variants) {
         const key = { workload, variant, upstreamLatencyMs };
-        const all = measurements.filter((m) => m.workload === workload && m.variant === variant && m.upstreamLatencyMs === upstreamLatencyMs);
+        const all = measurements.filter(
+          (m) => m.workload === workload && m.variant === variant && m.upstreamLatencyMs === upstreamLatencyMs,
+        );
         if (all.length === 0) continue;
         const throughput: SummaryRow['throughput'] = {};
         for (const connections of config.connections) {
@@ -125,7 +140,12 @@ function perRound(
   return spread(values);
 }
 
-function computeRatios(config: BenchConfig, rounds: RoundFacts[], measurements: Measurement[], callCounts: CallCount[]): RatioReport[] {
+function computeRatios(
+  config: BenchConfig,
+  rounds: RoundFacts[],
+  measurements: Measurement[],
+  callCounts: CallCount[],
+): RatioReport[] {
   const ratios: RatioReport[] = [];
   const busiest = Math.max(...config.connections);
   for (const upstreamLatencyMs of config.upstreamLatenciesMs) {
@@ -133,7 +153,10 @@ function computeRatios(config: BenchConfig, rounds: RoundFacts[], measurements: 
       const label = `${WORKLOAD_LABELS[workload]}, ${upstreamLatencyMs} ms upstream`;
       for (const connections of config.connections) {
         const select = (m: Measurement): boolean =>
-          m.kind === 'throughput' && m.workload === workload && m.upstreamLatencyMs === upstreamLatencyMs && m.connections === connections;
+          m.kind === 'throughput' &&
+          m.workload === workload &&
+          m.upstreamLatencyMs === upstreamLatencyMs &&
+          m.connections === connections;
         ratios.push({
           name: 'throughput gateway / hand-written',
           description: `${label}, ${connections} connections`,
@@ -141,7 +164,13 @@ function computeRatios(config: BenchConfig, rounds: RoundFacts[], measurements: 
           upstreamLatencyMs,
           connections,
           unit: 'x',
-          spread: perRound(measurements, select, 'gateway', 'hand-written', (g, h) => g.operationsPerSecond / h.operationsPerSecond),
+          spread: perRound(
+            measurements,
+            select,
+            'gateway',
+            'hand-written',
+            (g, h) => g.operationsPerSecond / h.operationsPerSecond,
+          ),
         });
         ratios.push({
           name: 'throughput naive GraphQL / hand-written',
@@ -150,10 +179,17 @@ function computeRatios(config: BenchConfig, rounds: RoundFacts[], measurements: 
           upstreamLatencyMs,
           connections,
           unit: 'x',
-          spread: perRound(measurements, select, 'naive-graphql', 'hand-written', (n, h) => n.operationsPerSecond / h.operationsPerSecond),
+          spread: perRound(
+            measurements,
+            select,
+            'naive-graphql',
+            'hand-written',
+            (n, h) => n.operationsPerSecond / h.operationsPerSecond,
+          ),
         });
       }
-      const fixed = (m: Measurement): boolean => m.kind === 'fixed-rate' && m.workload === workload && m.upstreamLatencyMs === upstreamLatencyMs;
+      const fixed = (m: Measurement): boolean =>
+        m.kind === 'fixed-rate' && m.workload === workload && m.upstreamLatencyMs === upstreamLatencyMs;
       ratios.push({
         name: 'added p99 at half load (gateway - hand-written)',
         description: label,
@@ -171,7 +207,10 @@ function computeRatios(config: BenchConfig, rounds: RoundFacts[], measurements: 
         spread: perRound(measurements, fixed, 'gateway', 'hand-written', (g, h) => g.latencyMs.p50 - h.latencyMs.p50),
       });
       const busy = (m: Measurement): boolean =>
-        m.kind === 'throughput' && m.workload === workload && m.upstreamLatencyMs === upstreamLatencyMs && m.connections === busiest;
+        m.kind === 'throughput' &&
+        m.workload === workload &&
+        m.upstreamLatencyMs === upstreamLatencyMs &&
+        m.connections === busiest;
       ratios.push({
         name: 'server CPU per operation, gateway / hand-written',
         description: `${label}, ${busiest} connections`,
@@ -179,7 +218,13 @@ function computeRatios(config: BenchConfig, rounds: RoundFacts[], measurements: 
         upstreamLatencyMs,
         connections: busiest,
         unit: 'x',
-        spread: perRound(measurements, busy, 'gateway', 'hand-written', (g, h) => (g.serverCpuMsPerOperation ?? Number.NaN) / (h.serverCpuMsPerOperation ?? Number.NaN)),
+        spread: perRound(
+          measurements,
+          busy,
+          'gateway',
+          'hand-written',
+          (g, h) => (g.serverCpuMsPerOperation ?? Number.NaN) / (h.serverCpuMsPerOperation ?? Number.NaN),
+        ),
       });
       for (const variant of ['gateway', 'hand-written'] as const) {
         ratios.push({
@@ -190,7 +235,9 @@ function computeRatios(config: BenchConfig, rounds: RoundFacts[], measurements: 
           connections: busiest,
           unit: 'ms',
           spread: spread(
-            measurements.filter((m) => busy(m) && m.variant === variant && !m.void).map((m) => m.serverCpuMsPerOperation ?? Number.NaN),
+            measurements
+              .filter((m) => busy(m) && m.variant === variant && !m.void)
+              .map((m) => m.serverCpuMsPerOperation ?? Number.NaN),
           ),
         });
       }
@@ -209,21 +256,37 @@ function computeRatios(config: BenchConfig, rounds: RoundFacts[], measurements: 
     const gatewayVsNaive: number[] = [];
     for (const round of rounds) {
       const g = callCounts.find((c) => c.round === round.round && c.workload === workload && c.variant === 'gateway');
-      const n = callCounts.find((c) => c.round === round.round && c.workload === workload && c.variant === 'naive-graphql');
+      const n = callCounts.find(
+        (c) => c.round === round.round && c.workload === workload && c.variant === 'naive-graphql',
+      );
       if (g && n) gatewayVsNaive.push(g.totalPerOperation / n.totalPerOperation);
     }
-    ratios.push({ name: 'upstream calls, gateway / naive GraphQL', description: WORKLOAD_LABELS[workload], workload, unit: 'x', spread: spread(gatewayVsNaive) });
+    ratios.push({
+      name: 'upstream calls, gateway / naive GraphQL',
+      description: WORKLOAD_LABELS[workload],
+      workload,
+      unit: 'x',
+      spread: spread(gatewayVsNaive),
+    });
   }
   for (const variant of VARIANTS) {
     const rss = spread(rounds.map((r) => r.peakRssMiB[variant] ?? Number.NaN));
-    if (rss) ratios.push({ name: `peak RSS, ${variant}`, description: 'VmHWM over a whole round', unit: 'MiB', spread: rss });
+    if (rss)
+      ratios.push({ name: `peak RSS, ${variant}`, description: 'VmHWM over a whole round', unit: 'MiB', spread: rss });
     const cold = spread(rounds.map((r) => r.coldStartMs[variant] ?? Number.NaN));
-    if (cold) ratios.push({ name: `cold start, ${variant}`, description: 'spawn to first correct answer', unit: 'ms', spread: cold });
+    if (cold)
+      ratios.push({
+        name: `cold start, ${variant}`,
+        description: 'spawn to first correct answer',
+        unit: 'ms',
+        spread: cold,
+      });
   }
   return ratios;
 }
 
-const fmt = (s: Spread, digits = 2): string => `${s.min.toFixed(digits)} / ${s.median.toFixed(digits)} / ${s.max.toFixed(digits)}`;
+const fmt = (s: Spread, digits = 2): string =>
+  `${s.min.toFixed(digits)} / ${s.median.toFixed(digits)} / ${s.max.toFixed(digits)}`;
 
 function find(ratios: RatioReport[], name: string, where: Partial<RatioReport>): RatioReport | undefined {
   return ratios.find(
@@ -282,16 +345,35 @@ function checkTargets(
         pass &&= ok;
         // Say when the offered rate was beyond what the gateway itself sustained: its latency is then queueing.
         const offered = median(
-          measurements.filter((m) => m.kind === 'fixed-rate' && m.workload === workload && m.upstreamLatencyMs === upstreamLatencyMs && m.variant === 'gateway').map((m) => m.offeredRate ?? Number.NaN),
+          measurements
+            .filter(
+              (m) =>
+                m.kind === 'fixed-rate' &&
+                m.workload === workload &&
+                m.upstreamLatencyMs === upstreamLatencyMs &&
+                m.variant === 'gateway',
+            )
+            .map((m) => m.offeredRate ?? Number.NaN),
         );
         const capacity = Math.max(
           0,
-          ...config.connections.map((connections) =>
-            median(valid(measurements, { workload, variant: 'gateway', upstreamLatencyMs }, 'throughput', connections).map((m) => m.operationsPerSecond)),
-          ).filter((value) => Number.isFinite(value)),
+          ...config.connections
+            .map((connections) =>
+              median(
+                valid(measurements, { workload, variant: 'gateway', upstreamLatencyMs }, 'throughput', connections).map(
+                  (m) => m.operationsPerSecond,
+                ),
+              ),
+            )
+            .filter((value) => Number.isFinite(value)),
         );
-        const saturated = capacity > 0 && offered >= capacity * 0.9 ? `, offered ${offered.toFixed(1)}/s vs gateway max ${capacity.toFixed(1)}/s: saturated` : '';
-        parts.push(`${WORKLOAD_LABELS[workload]} @${upstreamLatencyMs} ms: ${fmt(r.spread, 1)} ms${ok ? '' : ' (over)'}${saturated}`);
+        const saturated =
+          capacity > 0 && offered >= capacity * 0.9
+            ? `, offered ${offered.toFixed(1)}/s vs gateway max ${capacity.toFixed(1)}/s: saturated`
+            : '';
+        parts.push(
+          `${WORKLOAD_LABELS[workload]} @${upstreamLatencyMs} ms: ${fmt(r.spread, 1)} ms${ok ? '' : ' (over)'}${saturated}`,
+        );
       }
     }
     verdicts.push({
@@ -311,16 +393,24 @@ function checkTargets(
       if (counts.length === 0) continue;
       any = true;
       const expected = DISTINCT_RESOURCES[workload];
-      const exact = counts.every((c) => Object.keys({ ...expected, ...c.perOperation }).every((op) => (c.perOperation[op] ?? 0) === (expected[op] ?? 0)));
+      const exact = counts.every((c) =>
+        Object.keys({ ...expected, ...c.perOperation }).every(
+          (op) => (c.perOperation[op] ?? 0) === (expected[op] ?? 0),
+        ),
+      );
       pass &&= exact;
-      parts.push(`${WORKLOAD_LABELS[workload]}: ${median(counts.map((c) => c.totalPerOperation))} (expected ${totalOf(expected)})${exact ? '' : ` got ${JSON.stringify(counts[0].perOperation)}`}`);
+      parts.push(
+        `${WORKLOAD_LABELS[workload]}: ${median(counts.map((c) => c.totalPerOperation))} (expected ${totalOf(expected)})${exact ? '' : ` got ${JSON.stringify(counts[0].perOperation)}`}`,
+      );
     }
     const naiveB = callCounts.filter((c) => c.workload === 'study-browser' && c.variant === 'naive-graphql');
     const gatewayB = callCounts.filter((c) => c.workload === 'study-browser' && c.variant === 'gateway');
     if (naiveB.length > 0 && gatewayB.length > 0) {
       const below = median(gatewayB.map((c) => c.totalPerOperation)) < median(naiveB.map((c) => c.totalPerOperation));
       pass &&= below;
-      parts.push(`(b) naive GraphQL: ${median(naiveB.map((c) => c.totalPerOperation))}${below ? '' : ' (gateway not below)'}`);
+      parts.push(
+        `(b) naive GraphQL: ${median(naiveB.map((c) => c.totalPerOperation))}${below ? '' : ' (gateway not below)'}`,
+      );
     } else if (config.workloads.includes('study-browser') && config.variants.includes('naive-graphql')) {
       pass = false;
       parts.push('(b) naive GraphQL: no count');
@@ -333,7 +423,8 @@ function checkTargets(
       parts.push(`${WORKLOAD_LABELS[workload]} metadata fetches ${fetched} for ${documents} version(s)`);
     }
     verdicts.push({
-      target: 'upstream calls per operation = distinct resources, below naive GraphQL on (b), metadata once per version',
+      target:
+        'upstream calls per operation = distinct resources, below naive GraphQL on (b), metadata once per version',
       verdict: !any ? 'NO DATA' : pass ? 'PASS' : 'MISS',
       evidence: parts.join('; '),
     });
@@ -342,19 +433,32 @@ function checkTargets(
   // 4. (b) at 20 ms answers in under 3 round trips.
   {
     const latency = config.upstreamLatenciesMs.find((value) => value > 0);
-    const runs = latency === undefined ? [] : valid(measurements, { workload: 'study-browser', variant: 'gateway', upstreamLatencyMs: latency }, 'fixed-rate');
+    const runs =
+      latency === undefined
+        ? []
+        : valid(
+            measurements,
+            { workload: 'study-browser', variant: 'gateway', upstreamLatencyMs: latency },
+            'fixed-rate',
+          );
     const p50 = spread(runs.map((m) => m.latencyMs.p50));
     const limit = latency === undefined ? Number.NaN : 3 * latency;
     verdicts.push({
       target: `(b) at ${latency ?? 20} ms upstream latency answers in under 3 round trips (${Number.isNaN(limit) ? 60 : limit} ms), p50 at half load`,
       verdict: !p50 ? 'NO DATA' : p50.median < limit ? 'PASS' : 'MISS',
-      evidence: p50 ? `gateway p50 ${fmt(p50, 1)} ms; p99 ${fmt(spread(runs.map((m) => m.latencyMs.p99))!, 1)} ms` : 'no valid fixed-rate run',
+      evidence: p50
+        ? `gateway p50 ${fmt(p50, 1)} ms; p99 ${fmt(spread(runs.map((m) => m.latencyMs.p99))!, 1)} ms`
+        : 'no valid fixed-rate run',
     });
   }
 
   // 5. (c) under 50 ms p50 (0 ms upstream, half load).
   {
-    const runs = valid(measurements, { workload: 'metadata-detail', variant: 'gateway', upstreamLatencyMs: 0 }, 'fixed-rate');
+    const runs = valid(
+      measurements,
+      { workload: 'metadata-detail', variant: 'gateway', upstreamLatencyMs: 0 },
+      'fixed-rate',
+    );
     const p50 = spread(runs.map((m) => m.latencyMs.p50));
     verdicts.push({
       target: '(c) metadata detail of the 2,000-instance image set under 50 ms p50 (0 ms upstream, half load)',
@@ -369,7 +473,9 @@ function checkTargets(
     const peakMB = peaks.length > 0 ? (Math.max(...peaks) * 1024 * 1024) / 1e6 : undefined;
     // The run that raised each round's gateway peak the most: what drove the memory up.
     const drivers = rounds.map((r) => {
-      const runs = measurements.filter((m) => m.round === r.round && m.variant === 'gateway' && m.serverPeakRssMiBAfter !== undefined);
+      const runs = measurements.filter(
+        (m) => m.round === r.round && m.variant === 'gateway' && m.serverPeakRssMiBAfter !== undefined,
+      );
       let best: { run: Measurement; rise: number } | undefined;
       runs.forEach((run, index) => {
         const rise = run.serverPeakRssMiBAfter! - (index > 0 ? runs[index - 1].serverPeakRssMiBAfter! : 0);
@@ -380,7 +486,9 @@ function checkTargets(
       return `${WORKLOAD_LABELS[run.workload]} @${run.upstreamLatencyMs} ms ${run.kind === 'throughput' ? `c=${run.connections}` : 'fixed rate'} (+${((rise * 1024 * 1024) / 1e6).toFixed(0)} MB)`;
     });
     const beforeMetadata = rounds.map((r) => {
-      const runs = measurements.filter((m) => m.round === r.round && m.variant === 'gateway' && m.serverPeakRssMiBAfter !== undefined);
+      const runs = measurements.filter(
+        (m) => m.round === r.round && m.variant === 'gateway' && m.serverPeakRssMiBAfter !== undefined,
+      );
       const firstDetail = runs.findIndex((m) => m.workload === 'metadata-detail');
       return firstDetail > 0 ? runs[firstDetail - 1].serverPeakRssMiBAfter! : undefined;
     });

@@ -7,7 +7,14 @@ const cell = (s: Spread | undefined, digits = 1): string =>
   s ? `${s.median.toFixed(digits)} <sub>${s.min.toFixed(digits)}–${s.max.toFixed(digits)}</sub>` : '—';
 
 export function renderMarkdown(results: BenchResults, chartFile: string): string {
-  const config = results.config as { upstreamLatenciesMs: number[]; workloads: WorkloadName[]; variants: VariantName[]; connections: number[]; durationS: number; rounds: number };
+  const config = results.config as {
+    upstreamLatenciesMs: number[];
+    workloads: WorkloadName[];
+    variants: VariantName[];
+    connections: number[];
+    durationS: number;
+    rounds: number;
+  };
   const lines: string[] = [];
   lines.push(`# Benchmark results, ${results.startedAt.slice(0, 10)}`);
   lines.push('');
@@ -22,7 +29,8 @@ export function renderMarkdown(results: BenchResults, chartFile: string): string
   lines.push('');
   lines.push('| | target | evidence (min / median / max over rounds) |');
   lines.push('|---|---|---|');
-  for (const t of results.targets) lines.push(`| **${t.verdict}** | ${t.target} | ${t.evidence.replace(/\|/g, '\\|')} |`);
+  for (const t of results.targets)
+    lines.push(`| **${t.verdict}** | ${t.target} | ${t.evidence.replace(/\|/g, '\\|')} |`);
   lines.push('');
   lines.push(...securitySections(results));
   lines.push(...previousSection(results));
@@ -30,11 +38,15 @@ export function renderMarkdown(results: BenchResults, chartFile: string): string
     lines.push(`## ${latency} ms added upstream latency`);
     lines.push('');
     const throughputHeads = config.connections.map((c) => `ops/s c=${c}`);
-    lines.push(`| workload | variant | ${throughputHeads.join(' | ')} | fixed rate ops/s | p50 ms | p99 ms | server CPU ms/op | upstream calls/op | void / saturated runs |`);
+    lines.push(
+      `| workload | variant | ${throughputHeads.join(' | ')} | fixed rate ops/s | p50 ms | p99 ms | server CPU ms/op | upstream calls/op | void / saturated runs |`,
+    );
     lines.push(`|---|---|${throughputHeads.map(() => '---:').join('|')}|---:|---:|---:|---:|---:|---:|`);
     for (const workload of config.workloads) {
       for (const variant of config.variants) {
-        const row = results.summary.find((r) => r.workload === workload && r.variant === variant && r.upstreamLatencyMs === latency);
+        const row = results.summary.find(
+          (r) => r.workload === workload && r.variant === variant && r.upstreamLatencyMs === latency,
+        );
         if (!row) continue;
         lines.push(
           `| ${WORKLOAD_LABELS[workload]} | ${variant} | ${config.connections.map((c) => cell(row.throughput[c])).join(' | ')} | ${cell(row.fixedRate?.offeredRate)} | ${cell(row.fixedRate?.p50, 2)} | ${cell(row.fixedRate?.p99, 2)} | ${cell(row.serverCpuMsPerOperation, 3)} | ${row.upstreamCallsPerOperation ?? '—'} | ${row.voidRuns} / ${row.saturatedRuns} |`,
@@ -63,7 +75,9 @@ export function renderMarkdown(results: BenchResults, chartFile: string): string
     for (const variant of config.variants) {
       const count = results.callCounts.find((c) => c.workload === workload && c.variant === variant);
       if (!count) continue;
-      const detail = Object.entries(count.perOperation).map(([op, n]) => `${op} ${n}`).join(', ');
+      const detail = Object.entries(count.perOperation)
+        .map(([op, n]) => `${op} ${n}`)
+        .join(', ');
       lines.push(`| ${WORKLOAD_LABELS[workload]} | ${variant} | ${count.totalPerOperation} (${detail}) |`);
     }
   }
@@ -73,9 +87,12 @@ export function renderMarkdown(results: BenchResults, chartFile: string): string
   if (problems.length > 0 || mismatches.length > 0) {
     lines.push('## Void runs and wrong answers');
     lines.push('');
-    for (const m of mismatches) lines.push(`- round ${m.round}, ${m.variant}, ${m.workload}: ${m.detail.replace(/\n/g, ' ')}`);
+    for (const m of mismatches)
+      lines.push(`- round ${m.round}, ${m.variant}, ${m.workload}: ${m.detail.replace(/\n/g, ' ')}`);
     for (const m of problems) {
-      lines.push(`- round ${m.round}, ${m.upstreamLatencyMs} ms, ${m.workload}, ${m.variant}, ${m.kind}${m.connections ? ` c=${m.connections}` : ''}: ${m.failures} failures; ${m.failureSamples.join(' / ').replace(/\n/g, ' ')}`);
+      lines.push(
+        `- round ${m.round}, ${m.upstreamLatencyMs} ms, ${m.workload}, ${m.variant}, ${m.kind}${m.connections ? ` c=${m.connections}` : ''}: ${m.failures} failures; ${m.failureSamples.join(' / ').replace(/\n/g, ' ')}`,
+      );
     }
     lines.push('');
   }
@@ -100,7 +117,8 @@ function securitySections(results: BenchResults): string[] {
     lines.push('| | min | median | max |');
     lines.push('|---|---:|---:|---:|');
     const row = (label: string, s: Spread | undefined, digits = 2): void => {
-      if (s) lines.push(`| ${label} | ${s.min.toFixed(digits)} | ${s.median.toFixed(digits)} | ${s.max.toFixed(digits)} |`);
+      if (s)
+        lines.push(`| ${label} | ${s.min.toFixed(digits)} | ${s.median.toFixed(digits)} | ${s.max.toFixed(digits)} |`);
     };
     row('p50 audit on (ms)', audit.p50On);
     row('p50 audit off (ms)', audit.p50Off);
@@ -117,7 +135,9 @@ function securitySections(results: BenchResults): string[] {
       );
       lines.push('');
     }
-    lines.push(`Runs: ${runs.map((r) => `r${r.round}.${r.pair} ${r.audit} ${r.latencyMs.p50.toFixed(2)}/${r.latencyMs.p99.toFixed(1)} ms${r.void ? ' void' : ''}`).join(', ')} (p50/p99, ${runs[0]?.offeredRate.toFixed(1) ?? '?'} ops/s).`);
+    lines.push(
+      `Runs: ${runs.map((r) => `r${r.round}.${r.pair} ${r.audit} ${r.latencyMs.p50.toFixed(2)}/${r.latencyMs.p99.toFixed(1)} ms${r.void ? ' void' : ''}`).join(', ')} (p50/p99, ${runs[0]?.offeredRate.toFixed(1) ?? '?'} ops/s).`,
+    );
     lines.push('');
   }
   const attacks = results.attacks;
@@ -128,7 +148,13 @@ function securitySections(results: BenchResults): string[] {
       'Each document sent one at a time, round-robin, while (a) viewer header runs at its fixed rate (0 ms upstream); latency from the first byte sent to the last byte of the answer, at the attacker. ' +
         `(a) p99 without the attacks ${attacks.p99Without ? cell(attacks.p99Without) : '—'} ms, with them ${attacks.p99With ? cell(attacks.p99With) : '—'} ms ` +
         `(difference per round ${attacks.addedP99Ms ? cell(attacks.addedP99Ms) : '—'} ms); p50 ${attacks.p50Without ? cell(attacks.p50Without, 2) : '—'} ms without, ${attacks.p50With ? cell(attacks.p50With, 2) : '—'} ms with. ` +
-        `Upstream calls made by the attacks: ${Object.keys(attacks.upstreamCallsBesideWorkload).length === 0 ? 'none' : Object.entries(attacks.upstreamCallsBesideWorkload).map(([op, n]) => `${op} ${n}`).join(', ')}.`,
+        `Upstream calls made by the attacks: ${
+          Object.keys(attacks.upstreamCallsBesideWorkload).length === 0
+            ? 'none'
+            : Object.entries(attacks.upstreamCallsBesideWorkload)
+                .map(([op, n]) => `${op} ${n}`)
+                .join(', ')
+        }.`,
     );
     lines.push('');
     const perRound = (results.attackRounds ?? []).map((round) => {
@@ -136,7 +162,9 @@ function securitySections(results: BenchResults): string[] {
       return `r${round.round} ${sent.length > 0 ? Math.max(...sent).toFixed(1) : '—'} ms, (a) p99 ${round.withoutAttack.latencyMs.p99.toFixed(1)} → ${round.withAttack.latencyMs.p99.toFixed(1)} ms at ${round.withAttack.offeredRate.toFixed(0)}/s`;
     });
     if (perRound.length > 0) {
-      lines.push(`Per round, the slowest refusal under load and (a)'s p99 without → with the attacks: ${perRound.join('; ')}.`);
+      lines.push(
+        `Per round, the slowest refusal under load and (a)'s p99 without → with the attacks: ${perRound.join('; ')}.`,
+      );
       lines.push('');
     }
     lines.push('| attack | request bytes | sent under load | p50 ms | max ms | idle gateway p50 / max ms | answer |');
@@ -162,10 +190,18 @@ function previousSection(results: BenchResults): string[] {
     `Medians over the rounds, this run against [${previous.file}](${previous.file}). The hand-written server did not change between the runs: its drift is the shared machine's, and the gateway's change beyond it ((1 + gateway change) / (1 + hand-written change) - 1) is the code's.`,
   );
   lines.push('');
-  lines.push('| workload | upstream | metric | gateway before | gateway now | change | hand-written change | gateway change beyond the machine\'s |');
+  lines.push(
+    "| workload | upstream | metric | gateway before | gateway now | change | hand-written change | gateway change beyond the machine's |",
+  );
   lines.push('|---|---:|---|---:|---:|---:|---:|---:|');
   for (const row of previous.rows.filter((r) => r.variant === 'gateway')) {
-    const control = previous.rows.find((r) => r.variant === 'hand-written' && r.workload === row.workload && r.upstreamLatencyMs === row.upstreamLatencyMs && r.metric === row.metric);
+    const control = previous.rows.find(
+      (r) =>
+        r.variant === 'hand-written' &&
+        r.workload === row.workload &&
+        r.upstreamLatencyMs === row.upstreamLatencyMs &&
+        r.metric === row.metric,
+    );
     const digits = row.unit === 'ms' ? 2 : 1;
     lines.push(
       `| ${WORKLOAD_LABELS[row.workload]} | ${row.upstreamLatencyMs} ms | ${row.metric} (${row.unit}) | ${row.previous.toFixed(digits)} | ${row.now.toFixed(digits)} | ${signed(row.change * 100, 0)}% | ${control ? `${signed(control.change * 100, 0)}%` : '—'} | ${control ? `${signed(((1 + row.change) / (1 + control.change) - 1) * 100, 0)}%` : '—'} |`,

@@ -13,7 +13,12 @@ const COLORS: Record<VariantName, string> = {
   'naive-graphql': '#f28e2b',
   gateway: '#59a14f',
 };
-const SHORT: Record<VariantName, string> = { floor: 'floor', 'hand-written': 'hand', 'naive-graphql': 'naive', gateway: 'gateway' };
+const SHORT: Record<VariantName, string> = {
+  floor: 'floor',
+  'hand-written': 'hand',
+  'naive-graphql': 'naive',
+  gateway: 'gateway',
+};
 
 const WIDTH = 1100;
 const PANEL_HEIGHT = 190;
@@ -42,7 +47,15 @@ interface Bar {
   back?: Spread;
 }
 
-function panel(x: number, y: number, width: number, height: number, title: string, bars: Bar[], scaleBy: readonly VariantName[]): string {
+function panel(
+  x: number,
+  y: number,
+  width: number,
+  height: number,
+  title: string,
+  bars: Bar[],
+  scaleBy: readonly VariantName[],
+): string {
   const parts: string[] = [];
   parts.push(`<rect x="${x}" y="${y}" width="${width}" height="${height}" fill="#fafafa" stroke="#ddd"/>`);
   parts.push(`<text x="${x + 8}" y="${y + 16}" font-size="12" font-weight="bold">${escape(title)}</text>`);
@@ -53,8 +66,12 @@ function panel(x: number, y: number, width: number, height: number, title: strin
   // magnitude above the rest; a saturated naive baseline's latency is seconds): others are drawn
   // cut at the top with their value written on them.
   const scaled = bars.filter((bar) => scaleBy.includes(bar.variant) && (bar.main || bar.back));
-  const max = niceMax(Math.max(0, ...(scaled.length > 0 ? scaled : bars).flatMap((bar) => [bar.main?.max ?? 0, bar.back?.max ?? 0])));
-  parts.push(`<text x="${x + width - 6}" y="${top + 4}" font-size="9" text-anchor="end" fill="#888">${formatValue(max)}</text>`);
+  const max = niceMax(
+    Math.max(0, ...(scaled.length > 0 ? scaled : bars).flatMap((bar) => [bar.main?.max ?? 0, bar.back?.max ?? 0])),
+  );
+  parts.push(
+    `<text x="${x + width - 6}" y="${top + 4}" font-size="9" text-anchor="end" fill="#888">${formatValue(max)}</text>`,
+  );
   parts.push(`<line x1="${x + 6}" x2="${x + width - 6}" y1="${bottom}" y2="${bottom}" stroke="#999"/>`);
   const slot = (width - 12) / Math.max(1, bars.length);
   const scale = (value: number): number => bottom - (Math.min(max, Math.max(0, value)) / max) * plotHeight;
@@ -63,21 +80,42 @@ function panel(x: number, y: number, width: number, height: number, title: strin
     const barWidth = Math.min(36, slot * 0.6);
     if (bar.back) {
       const yb = scale(bar.back.median);
-      parts.push(`<rect x="${cx - barWidth / 2}" y="${yb}" width="${barWidth}" height="${bottom - yb}" fill="${COLORS[bar.variant]}" opacity="0.35"/>`);
+      parts.push(
+        `<rect x="${cx - barWidth / 2}" y="${yb}" width="${barWidth}" height="${bottom - yb}" fill="${COLORS[bar.variant]}" opacity="0.35"/>`,
+      );
       const cut = bar.back.median > max;
-      if (cut) parts.push(`<rect x="${cx - barWidth / 2 - 1}" y="${yb + 8}" width="${barWidth + 2}" height="3" fill="#fafafa"/>`);
-      parts.push(`<text x="${cx}" y="${cut ? yb + 24 : yb - 3}" font-size="9" text-anchor="middle">${formatValue(bar.back.median)}</text>`);
+      if (cut)
+        parts.push(
+          `<rect x="${cx - barWidth / 2 - 1}" y="${yb + 8}" width="${barWidth + 2}" height="3" fill="#fafafa"/>`,
+        );
+      parts.push(
+        `<text x="${cx}" y="${cut ? yb + 24 : yb - 3}" font-size="9" text-anchor="middle">${formatValue(bar.back.median)}</text>`,
+      );
     }
     if (bar.main) {
       const ym = scale(bar.main.median);
       const inner = bar.back ? barWidth * 0.6 : barWidth;
-      parts.push(`<rect x="${cx - inner / 2}" y="${ym}" width="${inner}" height="${bottom - ym}" fill="${COLORS[bar.variant]}"/>`);
-      parts.push(`<line x1="${cx}" x2="${cx}" y1="${scale(bar.main.min)}" y2="${scale(bar.main.max)}" stroke="#222" stroke-width="1"/>`);
+      parts.push(
+        `<rect x="${cx - inner / 2}" y="${ym}" width="${inner}" height="${bottom - ym}" fill="${COLORS[bar.variant]}"/>`,
+      );
+      parts.push(
+        `<line x1="${cx}" x2="${cx}" y1="${scale(bar.main.min)}" y2="${scale(bar.main.max)}" stroke="#222" stroke-width="1"/>`,
+      );
       if (bar.main.median > max) {
-        parts.push(`<rect x="${cx - barWidth / 2 - 1}" y="${ym + 8}" width="${barWidth + 2}" height="3" fill="#fafafa"/>`);
-        parts.push(`<text x="${cx}" y="${ym + 24}" font-size="9" text-anchor="middle" fill="#fff">${formatValue(bar.main.median)}</text>`);
-      } else if (!bar.back) parts.push(`<text x="${cx}" y="${Math.min(ym, scale(bar.main.max)) - 3}" font-size="9" text-anchor="middle">${formatValue(bar.main.median)}</text>`);
-      else parts.push(`<text x="${cx}" y="${ym + 10}" font-size="8" text-anchor="middle" fill="#fff">${formatValue(bar.main.median)}</text>`);
+        parts.push(
+          `<rect x="${cx - barWidth / 2 - 1}" y="${ym + 8}" width="${barWidth + 2}" height="3" fill="#fafafa"/>`,
+        );
+        parts.push(
+          `<text x="${cx}" y="${ym + 24}" font-size="9" text-anchor="middle" fill="#fff">${formatValue(bar.main.median)}</text>`,
+        );
+      } else if (!bar.back)
+        parts.push(
+          `<text x="${cx}" y="${Math.min(ym, scale(bar.main.max)) - 3}" font-size="9" text-anchor="middle">${formatValue(bar.main.median)}</text>`,
+        );
+      else
+        parts.push(
+          `<text x="${cx}" y="${ym + 10}" font-size="8" text-anchor="middle" fill="#fff">${formatValue(bar.main.median)}</text>`,
+        );
     } else {
       parts.push(`<text x="${cx}" y="${bottom - 4}" font-size="9" text-anchor="middle" fill="#999">n/a</text>`);
     }
@@ -87,17 +125,30 @@ function panel(x: number, y: number, width: number, height: number, title: strin
 }
 
 export function renderSvg(results: BenchResults): string {
-  const config = results.config as { upstreamLatenciesMs: number[]; workloads: WorkloadName[]; variants: VariantName[]; connections: number[] };
+  const config = results.config as {
+    upstreamLatenciesMs: number[];
+    workloads: WorkloadName[];
+    variants: VariantName[];
+    connections: number[];
+  };
   const busiest = Math.max(...config.connections);
   const rows: Array<{ title: string; bars: (workload: WorkloadName) => Bar[]; scaleBy: VariantName[] }> = [];
   const rowOf = (workload: WorkloadName, variant: VariantName, latency: number): SummaryRow | undefined =>
     results.summary.find((r) => r.workload === workload && r.variant === variant && r.upstreamLatencyMs === latency);
   for (const latency of config.upstreamLatenciesMs) {
-    const variants = config.variants.filter((variant) => variant !== 'floor' || latency === config.upstreamLatenciesMs[0]);
+    const variants = config.variants.filter(
+      (variant) => variant !== 'floor' || latency === config.upstreamLatenciesMs[0],
+    );
     rows.push({
       title: `Throughput, operations/s (${busiest} connections, ${latency} ms added upstream latency)`,
       scaleBy: ['hand-written', 'naive-graphql', 'gateway'],
-      bars: (workload) => variants.map((variant) => ({ variant, ...(rowOf(workload, variant, latency)?.throughput[busiest] ? { main: rowOf(workload, variant, latency)!.throughput[busiest]! } : {}) })),
+      bars: (workload) =>
+        variants.map((variant) => ({
+          variant,
+          ...(rowOf(workload, variant, latency)?.throughput[busiest]
+            ? { main: rowOf(workload, variant, latency)!.throughput[busiest]! }
+            : {}),
+        })),
     });
     rows.push({
       title: `Latency at half load, ms: p50 solid, p99 pale (${latency} ms added upstream latency; scale set by hand-written and gateway)`,
@@ -112,15 +163,33 @@ export function renderSvg(results: BenchResults): string {
   const panelWidth = (WIDTH - MARGIN * (config.workloads.length + 1)) / config.workloads.length;
   const height = 50 + rows.length * (PANEL_HEIGHT + TITLE_HEIGHT) + 30;
   const parts: string[] = [];
-  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="Helvetica, Arial, sans-serif">`);
+  parts.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="Helvetica, Arial, sans-serif">`,
+  );
   parts.push(`<rect width="${WIDTH}" height="${height}" fill="#fff"/>`);
-  parts.push(`<text x="${MARGIN}" y="24" font-size="16" font-weight="bold">HealthImaging GraphQL gateway vs baselines — medians of ${results.rounds.length} rounds, whiskers min–max</text>`);
-  parts.push(`<text x="${MARGIN}" y="42" font-size="11" fill="#555">${escape(`${results.machine.cpus} × ${results.machine.cpuModel}, Node ${results.machine.node}, ${results.startedAt.slice(0, 10)}`)}</text>`);
+  parts.push(
+    `<text x="${MARGIN}" y="24" font-size="16" font-weight="bold">HealthImaging GraphQL gateway vs baselines — medians of ${results.rounds.length} rounds, whiskers min–max</text>`,
+  );
+  parts.push(
+    `<text x="${MARGIN}" y="42" font-size="11" fill="#555">${escape(`${results.machine.cpus} × ${results.machine.cpuModel}, Node ${results.machine.node}, ${results.startedAt.slice(0, 10)}`)}</text>`,
+  );
   rows.forEach((row, rowIndex) => {
     const y = 50 + rowIndex * (PANEL_HEIGHT + TITLE_HEIGHT);
-    parts.push(`<text x="${MARGIN}" y="${y + 18}" font-size="13" font-weight="bold" fill="#333">${escape(row.title)}</text>`);
+    parts.push(
+      `<text x="${MARGIN}" y="${y + 18}" font-size="13" font-weight="bold" fill="#333">${escape(row.title)}</text>`,
+    );
     config.workloads.forEach((workload, index) => {
-      parts.push(panel(MARGIN + index * (panelWidth + MARGIN), y + TITLE_HEIGHT, panelWidth, PANEL_HEIGHT, WORKLOAD_LABELS[workload], row.bars(workload), row.scaleBy));
+      parts.push(
+        panel(
+          MARGIN + index * (panelWidth + MARGIN),
+          y + TITLE_HEIGHT,
+          panelWidth,
+          PANEL_HEIGHT,
+          WORKLOAD_LABELS[workload],
+          row.bars(workload),
+          row.scaleBy,
+        ),
+      );
     });
   });
   const legendY = height - 14;

@@ -32,7 +32,10 @@ export function writeReports(results: BenchResults, outDir: string): string[] {
       const block = renderMarkdown(results, relative)
         .replace(/^# .*\n/, '')
         .replace(/^## /gm, '### ');
-      writeFileSync(readme, `${text.slice(0, start + README_START.length)}\n_Latest run: [results/${stem}.md](results/${stem}.md)._\n${block}${text.slice(end)}`);
+      writeFileSync(
+        readme,
+        `${text.slice(0, start + README_START.length)}\n_Latest run: [results/${stem}.md](results/${stem}.md)._\n${block}${text.slice(end)}`,
+      );
     }
   }
   return [jsonFile, mdFile, svgFile];

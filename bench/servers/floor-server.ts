@@ -12,10 +12,9 @@ function main(): void {
   if (!bodiesFile) throw new Error('BODIES_FILE is required.');
   const port = Number(process.env.PORT ?? '0');
   const bodies = new Map<RestRouteName, Buffer>(
-    Object.entries(JSON.parse(readFileSync(bodiesFile, 'utf8')) as Record<RestRouteName, string>).map(([route, body]) => [
-      route as RestRouteName,
-      Buffer.from(body, 'utf8'),
-    ]),
+    Object.entries(JSON.parse(readFileSync(bodiesFile, 'utf8')) as Record<RestRouteName, string>).map(
+      ([route, body]) => [route as RestRouteName, Buffer.from(body, 'utf8')],
+    ),
   );
   const server = createServer((req, res) => {
     const route = matchRestRoute(req.method ?? 'GET', (req.url ?? '/').split('?')[0]);

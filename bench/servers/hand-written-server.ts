@@ -14,7 +14,11 @@ function main(): void {
   const port = Number(process.env.PORT ?? '0');
   const registry = loadTenants(tenantsFile, process.env);
   const keys = registry.all().flatMap((tenant) => {
-    const handWrittenTenant = { id: tenant.id, datastoreIds: tenant.datastoreIds, client: createMedicalImagingClient(tenant.upstream) };
+    const handWrittenTenant = {
+      id: tenant.id,
+      datastoreIds: tenant.datastoreIds,
+      client: createMedicalImagingClient(tenant.upstream),
+    };
     return tenant.apiKeys.map((key) => ({ sha256: key.sha256, tenant: handWrittenTenant }));
   });
   const server = createHandWrittenServer(keys);

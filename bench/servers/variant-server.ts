@@ -68,7 +68,10 @@ export class VariantServer {
     // Likewise the rate limiter's buckets stay in the process (the `npm start` default), not in a Redis.
     delete env.REDIS_URL;
     delete env.NODE_OPTIONS;
-    const nodeFlags = [...(options.nodeFlags ?? []), ...(options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir] : [])];
+    const nodeFlags = [
+      ...(options.nodeFlags ?? []),
+      ...(options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir] : []),
+    ];
     const baseUrl = `http://127.0.0.1:${port}`;
 
     const started = performance.now();
@@ -86,7 +89,12 @@ export class VariantServer {
   }
 }
 
-async function firstAnswer(child: ManagedChild, baseUrl: string, probe: RequestTemplate, started: number): Promise<number> {
+async function firstAnswer(
+  child: ManagedChild,
+  baseUrl: string,
+  probe: RequestTemplate,
+  started: number,
+): Promise<number> {
   const deadline = started + COLD_START_TIMEOUT_MS;
   let lastProblem = 'no answer yet';
   while (performance.now() < deadline) {
@@ -99,7 +107,9 @@ async function firstAnswer(child: ManagedChild, baseUrl: string, probe: RequestT
         if (parsed.data && parsed.errors === undefined) return answeredAt - started;
       }
       // A wrong answer will not fix itself by waiting: the probe query is broken.
-      throw new Error(`${child.name} answered its first query with HTTP ${answer.status}: ${answer.body.slice(0, 500)}`);
+      throw new Error(
+        `${child.name} answered its first query with HTTP ${answer.status}: ${answer.body.slice(0, 500)}`,
+      );
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code !== 'ECONNREFUSED' && code !== 'ECONNRESET') throw error;
@@ -107,5 +117,7 @@ async function firstAnswer(child: ManagedChild, baseUrl: string, probe: RequestT
     }
     await new Promise((resolve) => setTimeout(resolve, PROBE_INTERVAL_MS));
   }
-  throw new Error(`${child.name} did not answer within ${COLD_START_TIMEOUT_MS} ms (${lastProblem}). Last output:\n${child.recentOutput()}`);
+  throw new Error(
+    `${child.name} did not answer within ${COLD_START_TIMEOUT_MS} ms (${lastProblem}). Last output:\n${child.recentOutput()}`,
+  );
 }

@@ -22,7 +22,12 @@ export function restGet(apiKey: string, path: string): RequestTemplate {
   return { method: 'GET', path, headers: { 'x-api-key': apiKey } };
 }
 
-export function readRequest(workload: ReadWorkloadName, style: ApiStyle, targets: ReadTargets, apiKey: string): RequestTemplate {
+export function readRequest(
+  workload: ReadWorkloadName,
+  style: ApiStyle,
+  targets: ReadTargets,
+  apiKey: string,
+): RequestTemplate {
   switch (workload) {
     case 'viewer-header': {
       const { datastoreId, imageSetId } = targets.viewerHeader;

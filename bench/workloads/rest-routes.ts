@@ -3,10 +3,13 @@
  * without GraphQL. The floor server answers the same paths with fixed bodies.
  */
 export const REST_ROUTES = {
-  viewerHeader: (datastoreId: string, imageSetId: string) => `/v1/datastores/${datastoreId}/image-sets/${imageSetId}/header`,
+  viewerHeader: (datastoreId: string, imageSetId: string) =>
+    `/v1/datastores/${datastoreId}/image-sets/${imageSetId}/header`,
   studyBrowser: (datastoreId: string) => `/v1/datastores/${datastoreId}/study-browser`,
-  metadataDetail: (datastoreId: string, imageSetId: string) => `/v1/datastores/${datastoreId}/image-sets/${imageSetId}/metadata-detail`,
-  studyDescription: (datastoreId: string, imageSetId: string) => `/v1/datastores/${datastoreId}/image-sets/${imageSetId}/study-description`,
+  metadataDetail: (datastoreId: string, imageSetId: string) =>
+    `/v1/datastores/${datastoreId}/image-sets/${imageSetId}/metadata-detail`,
+  studyDescription: (datastoreId: string, imageSetId: string) =>
+    `/v1/datastores/${datastoreId}/image-sets/${imageSetId}/study-description`,
   status: (datastoreId: string, imageSetId: string) => `/v1/datastores/${datastoreId}/image-sets/${imageSetId}/status`,
 } as const;
 

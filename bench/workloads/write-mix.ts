@@ -15,7 +15,12 @@ export interface WriteTarget {
   latestVersionId: string;
 }
 
-export function updateRequest(style: ApiStyle, target: WriteTarget, studyDescription: string, apiKey: string): RequestTemplate {
+export function updateRequest(
+  style: ApiStyle,
+  target: WriteTarget,
+  studyDescription: string,
+  apiKey: string,
+): RequestTemplate {
   if (style === 'graphql') {
     return graphqlRequest(apiKey, WRITE_UPDATE, {
       input: {
@@ -34,7 +39,11 @@ export function updateRequest(style: ApiStyle, target: WriteTarget, studyDescrip
   };
 }
 
-export function readBackRequest(style: ApiStyle, target: Pick<WriteTarget, 'datastoreId' | 'imageSetId'>, apiKey: string): RequestTemplate {
+export function readBackRequest(
+  style: ApiStyle,
+  target: Pick<WriteTarget, 'datastoreId' | 'imageSetId'>,
+  apiKey: string,
+): RequestTemplate {
   return style === 'graphql'
     ? graphqlRequest(apiKey, WRITE_READ_BACK, { datastoreId: target.datastoreId, imageSetId: target.imageSetId })
     : restGet(apiKey, REST_ROUTES.status(target.datastoreId, target.imageSetId));
@@ -57,24 +66,32 @@ function parseData(status: number, body: string): Checked<{ data: Record<string,
   } catch {
     return { ok: false, reason: `not JSON: ${body.slice(0, 200)}` };
   }
-  if (parsed.errors !== undefined) return { ok: false, reason: `errors: ${JSON.stringify(parsed.errors).slice(0, 300)}` };
+  if (parsed.errors !== undefined)
+    return { ok: false, reason: `errors: ${JSON.stringify(parsed.errors).slice(0, 300)}` };
   if (!parsed.data) return { ok: false, reason: 'no data' };
   return { ok: true, data: parsed.data };
 }
 
 /** The update was accepted for exactly the next version of the image set checked out. */
-export function checkUpdateResponse(status: number, body: string, target: WriteTarget): Checked<{ newVersionId: string }> {
+export function checkUpdateResponse(
+  status: number,
+  body: string,
+  target: WriteTarget,
+): Checked<{ newVersionId: string }> {
   const parsed = parseData(status, body);
   if (!parsed.ok) return parsed;
-  const payload = parsed.data.updateImageSetMetadata as { imageSet?: ImageSetStatus; version?: { versionId?: unknown } } | undefined;
+  const payload = parsed.data.updateImageSetMetadata as
+    { imageSet?: ImageSetStatus; version?: { versionId?: unknown } } | undefined;
   const expected = String(Number(target.latestVersionId) + 1);
   const imageSet = payload?.imageSet;
-  if (!imageSet || imageSet.imageSetId !== target.imageSetId) return { ok: false, reason: 'update answered another image set' };
+  if (!imageSet || imageSet.imageSetId !== target.imageSetId)
+    return { ok: false, reason: 'update answered another image set' };
   if (imageSet.latestVersionId !== expected || payload?.version?.versionId !== expected) {
     return { ok: false, reason: `update created version ${String(imageSet.latestVersionId)}, expected ${expected}` };
   }
   // The write is asynchronous upstream: the answer shows it running, or already done.
-  if (!['LOCKED', 'ACTIVE'].includes(String(imageSet.state))) return { ok: false, reason: `update state ${String(imageSet.state)}` };
+  if (!['LOCKED', 'ACTIVE'].includes(String(imageSet.state)))
+    return { ok: false, reason: `update state ${String(imageSet.state)}` };
   if (!['UPDATING', 'UPDATED'].includes(String(imageSet.workflowStatus))) {
     return { ok: false, reason: `update workflow status ${String(imageSet.workflowStatus)}` };
   }
@@ -82,16 +99,23 @@ export function checkUpdateResponse(status: number, body: string, target: WriteT
 }
 
 /** The read-back shows the version the update created (still running, or done). */
-export function checkReadBack(status: number, body: string, imageSetId: string, newVersionId: string | undefined): Checked<{ latestVersionId: string }> {
+export function checkReadBack(
+  status: number,
+  body: string,
+  imageSetId: string,
+  newVersionId: string | undefined,
+): Checked<{ latestVersionId: string }> {
   const parsed = parseData(status, body);
   if (!parsed.ok) return parsed;
   const imageSet = parsed.data.imageSet as ImageSetStatus | undefined;
-  if (!imageSet || imageSet.imageSetId !== imageSetId) return { ok: false, reason: 'read-back answered another image set' };
+  if (!imageSet || imageSet.imageSetId !== imageSetId)
+    return { ok: false, reason: 'read-back answered another image set' };
   const latestVersionId = String(imageSet.latestVersionId);
   if (newVersionId !== undefined && latestVersionId !== newVersionId) {
     return { ok: false, reason: `read-back shows version ${latestVersionId}, expected ${newVersionId}` };
   }
-  if (!['LOCKED', 'ACTIVE'].includes(String(imageSet.state))) return { ok: false, reason: `read-back state ${String(imageSet.state)}` };
+  if (!['LOCKED', 'ACTIVE'].includes(String(imageSet.state)))
+    return { ok: false, reason: `read-back state ${String(imageSet.state)}` };
   if (!['UPDATING', 'UPDATED'].includes(String(imageSet.workflowStatus))) {
     return { ok: false, reason: `read-back workflow status ${String(imageSet.workflowStatus)}` };
   }

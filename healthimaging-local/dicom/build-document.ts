@@ -46,7 +46,9 @@ export function prepareInstance(
       const frame = 'bytes' in given ? frameFacts(given) : given;
       return {
         ID: frameIds[i],
-        PixelDataChecksumFromBaseToFullResolution: [{ Width: frame.width, Height: frame.height, Checksum: frame.checksum }],
+        PixelDataChecksumFromBaseToFullResolution: [
+          { Width: frame.width, Height: frame.height, Checksum: frame.checksum },
+        ],
         ...(frame.minPixelValue !== undefined ? { MinPixelValue: frame.minPixelValue } : {}),
         ...(frame.maxPixelValue !== undefined ? { MaxPixelValue: frame.maxPixelValue } : {}),
         FrameSizeInBytes: frame.sizeInBytes,

@@ -66,11 +66,13 @@ function installLogCapture(): void {
   const root = dcmjs.log;
   root.setLevel('silent');
   const validation = root.getLogger('validation.dcmjs');
-  validation.methodFactory = (methodName) => (...args: unknown[]) => {
-    if (methodName !== 'warn' || !truncationSink) return;
-    const text = args.map(String).join(' ');
-    if (/declares \d+ bytes but only \d+ are available/.test(text)) truncationSink.push(text);
-  };
+  validation.methodFactory =
+    (methodName) =>
+    (...args: unknown[]) => {
+      if (methodName !== 'warn' || !truncationSink) return;
+      const text = args.map(String).join(' ');
+      if (/declares \d+ bytes but only \d+ are available/.test(text)) truncationSink.push(text);
+    };
   validation.setLevel('warn');
   validation.rebuild?.();
 }
@@ -122,4 +124,5 @@ export function writeP10(meta: RawDataset, dataset: RawDataset): Buffer {
 }
 
 export const naturalizeDataset = (dict: RawDataset): NaturalDataset => DicomMetaDictionary.naturalizeDataset(dict);
-export const denaturalizeDataset = (dataset: NaturalDataset): RawDataset => DicomMetaDictionary.denaturalizeDataset(dataset);
+export const denaturalizeDataset = (dataset: NaturalDataset): RawDataset =>
+  DicomMetaDictionary.denaturalizeDataset(dataset);

@@ -140,7 +140,11 @@ function shape(values: unknown[] | undefined, vr: string, vm: string | undefined
 }
 
 /** One element's document value. `sinkVrs` collects VRs of hex-keyed elements, nested ones too. */
-export function convertElement(tag: string, element: RawElement, sinkVrs: Record<string, string>): { key: string; value: unknown } {
+export function convertElement(
+  tag: string,
+  element: RawElement,
+  sinkVrs: Record<string, string>,
+): { key: string; value: unknown } {
   const { key, isTag, vm } = elementKey(tag);
   if (isTag) sinkVrs[key] = element.vr;
   return { key, value: shape(elementValues(tag.toUpperCase(), element, sinkVrs), element.vr, vm) };

@@ -23,7 +23,7 @@ export class FileWindow {
   async readInto(target: Buffer, targetOffset: number, offset: number, length: number): Promise<void> {
     if (offset + length > this.size) throw new RangeError('read past the end of the file');
     if (length > READ_CHUNK_BYTES) {
-      for (let done = 0; done < length; ) {
+      for (let done = 0; done < length;) {
         const n = Math.min(READ_CHUNK_BYTES, length - done);
         await this.readFully(target, targetOffset + done, n, offset + done);
         done += n;
@@ -49,7 +49,7 @@ export class FileWindow {
   }
 
   private async readFully(target: Buffer, targetOffset: number, length: number, position: number): Promise<void> {
-    for (let done = 0; done < length; ) {
+    for (let done = 0; done < length;) {
       const { bytesRead } = await this.handle.read(target, targetOffset + done, length - done, position + done);
       if (bytesRead === 0) throw new RangeError('the file ended while it was being read');
       done += bytesRead;

@@ -7,7 +7,13 @@ import type { DicomAttributes, MetadataDocument } from '../model/metadata-docume
  * Study level: StudyDate, AccessionNumber, PatientID, StudyInstanceUID, StudyID.
  * Series level: SeriesInstanceUID, SeriesNumber.
  */
-export const STUDY_GROUPING_KEYS = ['StudyDate', 'AccessionNumber', 'PatientID', 'StudyInstanceUID', 'StudyID'] as const;
+export const STUDY_GROUPING_KEYS = [
+  'StudyDate',
+  'AccessionNumber',
+  'PatientID',
+  'StudyInstanceUID',
+  'StudyID',
+] as const;
 export const SERIES_GROUPING_KEYS = ['SeriesInstanceUID', 'SeriesNumber'] as const;
 
 /** Empty, absent and padded values compare equal: DICOM padding and null carry no meaning here. */
@@ -26,7 +32,9 @@ export interface GroupingLevels {
 /** A string that is equal for two instances exactly when all their grouping keys agree. */
 export function groupingSignature(levels: GroupingLevels): string {
   // PatientID is a study-level grouping key but lives at the document's Patient level.
-  const study = STUDY_GROUPING_KEYS.map((key) => normalise(key === 'PatientID' ? levels.patient[key] : levels.study[key]));
+  const study = STUDY_GROUPING_KEYS.map((key) =>
+    normalise(key === 'PatientID' ? levels.patient[key] : levels.study[key]),
+  );
   const series = SERIES_GROUPING_KEYS.map((key) => normalise(levels.series[key]));
   return JSON.stringify([...study, ...series]);
 }

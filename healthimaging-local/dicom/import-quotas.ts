@@ -33,7 +33,9 @@ export function checkImportQuotas(listing: InputListing, quotas: ImportQuotas): 
     );
   }
   if (listing.totalBytes > quotas.maxTotalBytes) {
-    throw new ImportJobRejected(`INVALID_REQUEST: The input holds more than the ${quotas.maxTotalBytes} bytes an import job may read`);
+    throw new ImportJobRejected(
+      `INVALID_REQUEST: The input holds more than the ${quotas.maxTotalBytes} bytes an import job may read`,
+    );
   }
   if (listing.folders > quotas.maxFolders) {
     throw new ImportJobRejected(

@@ -16,7 +16,8 @@ export function coercionOfDataElements(): ImportWarning {
   return {
     warning_reason_code: 0xb000,
     type: 'COERCION_OF_DATA_ELEMENTS',
-    message: 'The declared Specific Character Set could not be applied exactly; text values were decoded with its first character set.',
+    message:
+      'The declared Specific Character Set could not be applied exactly; text values were decoded with its first character set.',
   };
 }
 
@@ -25,6 +26,7 @@ export function unsupportedTransferSyntax(): ImportWarning {
   return {
     warning_reason_code: 0xb120,
     type: 'UNSUPPORTED_TRANSFER_SYNTAX',
-    message: 'The transfer syntax is not one HealthImaging serves frames for; the pixel data is stored as application/octet-stream.',
+    message:
+      'The transfer syntax is not one HealthImaging serves frames for; the pixel data is stored as application/octet-stream.',
   };
 }

@@ -1,7 +1,11 @@
 import { DicomReadError } from './dicom-read-error';
 import type { FileWindow } from './file-window';
 import { assertDicmPrefix } from './read-instance';
-import { DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN, EXPLICIT_VR_BIG_ENDIAN, IMPLICIT_VR_LITTLE_ENDIAN } from './transfer-syntax';
+import {
+  DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN,
+  EXPLICIT_VR_BIG_ENDIAN,
+  IMPLICIT_VR_LITTLE_ENDIAN,
+} from './transfer-syntax';
 
 /** A run of bytes in the file. */
 export interface ByteRange {
@@ -65,7 +69,10 @@ function fileTruncated(): DicomReadError {
 }
 
 function malformed(): DicomReadError {
-  return new DicomReadError('TRUNCATED', 'the DICOM data set ends before its last element is complete, or is malformed');
+  return new DicomReadError(
+    'TRUNCATED',
+    'the DICOM data set ends before its last element is complete, or is malformed',
+  );
 }
 
 /**
@@ -117,7 +124,9 @@ class DatasetWalker {
       const element = this.header(pos, true, true);
       this.need(pos + element.size + element.length);
       if (element.tag === 0x00020010) {
-        transferSyntaxUid = this.head.toString('latin1', pos + element.size, pos + element.size + element.length).replace(/[\0 ]+$/, '');
+        transferSyntaxUid = this.head
+          .toString('latin1', pos + element.size, pos + element.size + element.length)
+          .replace(/[\0 ]+$/, '');
       }
       pos += element.size + element.length;
     }
@@ -180,7 +189,8 @@ class DatasetWalker {
           at += 8;
           break;
         }
-        if (nested.tag === ITEM || nested.tag === SEQUENCE_DELIMITER) throw new NotWalkable('item without its delimiter');
+        if (nested.tag === ITEM || nested.tag === SEQUENCE_DELIMITER)
+          throw new NotWalkable('item without its delimiter');
         at = this.skip(at, nested, nestedExplicit, depth + 1);
       }
     }
@@ -245,7 +255,8 @@ async function readFragments(file: FileWindow, start: number): Promise<{ pieces:
     const from = starts.get(offset);
     const next = k + 1 < offsets.length ? starts.get(offsets[k + 1]) : fragments.length;
     // A table entry that is not the start of a fragment: dcmjs would read garbage; leave it to dcmjs.
-    if (from === undefined || next === undefined || next < from) throw new NotWalkable('basic offset table off the fragments');
+    if (from === undefined || next === undefined || next < from)
+      throw new NotWalkable('basic offset table off the fragments');
     return fragments.slice(from, next).map(({ offset: o, length }) => ({ offset: o, length }));
   });
   return { pieces, end: at };

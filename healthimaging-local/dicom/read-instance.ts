@@ -73,7 +73,10 @@ function parse(bytes: Uint8Array): Read {
   } catch (error) {
     if (isCharacterSetError(error)) return readP10Lenient(bytes);
     // dcmjs messages can echo bytes of the file, so only the fact of the failure is reported.
-    throw new DicomReadError('TRUNCATED', 'the DICOM data set ends before its last element is complete, or is malformed');
+    throw new DicomReadError(
+      'TRUNCATED',
+      'the DICOM data set ends before its last element is complete, or is malformed',
+    );
   }
 }
 
@@ -162,7 +165,10 @@ export function readDicomInstance(bytes: Uint8Array): ParsedInstance {
   const dataset = readDataset(bytes);
   const frames = extractFrames(dataset.dict, dataset.transferSyntaxUid);
   if (frames.length === 0 && lostPixelData(dataset.dict)) {
-    throw new DicomReadError('TRUNCATED', 'the file ends before its pixel data: Rows and Columns are present, Pixel Data is not');
+    throw new DicomReadError(
+      'TRUNCATED',
+      'the file ends before its pixel data: Rows and Columns are present, Pixel Data is not',
+    );
   }
   return { ...buildHeader(bytes, dataset), frames };
 }
@@ -172,7 +178,10 @@ export function readDicomInstance(bytes: Uint8Array): ParsedInstance {
  * (see locate-pixel-data): the same header readDicomInstance gives, PixelData kept in place as
  * null, and the Image Pixel module the frames are cut by.
  */
-export function readDicomHeader(bytes: Uint8Array, pixelDataVr: string): { header: InstanceHeader; pixels: PixelModule } {
+export function readDicomHeader(
+  bytes: Uint8Array,
+  pixelDataVr: string,
+): { header: InstanceHeader; pixels: PixelModule } {
   const dataset = readDataset(bytes);
   const pixels = pixelModule(dataset.dict);
   const entries = Object.entries(dataset.dict);

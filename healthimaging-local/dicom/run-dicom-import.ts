@@ -160,7 +160,9 @@ async function readAndGroup(job: DicomImportJob, files: string[], frames: FrameB
     let parsed: ReadInstance;
     try {
       if (source instanceof Error) throw source;
-      parsed = Buffer.isBuffer(source) ? readWholeInstance(source, sink) : await streamDicomInstance(source.stream, sink);
+      parsed = Buffer.isBuffer(source)
+        ? readWholeInstance(source, sink)
+        : await streamDicomInstance(source.stream, sink);
     } catch (error) {
       if (error instanceof DicomReadError) result.customerErrors++;
       else result.serverErrors++;
@@ -196,7 +198,11 @@ function buildReport(scanned: number, read: ReadResult, plan: ImportPlan): Impor
     for (const file of write.group.files) {
       successes.push({ inputFile: file.inputFile, importResponse: { imageSetId, isPrimary } });
       if (file.warnings.length > 0) {
-        warnings.push({ inputFile: file.inputFile, importResponse: { imageSetId, imageSetVersion, isPrimary }, warnings: file.warnings });
+        warnings.push({
+          inputFile: file.inputFile,
+          importResponse: { imageSetId, imageSetVersion, isPrimary },
+          warnings: file.warnings,
+        });
       }
     }
     summaries.push({
@@ -241,7 +247,8 @@ function applyWrite(job: DicomImportJob, write: PlannedWrite, document: Metadata
     return;
   }
   const { versionId } = target.appendImportedVersion(datastoreId, write.primary.imageSetId, document);
-  if (Number(versionId) !== write.version) throw new Error('the primary image set changed while the import was writing');
+  if (Number(versionId) !== write.version)
+    throw new Error('the primary image set changed while the import was writing');
 }
 
 /** A plan and the document each of its writes stores, built and encoded ahead of the commit. */
@@ -276,7 +283,9 @@ function sameTargets(a: ImportPlan, b: ImportPlan): boolean {
     a.writes.length === b.writes.length &&
     a.blocked.length === b.blocked.length &&
     a.writes.every((write, i) => sameWrite(write, b.writes[i])) &&
-    a.blocked.every((blocked, i) => blocked.imageSetId === b.blocked[i].imageSetId && blocked.group === b.blocked[i].group)
+    a.blocked.every(
+      (blocked, i) => blocked.imageSetId === b.blocked[i].imageSetId && blocked.group === b.blocked[i].group,
+    )
   );
 }
 
@@ -288,7 +297,9 @@ function sameTargets(a: ImportPlan, b: ImportPlan): boolean {
 function supersededFrames(group: InstanceGroup): string[] {
   const last = new Map<string, number>();
   group.instances.forEach((instance, i) => last.set(instance.sopInstanceUid, i));
-  return group.instances.flatMap((instance, i) => (last.get(instance.sopInstanceUid) === i ? [] : group.files[i].frameIds));
+  return group.instances.flatMap((instance, i) =>
+    last.get(instance.sopInstanceUid) === i ? [] : group.files[i].frameIds,
+  );
 }
 
 /**
@@ -303,7 +314,9 @@ async function writeWhenUnlocked(job: DicomImportJob, scanned: number, read: Rea
   const deadline = Date.now() + (job.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS);
   let prepared: PreparedPlan | undefined;
   for (;;) {
-    const current = planImport(read.buckets.values(), (study, series) => job.target.findPrimary(job.datastoreId, study, series));
+    const current = planImport(read.buckets.values(), (study, series) =>
+      job.target.findPrimary(job.datastoreId, study, series),
+    );
     const ready = current.blocked.length === 0 || Date.now() >= deadline;
     if (ready && prepared && sameTargets(prepared.plan, current)) {
       const { plan, documents } = prepared;

@@ -40,7 +40,9 @@ function frameRanges(layout: PixelDataLayout, px: PixelModule, transferSyntaxUid
     if (layout.kind !== 'value') return undefined;
     const frameSize = nativeFrameSize(px);
     if (layout.value.length < frameSize * px.numberOfFrames) throw nativePixelDataTooShort();
-    return Array.from({ length: px.numberOfFrames }, (_, f) => [{ offset: layout.value.offset + f * frameSize, length: frameSize }]);
+    return Array.from({ length: px.numberOfFrames }, (_, f) => [
+      { offset: layout.value.offset + f * frameSize, length: frameSize },
+    ]);
   }
   const pieces = layout.kind === 'value' ? [[layout.value]] : layout.pieces;
   const size = (piece: ByteRange[]): number => piece.reduce((sum, r) => sum + r.length, 0);
@@ -51,14 +53,19 @@ function frameRanges(layout: PixelDataLayout, px: PixelModule, transferSyntaxUid
  * One frame read from the file a chunk at a time (each chunk an asynchronous read, so the event
  * loop runs between them), its CRC32 and value range computed chunk by chunk as it arrives.
  */
-async function readFrame(file: FileWindow, ranges: ByteRange[], px: PixelModule, native: boolean): Promise<{ bytes: Buffer; facts: FrameFacts }> {
+async function readFrame(
+  file: FileWindow,
+  ranges: ByteRange[],
+  px: PixelModule,
+  native: boolean,
+): Promise<{ bytes: Buffer; facts: FrameFacts }> {
   const bytes = Buffer.allocUnsafe(ranges.reduce((sum, r) => sum + r.length, 0));
   // Chunks start at multiples of READ_CHUNK_BYTES from the frame's start, so they hold whole samples.
   const values = native ? new ValueRange(px) : undefined;
   let checksum = 0;
   let at = 0;
   for (const range of ranges) {
-    for (let done = 0; done < range.length; ) {
+    for (let done = 0; done < range.length;) {
       const n = Math.min(READ_CHUNK_BYTES, range.length - done);
       await file.readInto(bytes, at, range.offset + done, n);
       const chunk = bytes.subarray(at, at + n);

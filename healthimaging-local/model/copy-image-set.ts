@@ -77,7 +77,8 @@ export function parseCopiableAttributes(json: unknown): CopySelection {
   if (Object.keys(seriesMap).length === 0) throw validation('copiableAttributes must name at least one Series.');
   const selection: CopySelection = { series: {} };
   for (const [seriesUid, rawSeries] of Object.entries(seriesMap)) {
-    if (!UID_KEY.test(seriesUid)) throw validation('copiableAttributes: Study.Series keys must be Series Instance UIDs.');
+    if (!UID_KEY.test(seriesUid))
+      throw validation('copiableAttributes: Study.Series keys must be Series Instance UIDs.');
     const series = requireObject('a Series entry', rawSeries);
     allowOnlyKeys('a Series entry', series, ['Instances']);
     if (!hasOwn(series, 'Instances')) {
@@ -90,7 +91,8 @@ export function parseCopiableAttributes(json: unknown): CopySelection {
     for (const sopUid of sopUids) {
       if (!UID_KEY.test(sopUid)) throw validation('copiableAttributes: Instances keys must be SOP Instance UIDs.');
       const entry = requireObject('an Instance entry', instances[sopUid]);
-      if (Object.keys(entry).length !== 0) throw validation('copiableAttributes: an Instance entry must be an empty object.');
+      if (Object.keys(entry).length !== 0)
+        throw validation('copiableAttributes: an Instance entry must be an empty object.');
     }
     selection.series[seriesUid] = { instances: sopUids };
   }
@@ -165,10 +167,15 @@ export function mergeIntoDestination(
       if (!target || !levelsAgree(series.DICOM, target.DICOM, SERIES_GROUPING_KEYS)) return mismatch('Series');
     }
   }
-  const destinationSops = new Set(Object.values(merged.Study.Series).flatMap((series) => Object.keys(series.Instances)));
+  const destinationSops = new Set(
+    Object.values(merged.Study.Series).flatMap((series) => Object.keys(series.Instances)),
+  );
   for (const series of Object.values(subset.Study.Series)) {
     if (Object.keys(series.Instances).some((sopUid) => destinationSops.has(sopUid))) {
-      return { ok: false, message: 'INVALID_REQUEST: SOP Instance of SourceImageSet already exists in DestinationImageSet.' };
+      return {
+        ok: false,
+        message: 'INVALID_REQUEST: SOP Instance of SourceImageSet already exists in DestinationImageSet.',
+      };
     }
   }
   if (!opts.force) {

@@ -50,11 +50,17 @@ export interface UpdateRequest {
   dueAt: number;
 }
 
-export function beginUpdate(store: HilStore, req: UpdateRequest): Accepted<{ imageSet: ImageSetRecord; newVersion: number; at: number }> {
+export function beginUpdate(
+  store: HilStore,
+  req: UpdateRequest,
+): Accepted<{ imageSet: ImageSetRecord; newVersion: number; at: number }> {
   return store.tx(() => {
     const row = liveImageSet(store, req.datastoreId, req.imageSetId);
     assertWritable(row, req.latestVersion, 'Image set');
-    if (req.update.kind === 'revert' && !store.imageSets.getVersion(req.datastoreId, req.imageSetId, req.update.toVersion)) {
+    if (
+      req.update.kind === 'revert' &&
+      !store.imageSets.getVersion(req.datastoreId, req.imageSetId, req.update.toVersion)
+    ) {
       throw notFound(`Image set version ${req.update.toVersion} does not exist`);
     }
     assertWriteCapacity(store, req.datastoreId);
@@ -167,8 +173,11 @@ export function beginCopy(store: HilStore, req: CopyRequest): Accepted<CopyAccep
       });
     }
 
-    const previousStatus = store.imageSets.getVersion(req.datastoreId, source.imageSetId, source.latestVersion)!
-      .workflowStatus;
+    const previousStatus = store.imageSets.getVersion(
+      req.datastoreId,
+      source.imageSetId,
+      source.latestVersion,
+    )!.workflowStatus;
     store.imageSets.finishVersion(
       req.datastoreId,
       source.imageSetId,

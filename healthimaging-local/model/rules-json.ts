@@ -24,7 +24,9 @@ export function dicomValuesEqual(a: unknown, b: unknown): boolean {
   if (isPlainObject(left) && isPlainObject(right)) {
     const keys = Object.keys(left);
     if (keys.length !== Object.keys(right).length) return false;
-    return keys.every((key) => Object.prototype.hasOwnProperty.call(right, key) && dicomValuesEqual(left[key], right[key]));
+    return keys.every(
+      (key) => Object.prototype.hasOwnProperty.call(right, key) && dicomValuesEqual(left[key], right[key]),
+    );
   }
   return false;
 }

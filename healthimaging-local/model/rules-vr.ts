@@ -8,8 +8,23 @@
 import { isPlainObject } from './rules-json';
 
 const MAX_LENGTH: Record<string, number> = {
-  AE: 16, AS: 4, CS: 16, DA: 8, DS: 16, DT: 26, IS: 12, LO: 64, LT: 10240, PN: 64 * 3 + 2,
-  SH: 16, ST: 1024, TM: 14, UI: 64, UC: 2 ** 32 - 2, UR: 2 ** 32 - 2, UT: 2 ** 32 - 2,
+  AE: 16,
+  AS: 4,
+  CS: 16,
+  DA: 8,
+  DS: 16,
+  DT: 26,
+  IS: 12,
+  LO: 64,
+  LT: 10240,
+  PN: 64 * 3 + 2,
+  SH: 16,
+  ST: 1024,
+  TM: 14,
+  UI: 64,
+  UC: 2 ** 32 - 2,
+  UR: 2 ** 32 - 2,
+  UT: 2 ** 32 - 2,
 };
 
 const PATTERN: Record<string, RegExp> = {
@@ -25,8 +40,12 @@ const PATTERN: Record<string, RegExp> = {
 };
 
 const INTEGER_RANGE: Record<string, [number, number]> = {
-  US: [0, 0xffff], SS: [-0x8000, 0x7fff], UL: [0, 0xffffffff], SL: [-0x80000000, 0x7fffffff],
-  SV: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER], UV: [0, Number.MAX_SAFE_INTEGER],
+  US: [0, 0xffff],
+  SS: [-0x8000, 0x7fff],
+  UL: [0, 0xffffffff],
+  SL: [-0x80000000, 0x7fffffff],
+  SV: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
+  UV: [0, Number.MAX_SAFE_INTEGER],
 };
 
 /** VRs whose single value may itself contain a backslash (PS3.5 6.2: not multi-valued). */
@@ -37,11 +56,16 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 /** The registry uses these for elements whose VR depends on context (PS3.6 "US or SS" etc.). */
 function candidateVrs(vr: string): string[] {
   switch (vr) {
-    case 'xs': return ['US', 'SS'];
-    case 'ox': return ['OB', 'OW'];
-    case 'lt': return ['US', 'OW'];
-    case 'up': return ['UL'];
-    default: return [vr];
+    case 'xs':
+      return ['US', 'SS'];
+    case 'ox':
+      return ['OB', 'OW'];
+    case 'lt':
+      return ['US', 'OW'];
+    case 'up':
+      return ['UL'];
+    default:
+      return [vr];
   }
 }
 
@@ -60,7 +84,8 @@ function singleValueFits(value: unknown, vr: string): boolean {
   if (vr === 'PN' && isPlainObject(value)) {
     // DICOM JSON person name: {Alphabetic?, Ideographic?, Phonetic?}.
     return Object.entries(value).every(
-      ([group, text]) => ['Alphabetic', 'Ideographic', 'Phonetic'].includes(group) && typeof text === 'string' && text.length <= 64,
+      ([group, text]) =>
+        ['Alphabetic', 'Ideographic', 'Phonetic'].includes(group) && typeof text === 'string' && text.length <= 64,
     );
   }
   if (typeof value !== 'string') return false;

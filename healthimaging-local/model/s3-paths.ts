@@ -80,7 +80,9 @@ export function resolveOutputPrefix(s3Root: string, uri: string): string {
   const { root, dir: bucketFolder } = bucketDir(s3Root, bucket, 'output');
   const segments = key.endsWith('/') ? key.slice(0, -1).split('/') : key.split('/');
   if (key !== '' && !storable(segments)) {
-    throw new S3LocationError('The output S3 prefix has an empty, "." or ".." segment, which HealthImaging Local cannot store');
+    throw new S3LocationError(
+      'The output S3 prefix has an empty, "." or ".." segment, which HealthImaging Local cannot store',
+    );
   }
   let dir = bucketFolder;
   for (const segment of key === '' ? [] : segments) {
@@ -92,7 +94,9 @@ export function resolveOutputPrefix(s3Root: string, uri: string): string {
       break; // created when the report is written
     }
     if (!stat.isDirectory()) {
-      throw new S3LocationError('The output S3 prefix runs through an existing object, which HealthImaging Local cannot store');
+      throw new S3LocationError(
+        'The output S3 prefix runs through an existing object, which HealthImaging Local cannot store',
+      );
     }
     if (!inside(root, dir)) throw new S3LocationError('The output S3 location is not accessible');
   }

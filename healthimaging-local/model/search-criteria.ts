@@ -58,11 +58,7 @@ export interface SearchCandidate {
 }
 
 export type StringAttribute =
-  | 'DICOMPatientId'
-  | 'DICOMAccessionNumber'
-  | 'DICOMStudyId'
-  | 'DICOMStudyInstanceUID'
-  | 'DICOMSeriesInstanceUID';
+  'DICOMPatientId' | 'DICOMAccessionNumber' | 'DICOMStudyId' | 'DICOMStudyInstanceUID' | 'DICOMSeriesInstanceUID';
 export type TimeAttribute = 'createdAt' | 'updatedAt';
 export type SearchAttribute = StringAttribute | TimeAttribute | 'DICOMStudyDateAndTime' | 'isPrimary';
 
@@ -96,8 +92,15 @@ const STRING_LIMITS: Record<StringAttribute, number> = {
 };
 const UID_ATTRIBUTES: ReadonlySet<string> = new Set(['DICOMStudyInstanceUID', 'DICOMSeriesInstanceUID']);
 const UNION_MEMBERS: readonly SearchAttribute[] = [
-  'DICOMPatientId', 'DICOMAccessionNumber', 'DICOMStudyId', 'DICOMStudyInstanceUID',
-  'DICOMSeriesInstanceUID', 'createdAt', 'updatedAt', 'DICOMStudyDateAndTime', 'isPrimary',
+  'DICOMPatientId',
+  'DICOMAccessionNumber',
+  'DICOMStudyId',
+  'DICOMStudyInstanceUID',
+  'DICOMSeriesInstanceUID',
+  'createdAt',
+  'updatedAt',
+  'DICOMStudyDateAndTime',
+  'isPrimary',
 ];
 const BETWEEN_ATTRIBUTES: ReadonlySet<string> = new Set(['createdAt', 'updatedAt', 'DICOMStudyDateAndTime']);
 const SORT_FIELDS: readonly SortField[] = ['updatedAt', 'createdAt', 'DICOMStudyDateAndTime'];
@@ -120,9 +123,11 @@ function parseStudyDateAndTime(raw: unknown): SearchValue {
     }
   }
   const date = raw.DICOMStudyDate;
-  if (typeof date !== 'string' || !STUDY_DATE.test(date)) throw validation('DICOMStudyDate is required and must be YYYYMMDD.');
+  if (typeof date !== 'string' || !STUDY_DATE.test(date))
+    throw validation('DICOMStudyDate is required and must be YYYYMMDD.');
   const time = raw.DICOMStudyTime;
-  if (time === undefined || time === null) return { attribute: 'DICOMStudyDateAndTime', date, instant: `${date}000000.000000`, hasTime: false };
+  if (time === undefined || time === null)
+    return { attribute: 'DICOMStudyDateAndTime', date, instant: `${date}000000.000000`, hasTime: false };
   if (typeof time !== 'string' || time.length > 56 || !STUDY_TIME.test(time)) {
     throw validation('DICOMStudyTime must be HHMMSS with optional fractional seconds.');
   }
@@ -139,7 +144,8 @@ function parseValue(raw: unknown): SearchValue {
   switch (attribute) {
     case 'createdAt':
     case 'updatedAt':
-      if (typeof value !== 'number' || !Number.isFinite(value)) throw validation(`${attribute} must be a timestamp in epoch seconds.`);
+      if (typeof value !== 'number' || !Number.isFinite(value))
+        throw validation(`${attribute} must be a timestamp in epoch seconds.`);
       return { attribute, epochMillis: Math.round(value * 1000) };
     case 'isPrimary':
       if (typeof value !== 'boolean') throw validation('isPrimary must be a boolean.');
@@ -148,8 +154,10 @@ function parseValue(raw: unknown): SearchValue {
       return parseStudyDateAndTime(value);
     default: {
       if (typeof value !== 'string') throw validation(`${attribute} must be a string.`);
-      if (value.length > STRING_LIMITS[attribute]) throw validation(`${attribute} must be at most ${STRING_LIMITS[attribute]} characters.`);
-      if (UID_ATTRIBUTES.has(attribute) && !/^[0-9.]*$/.test(value)) throw validation(`${attribute} must contain only digits and dots.`);
+      if (value.length > STRING_LIMITS[attribute])
+        throw validation(`${attribute} must be at most ${STRING_LIMITS[attribute]} characters.`);
+      if (UID_ATTRIBUTES.has(attribute) && !/^[0-9.]*$/.test(value))
+        throw validation(`${attribute} must contain only digits and dots.`);
       return { attribute, text: value.replace(/[ \0]+$/, '') };
     }
   }
@@ -165,17 +173,20 @@ function parseFilter(raw: unknown): SearchFilter {
   if (!isPlainObject(raw)) throw validation('Each filter must be an object.');
   const { operator, values } = raw;
   if (operator !== 'EQUAL' && operator !== 'BETWEEN') throw validation('Filter operator must be EQUAL or BETWEEN.');
-  if (!Array.isArray(values) || values.length < 1 || values.length > 2) throw validation('A filter must have 1 or 2 values.');
+  if (!Array.isArray(values) || values.length < 1 || values.length > 2)
+    throw validation('A filter must have 1 or 2 values.');
   const parsed = values.map(parseValue);
   const attribute = parsed[0].attribute;
-  if (parsed.some((value) => value.attribute !== attribute)) throw validation('All values of one filter must use the same attribute.');
+  if (parsed.some((value) => value.attribute !== attribute))
+    throw validation('All values of one filter must use the same attribute.');
   if (operator === 'EQUAL' && parsed.length !== 1) throw validation('The EQUAL operator takes exactly one value.');
   if (operator === 'BETWEEN') {
     if (parsed.length !== 2) throw validation('The BETWEEN operator takes exactly two values.');
     if (!BETWEEN_ATTRIBUTES.has(attribute)) {
       throw validation('The BETWEEN operator applies only to createdAt, updatedAt and DICOMStudyDateAndTime.');
     }
-    if (orderKey(parsed[0]) > orderKey(parsed[1])) throw validation('The lower bound of BETWEEN must not be after its upper bound.');
+    if (orderKey(parsed[0]) > orderKey(parsed[1]))
+      throw validation('The lower bound of BETWEEN must not be after its upper bound.');
   }
   return { operator, attribute, values: parsed };
 }
@@ -194,7 +205,8 @@ export function parseSearchCriteria(body: unknown): SearchCriteria {
   if (body.sort !== undefined && body.sort !== null) {
     if (!isPlainObject(body.sort)) throw validation('sort must be an object.');
     const { sortField, sortOrder } = body.sort;
-    if (!SORT_FIELDS.includes(sortField as SortField)) throw validation('sortField must be updatedAt, createdAt or DICOMStudyDateAndTime.');
+    if (!SORT_FIELDS.includes(sortField as SortField))
+      throw validation('sortField must be updatedAt, createdAt or DICOMStudyDateAndTime.');
     if (!SORT_ORDERS.includes(sortOrder as SortOrder)) throw validation('sortOrder must be ASC or DESC.');
     criteria.sort = { sortField: sortField as SortField, sortOrder: sortOrder as SortOrder };
   }
@@ -227,7 +239,8 @@ function valueMatches(candidate: SearchCandidate, value: SearchValue): boolean {
 function withinBounds(candidate: SearchCandidate, filter: SearchFilter): boolean {
   const [lower, upper] = filter.values;
   let subject: number | string | undefined;
-  if (filter.attribute === 'createdAt' || filter.attribute === 'updatedAt') subject = Math.round(candidate[filter.attribute] * 1000);
+  if (filter.attribute === 'createdAt' || filter.attribute === 'updatedAt')
+    subject = Math.round(candidate[filter.attribute] * 1000);
   else subject = studyInstantOf(candidate.tags);
   if (subject === undefined) return false;
   return orderKey(lower) <= subject && subject <= orderKey(upper);
@@ -244,7 +257,8 @@ export function matchesCriteria(candidate: SearchCandidate, criteria: SearchCrit
 export function compareForSort(criteria: SearchCriteria): (a: SearchCandidate, b: SearchCandidate) => number {
   const field: SortField = criteria.sort?.sortField ?? 'updatedAt';
   const direction = (criteria.sort?.sortOrder ?? 'DESC') === 'ASC' ? 1 : -1;
-  const byId = (a: SearchCandidate, b: SearchCandidate): number => (a.imageSetId < b.imageSetId ? -1 : a.imageSetId > b.imageSetId ? 1 : 0);
+  const byId = (a: SearchCandidate, b: SearchCandidate): number =>
+    a.imageSetId < b.imageSetId ? -1 : a.imageSetId > b.imageSetId ? 1 : 0;
   if (field === 'DICOMStudyDateAndTime') {
     return (a, b) => {
       const left = studyInstantOf(a.tags);
@@ -306,7 +320,10 @@ export function summarizeDicomTags(doc: MetadataDocument): DicomTags {
     DICOMStudyId: text(study.StudyID),
     DICOMStudyDescription: text(study.StudyDescription),
     DICOMNumberOfStudyRelatedSeries: allSeries.length,
-    DICOMNumberOfStudyRelatedInstances: allSeries.reduce((sum, [, series]) => sum + Object.keys(series.Instances).length, 0),
+    DICOMNumberOfStudyRelatedInstances: allSeries.reduce(
+      (sum, [, series]) => sum + Object.keys(series.Instances).length,
+      0,
+    ),
     DICOMAccessionNumber: text(study.AccessionNumber),
     DICOMSeriesInstanceUID: text(seriesDicom.SeriesInstanceUID) ?? firstSeries?.[0],
     DICOMSeriesModality: text(seriesDicom.Modality),

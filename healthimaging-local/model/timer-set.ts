@@ -12,10 +12,13 @@ export class TimerSet {
 
   schedule(delayMs: number, fn: () => void): void {
     if (this.closedFlag) return;
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      fn();
-    }, Math.max(0, delayMs));
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(timer);
+        fn();
+      },
+      Math.max(0, delayMs),
+    );
     this.timers.add(timer);
   }
 

@@ -34,7 +34,12 @@ export function completePendingWrite(store: HilStore, pendingId: number): void {
   });
 }
 
-function completeUpdate(store: HilStore, p: PendingWriteRow, w: Extract<PendingWrite, { kind: 'update' }>, at: number): void {
+function completeUpdate(
+  store: HilStore,
+  p: PendingWriteRow,
+  w: Extract<PendingWrite, { kind: 'update' }>,
+  at: number,
+): void {
   const imageSet = store.imageSets.get(p.datastoreId, w.imageSetId)!;
   let outcome: Outcome;
   if (w.revertToVersion !== undefined) {
@@ -54,12 +59,25 @@ function completeUpdate(store: HilStore, p: PendingWriteRow, w: Extract<PendingW
     store.writeVersionContent(p.datastoreId, w.imageSetId, w.newVersion, outcome.doc);
     store.imageSets.finishVersion(p.datastoreId, w.imageSetId, w.newVersion, 'ACTIVE', 'UPDATED', null, at);
   } else {
-    store.imageSets.finishVersion(p.datastoreId, w.imageSetId, w.newVersion, 'ACTIVE', 'UPDATE_FAILED', outcome.message, at);
+    store.imageSets.finishVersion(
+      p.datastoreId,
+      w.imageSetId,
+      w.newVersion,
+      'ACTIVE',
+      'UPDATE_FAILED',
+      outcome.message,
+      at,
+    );
   }
   store.imageSets.setHead(p.datastoreId, w.imageSetId, w.newVersion, 'ACTIVE', at);
 }
 
-function completeCopy(store: HilStore, p: PendingWriteRow, w: Extract<PendingWrite, { kind: 'copy' }>, at: number): void {
+function completeCopy(
+  store: HilStore,
+  p: PendingWriteRow,
+  w: Extract<PendingWrite, { kind: 'copy' }>,
+  at: number,
+): void {
   const ds = p.datastoreId;
   const destId = w.destinationImageSetId;
   let outcome: Outcome = safely(() => {
@@ -85,7 +103,12 @@ function completeCopy(store: HilStore, p: PendingWriteRow, w: Extract<PendingWri
   store.imageSets.setState(ds, w.sourceImageSetId, 'ACTIVE', at);
 }
 
-function completeDelete(store: HilStore, p: PendingWriteRow, w: Extract<PendingWrite, { kind: 'delete' }>, at: number): void {
+function completeDelete(
+  store: HilStore,
+  p: PendingWriteRow,
+  w: Extract<PendingWrite, { kind: 'delete' }>,
+  at: number,
+): void {
   store.imageSets.finishVersion(p.datastoreId, w.imageSetId, w.version, 'DELETED', 'DELETED', null, at, at);
   store.imageSets.setState(p.datastoreId, w.imageSetId, 'DELETED', at, at);
   store.imageSets.dropFrameRefs(p.datastoreId, w.imageSetId);
@@ -101,7 +124,8 @@ function safely(fn: () => Outcome): Outcome {
     return fn();
   } catch (err) {
     const name = err instanceof Error ? err.name : 'Error';
-    const message = err instanceof Error && name === 'ValidationException' ? err.message : 'The request could not be applied';
+    const message =
+      err instanceof Error && name === 'ValidationException' ? err.message : 'The request could not be applied';
     return { ok: false, message: `INVALID_REQUEST: ${message}` };
   }
 }
@@ -129,7 +153,15 @@ export function recoverPendingWrites(store: HilStore): number {
       .all() as Array<{ ds: string; id: string; v: number }>;
     const at = store.now();
     for (const s of stuck) {
-      store.imageSets.finishVersion(s.ds, s.id, s.v, 'ACTIVE', 'UPDATE_FAILED', 'INTERNAL_ERROR: The operation was interrupted', at);
+      store.imageSets.finishVersion(
+        s.ds,
+        s.id,
+        s.v,
+        'ACTIVE',
+        'UPDATE_FAILED',
+        'INTERNAL_ERROR: The operation was interrupted',
+        at,
+      );
       store.imageSets.setState(s.ds, s.id, 'ACTIVE', at);
     }
   });

@@ -15,8 +15,17 @@ const STATUSES: readonly DatastoreStatus[] = ['CREATING', 'CREATE_FAILED', 'ACTI
 const FORMATS = ['HTJ2K', 'JPEG_2000_LOSSLESS'] as const;
 
 const NAME = { min: 1, max: 256, pattern: /^[A-Za-z0-9._/#-]+$/ };
-const KMS_ARN = { min: 1, max: 512, pattern: /^arn:aws[a-zA-Z-]{0,16}:kms:[a-z]{2}(-[a-z]{1,16}){1,3}-\d{1}:\d{12}:((key\/[a-zA-Z0-9-]{36})|(alias\/[a-zA-Z0-9-_/]{1,256}))$/ };
-const LAMBDA_ARN = { min: 1, max: 256, pattern: /^arn:aws(-[^:]+)?:lambda:[a-z0-9-]+:[0-9]{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9_$-]+)?$/ };
+const KMS_ARN = {
+  min: 1,
+  max: 512,
+  pattern:
+    /^arn:aws[a-zA-Z-]{0,16}:kms:[a-z]{2}(-[a-z]{1,16}){1,3}-\d{1}:\d{12}:((key\/[a-zA-Z0-9-]{36})|(alias\/[a-zA-Z0-9-_/]{1,256}))$/,
+};
+const LAMBDA_ARN = {
+  min: 1,
+  max: 256,
+  pattern: /^arn:aws(-[^:]+)?:lambda:[a-z0-9-]+:[0-9]{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9_$-]+)?$/,
+};
 
 function summary(ds: DatastoreRecord, ctx: RequestContext, accountId: string) {
   return {
@@ -35,17 +44,26 @@ export const createDatastore: Handler = (ctx, { store, settings, datastoreLifecy
   const clientToken = stringMember(body, 'clientToken', true, CLIENT_TOKEN);
   const name = stringMember(body, 'datastoreName', false, NAME);
   const tags = body.tags === undefined ? {} : tagMap('tags', body.tags);
-  if (Object.keys(tags).length > MAX_TAGS_PER_RESOURCE) throw validation(`At most ${MAX_TAGS_PER_RESOURCE} tags per resource`);
+  if (Object.keys(tags).length > MAX_TAGS_PER_RESOURCE)
+    throw validation(`At most ${MAX_TAGS_PER_RESOURCE} tags per resource`);
   const kmsKeyArn = stringMember(body, 'kmsKeyArn', false, KMS_ARN);
   const lambdaAuthorizerArn = stringMember(body, 'lambdaAuthorizerArn', false, LAMBDA_ARN);
   const format = enumValue('losslessStorageFormat', stringMember(body, 'losslessStorageFormat'), FORMATS) ?? 'HTJ2K';
 
   const print = fingerprint([name, tags, kmsKeyArn, lambdaAuthorizerArn, format]);
   const response = store.tx(() => {
-    const previous = replay<{ datastoreId: string; datastoreStatus: string }>(store, 'CreateDatastore', clientToken, print);
+    const previous = replay<{ datastoreId: string; datastoreStatus: string }>(
+      store,
+      'CreateDatastore',
+      clientToken,
+      print,
+    );
     if (previous) return previous;
     if (store.datastores.countNotDeleted() >= MAX_DATASTORES) {
-      throw new ServiceError('ServiceQuotaExceededException', `At most ${MAX_DATASTORES} data stores per account and region`);
+      throw new ServiceError(
+        'ServiceQuotaExceededException',
+        `At most ${MAX_DATASTORES} data stores per account and region`,
+      );
     }
     const id = newResourceId();
     const at = store.now();

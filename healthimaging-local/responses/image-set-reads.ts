@@ -60,7 +60,12 @@ export const listImageSetVersions: Handler = (ctx, services) => {
   const maxResults = queryMaxResults(ctx);
   const scope = `ListImageSetVersions/${imageSet.datastoreId}/${imageSet.imageSetId}`;
   const from = services.pageTokens.open(scope, queryString(ctx, 'nextToken'), isVersion) ?? imageSet.latestVersion;
-  const versions = services.store.imageSets.listVersions(imageSet.datastoreId, imageSet.imageSetId, from, maxResults + 1);
+  const versions = services.store.imageSets.listVersions(
+    imageSet.datastoreId,
+    imageSet.imageSetId,
+    from,
+    maxResults + 1,
+  );
   const page = versions.slice(0, maxResults);
   return jsonResponse({
     imageSetPropertiesList: page.map((v) => ({
@@ -68,6 +73,7 @@ export const listImageSetVersions: Handler = (ctx, services) => {
       // Capital I: the model names the member this way in ImageSetProperties only.
       ImageSetWorkflowStatus: v.workflowStatus,
     })),
-    nextToken: versions.length > maxResults ? services.pageTokens.issue(scope, versions[maxResults].version) : undefined,
+    nextToken:
+      versions.length > maxResults ? services.pageTokens.issue(scope, versions[maxResults].version) : undefined,
   });
 };

@@ -31,7 +31,14 @@ export const startDicomImportJob: Handler = (ctx, services) => {
 
   const result = store.tx(() => {
     const ds = datastoreFor(ctx, services);
-    const print = fingerprint([ds.datastoreId, jobName, dataAccessRoleArn, inputS3Uri, outputS3Uri, inputOwnerAccountId]);
+    const print = fingerprint([
+      ds.datastoreId,
+      jobName,
+      dataAccessRoleArn,
+      inputS3Uri,
+      outputS3Uri,
+      inputOwnerAccountId,
+    ]);
     const previous = replay<Record<string, unknown>>(store, 'StartDICOMImportJob', clientToken, print);
     if (previous) return previous;
     if (store.importJobs.countRunning(ds.datastoreId) >= MAX_CONCURRENT_IMPORTS_PER_DATASTORE) {

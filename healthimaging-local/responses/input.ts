@@ -36,7 +36,12 @@ export interface StringRule {
 
 export function stringMember(body: JsonObject, name: string, required: true, rule?: StringRule): string;
 export function stringMember(body: JsonObject, name: string, required?: false, rule?: StringRule): string | undefined;
-export function stringMember(body: JsonObject, name: string, required = false, rule: StringRule = {}): string | undefined {
+export function stringMember(
+  body: JsonObject,
+  name: string,
+  required = false,
+  rule: StringRule = {},
+): string | undefined {
   const v = body[name];
   if (v === undefined || v === null) {
     if (required) throw validation(`${name} is required`);
@@ -63,7 +68,8 @@ export function resourceId(name: string, v: string | undefined): string {
 const VERSION_PATTERN = /^\d{1,9}$/;
 
 export function versionNumber(name: string, v: unknown): number {
-  if (typeof v !== 'string' || !VERSION_PATTERN.test(v)) throw validation(`${name} must be a version number such as "1"`);
+  if (typeof v !== 'string' || !VERSION_PATTERN.test(v))
+    throw validation(`${name} must be a version number such as "1"`);
   const n = Number(v);
   if (n < 1) throw validation(`${name} must be a version number such as "1"`);
   return n;

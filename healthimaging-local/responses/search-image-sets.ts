@@ -1,4 +1,10 @@
-import { compareForSort, echoSort, matchesCriteria, parseSearchCriteria, type SearchCandidate } from '../model/search-criteria';
+import {
+  compareForSort,
+  echoSort,
+  matchesCriteria,
+  parseSearchCriteria,
+  type SearchCandidate,
+} from '../model/search-criteria';
 import { isOffset } from '../pagination';
 import { epochSeconds, jsonResponse } from '../wire';
 import { datastoreFor } from './access';

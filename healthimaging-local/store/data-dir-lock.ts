@@ -35,7 +35,9 @@ export function lockDataDir(dataDir: string): DataDirLock {
   } catch (err) {
     db.close();
     if ((err as { code?: string }).code === 'SQLITE_BUSY') {
-      throw new DataDirLocked(`data folder ${resolve(dataDir)} is in use by another HealthImaging Local${holderText(dataDir)}`);
+      throw new DataDirLocked(
+        `data folder ${resolve(dataDir)} is in use by another HealthImaging Local${holderText(dataDir)}`,
+      );
     }
     throw err;
   }

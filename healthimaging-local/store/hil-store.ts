@@ -57,7 +57,11 @@ export class HilStore {
     if (missing.length === 0) return;
     this.tx(() => {
       for (const row of missing) {
-        this.refreshIdentity(row.datastoreId, row.imageSetId, this.readDocument(row.datastoreId, row.imageSetId, row.latestVersion));
+        this.refreshIdentity(
+          row.datastoreId,
+          row.imageSetId,
+          this.readDocument(row.datastoreId, row.imageSetId, row.latestVersion),
+        );
       }
     });
   }
@@ -169,7 +173,14 @@ export class HilStore {
 
   createImageSet(datastoreId: string, imageSetId: string, document: MetadataDocument, isPrimary: boolean): void {
     this.tx(() => {
-      this.insertImageSet({ datastoreId, imageSetId, document, isPrimary, state: 'ACTIVE', workflowStatus: 'IMPORTED' });
+      this.insertImageSet({
+        datastoreId,
+        imageSetId,
+        document,
+        isPrimary,
+        state: 'ACTIVE',
+        workflowStatus: 'IMPORTED',
+      });
     });
   }
 

@@ -97,7 +97,9 @@ export class ImageSetStore {
       setHead: db.prepare(
         'UPDATE image_sets SET latest_version = ?, state = ?, updated_at = ? WHERE datastore_id = ? AND id = ?',
       ),
-      setState: db.prepare('UPDATE image_sets SET state = ?, updated_at = ?, deleted_at = ? WHERE datastore_id = ? AND id = ?'),
+      setState: db.prepare(
+        'UPDATE image_sets SET state = ?, updated_at = ?, deleted_at = ? WHERE datastore_id = ? AND id = ?',
+      ),
       setIdentity: db.prepare(
         'UPDATE image_sets SET study_uid = ?, series_uid = ?, series_uids = ?, summary = ? WHERE datastore_id = ? AND id = ?',
       ),
@@ -150,9 +152,7 @@ export class ImageSetStore {
         `DELETE FROM frames WHERE NOT EXISTS
            (SELECT 1 FROM frame_refs r WHERE r.datastore_id = frames.datastore_id AND r.frame_id = frames.id)`,
       ),
-      putFrame: db.prepare(
-        'INSERT OR REPLACE INTO frames (datastore_id, id, content_type, bytes) VALUES (?, ?, ?, ?)',
-      ),
+      putFrame: db.prepare('INSERT OR REPLACE INTO frames (datastore_id, id, content_type, bytes) VALUES (?, ?, ?, ?)'),
       getFrame: db.prepare(
         `SELECT f.content_type AS contentType, f.bytes AS bytes FROM frame_refs r
          JOIN frames f ON f.datastore_id = r.datastore_id AND f.id = r.frame_id
@@ -174,12 +174,24 @@ export class ImageSetStore {
     this.s.setHead.run(latestVersion, state, at, datastoreId, imageSetId);
   }
 
-  setState(datastoreId: string, imageSetId: string, state: ImageSetState, at: number, deletedAt: number | null = null): void {
+  setState(
+    datastoreId: string,
+    imageSetId: string,
+    state: ImageSetState,
+    at: number,
+    deletedAt: number | null = null,
+  ): void {
     this.s.setState.run(state, at, deletedAt, datastoreId, imageSetId);
   }
 
   /** `allSeries[0]` is the series the image set is filed under (primary look-ups); search sees them all. */
-  setIdentity(datastoreId: string, imageSetId: string, study: string | null, allSeries: string[], summary: string): void {
+  setIdentity(
+    datastoreId: string,
+    imageSetId: string,
+    study: string | null,
+    allSeries: string[],
+    summary: string,
+  ): void {
     this.s.setIdentity.run(study, allSeries[0] ?? null, JSON.stringify(allSeries), summary, datastoreId, imageSetId);
   }
 
@@ -265,7 +277,11 @@ export class ImageSetStore {
     this.s.putFrame.run(datastoreId, frameId, contentType, bytes);
   }
 
-  getFrame(datastoreId: string, imageSetId: string, frameId: string): { contentType: string; bytes: Buffer } | undefined {
+  getFrame(
+    datastoreId: string,
+    imageSetId: string,
+    frameId: string,
+  ): { contentType: string; bytes: Buffer } | undefined {
     return this.s.getFrame.get(datastoreId, imageSetId, frameId) as { contentType: string; bytes: Buffer } | undefined;
   }
 }

@@ -54,12 +54,16 @@ export class ImportJobStore {
         `INSERT INTO import_jobs (datastore_id, id, name, status, data_access_role_arn, input_s3_uri, output_s3_uri, input_owner_account_id, submitted_at)
          VALUES (@datastoreId, @jobId, @jobName, @jobStatus, @dataAccessRoleArn, @inputS3Uri, @outputS3Uri, @inputOwnerAccountId, @submittedAt)`,
       ),
-      setStatus: db.prepare('UPDATE import_jobs SET status = ?, ended_at = ?, message = ? WHERE datastore_id = ? AND id = ?'),
+      setStatus: db.prepare(
+        'UPDATE import_jobs SET status = ?, ended_at = ?, message = ? WHERE datastore_id = ? AND id = ?',
+      ),
       list: db.prepare(
         `SELECT * FROM import_jobs WHERE datastore_id = ? AND (? IS NULL OR status = ?)
          ORDER BY submitted_at DESC, id DESC`,
       ),
-      unfinished: db.prepare(`SELECT * FROM import_jobs WHERE status IN ('SUBMITTED', 'IN_PROGRESS') ORDER BY submitted_at`),
+      unfinished: db.prepare(
+        `SELECT * FROM import_jobs WHERE status IN ('SUBMITTED', 'IN_PROGRESS') ORDER BY submitted_at`,
+      ),
       countRunning: db.prepare(
         `SELECT COUNT(*) AS n FROM import_jobs WHERE datastore_id = ? AND status IN ('SUBMITTED', 'IN_PROGRESS')`,
       ),
@@ -75,7 +79,13 @@ export class ImportJobStore {
     this.s.insert.run(job);
   }
 
-  setStatus(datastoreId: string, jobId: string, status: JobStatus, endedAt: number | null, message: string | null): void {
+  setStatus(
+    datastoreId: string,
+    jobId: string,
+    status: JobStatus,
+    endedAt: number | null,
+    message: string | null,
+  ): void {
     this.s.setStatus.run(status, endedAt, message, datastoreId, jobId);
   }
 

@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { CLIENT_KINDS, GENESIS_HASH, OPERATION_TYPES, recordHash, type AuditEntry, type AuditRecord } from './audit-record';
+import {
+  CLIENT_KINDS,
+  GENESIS_HASH,
+  OPERATION_TYPES,
+  recordHash,
+  type AuditEntry,
+  type AuditRecord,
+} from './audit-record';
 
 /** Where a tenant's chain ends: the last sequence number and its hash (0 and `GENESIS_HASH` when empty). */
 export interface ChainHead {
@@ -20,14 +27,16 @@ export function checkEntries(entries: readonly AuditEntry[]): string {
   for (const entry of entries) {
     if (entry.tenantId !== tenantId) throw new Error('One audit append holds the entries of one tenant');
     if (typeof entry.tenantId !== 'string' || entry.tenantId === '') throw new Error('An audit entry needs a tenantId');
-    if (!(entry.occurredAt instanceof Date) || Number.isNaN(entry.occurredAt.getTime())) throw new Error('An audit entry needs a valid occurredAt');
+    if (!(entry.occurredAt instanceof Date) || Number.isNaN(entry.occurredAt.getTime()))
+      throw new Error('An audit entry needs a valid occurredAt');
     if (!CLIENT_KINDS.includes(entry.clientKind)) throw new Error('An audit entry has an unknown clientKind');
     if (!OPERATION_TYPES.includes(entry.operationType)) throw new Error('An audit entry has an unknown operationType');
     for (const key of ['requestId', 'subject', 'client', 'documentHash', 'action', 'outcome'] as const) {
       if (typeof entry[key] !== 'string' || entry[key] === '') throw new Error(`An audit entry needs a ${key}`);
     }
     for (const key of ['operationName', 'datastoreId', 'imageSetId', 'versionId'] as const) {
-      if (entry[key] !== null && typeof entry[key] !== 'string') throw new Error(`An audit entry's ${key} is a string or null`);
+      if (entry[key] !== null && typeof entry[key] !== 'string')
+        throw new Error(`An audit entry's ${key} is a string or null`);
     }
     for (const key of ['dataCategories', 'upstreamRequestIds'] as const) {
       if (!Array.isArray(entry[key]) || entry[key].some((item) => typeof item !== 'string')) {
@@ -39,7 +48,11 @@ export function checkEntries(entries: readonly AuditEntry[]): string {
 }
 
 /** The records that continue a chain from `head`, in order, each hashed over its predecessor's hash. */
-export function chainEntries(head: ChainHead, entries: readonly AuditEntry[], newId: () => string = randomUUID): AuditRecord[] {
+export function chainEntries(
+  head: ChainHead,
+  entries: readonly AuditEntry[],
+  newId: () => string = randomUUID,
+): AuditRecord[] {
   let { lastSequence, lastHash } = head;
   return entries.map((entry) => {
     const unhashed = {

@@ -63,7 +63,9 @@ function targetOf(input: unknown): Target {
 function outcomeOf(errors: readonly GraphQLError[], responseKey: string | undefined): string {
   const relevant = errors.find((error) => error.path === undefined || error.path[0] === responseKey);
   if (!relevant) return 'OK';
-  const code = relevant.extensions?.code ?? (relevant.originalError as { extensions?: { code?: unknown } } | undefined)?.extensions?.code;
+  const code =
+    relevant.extensions?.code ??
+    (relevant.originalError as { extensions?: { code?: unknown } } | undefined)?.extensions?.code;
   return typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR';
 }
 

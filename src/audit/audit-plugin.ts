@@ -43,7 +43,8 @@ export function auditPlugin(): ApolloServerPlugin<GatewayContext> {
               singleResult: {
                 errors: [
                   {
-                    message: 'The request could not be recorded in the audit trail, so its answer is withheld; retry later.',
+                    message:
+                      'The request could not be recorded in the audit trail, so its answer is withheld; retry later.',
                     extensions: { code: 'UPSTREAM_UNAVAILABLE', requestId: context.requestId },
                   },
                 ],

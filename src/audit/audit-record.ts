@@ -13,7 +13,8 @@ export const OPERATION_TYPES = ['query', 'mutation', 'subscription'] as const;
 export type OperationType = (typeof OPERATION_TYPES)[number];
 
 /** What the request did: `read` for any read of data, or the mutation's name. Open: new writes add names. */
-export type AuditAction = 'read' | 'copyImageSet' | 'updateImageSetMetadata' | 'revertImageSet' | 'deleteImageSet' | (string & {});
+export type AuditAction =
+  'read' | 'copyImageSet' | 'updateImageSetMetadata' | 'revertImageSet' | 'deleteImageSet' | (string & {});
 
 /** `OK`, or the error code the request answered (FORBIDDEN, NOT_FOUND, VERSION_CONFLICT, ...). */
 export type AuditOutcome = 'OK' | (string & {});

@@ -42,12 +42,20 @@ export async function verifyChain(tenantId: string, source: ChainSource): Promis
 
   for await (const record of source.records(head?.lastSequence)) {
     if (record.sequence > expected) {
-      return result({ kind: 'removed', sequence: expected, detail: `record ${expected} is missing (the next record is ${record.sequence})` });
+      return result({
+        kind: 'removed',
+        sequence: expected,
+        detail: `record ${expected} is missing (the next record is ${record.sequence})`,
+      });
     }
     if (record.prevHash !== previousHash) {
       const linked = await source.sequenceOfHash(record.prevHash);
       if (linked !== undefined) {
-        return result({ kind: 'reordered', sequence: record.sequence, detail: `record ${record.sequence} follows record ${linked}, not record ${expected - 1}` });
+        return result({
+          kind: 'reordered',
+          sequence: record.sequence,
+          detail: `record ${record.sequence} follows record ${linked}, not record ${expected - 1}`,
+        });
       }
       const before = record.sequence - 1;
       return result({
@@ -57,7 +65,11 @@ export async function verifyChain(tenantId: string, source: ChainSource): Promis
       });
     }
     if (recordHash(record) !== record.hash) {
-      return result({ kind: 'changed', sequence: record.sequence, detail: `record ${record.sequence} does not match its hash` });
+      return result({
+        kind: 'changed',
+        sequence: record.sequence,
+        detail: `record ${record.sequence} does not match its hash`,
+      });
     }
     previousHash = record.hash;
     expected += 1;
@@ -66,13 +78,23 @@ export async function verifyChain(tenantId: string, source: ChainSource): Promis
 
   const last = expected - 1;
   if (!head) {
-    return checked === 0 ? result() : result({ kind: 'broken-head', sequence: last, detail: 'the chain has records but no head' });
+    return checked === 0
+      ? result()
+      : result({ kind: 'broken-head', sequence: last, detail: 'the chain has records but no head' });
   }
   if (head.lastSequence > last) {
-    return result({ kind: 'removed', sequence: last + 1, detail: `records ${last + 1} to ${head.lastSequence} are missing from the end` });
+    return result({
+      kind: 'removed',
+      sequence: last + 1,
+      detail: `records ${last + 1} to ${head.lastSequence} are missing from the end`,
+    });
   }
   if (head.lastSequence < last) {
-    return result({ kind: 'broken-head', sequence: head.lastSequence, detail: `the head names record ${head.lastSequence}, but the chain runs to ${last}` });
+    return result({
+      kind: 'broken-head',
+      sequence: head.lastSequence,
+      detail: `the head names record ${head.lastSequence}, but the chain runs to ${last}`,
+    });
   }
   if (head.lastHash !== previousHash) {
     return result({ kind: 'broken-head', sequence: last, detail: `the head's hash is not the hash of record ${last}` });

@@ -11,6 +11,7 @@ export interface AuditStoreOptions {
 
 /** PostgreSQL for replicas that share a trail, a SQLite file for one process. */
 export async function openAuditStore(options: AuditStoreOptions): Promise<AuditStore> {
-  if (options.databaseUrl !== undefined && options.databaseUrl !== '') return PostgresAuditStore.open(options.databaseUrl);
+  if (options.databaseUrl !== undefined && options.databaseUrl !== '')
+    return PostgresAuditStore.open(options.databaseUrl);
   return new SqliteAuditStore(options.sqliteFile);
 }

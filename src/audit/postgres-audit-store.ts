@@ -128,7 +128,10 @@ export class PostgresAuditStore implements AuditStore {
       `SELECT * FROM ${RECORDS_TABLE} WHERE ${where} ORDER BY sequence DESC LIMIT ${dollar(params.length + 1)}`,
       [...params, options.first + 1],
     );
-    return { records: result.rows.slice(0, options.first).map(recordFromRow), hasNextPage: result.rows.length > options.first };
+    return {
+      records: result.rows.slice(0, options.first).map(recordFromRow),
+      hasNextPage: result.rows.length > options.first,
+    };
   }
 
   async verify(tenantId?: string): Promise<TenantVerification[]> {

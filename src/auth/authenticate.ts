@@ -23,8 +23,7 @@ import type { ApiKeyEntry, TenantRegistry } from './tenant-registry';
 
 /** Node's `IncomingHttpHeaders`, or a Map-like (Apollo's `HeaderMap`, fetch `Headers`). */
 export type HeaderSource =
-  | { get(name: string): string | null | undefined }
-  | Record<string, string | string[] | undefined>;
+  { get(name: string): string | null | undefined } | Record<string, string | string[] | undefined>;
 
 export type Authenticator = (headers: HeaderSource) => Promise<Principal | undefined>;
 
@@ -83,12 +82,15 @@ function keySourceFor(tenant: TenantConfig, options: AuthenticatorOptions): KeyS
   const jwt = tenant.jwt!;
   if (jwt.hs256Secret !== undefined) return { kind: 'secret', secret: new TextEncoder().encode(jwt.hs256Secret) };
   if (jwt.jwksFile !== undefined) return { kind: 'jwks', getKey: createLocalJWKSet(readJwksFile(jwt.jwksFile)) };
-  return { kind: 'jwks', getKey: createRemoteJWKSet(new URL(jwt.jwksUrl!), {
-    timeoutDuration: options.jwksTimeoutMs ?? 5000,
-    cacheMaxAge: options.jwksCacheMaxAgeMs ?? 10 * 60 * 1000,
-    // An unknown `kid` triggers a refetch at most this often, so forged tokens cannot hammer the IdP.
-    cooldownDuration: 30_000,
-  }) };
+  return {
+    kind: 'jwks',
+    getKey: createRemoteJWKSet(new URL(jwt.jwksUrl!), {
+      timeoutDuration: options.jwksTimeoutMs ?? 5000,
+      cacheMaxAge: options.jwksCacheMaxAgeMs ?? 10 * 60 * 1000,
+      // An unknown `kid` triggers a refetch at most this often, so forged tokens cannot hammer the IdP.
+      cooldownDuration: 30_000,
+    }),
+  };
 }
 
 /** The identity provider failed, rather than the token: the caller is not at fault. */
@@ -147,14 +149,18 @@ export function createAuthenticator(registry: TenantRegistry, options: Authentic
       };
       // Two calls rather than a union argument: jose's overloads differ by key type.
       ({ payload } =
-        key.kind === 'secret' ? await jwtVerify(token, key.secret, verifyOptions) : await jwtVerify(token, key.getKey, verifyOptions));
+        key.kind === 'secret'
+          ? await jwtVerify(token, key.secret, verifyOptions)
+          : await jwtVerify(token, key.getKey, verifyOptions));
     } catch (error) {
       if (jwt.jwksUrl !== undefined && isKeyFetchFailure(error)) {
         logger.warn('auth.jwks_unavailable', { tenantId: tenant.id, ...describeError(error) });
         throw new UpstreamUnavailableError(IDP_UNAVAILABLE_MESSAGE);
       }
       const code = (error as { code?: unknown }).code;
-      return reject(INVALID_TOKEN_MESSAGE, typeof code === 'string' ? code : 'verification_failed', { tenantId: tenant.id });
+      return reject(INVALID_TOKEN_MESSAGE, typeof code === 'string' ? code : 'verification_failed', {
+        tenantId: tenant.id,
+      });
     }
     if (jwt.tenantClaim !== undefined && payload[jwt.tenantClaim] !== tenant.id) {
       return reject(INVALID_TOKEN_MESSAGE, 'tenant_claim_mismatch', { tenantId: tenant.id });
@@ -178,7 +184,8 @@ export function createAuthenticator(registry: TenantRegistry, options: Authentic
   };
 
   const verifyApiKey = (presented: string): Principal => {
-    if (presented.length === 0 || presented.length > MAX_API_KEY_LENGTH) return reject(INVALID_API_KEY_MESSAGE, 'api_key_length');
+    if (presented.length === 0 || presented.length > MAX_API_KEY_LENGTH)
+      return reject(INVALID_API_KEY_MESSAGE, 'api_key_length');
     const digest = createHash('sha256').update(presented, 'utf8').digest();
     // Every stored digest is compared, in constant time each, with no early exit: the time taken
     // does not depend on which key (if any) matched.
@@ -202,8 +209,10 @@ export function createAuthenticator(registry: TenantRegistry, options: Authentic
     if (authorization === undefined && apiKey === undefined) return undefined;
     // The gateway joins repeated headers with ", " (from the raw headers: Node itself keeps only
     // the first Authorization). Neither a JWT nor an API key holds a comma, so a comma means two.
-    if (authorization?.includes(',') || apiKey?.includes(',')) return reject(REPEATED_CREDENTIAL_MESSAGE, 'repeated_credential_header');
-    if (authorization !== undefined && apiKey !== undefined) return reject(BOTH_CREDENTIALS_MESSAGE, 'both_credentials');
+    if (authorization?.includes(',') || apiKey?.includes(','))
+      return reject(REPEATED_CREDENTIAL_MESSAGE, 'repeated_credential_header');
+    if (authorization !== undefined && apiKey !== undefined)
+      return reject(BOTH_CREDENTIALS_MESSAGE, 'both_credentials');
     if (apiKey !== undefined) return verifyApiKey(apiKey);
     const match = BEARER.exec(authorization!);
     if (!match) return reject(INVALID_TOKEN_MESSAGE, 'not_a_bearer_jwt');

@@ -38,7 +38,12 @@ export function objectAt(
   return value as JsonObject;
 }
 
-export function arrayAt(value: unknown, path: string, issues: FieldIssues, opts: { minItems?: number } = {}): unknown[] | undefined {
+export function arrayAt(
+  value: unknown,
+  path: string,
+  issues: FieldIssues,
+  opts: { minItems?: number } = {},
+): unknown[] | undefined {
   if (!Array.isArray(value)) {
     issues.add(path, `must be an array (got ${describeJson(value)})`);
     return undefined;
@@ -65,7 +70,12 @@ function quote(value: string, rule: StringRule): string {
   return ` (got ${JSON.stringify(shown)})`;
 }
 
-export function checkString(value: unknown, path: string, issues: FieldIssues, rule: StringRule = {}): string | undefined {
+export function checkString(
+  value: unknown,
+  path: string,
+  issues: FieldIssues,
+  rule: StringRule = {},
+): string | undefined {
   if (typeof value !== 'string') {
     issues.add(path, `must be a string (got ${describeJson(value)})`);
     return undefined;
@@ -86,7 +96,13 @@ export function checkString(value: unknown, path: string, issues: FieldIssues, r
   return value;
 }
 
-export function requiredString(obj: JsonObject, key: string, path: string, issues: FieldIssues, rule: StringRule = {}): string | undefined {
+export function requiredString(
+  obj: JsonObject,
+  key: string,
+  path: string,
+  issues: FieldIssues,
+  rule: StringRule = {},
+): string | undefined {
   if (obj[key] === undefined) {
     issues.add(`${path}.${key}`, 'is required');
     return undefined;
@@ -94,7 +110,13 @@ export function requiredString(obj: JsonObject, key: string, path: string, issue
   return checkString(obj[key], `${path}.${key}`, issues, rule);
 }
 
-export function optionalString(obj: JsonObject, key: string, path: string, issues: FieldIssues, rule: StringRule = {}): string | undefined {
+export function optionalString(
+  obj: JsonObject,
+  key: string,
+  path: string,
+  issues: FieldIssues,
+  rule: StringRule = {},
+): string | undefined {
   if (obj[key] === undefined) return undefined;
   return checkString(obj[key], `${path}.${key}`, issues, rule);
 }

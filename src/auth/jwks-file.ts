@@ -32,13 +32,19 @@ export function checkJwks(json: unknown, source: string): JSONWebKeySet {
     throw new Error(`JWKS ${source} must be an object with a non-empty "keys" array`);
   }
   keys.forEach((key: unknown, index) => {
-    if (key === null || typeof key !== 'object' || Array.isArray(key)) throw new Error(`JWKS ${source}: keys[${index}] must be an object`);
+    if (key === null || typeof key !== 'object' || Array.isArray(key))
+      throw new Error(`JWKS ${source}: keys[${index}] must be an object`);
     const kty = (key as { kty?: unknown }).kty;
     if (typeof kty !== 'string' || !(PUBLIC_KEY_TYPES as readonly string[]).includes(kty)) {
-      throw new Error(`JWKS ${source}: keys[${index}].kty must be one of ${PUBLIC_KEY_TYPES.join(', ')} (symmetric keys belong in hs256Secret)`);
+      throw new Error(
+        `JWKS ${source}: keys[${index}].kty must be one of ${PUBLIC_KEY_TYPES.join(', ')} (symmetric keys belong in hs256Secret)`,
+      );
     }
     const secret = SECRET_MEMBERS.find((member) => member in key);
-    if (secret) throw new Error(`JWKS ${source}: keys[${index}] contains private key material ("${secret}"); publish public keys only`);
+    if (secret)
+      throw new Error(
+        `JWKS ${source}: keys[${index}] contains private key material ("${secret}"); publish public keys only`,
+      );
   });
   return json as JSONWebKeySet;
 }

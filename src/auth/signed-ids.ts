@@ -58,19 +58,28 @@ export class SignedIds {
   readonly cursorTtlSeconds: number;
 
   /** `clock` returns epoch milliseconds (tests move it to expire cursors). */
-  constructor(secret: string, private readonly clock: () => number = Date.now, options: SignedIdsOptions = {}) {
-    if (typeof secret !== 'string' || secret.length < 32) throw new Error('SignedIds needs a secret of at least 32 characters');
+  constructor(
+    secret: string,
+    private readonly clock: () => number = Date.now,
+    options: SignedIdsOptions = {},
+  ) {
+    if (typeof secret !== 'string' || secret.length < 32)
+      throw new Error('SignedIds needs a secret of at least 32 characters');
     // Separate keys per purpose, so a MAC of one kind can never validate as the other.
     this.idKey = createHmac('sha256', secret).update('healthimaging-gateway/global-id/v1').digest();
     this.cursorKey = createHmac('sha256', secret).update('healthimaging-gateway/cursor/v1').digest();
     this.cursorTtlSeconds = options.cursorTtlSeconds ?? 3600;
-    if (!Number.isInteger(this.cursorTtlSeconds) || this.cursorTtlSeconds <= 0) throw new Error('cursorTtlSeconds must be a positive integer');
+    if (!Number.isInteger(this.cursorTtlSeconds) || this.cursorTtlSeconds <= 0)
+      throw new Error('cursorTtlSeconds must be a positive integer');
   }
 
   /** Deterministic: the same object always gets the same id (Relay clients cache by it). */
   globalId(tenantId: string, type: GlobalIdType, parts: readonly string[]): string {
     if (!GLOBAL_ID_TYPES.includes(type)) throw new Error(`Unknown global id type ${String(type)}`);
-    if (parts.length !== PART_COUNTS[type] || parts.some((part) => typeof part !== 'string' || part === '' || part.length > MAX_PART_LENGTH)) {
+    if (
+      parts.length !== PART_COUNTS[type] ||
+      parts.some((part) => typeof part !== 'string' || part === '' || part.length > MAX_PART_LENGTH)
+    ) {
       throw new Error(`A ${type} global id needs ${PART_COUNTS[type]} non-empty parts`);
     }
     const body = Buffer.from(JSON.stringify([type, ...parts]), 'utf8').toString('base64url');
@@ -104,7 +113,12 @@ export class SignedIds {
   }
 
   parseCursor(tenantId: string, parent: string, cursor: string): Record<string, unknown> {
-    const body = verified(this.cursorKey, cursor, MAX_CURSOR_LENGTH, (candidate) => ['cursor', tenantId, parent, candidate]);
+    const body = verified(this.cursorKey, cursor, MAX_CURSOR_LENGTH, (candidate) => [
+      'cursor',
+      tenantId,
+      parent,
+      candidate,
+    ]);
     const decoded = body === undefined ? undefined : decodeJson(body);
     if (!isPlainObject(decoded) || typeof decoded.iat !== 'number' || !isPlainObject(decoded.p)) {
       throw new BadUserInputError(INVALID_CURSOR_MESSAGE);
@@ -125,7 +139,12 @@ function mac(key: Buffer, fields: readonly string[]): string {
 }
 
 /** The body of a `body.mac` token whose MAC verifies (constant-time), or undefined. */
-function verified(key: Buffer, token: unknown, maxLength: number, fieldsFor: (body: string) => string[]): string | undefined {
+function verified(
+  key: Buffer,
+  token: unknown,
+  maxLength: number,
+  fieldsFor: (body: string) => string[],
+): string | undefined {
   if (typeof token !== 'string' || token.length > maxLength) return undefined;
   const dot = token.indexOf('.');
   if (dot <= 0 || dot !== token.lastIndexOf('.')) return undefined;

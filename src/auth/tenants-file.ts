@@ -111,7 +111,12 @@ export function parseTenants(json: unknown, env: EnvSource, options: ParseTenant
   const root = objectAt(json, '(root)', issues, ['tenants']);
   const list = root ? arrayAt(root.tenants, 'tenants', issues, { minItems: 1 }) : undefined;
   list?.forEach((entry, index) => {
-    const tenant = parseTenant(entry, `tenants[${index}]`, issues, { env, baseDir, defaults, allowHs256Secret: options.allowHs256Secret ?? true });
+    const tenant = parseTenant(entry, `tenants[${index}]`, issues, {
+      env,
+      baseDir,
+      defaults,
+      allowHs256Secret: options.allowHs256Secret ?? true,
+    });
     if (tenant) tenants.push(tenant);
   });
 
@@ -129,9 +134,23 @@ interface TenantContext {
   allowHs256Secret: boolean;
 }
 
-function parseTenant(value: unknown, path: string, issues: FieldIssues, context: TenantContext): TenantConfig | undefined {
+function parseTenant(
+  value: unknown,
+  path: string,
+  issues: FieldIssues,
+  context: TenantContext,
+): TenantConfig | undefined {
   const { env, baseDir, defaults, allowHs256Secret } = context;
-  const obj = objectAt(value, path, issues, ['id', 'name', 'datastoreIds', 'upstream', 'jwt', 'apiKeys', 'trustedDocuments', 'rateLimits']);
+  const obj = objectAt(value, path, issues, [
+    'id',
+    'name',
+    'datastoreIds',
+    'upstream',
+    'jwt',
+    'apiKeys',
+    'trustedDocuments',
+    'rateLimits',
+  ]);
   if (!obj) return undefined;
   const before = issues.list.length;
 
@@ -141,15 +160,21 @@ function parseTenant(value: unknown, path: string, issues: FieldIssues, context:
   });
   const name = requiredString(obj, 'name', path, issues, { maxLength: 200 });
   const datastoreIds = parseDatastoreIds(obj.datastoreIds, `${path}.datastoreIds`, issues);
-  const upstream = obj.upstream === undefined
-    ? (issues.add(`${path}.upstream`, 'is required'), undefined)
-    : parseUpstream(obj.upstream, `${path}.upstream`, issues, env, defaults);
-  const jwt = obj.jwt === undefined ? undefined : parseJwt(obj.jwt, `${path}.jwt`, issues, { baseDir, allowHs256Secret });
+  const upstream =
+    obj.upstream === undefined
+      ? (issues.add(`${path}.upstream`, 'is required'), undefined)
+      : parseUpstream(obj.upstream, `${path}.upstream`, issues, env, defaults);
+  const jwt =
+    obj.jwt === undefined ? undefined : parseJwt(obj.jwt, `${path}.jwt`, issues, { baseDir, allowHs256Secret });
   const apiKeys = obj.apiKeys === undefined ? [] : parseApiKeys(obj.apiKeys, `${path}.apiKeys`, issues);
   const trustedDocuments = parseTrustedDocuments(obj.trustedDocuments, `${path}.trustedDocuments`, issues);
-  const rateLimits = obj.rateLimits === undefined ? undefined : parseRateLimits(obj.rateLimits, `${path}.rateLimits`, issues);
+  const rateLimits =
+    obj.rateLimits === undefined ? undefined : parseRateLimits(obj.rateLimits, `${path}.rateLimits`, issues);
 
-  if (obj.jwt === undefined && (obj.apiKeys === undefined || (Array.isArray(obj.apiKeys) && obj.apiKeys.length === 0))) {
+  if (
+    obj.jwt === undefined &&
+    (obj.apiKeys === undefined || (Array.isArray(obj.apiKeys) && obj.apiKeys.length === 0))
+  ) {
     issues.add(path, 'needs "jwt" or at least one entry in "apiKeys" (otherwise no caller can reach this tenant)');
   }
   if (issues.list.length > before || !id || !name || !datastoreIds || !upstream) return undefined;
@@ -174,19 +199,37 @@ function parseRateLimits(value: unknown, path: string, issues: FieldIssues): Ten
     const bucketPath = `${path}.${key}`;
     const fields = objectAt(obj[key], bucketPath, issues, ['perSecond', 'burst']);
     if (!fields) return undefined;
-    for (const field of ['perSecond', 'burst']) if (fields[field] === undefined) issues.add(`${bucketPath}.${field}`, 'is required');
-    const perSecond = optionalInteger(fields, 'perSecond', bucketPath, issues, { min: 1, max: RATE_LIMIT_CEILINGS.perSecond, fallback: 0 });
-    const burst = optionalInteger(fields, 'burst', bucketPath, issues, { min: 1, max: RATE_LIMIT_CEILINGS.burst, fallback: 0 });
+    for (const field of ['perSecond', 'burst'])
+      if (fields[field] === undefined) issues.add(`${bucketPath}.${field}`, 'is required');
+    const perSecond = optionalInteger(fields, 'perSecond', bucketPath, issues, {
+      min: 1,
+      max: RATE_LIMIT_CEILINGS.perSecond,
+      fallback: 0,
+    });
+    const burst = optionalInteger(fields, 'burst', bucketPath, issues, {
+      min: 1,
+      max: RATE_LIMIT_CEILINGS.burst,
+      fallback: 0,
+    });
     if (perSecond === 0 || burst === 0) return undefined;
     if (burst < perSecond) issues.add(`${bucketPath}.burst`, `must be at least perSecond (${perSecond})`);
     return { perSecond, burst };
   };
   const credential = bucket('credential');
   const tenant = bucket('tenant');
-  const maxInFlight = obj.maxInFlight === undefined
-    ? undefined
-    : optionalInteger(obj, 'maxInFlight', path, issues, { min: 1, max: RATE_LIMIT_CEILINGS.maxInFlight, fallback: 1 });
-  return { ...(credential ? { credential } : {}), ...(tenant ? { tenant } : {}), ...(maxInFlight !== undefined ? { maxInFlight } : {}) };
+  const maxInFlight =
+    obj.maxInFlight === undefined
+      ? undefined
+      : optionalInteger(obj, 'maxInFlight', path, issues, {
+          min: 1,
+          max: RATE_LIMIT_CEILINGS.maxInFlight,
+          fallback: 1,
+        });
+  return {
+    ...(credential ? { credential } : {}),
+    ...(tenant ? { tenant } : {}),
+    ...(maxInFlight !== undefined ? { maxInFlight } : {}),
+  };
 }
 
 /** Document ids (`sha256:<hex>` or `<hex>`, as `npm run trusted-documents -- hash` prints them). */
@@ -244,7 +287,10 @@ function parseUpstream(
   if (!obj) return undefined;
   let region: string | undefined;
   if (obj.region !== undefined) {
-    region = checkString(obj.region, `${path}.region`, issues, { pattern: REGION, patternHint: 'an AWS region like us-east-1' });
+    region = checkString(obj.region, `${path}.region`, issues, {
+      pattern: REGION,
+      patternHint: 'an AWS region like us-east-1',
+    });
   } else if (defaults.region !== undefined) {
     region = defaults.region;
   } else {
@@ -255,18 +301,31 @@ function parseUpstream(
   // HEALTHIMAGING_ENDPOINT (HealthImaging Local, a VPC endpoint) stands in for an omitted endpoint.
   const endpoint = ownEndpoint ?? defaults.endpoint;
   const credentialsPath = `${path}.credentials`;
-  const parsed = obj.credentials === undefined
-    ? (issues.add(credentialsPath, 'is required'), undefined)
-    : parseCredentials(obj.credentials, credentialsPath, issues, env);
+  const parsed =
+    obj.credentials === undefined
+      ? (issues.add(credentialsPath, 'is required'), undefined)
+      : parseCredentials(obj.credentials, credentialsPath, issues, env);
 
   const upstream: TenantUpstreamConfig = {
     region: region ?? '',
     ...(endpoint !== undefined ? { endpoint } : {}),
     credentials: parsed?.credentials ?? { type: 'default' },
     ...(parsed?.resolved ? { resolvedStaticCredentials: parsed.resolved } : {}),
-    maxConcurrency: optionalInteger(obj, 'maxConcurrency', path, issues, { min: 1, max: 64, fallback: DEFAULT_MAX_CONCURRENCY }),
-    connectionTimeoutMs: optionalInteger(obj, 'connectionTimeoutMs', path, issues, { min: 1, max: 60_000, fallback: 2000 }),
-    requestTimeoutMs: optionalInteger(obj, 'requestTimeoutMs', path, issues, { min: 1, max: 300_000, fallback: 10_000 }),
+    maxConcurrency: optionalInteger(obj, 'maxConcurrency', path, issues, {
+      min: 1,
+      max: 64,
+      fallback: DEFAULT_MAX_CONCURRENCY,
+    }),
+    connectionTimeoutMs: optionalInteger(obj, 'connectionTimeoutMs', path, issues, {
+      min: 1,
+      max: 60_000,
+      fallback: 2000,
+    }),
+    requestTimeoutMs: optionalInteger(obj, 'requestTimeoutMs', path, issues, {
+      min: 1,
+      max: 300_000,
+      fallback: 10_000,
+    }),
     maxReadAttempts: optionalInteger(obj, 'maxReadAttempts', path, issues, { min: 1, max: 10, fallback: 3 }),
   };
   return region && parsed ? upstream : undefined;
@@ -320,9 +379,15 @@ function parseCredentials(
       const accessKeyId = resolveVar('accessKeyIdEnv', accessKeyIdEnv);
       const secretAccessKey = resolveVar('secretAccessKeyEnv', secretAccessKeyEnv);
       const sessionToken = resolveVar('sessionTokenEnv', sessionTokenEnv);
-      if (issues.list.length > before || !accessKeyIdEnv || !secretAccessKeyEnv || !accessKeyId || !secretAccessKey) return undefined;
+      if (issues.list.length > before || !accessKeyIdEnv || !secretAccessKeyEnv || !accessKeyId || !secretAccessKey)
+        return undefined;
       return {
-        credentials: { type: 'static', accessKeyIdEnv, secretAccessKeyEnv, ...(sessionTokenEnv ? { sessionTokenEnv } : {}) },
+        credentials: {
+          type: 'static',
+          accessKeyIdEnv,
+          secretAccessKeyEnv,
+          ...(sessionTokenEnv ? { sessionTokenEnv } : {}),
+        },
         resolved: { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) },
       };
     }
@@ -399,13 +464,23 @@ function parseJwt(
   const audience = requiredString(obj, 'audience', path, issues, { maxLength: 2048 });
   const jwksUrl = optionalString(obj, 'jwksUrl', path, issues);
   const jwksFileRaw = optionalString(obj, 'jwksFile', path, issues);
-  const hs256Secret = optionalString(obj, 'hs256Secret', path, issues, { minLength: MIN_HS256_SECRET_LENGTH, secret: true });
-  const tenantClaim = optionalString(obj, 'tenantClaim', path, issues, { pattern: CLAIM_NAME, patternHint: 'a claim name' });
-  const scopesClaim = optionalString(obj, 'scopesClaim', path, issues, { pattern: CLAIM_NAME, patternHint: 'a claim name' }) ?? 'scope';
+  const hs256Secret = optionalString(obj, 'hs256Secret', path, issues, {
+    minLength: MIN_HS256_SECRET_LENGTH,
+    secret: true,
+  });
+  const tenantClaim = optionalString(obj, 'tenantClaim', path, issues, {
+    pattern: CLAIM_NAME,
+    patternHint: 'a claim name',
+  });
+  const scopesClaim =
+    optionalString(obj, 'scopesClaim', path, issues, { pattern: CLAIM_NAME, patternHint: 'a claim name' }) ?? 'scope';
 
   const sources = (['jwksUrl', 'jwksFile', 'hs256Secret'] as const).filter((key) => obj[key] !== undefined);
   if (sources.length !== 1) {
-    issues.add(path, `needs exactly one key source of jwksUrl, jwksFile, hs256Secret (got ${sources.length === 0 ? 'none' : sources.join(', ')})`);
+    issues.add(
+      path,
+      `needs exactly one key source of jwksUrl, jwksFile, hs256Secret (got ${sources.length === 0 ? 'none' : sources.join(', ')})`,
+    );
   }
   if (obj.hs256Secret !== undefined && !allowHs256Secret) {
     issues.add(`${path}.hs256Secret`, 'is for development only; in production verify tokens with jwksUrl or jwksFile');
@@ -470,7 +545,10 @@ function parseApiKeys(value: unknown, path: string, issues: FieldIssues): Tenant
     const itemPath = `${path}[${index}]`;
     const obj = objectAt(item, itemPath, issues, ['id', 'sha256', 'scopes', 'trustedDocuments']);
     if (!obj) return;
-    const id = requiredString(obj, 'id', itemPath, issues, { pattern: API_KEY_ID, patternHint: '1-64 letters, digits, dots, underscores or hyphens' });
+    const id = requiredString(obj, 'id', itemPath, issues, {
+      pattern: API_KEY_ID,
+      patternHint: '1-64 letters, digits, dots, underscores or hyphens',
+    });
     const sha256 = requiredString(obj, 'sha256', itemPath, issues, {
       pattern: SHA256_HEX,
       patternHint: 'the key\'s SHA-256 as 64 hex digits (e.g. `printf %s "$KEY" | sha256sum`)',
@@ -478,7 +556,8 @@ function parseApiKeys(value: unknown, path: string, issues: FieldIssues): Tenant
     const scopes = parseScopes(obj.scopes, `${itemPath}.scopes`, issues);
     if (id && keys.some((key) => key.id === id)) issues.add(`${itemPath}.id`, `duplicates API key id ${id}`);
     const trustedDocuments = parseTrustedDocuments(obj.trustedDocuments, `${itemPath}.trustedDocuments`, issues);
-    if (id && sha256 && scopes) keys.push({ id, sha256: sha256.toLowerCase(), scopes, ...(trustedDocuments ? { trustedDocuments } : {}) });
+    if (id && sha256 && scopes)
+      keys.push({ id, sha256: sha256.toLowerCase(), scopes, ...(trustedDocuments ? { trustedDocuments } : {}) });
   });
   return keys;
 }
@@ -510,7 +589,8 @@ function checkAcrossTenants(tenants: TenantConfig[], issues: FieldIssues): void 
   const issuers = new Map<string, number[]>();
   tenants.forEach((tenant, index) => {
     const first = ids.get(tenant.id);
-    if (first !== undefined) issues.add(`tenants[${index}].id`, `duplicates the id of tenants[${first}] (${tenant.id})`);
+    if (first !== undefined)
+      issues.add(`tenants[${index}].id`, `duplicates the id of tenants[${first}] (${tenant.id})`);
     else ids.set(tenant.id, index);
     tenant.apiKeys.forEach((key, keyIndex) => {
       const path = `tenants[${index}].apiKeys[${keyIndex}].sha256`;

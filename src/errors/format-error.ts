@@ -66,7 +66,11 @@ function innermost(error: unknown): unknown {
   return current;
 }
 
-function base(formatted: GraphQLFormattedError, message: string, extensions: Record<string, unknown>): GraphQLFormattedError {
+function base(
+  formatted: GraphQLFormattedError,
+  message: string,
+  extensions: Record<string, unknown>,
+): GraphQLFormattedError {
   return {
     message,
     ...(formatted.locations ? { locations: formatted.locations } : {}),
@@ -138,9 +142,13 @@ function requestLevel(formatted: GraphQLFormattedError, error: unknown, code: st
   } else if (code === 'BAD_USER_INPUT') {
     const inner = graphqlError?.originalError;
     const reason = inner instanceof Error ? inner.message : undefined;
-    message = sanitizeVariableMessage(message, reason) ?? (/^Variable "\$[_A-Za-z][_0-9A-Za-z]*" of (required|non-null) type "[^"]+" (was not provided|must not be null)\.$/.test(message)
-      ? message
-      : 'The request has an invalid input value.');
+    message =
+      sanitizeVariableMessage(message, reason) ??
+      (/^Variable "\$[_A-Za-z][_0-9A-Za-z]*" of (required|non-null) type "[^"]+" (was not provided|must not be null)\.$/.test(
+        message,
+      )
+        ? message
+        : 'The request has an invalid input value.');
   }
   return base(formatted, message, extensions);
 }

@@ -91,8 +91,12 @@ export class LimitExceededError extends GatewayError {
 export class DeadlineExceededError extends GatewayError {
   readonly code = 'DEADLINE_EXCEEDED' as const;
   constructor(deadlineMs: number) {
-    super(`The request did not complete within its ${deadlineMs} ms deadline; its upstream calls were cancelled.`, 'DEADLINE_EXCEEDED', {
-      deadlineMs,
-    });
+    super(
+      `The request did not complete within its ${deadlineMs} ms deadline; its upstream calls were cancelled.`,
+      'DEADLINE_EXCEEDED',
+      {
+        deadlineMs,
+      },
+    );
   }
 }

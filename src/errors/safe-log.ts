@@ -97,9 +97,9 @@ function safeValue(value: unknown): unknown {
   if (typeof value === 'bigint') return value.toString();
   if (typeof value === 'string') return value.length > MAX_STRING ? `${value.slice(0, MAX_STRING)}…` : value;
   if (Array.isArray(value)) {
-    const items = value.slice(0, MAX_ARRAY).map((item) =>
-      item !== null && typeof item === 'object' ? '[redacted]' : safeValue(item),
-    );
+    const items = value
+      .slice(0, MAX_ARRAY)
+      .map((item) => (item !== null && typeof item === 'object' ? '[redacted]' : safeValue(item)));
     return value.length > MAX_ARRAY ? [...items, `…${value.length - MAX_ARRAY} more`] : items;
   }
   return '[redacted]';

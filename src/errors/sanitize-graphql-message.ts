@@ -11,7 +11,8 @@ import { Kind, type ASTNode } from 'graphql';
 const NAME = '[_A-Za-z][_0-9A-Za-z]*';
 const TYPE = '[_A-Za-z][_0-9A-Za-z!\\[\\] ]*';
 
-const UNKNOWN_INPUT_FIELD = (type: string): string => `An input field is not defined by type "${type}" (see the type's fields in the schema).`;
+const UNKNOWN_INPUT_FIELD = (type: string): string =>
+  `An input field is not defined by type "${type}" (see the type's fields in the schema).`;
 
 const VARIABLE_VALUE_ERROR = new RegExp(`^Variable "\\$(${NAME})" (?:got|has) invalid value `);
 /** ` at "criteria.studies[0].modality"` at the end of the prefix; only names and indexes, so a value cannot fake it. */
@@ -20,16 +21,25 @@ const VARIABLE_PATH_SUFFIX = new RegExp(` at "(${NAME}(?:\\.${NAME}|\\[\\d+\\])*
 /** Reasons from `coerceInputValue` (and built-in scalars) rebuilt without the value. */
 const REASON_RULES: ReadonlyArray<[RegExp, (match: RegExpExecArray) => string]> = [
   [new RegExp(`^Expected type "(${TYPE})" to be an object\\.`), (m) => `Expected type "${m[1]}" to be an object.`],
-  [new RegExp(`^Field "(${NAME})" of required type "(${TYPE})" was not provided\\.`), (m) => `Field "${m[1]}" of required type "${m[2]}" was not provided.`],
+  [
+    new RegExp(`^Field "(${NAME})" of required type "(${TYPE})" was not provided\\.`),
+    (m) => `Field "${m[1]}" of required type "${m[2]}" was not provided.`,
+  ],
   // The unknown field's name is the client's own key (it could be anything, a patient's name too).
   [new RegExp(`^Field "${NAME}" is not defined by type "(${TYPE})"\\.`), (m) => UNKNOWN_INPUT_FIELD(m[1])],
-  [new RegExp(`^Exactly one key must be specified for OneOf type "(${TYPE})"\\.`), (m) => `Exactly one key must be specified for OneOf type "${m[1]}".`],
+  [
+    new RegExp(`^Exactly one key must be specified for OneOf type "(${TYPE})"\\.`),
+    (m) => `Exactly one key must be specified for OneOf type "${m[1]}".`,
+  ],
   [new RegExp(`^Field "(${NAME})" must be non-null\\.`), (m) => `Field "${m[1]}" must be non-null.`],
   // Scalar parse failures: the detail after the type usually quotes the value, so it is dropped.
   [new RegExp(`^Expected type "(${TYPE})"\\.`), (m) => `Expected type "${m[1]}".`],
   [/^(String|Int|Float|Boolean|ID) cannot represent/, (m) => `${m[1]} cannot represent the given value.`],
   [new RegExp(`^Enum "(${NAME})" cannot represent`), (m) => `Enum "${m[1]}" cannot represent the given value.`],
-  [new RegExp(`^Value [\\s\\S]* does not exist in "(${NAME})" enum\\.`), (m) => `The value is not a member of the "${m[1]}" enum.`],
+  [
+    new RegExp(`^Value [\\s\\S]* does not exist in "(${NAME})" enum\\.`),
+    (m) => `The value is not a member of the "${m[1]}" enum.`,
+  ],
 ];
 
 export function sanitizeCoercionReason(reason: string): string | undefined {

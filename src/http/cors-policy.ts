@@ -17,9 +17,7 @@ export const CORS_MAX_AGE_SECONDS = 600;
 
 export type CorsVerdict =
   /** No Origin header: not a browser cross-origin request (curl, servers). */
-  | { kind: 'not-cross-origin' }
-  | { kind: 'allowed'; headers: Array<[string, string]> }
-  | { kind: 'denied' };
+  { kind: 'not-cross-origin' } | { kind: 'allowed'; headers: Array<[string, string]> } | { kind: 'denied' };
 
 export class CorsPolicy {
   private readonly wildcard: boolean;

@@ -56,7 +56,8 @@ export function graphqlParamsOf(method: string, body: unknown, search: URLSearch
       documentId: search.get('documentId') ?? undefined,
     };
   } else {
-    if (Array.isArray(body)) throw new GraphQLParamsError('Batched requests are not supported: send one operation per request.');
+    if (Array.isArray(body))
+      throw new GraphQLParamsError('Batched requests are not supported: send one operation per request.');
     if (!isRecord(body)) throw new GraphQLParamsError('The request body must be a JSON object with a "query".');
     source = body;
   }

@@ -63,7 +63,9 @@ export class Readiness {
   }
 
   private async run(): Promise<ReadinessReport> {
-    const verdicts = await Promise.all(this.checks.map((check) => withTimeout(check.check(), this.timeoutMs).catch(() => false)));
+    const verdicts = await Promise.all(
+      this.checks.map((check) => withTimeout(check.check(), this.timeoutMs).catch(() => false)),
+    );
     const checks: ReadinessReport['checks'] = {};
     this.checks.forEach((check, index) => (checks[check.name] = verdicts[index] ? 'ok' : 'failed'));
     return { ready: verdicts.every(Boolean), checks };
@@ -91,7 +93,12 @@ function withTimeout(work: Promise<boolean>, ms: number): Promise<boolean> {
  * Answers GET/HEAD /healthz (the process serves HTTP) and /readyz (see `Readiness`); returns the
  * status sent. 503 tells a load balancer to route around this replica.
  */
-export async function answerProbe(path: string, method: string, response: ServerResponse, readiness: Readiness): Promise<number> {
+export async function answerProbe(
+  path: string,
+  method: string,
+  response: ServerResponse,
+  readiness: Readiness,
+): Promise<number> {
   let status = 200;
   let body: unknown = { status: 'ok' };
   if (path === READY_PATH) {

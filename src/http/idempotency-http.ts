@@ -30,7 +30,11 @@ export async function idempotencyStepOf(idempotency: Idempotency, input: Idempot
   return idempotency.begin({
     key: check.key,
     owner: { tenantId: principal.tenantId, method: principal.method, subject: principal.subject },
-    fingerprint: fingerprintOf({ query: admitted.query, operationName: params.operationName, variables: params.variables }),
+    fingerprint: fingerprintOf({
+      query: admitted.query,
+      operationName: params.operationName,
+      variables: params.variables,
+    }),
   });
 }
 
@@ -39,11 +43,18 @@ export async function idempotencyStepOf(idempotency: Idempotency, input: Idempot
  * arrives is replayed, not refused as in flight). It settles after the request's deadline too:
  * a run that outlives its deadline still records the outcome it reaches.
  */
-export async function recordedResponse(execution: Promise<HTTPGraphQLResponse>, run: IdempotentRun): Promise<HTTPGraphQLResponse> {
+export async function recordedResponse(
+  execution: Promise<HTTPGraphQLResponse>,
+  run: IdempotentRun,
+): Promise<HTTPGraphQLResponse> {
   const result = await execution;
   const stored = await storedResponseOf(result);
   await run.finish(stored);
-  return { status: stored.status, headers: new HeaderMap([...result.headers]), body: { kind: 'complete', string: stored.body } };
+  return {
+    status: stored.status,
+    headers: new HeaderMap([...result.headers]),
+    body: { kind: 'complete', string: stored.body },
+  };
 }
 
 /** Apollo's response as a record holds it: an incrementally delivered body is read to its end. */

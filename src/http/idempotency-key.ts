@@ -18,7 +18,10 @@ export type KeyCheck = { ok: true; key: string } | { ok: false; message: string 
 export function checkIdempotencyKey(value: string): KeyCheck {
   const key = value.trim();
   if (!KEY_PATTERN.test(key)) {
-    return { ok: false, message: `The Idempotency-Key header must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} printable ASCII characters.` };
+    return {
+      ok: false,
+      message: `The Idempotency-Key header must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} printable ASCII characters.`,
+    };
   }
   return { ok: true, key };
 }
@@ -52,12 +55,17 @@ export interface FingerprintParts {
  * serialises the same variables in another key order is still recognised as repeating itself.
  */
 export function fingerprintOf(parts: FingerprintParts): string {
-  const canonical = canonicalJson({ query: parts.query, operationName: parts.operationName ?? null, variables: parts.variables });
+  const canonical = canonicalJson({
+    query: parts.query,
+    operationName: parts.operationName ?? null,
+    variables: parts.variables,
+  });
   return createHash('sha256').update(canonical).digest('base64url');
 }
 
 export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map((item) => canonicalJson(item === undefined ? null : item)).join(',')}]`;
+  if (Array.isArray(value))
+    return `[${value.map((item) => canonicalJson(item === undefined ? null : item)).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>)
       .filter(([, item]) => item !== undefined)

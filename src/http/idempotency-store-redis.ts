@@ -47,7 +47,9 @@ function parseRecord(text: string): IdempotencyRecord {
     record !== null &&
     typeof record === 'object' &&
     typeof record.fingerprint === 'string' &&
-    (record.state === 'running' ? typeof record.startedAt === 'number' : record.state === 'done' && typeof record.response === 'object');
+    (record.state === 'running'
+      ? typeof record.startedAt === 'number'
+      : record.state === 'done' && typeof record.response === 'object');
   if (!valid) throw new Error('An idempotency record in Redis has an unknown shape.');
   return record as IdempotencyRecord;
 }

@@ -52,7 +52,8 @@ export interface IdempotentRun {
   finish(response: StoredResponse): Promise<void>;
 }
 
-export type IdempotencyStart = IdempotentRun | { kind: 'replay'; response: StoredResponse } | ({ kind: 'refused' } & IdempotencyRefusal);
+export type IdempotencyStart =
+  IdempotentRun | { kind: 'replay'; response: StoredResponse } | ({ kind: 'refused' } & IdempotencyRefusal);
 
 export const IDEMPOTENCY_REFUSALS = {
   reused: {
@@ -63,7 +64,8 @@ export const IDEMPOTENCY_REFUSALS = {
   inFlight: {
     status: 409,
     code: 'IDEMPOTENCY_KEY_IN_USE',
-    message: 'A request with this Idempotency-Key is still running; retry once it has answered to receive its response.',
+    message:
+      'A request with this Idempotency-Key is still running; retry once it has answered to receive its response.',
     headers: [['retry-after', '1']],
   },
   abandoned: {
@@ -75,7 +77,8 @@ export const IDEMPOTENCY_REFUSALS = {
   storeUnavailable: {
     status: 503,
     code: 'UPSTREAM_UNAVAILABLE',
-    message: 'Idempotency records cannot be reached, so this write was not run (it could not be protected from a duplicate); retry later.',
+    message:
+      'Idempotency records cannot be reached, so this write was not run (it could not be protected from a duplicate); retry later.',
     headers: [['retry-after', '1']],
   },
 } as const satisfies Record<string, IdempotencyRefusal>;
@@ -97,7 +100,11 @@ export class Idempotency {
     const { fingerprint } = request;
     let reservation;
     try {
-      reservation = await this.options.store.reserve(id, { state: 'running', fingerprint, startedAt: this.clock() }, this.ttlMs);
+      reservation = await this.options.store.reserve(
+        id,
+        { state: 'running', fingerprint, startedAt: this.clock() },
+        this.ttlMs,
+      );
       this.storeAnswered();
     } catch (error) {
       this.storeFailed(error);
@@ -122,7 +129,9 @@ export class Idempotency {
       // and is refused: never run twice.
       this.logger.warn('idempotency.record_failed', {
         ...describeError(error),
-        outcome: executed ? 'repeats of this key are refused instead of replayed' : 'the key stays reserved until its record expires',
+        outcome: executed
+          ? 'repeats of this key are refused instead of replayed'
+          : 'the key stays reserved until its record expires',
       });
     }
   }

@@ -43,9 +43,7 @@ export function createMedicalImagingClient(upstream: TenantUpstreamConfig): Medi
 }
 
 /** The credential source a tenant's configuration names. */
-export function credentialsFor(
-  upstream: TenantUpstreamConfig,
-): AwsCredentialIdentity | AwsCredentialIdentityProvider {
+export function credentialsFor(upstream: TenantUpstreamConfig): AwsCredentialIdentity | AwsCredentialIdentityProvider {
   const source = upstream.credentials;
   switch (source.type) {
     case 'default':

@@ -29,7 +29,9 @@ export function conflictDetails(
     return record ? [{ side, record }] : [];
   });
   const chosen =
-    read.find(({ side, record }) => side.expectedVersionId !== undefined && record.versionId !== side.expectedVersionId) ??
+    read.find(
+      ({ side, record }) => side.expectedVersionId !== undefined && record.versionId !== side.expectedVersionId,
+    ) ??
     read.find(({ record }) => record.state !== 'ACTIVE') ??
     read[0];
   if (!chosen) return undefined;

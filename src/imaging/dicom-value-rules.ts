@@ -24,7 +24,8 @@ const CONTROL_EXCEPT_TEXT_FORMATTING = /[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f\x7f-\x9
 
 const DA = /^(\d{4})(\d{2})(\d{2})$/;
 const TM = /^(\d{2})(?:(\d{2})(?:(\d{2})(?:\.\d{1,6})?)?)?$/;
-const DT = /^(\d{4})(?:(\d{2})(?:(\d{2})(?:(\d{2})(?:(\d{2})(?:(\d{2})(?:\.\d{1,6})?)?)?)?)?)?(?:([+-])(\d{2})(\d{2}))?$/;
+const DT =
+  /^(\d{4})(?:(\d{2})(?:(\d{2})(?:(\d{2})(?:(\d{2})(?:(\d{2})(?:\.\d{1,6})?)?)?)?)?)?(?:([+-])(\d{2})(\d{2}))?$/;
 const DS = /^ *[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)? *$/;
 const IS = /^ *[+-]?\d+ *$/;
 const UI = /^(?:0|[1-9]\d*)(?:\.(?:0|[1-9]\d*))*$/;
@@ -50,18 +51,56 @@ const FLOAT32_MAX = 3.4028234663852886e38;
 const BULK_WORD_BYTES: Record<string, number> = { OB: 1, UN: 1, OW: 2, OF: 4, OL: 4, OD: 8, OV: 8 };
 /** PS3.5 table 6.2-1 maxima, in characters (bytes for the ASCII-only VRs). */
 const MAX_LENGTH: Record<string, number> = {
-  AE: 16, CS: 16, DS: 16, IS: 12, LO: 64, LT: 10240, SH: 16, ST: 1024, UI: 64,
-  UC: 2 ** 32 - 2, UR: 2 ** 32 - 2, UT: 2 ** 32 - 2,
+  AE: 16,
+  CS: 16,
+  DS: 16,
+  IS: 12,
+  LO: 64,
+  LT: 10240,
+  SH: 16,
+  ST: 1024,
+  UI: 64,
+  UC: 2 ** 32 - 2,
+  UR: 2 ** 32 - 2,
+  UT: 2 ** 32 - 2,
 };
 const PN_GROUPS = ['Alphabetic', 'Ideographic', 'Phonetic'] as const;
 const PN_GROUP_MAX = 64;
 
 /** VRs whose values are strings of text (and, for IS/DS, numbers). */
 const TEXT_VRS: ReadonlySet<string> = new Set([
-  'AE', 'AS', 'CS', 'DA', 'DS', 'DT', 'IS', 'LO', 'LT', 'PN', 'SH', 'ST', 'TM', 'UC', 'UI', 'UR', 'UT',
+  'AE',
+  'AS',
+  'CS',
+  'DA',
+  'DS',
+  'DT',
+  'IS',
+  'LO',
+  'LT',
+  'PN',
+  'SH',
+  'ST',
+  'TM',
+  'UC',
+  'UI',
+  'UR',
+  'UT',
 ]);
 /** VRs that only ever hold one value, so a backslash is part of it (PS3.5 6.2). */
-export const SINGLE_VALUE_VRS: ReadonlySet<string> = new Set(['LT', 'ST', 'UT', 'UR', 'OB', 'OD', 'OF', 'OL', 'OV', 'OW', 'UN']);
+export const SINGLE_VALUE_VRS: ReadonlySet<string> = new Set([
+  'LT',
+  'ST',
+  'UT',
+  'UR',
+  'OB',
+  'OD',
+  'OF',
+  'OL',
+  'OV',
+  'OW',
+  'UN',
+]);
 function charLength(text: string): number {
   let n = 0;
   for (const _ of text) n += 1;
@@ -82,7 +121,11 @@ function isCalendarDate(year: number, month: number | undefined, day: number | u
 
 function isClockTime(hours: number | undefined, minutes: number | undefined, seconds: number | undefined): boolean {
   // PS3.5 allows second 60 for leap seconds.
-  return (hours === undefined || hours <= 23) && (minutes === undefined || minutes <= 59) && (seconds === undefined || seconds <= 60);
+  return (
+    (hours === undefined || hours <= 23) &&
+    (minutes === undefined || minutes <= 59) &&
+    (seconds === undefined || seconds <= 60)
+  );
 }
 
 const num = (digits: string | undefined): number | undefined => (digits === undefined ? undefined : Number(digits));
@@ -123,9 +166,12 @@ function offsetFits(sign: string, hours: number, minutes: number): boolean {
 }
 
 function personNameGroupRule(group: string): BrokenRule | undefined {
-  if (group.split('^').length > 5) return 'PN allows at most 5 components per group (family^given^middle^prefix^suffix)';
-  if (charLength(group.replace(/ +$/, '')) > PN_GROUP_MAX) return `PN component groups must be at most ${PN_GROUP_MAX} characters`;
-  if (CONTROL_EXCEPT_ESC.test(group) || group.includes('\\')) return 'PN may not contain backslashes or control characters';
+  if (group.split('^').length > 5)
+    return 'PN allows at most 5 components per group (family^given^middle^prefix^suffix)';
+  if (charLength(group.replace(/ +$/, '')) > PN_GROUP_MAX)
+    return `PN component groups must be at most ${PN_GROUP_MAX} characters`;
+  if (CONTROL_EXCEPT_ESC.test(group) || group.includes('\\'))
+    return 'PN may not contain backslashes or control characters';
   return undefined;
 }
 
@@ -141,7 +187,12 @@ function personNameRule(value: unknown): BrokenRule | undefined {
   }
   if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
     const entries = Object.entries(value);
-    if (!entries.every(([key, text]) => (PN_GROUPS as readonly string[]).includes(key) && typeof text === 'string' && !text.includes('='))) {
+    if (
+      !entries.every(
+        ([key, text]) =>
+          (PN_GROUPS as readonly string[]).includes(key) && typeof text === 'string' && !text.includes('='),
+      )
+    ) {
       return 'PN as an object may only hold Alphabetic, Ideographic and Phonetic strings';
     }
     for (const [, group] of entries) {
@@ -159,7 +210,8 @@ function integerStringRule(value: unknown): BrokenRule | undefined {
     if (!Number.isInteger(value)) return 'IS must be an integer';
     n = value;
   } else if (typeof value === 'string') {
-    if (value.replace(/ +$/, '').length > MAX_LENGTH.IS || !IS.test(value)) return 'IS must be an integer string of at most 12 characters';
+    if (value.replace(/ +$/, '').length > MAX_LENGTH.IS || !IS.test(value))
+      return 'IS must be an integer string of at most 12 characters';
     n = Number(value.trim());
   } else {
     return 'IS must be an integer or an integer string';
@@ -185,10 +237,14 @@ function textRule(text: string, vr: string): BrokenRule | undefined {
   if (value === '') return undefined;
   const max = MAX_LENGTH[vr];
   switch (vr) {
-    case 'DA': return dateRule(value);
-    case 'TM': return timeRule(value);
-    case 'DT': return dateTimeRule(value);
-    case 'AS': return AS.test(value) ? undefined : 'AS must be nnnD, nnnW, nnnM or nnnY';
+    case 'DA':
+      return dateRule(value);
+    case 'TM':
+      return timeRule(value);
+    case 'DT':
+      return dateTimeRule(value);
+    case 'AS':
+      return AS.test(value) ? undefined : 'AS must be nnnD, nnnW, nnnM or nnnY';
     case 'UI':
       if (value.length > max) return 'UI must be at most 64 characters';
       return UI.test(value) ? undefined : 'UI must be dot-separated numeric components without leading zeros';
@@ -197,19 +253,25 @@ function textRule(text: string, vr: string): BrokenRule | undefined {
       return CS.test(value) ? undefined : 'CS may only contain uppercase letters, digits, spaces and underscores';
     case 'AE':
       if (value.length > max) return 'AE must be at most 16 characters';
-      return DEFAULT_REPERTOIRE.test(value) && !value.includes('\\') ? undefined : 'AE may only contain printable ASCII characters other than backslash';
+      return DEFAULT_REPERTOIRE.test(value) && !value.includes('\\')
+        ? undefined
+        : 'AE may only contain printable ASCII characters other than backslash';
     case 'UR':
       return UR.test(value) ? undefined : 'UR must be a URI or URI reference (RFC 3986 characters, no spaces)';
     case 'LO':
     case 'SH':
     case 'UC':
       if (charLength(value) > max) return `${vr} must be at most ${max} characters`;
-      return CONTROL_EXCEPT_ESC.test(value) || value.includes('\\') ? `${vr} may not contain backslashes or control characters` : undefined;
+      return CONTROL_EXCEPT_ESC.test(value) || value.includes('\\')
+        ? `${vr} may not contain backslashes or control characters`
+        : undefined;
     case 'ST':
     case 'LT':
     case 'UT':
       if (charLength(value) > max) return `${vr} must be at most ${max} characters`;
-      return CONTROL_EXCEPT_TEXT_FORMATTING.test(value) ? `${vr} may not contain control characters other than TAB, LF, FF, CR and ESC` : undefined;
+      return CONTROL_EXCEPT_TEXT_FORMATTING.test(value)
+        ? `${vr} may not contain control characters other than TAB, LF, FF, CR and ESC`
+        : undefined;
     default:
       return undefined;
   }

@@ -35,7 +35,12 @@ export type ItemKeyResolver = (itemPath: string, key: string) => ElementSpec | u
 export const MAX_SEQUENCE_DEPTH = 16;
 
 /** Registry pseudo-VRs: the element takes one of these, depending on context (PS3.6 "US or SS"). */
-const PSEUDO_VRS: Record<string, readonly string[]> = { xs: ['US', 'SS'], ox: ['OB', 'OW'], lt: ['US', 'OW'], up: ['UL'] };
+const PSEUDO_VRS: Record<string, readonly string[]> = {
+  xs: ['US', 'SS'],
+  ox: ['OB', 'OW'],
+  lt: ['US', 'OW'],
+  up: ['UL'],
+};
 
 interface Multiplicity {
   min: number;
@@ -83,7 +88,13 @@ function valuesOf(value: unknown, vr: string): { values: unknown[]; indexed: boo
   return { values: [value], indexed: false };
 }
 
-function scalarProblems(path: string, keyword: string, value: unknown, vr: string, vm: string | undefined): ValueProblem[] {
+function scalarProblems(
+  path: string,
+  keyword: string,
+  value: unknown,
+  vr: string,
+  vm: string | undefined,
+): ValueProblem[] {
   const { values, indexed } = valuesOf(value, vr);
   const problems: ValueProblem[] = [];
   const vmRule = multiplicityRule(values.length, SINGLE_VALUE_VRS.has(vr) ? '1' : (vm ?? '1-n'));
@@ -95,11 +106,18 @@ function scalarProblems(path: string, keyword: string, value: unknown, vr: strin
   return problems;
 }
 
-function sequenceProblems(path: string, keyword: string, value: unknown, resolve: ItemKeyResolver, depth: number): ValueProblem[] {
+function sequenceProblems(
+  path: string,
+  keyword: string,
+  value: unknown,
+  resolve: ItemKeyResolver,
+  depth: number,
+): ValueProblem[] {
   if (!Array.isArray(value) || !value.every(isPlainObject)) {
     return [{ path, keyword, rule: 'SQ must be an array of item objects' }];
   }
-  if (depth >= MAX_SEQUENCE_DEPTH) return [{ path, keyword, rule: `SQ may nest at most ${MAX_SEQUENCE_DEPTH} levels deep` }];
+  if (depth >= MAX_SEQUENCE_DEPTH)
+    return [{ path, keyword, rule: `SQ may nest at most ${MAX_SEQUENCE_DEPTH} levels deep` }];
   const problems: ValueProblem[] = [];
   value.forEach((item, index) => {
     const itemPath = `${path}[${index}]`;

@@ -50,9 +50,7 @@ export class ImageSetWrites {
         this.deps.client.send(new CopyImageSetCommand(request), { abortSignal }),
       );
       if (outcome.ok) return toCopyResultRecord(outcome.value);
-      return this.settle(outcome, 'CopyImageSet', datastoreId, sides, () =>
-        this.deps.reconciler.copy(input, window),
-      );
+      return this.settle(outcome, 'CopyImageSet', datastoreId, sides, () => this.deps.reconciler.copy(input, window));
     });
   }
 
@@ -104,7 +102,9 @@ export class ImageSetWrites {
       return toGatewayError(error, { retryAfterSeconds: this.deps.caller.retryAfterSeconds() });
     }
     const current = await Promise.all(
-      sides.map((side) => this.deps.reads.imageSet({ operation: 'GetImageSet' }, datastoreId, side.imageSetId).catch(() => undefined)),
+      sides.map((side) =>
+        this.deps.reads.imageSet({ operation: 'GetImageSet' }, datastoreId, side.imageSetId).catch(() => undefined),
+      ),
     );
     return toGatewayError(error, { current: conflictDetails(sides, current) });
   }

@@ -83,7 +83,11 @@ export class ImagingService implements ImagingPort {
     return this.checked(datastoreId, () => this.reads.datastore({ operation: 'GetDatastore' }, datastoreId));
   }
 
-  searchImageSets(datastoreId: string, criteria: SearchCriteriaInput, page: PageRequest): Promise<UpstreamPage<SearchSummaryRecord>> {
+  searchImageSets(
+    datastoreId: string,
+    criteria: SearchCriteriaInput,
+    page: PageRequest,
+  ): Promise<UpstreamPage<SearchSummaryRecord>> {
     return this.checked(datastoreId, () => {
       checkPageSize(page.maxResults);
       return this.reads.search({ operation: 'SearchImageSets' }, datastoreId, toSearchCriteria(criteria), page);
@@ -107,11 +111,17 @@ export class ImagingService implements ImagingPort {
       checkImageSetVersion(imageSetId, versionId);
       const fetch = (): Promise<MetadataDocument> =>
         this.reads.metadata({ operation: 'GetImageSetMetadata' }, datastoreId, imageSetId, versionId);
-      return versionId === undefined ? fetch() : this.metadataInFlight.run(`${datastoreId}/${imageSetId}/${versionId}`, fetch);
+      return versionId === undefined
+        ? fetch()
+        : this.metadataInFlight.run(`${datastoreId}/${imageSetId}/${versionId}`, fetch);
     });
   }
 
-  listImageSetVersions(datastoreId: string, imageSetId: string, page: PageRequest): Promise<UpstreamPage<ImageSetVersionRecord>> {
+  listImageSetVersions(
+    datastoreId: string,
+    imageSetId: string,
+    page: PageRequest,
+  ): Promise<UpstreamPage<ImageSetVersionRecord>> {
     return this.checked(datastoreId, () => {
       checkResourceId(imageSetId, 'imageSetId');
       checkPageSize(page.maxResults);

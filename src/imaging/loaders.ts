@@ -44,7 +44,8 @@ const LATEST = 'latest';
 const imageSetPrefix = (datastoreId: string, imageSetId: string): string => `${datastoreId}/${imageSetId}/`;
 const imageSetCacheKey = (key: ImageSetKey): string =>
   `${imageSetPrefix(key.datastoreId, key.imageSetId)}${key.versionId ?? LATEST}`;
-const versionCacheKey = (key: VersionKey): string => `${imageSetPrefix(key.datastoreId, key.imageSetId)}${key.versionId}`;
+const versionCacheKey = (key: VersionKey): string =>
+  `${imageSetPrefix(key.datastoreId, key.imageSetId)}${key.versionId}`;
 const versionsPageCacheKey = (key: VersionsPageKey): string =>
   `${imageSetPrefix(key.datastoreId, key.imageSetId)}${key.maxResults}/${JSON.stringify(key.nextToken ?? null)}`;
 
@@ -56,9 +57,7 @@ const versionsPageCacheKey = (key: VersionsPageKey): string =>
 function perKey<K, V>(load: (key: K) => Promise<V>): DataLoader.BatchLoadFn<K, V> {
   return async (keys) => {
     const settled = await Promise.allSettled(keys.map((key) => load(key)));
-    return settled.map((result) =>
-      result.status === 'fulfilled' ? result.value : asError(result.reason),
-    );
+    return settled.map((result) => (result.status === 'fulfilled' ? result.value : asError(result.reason)));
   };
 }
 
@@ -81,7 +80,10 @@ function deleteByPrefix(cache: Map<string, unknown>, prefix: string): void {
  *   batch or an earlier one) waits for it, and calls upstream only if it names another version.
  * A versioned answer never stands in for the latest: it cannot say whether it still is.
  */
-function imageSetLoader(port: ImagingPort, cache: Map<string, Promise<ImageSetRecord>>): DataLoader<ImageSetKey, ImageSetRecord, string> {
+function imageSetLoader(
+  port: ImagingPort,
+  cache: Map<string, Promise<ImageSetRecord>>,
+): DataLoader<ImageSetKey, ImageSetRecord, string> {
   const loader: DataLoader<ImageSetKey, ImageSetRecord, string> = new DataLoader(
     async (keys) => {
       const latestInBatch = new Map<string, Promise<ImageSetRecord>>();
@@ -90,7 +92,11 @@ function imageSetLoader(port: ImagingPort, cache: Map<string, Promise<ImageSetRe
         const loading = port.getImageSet(key.datastoreId, key.imageSetId);
         latestInBatch.set(imageSetCacheKey(key), loading);
         loading.then(
-          (record) => loader.prime({ datastoreId: key.datastoreId, imageSetId: key.imageSetId, versionId: record.versionId }, record),
+          (record) =>
+            loader.prime(
+              { datastoreId: key.datastoreId, imageSetId: key.imageSetId, versionId: record.versionId },
+              record,
+            ),
           () => undefined,
         );
       }
@@ -107,7 +113,9 @@ function imageSetLoader(port: ImagingPort, cache: Map<string, Promise<ImageSetRe
       };
       const settled = await Promise.allSettled(
         keys.map((key) =>
-          key.versionId === undefined ? latestInBatch.get(imageSetCacheKey(key))! : loadVersion({ ...key, versionId: key.versionId }),
+          key.versionId === undefined
+            ? latestInBatch.get(imageSetCacheKey(key))!
+            : loadVersion({ ...key, versionId: key.versionId }),
         ),
       );
       return settled.map((result) => (result.status === 'fulfilled' ? result.value : asError(result.reason)));
@@ -121,9 +129,7 @@ export function createLoaders(port: ImagingPort): ImagingLoaders {
   const imageSetCache = new Map<string, Promise<ImageSetRecord>>();
   const versionsPageCache = new Map<string, Promise<UpstreamPage<ImageSetVersionRecord>>>();
 
-  const datastore = new DataLoader<string, DatastoreRecord>(
-    perKey((datastoreId) => port.getDatastore(datastoreId)),
-  );
+  const datastore = new DataLoader<string, DatastoreRecord>(perKey((datastoreId) => port.getDatastore(datastoreId)));
 
   const imageSet = imageSetLoader(port, imageSetCache);
 

@@ -46,7 +46,10 @@ export class RequestMetadataBudget {
 
   charge(bytes: number): void {
     if (this.released || !this.budget.tryTake(bytes)) {
-      throw new ThrottledError(1, 'The gateway holds as much DICOM metadata as it may right now; retry shortly or read fewer image sets at once.');
+      throw new ThrottledError(
+        1,
+        'The gateway holds as much DICOM metadata as it may right now; retry shortly or read fewer image sets at once.',
+      );
     }
     this.held += bytes;
   }

@@ -8,13 +8,7 @@ export type MetadataChangeLevel = 'PATIENT' | 'STUDY' | 'SERIES' | 'INSTANCE';
  * disappearing) carry an empty keyword and no values: their attributes are not listed one by one.
  */
 export type MetadataChangeKind =
-  | 'ADDED'
-  | 'REMOVED'
-  | 'CHANGED'
-  | 'SERIES_ADDED'
-  | 'SERIES_REMOVED'
-  | 'INSTANCE_ADDED'
-  | 'INSTANCE_REMOVED';
+  'ADDED' | 'REMOVED' | 'CHANGED' | 'SERIES_ADDED' | 'SERIES_REMOVED' | 'INSTANCE_ADDED' | 'INSTANCE_REMOVED';
 
 export interface MetadataChange {
   level: MetadataChangeLevel;
@@ -78,7 +72,8 @@ function seriesChanges(from: SeriesMap, to: SeriesMap): MetadataChange[] {
       const where = { level: 'INSTANCE' as const, seriesInstanceUid, sopInstanceUid };
       if (oldInstance && !newInstance) changes.push({ ...where, keyword: '', kind: 'INSTANCE_REMOVED' });
       else if (!oldInstance && newInstance) changes.push({ ...where, keyword: '', kind: 'INSTANCE_ADDED' });
-      else if (oldInstance && newInstance) changes.push(...attributeChanges(oldInstance.DICOM, newInstance.DICOM, where));
+      else if (oldInstance && newInstance)
+        changes.push(...attributeChanges(oldInstance.DICOM, newInstance.DICOM, where));
     }
   }
   return changes;

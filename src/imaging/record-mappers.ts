@@ -123,7 +123,10 @@ export function toSearchSummaryRecord(datastoreId: string, summary: ImageSetsMet
   });
 }
 
-function toCopySide(side: CopySourceImageSetProperties | CopyDestinationImageSetProperties | undefined, label: string): CopySideRecord {
+function toCopySide(
+  side: CopySourceImageSetProperties | CopyDestinationImageSetProperties | undefined,
+  label: string,
+): CopySideRecord {
   if (!side) throw new Error(`HealthImaging omitted the required field ${label}.`);
   return defined({
     imageSetId: required(side.imageSetId, `${label}.imageSetId`),

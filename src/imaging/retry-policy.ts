@@ -112,8 +112,7 @@ export async function runRead<T>(
 
 /** How a write ended, for the caller to map: either a value, or a failure with its decision. */
 export type WriteOutcome<T> =
-  | { ok: true; value: T }
-  | { ok: false; error: unknown; decision: Exclude<WriteFailureDecision, 'retry'> };
+  { ok: true; value: T } | { ok: false; error: unknown; decision: Exclude<WriteFailureDecision, 'retry'> };
 
 /**
  * Runs a write. It is resent only after failures that prove it was not applied; any other

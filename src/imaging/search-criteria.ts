@@ -24,15 +24,20 @@ export function toSearchCriteria(input: SearchCriteriaInput): SearchCriteria {
   if (input.patientId !== undefined) equal('patientId', { DICOMPatientId: input.patientId });
   if (input.accessionNumber !== undefined) equal('accessionNumber', { DICOMAccessionNumber: input.accessionNumber });
   if (input.studyId !== undefined) equal('studyId', { DICOMStudyId: input.studyId });
-  if (input.studyInstanceUid !== undefined) equal('studyInstanceUid', { DICOMStudyInstanceUID: input.studyInstanceUid });
-  if (input.seriesInstanceUid !== undefined) equal('seriesInstanceUid', { DICOMSeriesInstanceUID: input.seriesInstanceUid });
+  if (input.studyInstanceUid !== undefined)
+    equal('studyInstanceUid', { DICOMStudyInstanceUID: input.studyInstanceUid });
+  if (input.seriesInstanceUid !== undefined)
+    equal('seriesInstanceUid', { DICOMSeriesInstanceUID: input.seriesInstanceUid });
   if (input.isPrimary !== undefined) equal('isPrimary', { isPrimary: input.isPrimary });
   if (input.studyDate !== undefined) {
     const { from, to } = input.studyDate;
     if (!STUDY_DATE.test(from) || !STUDY_DATE.test(to)) {
-      throw new BadUserInputError('studyDate bounds must be dates written as YYYYMMDD.', { invalidFields: ['studyDate'] });
+      throw new BadUserInputError('studyDate bounds must be dates written as YYYYMMDD.', {
+        invalidFields: ['studyDate'],
+      });
     }
-    if (from > to) throw new BadUserInputError('studyDate.from must not be after studyDate.to.', { invalidFields: ['studyDate'] });
+    if (from > to)
+      throw new BadUserInputError('studyDate.from must not be after studyDate.to.', { invalidFields: ['studyDate'] });
     between(
       'studyDate',
       { DICOMStudyDateAndTime: { DICOMStudyDate: from, DICOMStudyTime: '000000' } },

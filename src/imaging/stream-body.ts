@@ -29,7 +29,8 @@ export async function readBodyCapped(body: unknown, maxBytes: number, signal?: A
   try {
     if (signal?.aborted) throw abortErrorFrom(signal);
     for await (const chunk of body as AsyncIterable<Uint8Array | string>) {
-      const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      const buffer =
+        typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
       total += buffer.length;
       if (total > maxBytes) throw new BodyTooLargeError(maxBytes);
       chunks.push(buffer);

@@ -109,7 +109,13 @@ class Collector {
   readonly invalidValues: InvalidValue[] = [];
   readonly forceReasons: ForceReason[] = [];
 
-  keyword(path: string, keyword: string, problem: KeywordProblem, allowedLevels?: readonly MetadataLevel[], position?: number): void {
+  keyword(
+    path: string,
+    keyword: string,
+    problem: KeywordProblem,
+    allowedLevels?: readonly MetadataLevel[],
+    position?: number,
+  ): void {
     this.invalidKeywords.push({
       path,
       keyword: displayKey(keyword, position),
@@ -130,7 +136,9 @@ class Collector {
     if (this.invalidKeywords.length === 0 && this.invalidFields.length === 0 && this.invalidValues.length === 0) return;
     const parts: string[] = [];
     if (this.invalidKeywords.length > 0) {
-      parts.push(`${this.invalidKeywords.length} invalid keyword(s): ${this.invalidKeywords.map((k) => k.keyword).join(', ')}`);
+      parts.push(
+        `${this.invalidKeywords.length} invalid keyword(s): ${this.invalidKeywords.map((k) => k.keyword).join(', ')}`,
+      );
     }
     if (this.invalidFields.length > 0) {
       parts.push(`${this.invalidFields.length} invalid field(s): ${this.invalidFields.map((f) => f.path).join(', ')}`);
@@ -138,7 +146,9 @@ class Collector {
     if (this.invalidValues.length > 0) {
       const shown = this.invalidValues.slice(0, MESSAGE_VALUE_PROBLEMS).map((v) => `${v.path}: ${v.rule}`);
       const more = this.invalidValues.length - shown.length;
-      parts.push(`${this.invalidValues.length} invalid value(s) (${shown.join('; ')}${more > 0 ? `; and ${more} more in extensions.invalidValues` : ''})`);
+      parts.push(
+        `${this.invalidValues.length} invalid value(s) (${shown.join('; ')}${more > 0 ? `; and ${more} more in extensions.invalidValues` : ''})`,
+      );
     }
     throw new BadUserInputError(`The ${what} cannot be sent: ${parts.join('; ')}.`, {
       invalidKeywords: this.invalidKeywords,
@@ -213,7 +223,8 @@ function checkAttributes(
   const seenTags = new Set<string>(keys.filter(isHexTag));
   const resolveItemKey = itemKeyResolver(collector, vrs, seenTags);
   const checkValue = (key: string, spec: ElementSpec) => {
-    if (mode === 'update') collector.values(checkElementValue(`${path}.${key}`, key, attributes[key], spec, resolveItemKey));
+    if (mode === 'update')
+      collector.values(checkElementValue(`${path}.${key}`, key, attributes[key], spec, resolveItemKey));
   };
   for (const [index, key] of keys.entries()) {
     if (SERVICE_GENERATED_KEYS.has(key)) {
@@ -238,7 +249,11 @@ function checkAttributes(
       } else {
         checkValue(key, { vr });
       }
-      collector.forceReasons.push({ path, keyword: key, reason: isPrivateTag(key) ? 'PRIVATE_ELEMENT' : 'NON_STANDARD_ELEMENT' });
+      collector.forceReasons.push({
+        path,
+        keyword: key,
+        reason: isPrivateTag(key) ? 'PRIVATE_ELEMENT' : 'NON_STANDARD_ELEMENT',
+      });
       continue;
     }
     const element = elementByKeyword(key);
@@ -293,7 +308,11 @@ function instancesOf(document: MetadataChangeDocument, seriesInstanceUid: string
   return (node.Instances ??= {});
 }
 
-function assemble(collector: Collector, input: LevelAttributesInput, mode: 'update' | 'remove'): MetadataChangeDocument {
+function assemble(
+  collector: Collector,
+  input: LevelAttributesInput,
+  mode: 'update' | 'remove',
+): MetadataChangeDocument {
   const document: MetadataChangeDocument = { SchemaVersion: SCHEMA_VERSION };
   if (input.patient !== undefined) {
     document.Patient = { DICOM: checkAttributes(collector, 'patient', 'PATIENT', input.patient, undefined, mode) };
@@ -412,7 +431,9 @@ export function buildRemovableAttributes(input: RemovalInput): BuiltChangeDocume
  * `copiableAttributes` for a subset copy: exactly the listed SOP instances of the listed series,
  * `{"SchemaVersion":"1.1","Study":{"Series":{<uid>:{"Instances":{<sop>:{}}}}}}`.
  */
-export function buildCopySubset(series: Array<{ seriesInstanceUid: string; sopInstanceUids: string[] }>): MetadataChangeDocument {
+export function buildCopySubset(
+  series: Array<{ seriesInstanceUid: string; sopInstanceUids: string[] }>,
+): MetadataChangeDocument {
   const collector = new Collector();
   if (series.length === 0) collector.field('series', 'EMPTY');
   const document: MetadataChangeDocument = { SchemaVersion: SCHEMA_VERSION, Study: { Series: {} } };

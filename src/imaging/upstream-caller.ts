@@ -105,7 +105,10 @@ export class UpstreamCaller {
       this.limiter.run(async () => {
         if (requestSignal?.aborted) throw requestSignal.reason;
         const controller = new AbortController();
-        const timer = setTimeout(() => controller.abort(new Error('The upstream call exceeded its deadline.')), this.deadlineMs);
+        const timer = setTimeout(
+          () => controller.abort(new Error('The upstream call exceeded its deadline.')),
+          this.deadlineMs,
+        );
         const signal = requestSignal ? AbortSignal.any([controller.signal, requestSignal]) : controller.signal;
         const started = performance.now();
         try {

@@ -177,8 +177,7 @@ export function safeParameterNames(message: unknown): string[] {
 
 export const FAILURE_MESSAGES = {
   notFound: 'The requested resource was not found.',
-  conflict:
-    'The image set changed or is busy with another write; re-read its latest version and retry.',
+  conflict: 'The image set changed or is busy with another write; re-read its latest version and retry.',
   validation: 'HealthImaging rejected the request as invalid.',
   quota:
     'The request would exceed a HealthImaging service quota (for example the metadata size, image frames per copy or concurrent writes per data store).',

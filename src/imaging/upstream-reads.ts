@@ -53,10 +53,9 @@ export class UpstreamReads {
     page: PageRequest,
   ): Promise<UpstreamPage<SearchSummaryRecord>> {
     const output = await this.caller.read(context, (abortSignal) =>
-      this.client.send(
-        new SearchImageSetsCommand({ datastoreId, searchCriteria, ...pageMembers(page) }),
-        { abortSignal },
-      ),
+      this.client.send(new SearchImageSetsCommand({ datastoreId, searchCriteria, ...pageMembers(page) }), {
+        abortSignal,
+      }),
     );
     return withToken(
       (output.imageSetsMetadataSummaries ?? []).map((summary) => toSearchSummaryRecord(datastoreId, summary)),
@@ -65,7 +64,12 @@ export class UpstreamReads {
   }
 
   /** `versionId` omitted: the latest version. */
-  async imageSet(context: CallContext, datastoreId: string, imageSetId: string, versionId?: string): Promise<ImageSetRecord> {
+  async imageSet(
+    context: CallContext,
+    datastoreId: string,
+    imageSetId: string,
+    versionId?: string,
+  ): Promise<ImageSetRecord> {
     const output = await this.caller.read(context, (abortSignal) =>
       this.client.send(
         new GetImageSetCommand({ datastoreId, imageSetId, ...(versionId !== undefined ? { versionId } : {}) }),
@@ -82,7 +86,9 @@ export class UpstreamReads {
     page: PageRequest,
   ): Promise<UpstreamPage<ImageSetVersionRecord>> {
     const output = await this.caller.read(context, (abortSignal) =>
-      this.client.send(new ListImageSetVersionsCommand({ datastoreId, imageSetId, ...pageMembers(page) }), { abortSignal }),
+      this.client.send(new ListImageSetVersionsCommand({ datastoreId, imageSetId, ...pageMembers(page) }), {
+        abortSignal,
+      }),
     );
     return withToken(
       (output.imageSetPropertiesList ?? []).map((item) => toVersionRecord(datastoreId, item)),
@@ -91,7 +97,12 @@ export class UpstreamReads {
   }
 
   /** Fetches, gunzips and parses; the body is read under the call's deadline and size cap. */
-  async metadata(context: CallContext, datastoreId: string, imageSetId: string, versionId?: string): Promise<MetadataDocument> {
+  async metadata(
+    context: CallContext,
+    datastoreId: string,
+    imageSetId: string,
+    versionId?: string,
+  ): Promise<MetadataDocument> {
     const bytes = await this.caller.read(context, async (abortSignal) => {
       const output = await this.client.send(
         new GetImageSetMetadataCommand({ datastoreId, imageSetId, ...(versionId !== undefined ? { versionId } : {}) }),

@@ -14,7 +14,9 @@ export function isVersionId(value: string): boolean {
 /** Throws BAD_USER_INPUT naming `field` (never the value) unless `value` is a version id. */
 export function checkVersionId(value: string, field: string): string {
   if (!isVersionId(value)) {
-    throw new BadUserInputError(`${field} must be a version id: a positive decimal number such as "1".`, { invalidFields: [field] });
+    throw new BadUserInputError(`${field} must be a version id: a positive decimal number such as "1".`, {
+      invalidFields: [field],
+    });
   }
   return value;
 }

@@ -49,7 +49,12 @@ export class WriteReconciler {
       window,
     );
     if (!written) return undefined;
-    const result: UpdateResultRecord = { datastoreId, imageSetId, latestVersionId: written.versionId, state: written.state };
+    const result: UpdateResultRecord = {
+      datastoreId,
+      imageSetId,
+      latestVersionId: written.versionId,
+      state: written.state,
+    };
     if (written.workflowStatus !== undefined) result.workflowStatus = written.workflowStatus;
     if (written.createdAt !== undefined) result.createdAt = written.createdAt;
     if (written.updatedAt !== undefined) result.updatedAt = written.updatedAt;
@@ -71,7 +76,9 @@ export class WriteReconciler {
     const source = await attempt(() => this.reads.imageSet(reconciling('GetImageSet'), datastoreId, sourceImageSetId));
     return {
       datastoreId,
-      source: source ? copySideFrom(source) : { imageSetId: sourceImageSetId, latestVersionId: input.sourceLatestVersionId },
+      source: source
+        ? copySideFrom(source)
+        : { imageSetId: sourceImageSetId, latestVersionId: input.sourceLatestVersionId },
       destination: copySideFrom(destinationRecord),
     };
   }
@@ -87,7 +94,8 @@ export class WriteReconciler {
     try {
       latest = await this.reads.imageSet(reconciling('GetImageSet'), datastoreId, imageSetId);
     } catch (error) {
-      if (error instanceof NotFoundError) return { datastoreId, imageSetId, state: 'DELETED', workflowStatus: 'DELETED' };
+      if (error instanceof NotFoundError)
+        return { datastoreId, imageSetId, state: 'DELETED', workflowStatus: 'DELETED' };
       return undefined;
     }
     const deleting = latest.workflowStatus !== undefined && DELETE_WORKFLOW_STATUSES.includes(latest.workflowStatus);
@@ -107,7 +115,9 @@ export class WriteReconciler {
     let versions: readonly ImageSetVersionRecord[] = [];
     if (latest.versionId !== nextVersionId(expected.previousVersionId)) {
       const page = await attempt(() =>
-        this.reads.versions(reconciling('ListImageSetVersions'), datastoreId, imageSetId, { maxResults: RECONCILE_VERSIONS_PAGE }),
+        this.reads.versions(reconciling('ListImageSetVersions'), datastoreId, imageSetId, {
+          maxResults: RECONCILE_VERSIONS_PAGE,
+        }),
       );
       versions = page?.items ?? [];
     }
@@ -119,12 +129,20 @@ export class WriteReconciler {
    * series, so it is searched for by that series and a creation time after the call started; it
    * counts only when exactly one such set exists (see `pickNewCopyDestination`).
    */
-  private async newCopyDestination(input: CopyImageSetRequest, window: WriteWindow): Promise<ImageSetRecord | undefined> {
+  private async newCopyDestination(
+    input: CopyImageSetRequest,
+    window: WriteWindow,
+  ): Promise<ImageSetRecord | undefined> {
     const { datastoreId, sourceImageSetId } = input;
     let seriesUids = Object.keys(input.copiableAttributes?.Study?.Series ?? {});
     if (seriesUids.length === 0) {
       const metadata = await attempt(() =>
-        this.reads.metadata(reconciling('GetImageSetMetadata'), datastoreId, sourceImageSetId, input.sourceLatestVersionId),
+        this.reads.metadata(
+          reconciling('GetImageSetMetadata'),
+          datastoreId,
+          sourceImageSetId,
+          input.sourceLatestVersionId,
+        ),
       );
       seriesUids = Object.keys(metadata?.Study.Series ?? {});
     }
@@ -134,21 +152,34 @@ export class WriteReconciler {
       to: new Date(this.clock().getTime() + window.clockSkewMs),
     };
     const found = await attempt(() =>
-      this.reads.search(reconciling('SearchImageSets'), datastoreId, toSearchCriteria({ seriesInstanceUid: seriesUids[0], createdAt }), {
-        maxResults: MAX_UPSTREAM_PAGE_SIZE,
-      }),
+      this.reads.search(
+        reconciling('SearchImageSets'),
+        datastoreId,
+        toSearchCriteria({ seriesInstanceUid: seriesUids[0], createdAt }),
+        {
+          maxResults: MAX_UPSTREAM_PAGE_SIZE,
+        },
+      ),
     );
     if (!found) return undefined;
-    const summaries = found.items.filter((summary) => summary.imageSetId !== sourceImageSetId && summary.versionId === '1');
+    const summaries = found.items.filter(
+      (summary) => summary.imageSetId !== sourceImageSetId && summary.versionId === '1',
+    );
     // An unseen page could hold another candidate, so a partial answer proves nothing.
     if (found.nextToken || summaries.length === 0 || summaries.length > MAX_RECONCILE_CANDIDATES) return undefined;
     const candidates: ImageSetRecord[] = [];
     for (const summary of summaries) {
-      const record = await attempt(() => this.reads.imageSet(reconciling('GetImageSet'), datastoreId, summary.imageSetId));
+      const record = await attempt(() =>
+        this.reads.imageSet(reconciling('GetImageSet'), datastoreId, summary.imageSetId),
+      );
       if (!record) return undefined;
       candidates.push(record);
     }
-    return pickNewCopyDestination(candidates, { sourceImageSetId, promoteToPrimary: input.promoteToPrimary === true }, window);
+    return pickNewCopyDestination(
+      candidates,
+      { sourceImageSetId, promoteToPrimary: input.promoteToPrimary === true },
+      window,
+    );
   }
 }
 

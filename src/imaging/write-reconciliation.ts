@@ -78,7 +78,11 @@ export function pickNewCopyDestination(
 }
 
 export function copySideFrom(record: ImageSetVersionRecord & { arn?: string }): CopySideRecord {
-  const side: CopySideRecord = { imageSetId: record.imageSetId, latestVersionId: record.versionId, state: record.state };
+  const side: CopySideRecord = {
+    imageSetId: record.imageSetId,
+    latestVersionId: record.versionId,
+    state: record.state,
+  };
   if (record.workflowStatus !== undefined) side.workflowStatus = record.workflowStatus;
   if (record.createdAt !== undefined) side.createdAt = record.createdAt;
   if (record.updatedAt !== undefined) side.updatedAt = record.updatedAt;

@@ -53,7 +53,9 @@ export function toUpdateCommandInput(input: UpdateImageSetMetadataRequest): Upda
   };
 }
 
-function updatesOf(input: UpdateImageSetMetadataRequest): UpdateImageSetMetadataCommandInput['updateImageSetMetadataUpdates'] {
+function updatesOf(
+  input: UpdateImageSetMetadataRequest,
+): UpdateImageSetMetadataCommandInput['updateImageSetMetadataUpdates'] {
   if (input.revertToVersionId != null) {
     if (input.updates != null) {
       throw new BadUserInputError('Give either metadata updates or a version to revert to, not both.', {

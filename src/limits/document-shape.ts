@@ -48,7 +48,9 @@ interface SetFigures {
 
 /** The operation that will run: the named one, or the only one. */
 export function selectOperation(document: DocumentNode, operationName: string | undefined): OperationDefinitionNode {
-  const operations = document.definitions.filter((definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION);
+  const operations = document.definitions.filter(
+    (definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION,
+  );
   if (operationName !== undefined) {
     const named = operations.find((operation) => operation.name?.value === operationName);
     if (!named) throw new UnmeasurableDocumentError('The document has no operation of the given operationName.');
@@ -56,7 +58,9 @@ export function selectOperation(document: DocumentNode, operationName: string | 
   }
   if (operations.length !== 1) {
     throw new UnmeasurableDocumentError(
-      operations.length === 0 ? 'The document has no operation.' : 'The document has several operations: send operationName.',
+      operations.length === 0
+        ? 'The document has no operation.'
+        : 'The document has several operations: send operationName.',
     );
   }
   return operations[0];
@@ -90,7 +94,14 @@ export function measureOperation(document: DocumentNode, operation: OperationDef
   };
 
   const setFigures = (selectionSet: SelectionSetNode): SetFigures => {
-    const figures: SetFigures = { depth: 0, aliases: 0, fields: 0, directives: 0, repetition: 0, introspectionOnly: true };
+    const figures: SetFigures = {
+      depth: 0,
+      aliases: 0,
+      fields: 0,
+      directives: 0,
+      repetition: 0,
+      introspectionOnly: true,
+    };
     const occurrences = new Map<string, number>();
     const count = (key: string): void => {
       const seen = (occurrences.get(key) ?? 0) + 1;

@@ -55,7 +55,9 @@ export function operationCost(
   const inProgress = new Set<string>();
 
   const fieldCost = (parent: GraphQLCompositeType, selection: FieldNode): number => {
-    const field: GraphQLField<unknown, unknown> | undefined = isUnionType(parent) ? undefined : parent.getFields()[selection.name.value];
+    const field: GraphQLField<unknown, unknown> | undefined = isUnionType(parent)
+      ? undefined
+      : parent.getFields()[selection.name.value];
     if (!field) return 1; // __typename and introspection, or a field validation will refuse.
     const childType = getNamedType(field.type);
     const childComplexity =

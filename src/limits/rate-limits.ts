@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { BurstyRateLimiter, RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import {
+  BurstyRateLimiter,
+  RateLimiterMemory,
+  RateLimiterRedis,
+  RateLimiterRes,
+  type RateLimiterAbstract,
+} from 'rate-limiter-flexible';
 import type { Principal } from '../auth/principal';
 import type { TenantConfig } from '../auth/tenant-config';
 import { describeError, silentLogger, type Logger } from '../errors/safe-log';
@@ -100,7 +106,12 @@ export class RateLimits {
   acquire(tenant: TenantConfig): Admission {
     const state = this.stateOf(tenant);
     if (state.inFlight >= state.settings.maxInFlight) {
-      return { ok: false, retryAfterSeconds: IN_FLIGHT_RETRY_AFTER_SECONDS, scope: 'tenant', reason: 'tenant_in_flight' };
+      return {
+        ok: false,
+        retryAfterSeconds: IN_FLIGHT_RETRY_AFTER_SECONDS,
+        scope: 'tenant',
+        reason: 'tenant_in_flight',
+      };
     }
     state.inFlight += 1;
     let released = false;
@@ -194,8 +205,11 @@ export class RateLimits {
     // than sharing one with replicas still running the old numbers under different sizes.
     const keyPrefix = `${this.keyPrefix}rl:${name}:${limit.perSecond}-${limit.burst}`;
     const make = (opts: { points: number; duration: number; keyPrefix: string }): RateLimiterAbstract =>
-      redis ? new RateLimiterRedis({ ...opts, storeClient: redis, rejectIfRedisNotReady: true }) : new RateLimiterMemory(opts);
-    const local = (opts: { points: number; duration: number; keyPrefix: string }): RateLimiterAbstract => new RateLimiterMemory(opts);
+      redis
+        ? new RateLimiterRedis({ ...opts, storeClient: redis, rejectIfRedisNotReady: true })
+        : new RateLimiterMemory(opts);
+    const local = (opts: { points: number; duration: number; keyPrefix: string }): RateLimiterAbstract =>
+      new RateLimiterMemory(opts);
     return {
       ...(redis ? { shared: burstyOf(limit, keyPrefix, make) } : {}),
       local: burstyOf(limit, keyPrefix, local),
@@ -210,7 +224,10 @@ function burstyOf(
 ): Consumer {
   const steady = make({ points: limit.perSecond, duration: 1, keyPrefix });
   if (limit.burst === limit.perSecond) return steady;
-  return new BurstyRateLimiter(steady, make({ points: limit.burst - limit.perSecond, duration: BURST_WINDOW_SECONDS, keyPrefix: `${keyPrefix}:burst` }));
+  return new BurstyRateLimiter(
+    steady,
+    make({ points: limit.burst - limit.perSecond, duration: BURST_WINDOW_SECONDS, keyPrefix: `${keyPrefix}:burst` }),
+  );
 }
 
 /** Subjects may be e-mail addresses: Redis keys (and memory) hold a digest instead. */

@@ -1,4 +1,11 @@
-import { GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import {
+  GraphQLError,
+  parse,
+  validate,
+  type DocumentNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from 'graphql';
 import { LRUCache } from 'lru-cache';
 import type { Principal } from '../auth/principal';
 import type { TenantConfig } from '../auth/tenant-config';
@@ -69,7 +76,11 @@ function codedError(message: string, code: string, extensions: Record<string, un
 
 export class RequestGate {
   /** Document texts by id, for requests that send only the id (Apollo's persisted queries). */
-  private readonly texts = new LRUCache<string, string>({ max: 2000, maxSize: 32 * 1024 * 1024, sizeCalculation: (text) => text.length + 64 });
+  private readonly texts = new LRUCache<string, string>({
+    max: 2000,
+    maxSize: 32 * 1024 * 1024,
+    sizeCalculation: (text) => text.length + 64,
+  });
   private readonly parsed = new LRUCache<string, ParsedDocument>({ max: 1000 });
 
   constructor(private readonly options: GateOptions) {}
@@ -117,7 +128,8 @@ export class RequestGate {
 
   private resolveText(params: GraphQLParams): { query: string; documentId: string } {
     const persisted = params.extensions.persistedQuery as { sha256Hash?: unknown } | undefined;
-    const namedRaw = params.documentId ?? (typeof persisted?.sha256Hash === 'string' ? persisted.sha256Hash : undefined);
+    const namedRaw =
+      params.documentId ?? (typeof persisted?.sha256Hash === 'string' ? persisted.sha256Hash : undefined);
     const named = namedRaw === undefined ? undefined : normalizeDocumentId(namedRaw);
     if (namedRaw !== undefined && named === undefined) {
       throw new GateRefusal(400, codedError('The document id must be sha256:<64 hex digits>.', 'BAD_REQUEST'));
@@ -130,10 +142,12 @@ export class RequestGate {
       if (named !== undefined) this.texts.set(documentId, params.query);
       return { query: params.query, documentId };
     }
-    if (named === undefined) throw new GateRefusal(400, codedError('The request has no query (and no document id).', 'BAD_REQUEST'));
+    if (named === undefined)
+      throw new GateRefusal(400, codedError('The request has no query (and no document id).', 'BAD_REQUEST'));
     const known = this.texts.get(named);
     // Apollo's code and wording: Apollo Client's persisted-query link then resends with the text.
-    if (known === undefined) throw new GateRefusal(200, codedError('PersistedQueryNotFound', 'PERSISTED_QUERY_NOT_FOUND'));
+    if (known === undefined)
+      throw new GateRefusal(200, codedError('PersistedQueryNotFound', 'PERSISTED_QUERY_NOT_FOUND'));
     return { query: known, documentId: named };
   }
 
@@ -142,15 +156,20 @@ export class RequestGate {
     if (known) return known;
     let entry: ParsedDocument;
     try {
-      entry = { document: parse(query, { noLocation: true, maxTokens: this.options.limits.tokens }), shapes: new Map(), costs: new Map() };
+      entry = {
+        document: parse(query, { noLocation: true, maxTokens: this.options.limits.tokens }),
+        shapes: new Map(),
+        costs: new Map(),
+      };
     } catch (error) {
       const message = error instanceof GraphQLError ? error.message : 'Syntax Error';
       entry = /more th(?:an|at) \d+ tokens/.test(message)
         ? { syntaxError: this.limitError('tokens'), shapes: new Map(), costs: new Map() }
         : { syntaxError: codedError(message, 'GRAPHQL_PARSE_FAILED'), shapes: new Map(), costs: new Map() };
     }
-    // Only texts within the token limit are kept, so the cache is bounded by count times that size.
-    this.parsed.set(query, entry);
+    // Only texts within the token limit are kept (a refused text is refused again at the same
+    // bounded cost), so the cache is bounded by its count times that size.
+    if (entry.document) this.parsed.set(query, entry);
     return entry;
   }
 
@@ -167,7 +186,10 @@ export class RequestGate {
       entry.shapes.set(key, shape);
     }
     if (shape instanceof UnmeasurableDocumentError) {
-      throw new GateRefusal(400, this.validationError(entry.document!) ?? codedError(shape.message, 'GRAPHQL_VALIDATION_FAILED'));
+      throw new GateRefusal(
+        400,
+        this.validationError(entry.document!) ?? codedError(shape.message, 'GRAPHQL_VALIDATION_FAILED'),
+      );
     }
     return shape;
   }
@@ -192,11 +214,17 @@ export class RequestGate {
     if (cost === undefined) {
       const document = entry.document!;
       try {
-        cost = operationCost(this.options.schema, document, selectOperation(document, params.operationName), params.variables);
+        cost = operationCost(
+          this.options.schema,
+          document,
+          selectOperation(document, params.operationName),
+          params.variables,
+        );
       } catch (error) {
         throw new GateRefusal(400, this.uncostable(error, document));
       }
-      if (entry.costs.size < MAX_COSTS_PER_DOCUMENT && variablesKey.length <= MAX_REMEMBERED_VARIABLES_LENGTH) entry.costs.set(key, cost);
+      if (entry.costs.size < MAX_COSTS_PER_DOCUMENT && variablesKey.length <= MAX_REMEMBERED_VARIABLES_LENGTH)
+        entry.costs.set(key, cost);
     }
     if (cost > this.options.limits.cost) throw new GateRefusal(400, this.limitError('cost'));
   }
@@ -219,11 +247,17 @@ export class RequestGate {
 
   private validationError(document: DocumentNode): GraphQLError | undefined {
     const [first] = validate(this.options.schema, document, undefined, { maxErrors: 1 });
-    return first ? new GraphQLError(first.message, { nodes: first.nodes ?? [], extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }) : undefined;
+    return first
+      ? new GraphQLError(first.message, { nodes: first.nodes ?? [], extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })
+      : undefined;
   }
 
   private limitError(limit: keyof OperationLimits): GraphQLError {
     const maximum = this.options.limits[limit];
-    return new LimitExceededError(`${OPERATION_LIMIT_WORDING[limit]} (limit "${limit}", maximum ${maximum}).`, limit, maximum);
+    return new LimitExceededError(
+      `${OPERATION_LIMIT_WORDING[limit]} (limit "${limit}", maximum ${maximum}).`,
+      limit,
+      maximum,
+    );
   }
 }

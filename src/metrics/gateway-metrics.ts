@@ -3,7 +3,8 @@ import type { UpstreamCallEvent } from '../imaging/upstream-caller';
 import { codeLabel, keyLabel, OperationLabels } from './label-values';
 
 /** Why a request or call was turned away for load: the rate limits' reasons, and the two others. */
-export type ThrottleReason = 'credential_rate' | 'tenant_rate' | 'tenant_in_flight' | 'metadata_budget' | 'upstream_throttled';
+export type ThrottleReason =
+  'credential_rate' | 'tenant_rate' | 'tenant_in_flight' | 'metadata_budget' | 'upstream_throttled';
 
 export interface FinishedRequest {
   /** The operation name the client sent or the document declared (client text: bounded here). */

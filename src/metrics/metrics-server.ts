@@ -14,7 +14,10 @@ export interface MetricsServer {
  * The metrics listener: its own port (METRICS_PORT), so the API's port never serves them and a
  * network policy can keep scrapers and clients apart. GET /metrics only.
  */
-export async function startMetricsServer(metrics: GatewayMetrics, options: { port: number; host: string }): Promise<MetricsServer> {
+export async function startMetricsServer(
+  metrics: GatewayMetrics,
+  options: { port: number; host: string },
+): Promise<MetricsServer> {
   const server = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://metrics.invalid').pathname;
     if (path !== METRICS_PATH || (request.method !== 'GET' && request.method !== 'HEAD')) {

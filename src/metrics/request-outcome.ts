@@ -31,7 +31,10 @@ export function outcomeOf(key: object): RequestOutcome {
   const { graphqlResponse, ...outcome } = note;
   if (outcome.code !== undefined || graphqlResponse === undefined) return outcome;
   const { body } = graphqlResponse;
-  return { ...outcome, code: outcomeCodeOf(body.kind === 'single' ? body.singleResult.errors : body.initialResult.errors) };
+  return {
+    ...outcome,
+    code: outcomeCodeOf(body.kind === 'single' ? body.singleResult.errors : body.initialResult.errors),
+  };
 }
 
 /** The `operationName` a GraphQL-over-HTTP request carries (body or query string), before anything parses it. */
@@ -60,7 +63,11 @@ export function outcomePlugin<TContext extends BaseContext>(): ApolloServerPlugi
     async requestDidStart() {
       return {
         async willSendResponse({ operationName, request, response }) {
-          if (request.http) noteOutcome(request.http, { operationName: operationName ?? request.operationName ?? null, graphqlResponse: response });
+          if (request.http)
+            noteOutcome(request.http, {
+              operationName: operationName ?? request.operationName ?? null,
+              graphqlResponse: response,
+            });
         },
       };
     },

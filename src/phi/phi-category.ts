@@ -33,7 +33,8 @@ export const PHI_CATEGORY_DESCRIPTIONS: Readonly<Record<PhiCategory, string>> = 
   sex: 'sex and sex neutered',
   age: 'age',
   address: 'addresses, telephone numbers and telecom, residence, locations, GPS coordinates',
-  'patient-characteristics': 'size, weight, ethnic group, occupation, medical alerts, allergies, history, pregnancy, religion, ...',
+  'patient-characteristics':
+    'size, weight, ethnic group, occupation, medical alerts, allergies, history, pregnancy, religion, ...',
   'encounter-id': 'accession number, study id, admission and service episode ids, orders, procedure steps, specimens',
   institution: 'institution name, address and department, requesting service, organisations',
   personnel: 'referring, performing and reading physicians, operators, observers and other persons',
@@ -41,7 +42,8 @@ export const PHI_CATEGORY_DESCRIPTIONS: Readonly<Record<PhiCategory, string>> = 
   device: 'device serial numbers, station names, detector, plate and other equipment ids',
   'clinical-trial': 'clinical trial sponsor, protocol, site, subject and time point',
   'free-text': 'descriptions, comments, labels and protocol names that may carry identifying text',
-  'structured-content': 'sequences and binary data that may embed any of the above (content, overlays, icons, signatures)',
+  'structured-content':
+    'sequences and binary data that may embed any of the above (content, overlays, icons, signatures)',
   uid: 'DICOM UIDs (retained by this gateway; see the profile module)',
   private: 'private (odd-group) attributes, whose content is unknown',
 };

@@ -9,7 +9,11 @@ import { inspectSequenceValue } from './redaction';
  * withheld attributes inside changed sequences are removed from both sides. Structural changes
  * (series and instances added or removed) name UIDs only and always stay.
  */
-export function visibleChanges(phi: PhiAccess, changes: readonly MetadataChange[], target: PhiTarget): MetadataChange[] {
+export function visibleChanges(
+  phi: PhiAccess,
+  changes: readonly MetadataChange[],
+  target: PhiTarget,
+): MetadataChange[] {
   const found = new Set<PhiCategory>();
   const visible: MetadataChange[] = [];
   for (const change of changes) {
@@ -20,14 +24,20 @@ export function visibleChanges(phi: PhiAccess, changes: readonly MetadataChange[
       continue;
     }
     if (phi.granted || (!Array.isArray(change.before) && !Array.isArray(change.after))) {
-      if (phi.granted) for (const side of [change.before, change.after]) for (const c of inspectSequenceValue(side).categories) found.add(c);
+      if (phi.granted)
+        for (const side of [change.before, change.after])
+          for (const c of inspectSequenceValue(side).categories) found.add(c);
       visible.push(change);
       continue;
     }
     const before = inspectSequenceValue(change.before);
     const after = inspectSequenceValue(change.after);
     for (const c of [...before.categories, ...after.categories]) found.add(c);
-    visible.push({ ...change, ...(change.before !== undefined ? { before: before.value } : {}), ...(change.after !== undefined ? { after: after.value } : {}) });
+    visible.push({
+      ...change,
+      ...(change.before !== undefined ? { before: before.value } : {}),
+      ...(change.after !== undefined ? { after: after.value } : {}),
+    });
   }
   phi.note([...found], target);
   return visible;

@@ -57,12 +57,12 @@ const TAG_KEYWORDS: Readonly<Record<keyof SearchTags, string>> = {
   studyTime: 'StudyTime',
 };
 
-const PHI_TAGS: ReadonlyArray<readonly [keyof SearchTags, PhiCategory]> = (Object.keys(TAG_KEYWORDS) as Array<keyof SearchTags>).flatMap(
-  (field) => {
-    const category = withheldCategoryOf(TAG_KEYWORDS[field]);
-    return category ? [[field, category] as const] : [];
-  },
-);
+const PHI_TAGS: ReadonlyArray<readonly [keyof SearchTags, PhiCategory]> = (
+  Object.keys(TAG_KEYWORDS) as Array<keyof SearchTags>
+).flatMap((field) => {
+  const category = withheldCategoryOf(TAG_KEYWORDS[field]);
+  return category ? [[field, category] as const] : [];
+});
 
 const ACCESS = Symbol('phiAccess');
 const RAW = Symbol('rawTags');
@@ -75,17 +75,20 @@ interface Guarded {
 }
 
 /** Getters for the PHI tags on one shared prototype: a value is shown (or noted withheld) only when read. */
-const GUARDED_PROTOTYPE: object = Object.create(null, Object.fromEntries(
-  PHI_TAGS.map(([field, category]) => [
-    field,
-    {
-      enumerable: true,
-      get(this: Guarded): unknown {
-        return this[ACCESS].value(category, this[RAW][field], this[TARGET]);
+const GUARDED_PROTOTYPE: object = Object.create(
+  null,
+  Object.fromEntries(
+    PHI_TAGS.map(([field, category]) => [
+      field,
+      {
+        enumerable: true,
+        get(this: Guarded): unknown {
+          return this[ACCESS].value(category, this[RAW][field], this[TARGET]);
+        },
       },
-    },
-  ]),
-) as PropertyDescriptorMap) as object;
+    ]),
+  ) as PropertyDescriptorMap,
+) as object;
 
 /**
  * A search result's DICOM tags as this caller may see them. The PHI tags are read through the

@@ -42,7 +42,8 @@ export function checkRevertChanges(phi: PhiAccess, changes: readonly MetadataCha
   for (const change of changes) {
     const category = change.keyword === '' ? undefined : withheldCategoryOf(change.keyword);
     if (category) found.add(category);
-    for (const side of [change.before, change.after]) for (const nested of inspectSequenceValue(side).categories) found.add(nested);
+    for (const side of [change.before, change.after])
+      for (const nested of inspectSequenceValue(side).categories) found.add(nested);
   }
   requireFor(phi, found);
 }

@@ -27,7 +27,10 @@ export class AuditEventsResolver {
   })
   async auditEvents(
     @Args(() => ForwardPaginationArgs) { first, after }: ForwardPaginationArgs,
-    @Arg('filter', () => AuditEventFilterInput, { nullable: true, description: 'Only events matching every field given.' })
+    @Arg('filter', () => AuditEventFilterInput, {
+      nullable: true,
+      description: 'Only events matching every field given.',
+    })
     filterInput: AuditEventFilterInput | null | undefined,
     @Ctx() context: GatewayContext,
   ): Promise<Connection<AuditEvent>> {
@@ -43,7 +46,11 @@ export class AuditEventsResolver {
 
     let page: AuditPage;
     try {
-      page = await store.list(scope.tenantId, { first: size, ...(afterSequence !== undefined ? { afterSequence } : {}), filter });
+      page = await store.list(scope.tenantId, {
+        first: size,
+        ...(afterSequence !== undefined ? { afterSequence } : {}),
+        filter,
+      });
     } catch (error) {
       context.logger?.error('audit.list_failed', describeError(error));
       throw new UpstreamUnavailableError('The audit trail could not be read; retry later.');

@@ -16,7 +16,11 @@ import { requestScope } from './support/request-scope';
 @Resolver(() => Datastore)
 export class DatastoreResolver {
   @Authorized<Scope>('imagesets:read')
-  @Query(() => [Datastore], { nullable: true, complexity: UPSTREAM_READ_COST, description: "The data stores granted to the caller's tenant that exist in HealthImaging." })
+  @Query(() => [Datastore], {
+    nullable: true,
+    complexity: UPSTREAM_READ_COST,
+    description: "The data stores granted to the caller's tenant that exist in HealthImaging.",
+  })
   async datastores(@Ctx() context: GatewayContext): Promise<Datastore[]> {
     const scope = requestScope(context);
     const results = await scope.loaders.datastore.loadMany([...scope.imaging.grantedDatastoreIds()]);
@@ -27,7 +31,8 @@ export class DatastoreResolver {
   @Query(() => Datastore, {
     nullable: true,
     complexity: UPSTREAM_READ_COST,
-    description: 'One data store by its HealthImaging id. NOT_FOUND when it does not exist or is not granted to the tenant.',
+    description:
+      'One data store by its HealthImaging id. NOT_FOUND when it does not exist or is not granted to the tenant.',
   })
   async datastore(
     @Arg('datastoreId', () => String, { description: 'The HealthImaging data store id.' }) datastoreId: string,

@@ -22,7 +22,10 @@ export class DicomSeriesResolver {
     return listDicomInstances(requestScope(context), series, args);
   }
 
-  @FieldResolver(() => DicomInstance, { nullable: true, description: 'One SOP instance of the series; null when absent.' })
+  @FieldResolver(() => DicomInstance, {
+    nullable: true,
+    description: 'One SOP instance of the series; null when absent.',
+  })
   instance(
     @Root() series: DicomSeries,
     @Arg('sopInstanceUid', () => String, { description: 'SOP Instance UID (0008,0018).' }) sopInstanceUid: string,

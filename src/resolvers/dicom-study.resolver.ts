@@ -6,11 +6,15 @@ import { orderedSeriesUids } from '../types/metadata-document.view';
 @Resolver(() => DicomStudy)
 export class DicomStudyResolver {
   @FieldResolver(() => [DicomSeries], {
-    description: 'The series of the study held in this image set version, by Series Number (an image set usually holds one).',
+    description:
+      'The series of the study held in this image set version, by Series Number (an image set usually holds one).',
   })
   series(
     @Root() study: DicomStudy,
-    @Arg('seriesInstanceUid', () => String, { nullable: true, description: 'Only this series (empty list when absent).' })
+    @Arg('seriesInstanceUid', () => String, {
+      nullable: true,
+      description: 'Only this series (empty list when absent).',
+    })
     seriesInstanceUid: string | null | undefined,
   ): DicomSeries[] {
     const seriesMap = study.document.Study?.Series ?? {};

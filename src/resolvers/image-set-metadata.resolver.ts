@@ -13,7 +13,10 @@ function loadDocument(root: ImageSetMetadata, context: GatewayContext): Promise<
 
 @Resolver(() => ImageSetMetadata)
 export class ImageSetMetadataResolver {
-  @FieldResolver(() => String, { nullable: true, description: 'The metadata schema version HealthImaging reports (e.g. "1.1").' })
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: 'The metadata schema version HealthImaging reports (e.g. "1.1").',
+  })
   async schemaVersion(@Root() root: ImageSetMetadata, @Ctx() context: GatewayContext): Promise<string | null> {
     const version: unknown = (await loadDocument(root, context)).SchemaVersion;
     return version === undefined || version === null ? null : String(version);

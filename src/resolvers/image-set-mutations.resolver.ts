@@ -49,7 +49,9 @@ export class ImageSetMutationsResolver {
     description: 'Insert, replace and/or remove DICOM attributes, series or instances; appends a new version.',
   })
   async updateImageSetMetadata(
-    @Arg('input', () => UpdateImageSetMetadataInput, { description: 'The image set, its expected latest version and the changes.' })
+    @Arg('input', () => UpdateImageSetMetadataInput, {
+      description: 'The image set, its expected latest version and the changes.',
+    })
     input: UpdateImageSetMetadataInput,
     @Ctx() context: GatewayContext,
   ): Promise<UpdateImageSetMetadataPayload> {
@@ -68,7 +70,9 @@ export class ImageSetMutationsResolver {
       'Append a new version with the content of an earlier version (the version counter never rewinds). Without `phi:read`, FORBIDDEN when the restored version differs from the latest in a patient-identifying attribute.',
   })
   async revertImageSet(
-    @Arg('input', () => RevertImageSetInput, { description: 'The image set, its expected latest version and the version to restore.' })
+    @Arg('input', () => RevertImageSetInput, {
+      description: 'The image set, its expected latest version and the version to restore.',
+    })
     input: RevertImageSetInput,
     @Ctx() context: GatewayContext,
   ): Promise<RevertImageSetPayload> {

@@ -43,7 +43,9 @@ export class ImageSetVersionResolver {
     @Arg('versionId', () => String, { description: 'The version id, a decimal string.' }) versionId: string,
     @Ctx() context: GatewayContext,
   ): Promise<ImageSetVersion> {
-    return ImageSetVersion.fromRecord(await requestScope(context).loaders.imageSet.load({ datastoreId, imageSetId, versionId }));
+    return ImageSetVersion.fromRecord(
+      await requestScope(context).loaders.imageSet.load({ datastoreId, imageSetId, versionId }),
+    );
   }
 
   @FieldResolver(() => ID, { description: 'Opaque global id.' })
@@ -56,13 +58,19 @@ export class ImageSetVersionResolver {
     return ImageSet.withFacts(root.datastoreId, root.imageSetId, {});
   }
 
-  @FieldResolver(() => ImageSetState, { nullable: true, description: `The lock state reported for this version. ${readFailureNote('version')}` })
+  @FieldResolver(() => ImageSetState, {
+    nullable: true,
+    description: `The lock state reported for this version. ${readFailureNote('version')}`,
+  })
   async state(@Root() root: ImageSetVersion, @Ctx() context: GatewayContext): Promise<ImageSetState> {
     return toImageSetState(await fact(root, 'state', context));
   }
 
   @FieldResolver(() => ImageSetWorkflowStatus, { nullable: true, description: 'What happened to this version.' })
-  async workflowStatus(@Root() root: ImageSetVersion, @Ctx() context: GatewayContext): Promise<ImageSetWorkflowStatus | null> {
+  async workflowStatus(
+    @Root() root: ImageSetVersion,
+    @Ctx() context: GatewayContext,
+  ): Promise<ImageSetWorkflowStatus | null> {
     return toImageSetWorkflowStatus(await fact(root, 'workflowStatus', context));
   }
 
@@ -86,12 +94,18 @@ export class ImageSetVersionResolver {
     return (await fact(root, 'deletedAt', context)) ?? null;
   }
 
-  @FieldResolver(() => String, { nullable: true, description: 'Why writing this version failed (on `…_FAILED` statuses).' })
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: 'Why writing this version failed (on `…_FAILED` statuses).',
+  })
   async message(@Root() root: ImageSetVersion, @Ctx() context: GatewayContext): Promise<string | null> {
     return (await fact(root, 'message', context)) ?? null;
   }
 
-  @FieldResolver(() => Boolean, { nullable: true, description: `Whether this version was written with \`force\`. ${readFailureNote('version')}` })
+  @FieldResolver(() => Boolean, {
+    nullable: true,
+    description: `Whether this version was written with \`force\`. ${readFailureNote('version')}`,
+  })
   async forced(@Root() root: ImageSetVersion, @Ctx() context: GatewayContext): Promise<boolean> {
     return (await fact(root, 'forced', context)) ?? false;
   }
@@ -102,7 +116,11 @@ export class ImageSetVersionResolver {
     description: 'The decoded DICOM metadata of this version, fetched only when one of its fields is selected.',
   })
   metadata(@Root() root: ImageSetVersion): ImageSetMetadata {
-    return new ImageSetMetadata({ datastoreId: root.datastoreId, imageSetId: root.imageSetId, versionId: root.versionId });
+    return new ImageSetMetadata({
+      datastoreId: root.datastoreId,
+      imageSetId: root.imageSetId,
+      versionId: root.versionId,
+    });
   }
 
   @Authorized<Scope>('imagesets:read')
@@ -114,7 +132,10 @@ export class ImageSetVersionResolver {
   })
   async changes(
     @Root() root: ImageSetVersion,
-    @Arg('from', () => String, { nullable: true, description: 'The version to compare with; omitted: the previous version.' })
+    @Arg('from', () => String, {
+      nullable: true,
+      description: 'The version to compare with; omitted: the previous version.',
+    })
     from: string | null | undefined,
     @Ctx() context: GatewayContext,
   ): Promise<MetadataChange[] | null> {
@@ -126,6 +147,8 @@ export class ImageSetVersionResolver {
       metadata.load({ datastoreId, imageSetId, versionId: base }),
       metadata.load({ datastoreId, imageSetId, versionId: root.versionId }),
     ]);
-    return visibleChanges(phiAccessOr(context.phi), diffMetadata(before, after), root).map((change) => new MetadataChange(change));
+    return visibleChanges(phiAccessOr(context.phi), diffMetadata(before, after), root).map(
+      (change) => new MetadataChange(change),
+    );
   }
 }

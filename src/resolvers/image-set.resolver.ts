@@ -29,9 +29,7 @@ function fact<K extends keyof ImageSetFacts>(
   key: K,
   context: GatewayContext,
 ): Promise<ImageSetFacts[K] | undefined> {
-  return knownOrLoad(root.known, key, async () =>
-    imageSetFacts(await loadLatest(root, context)),
-  );
+  return knownOrLoad(root.known, key, async () => imageSetFacts(await loadLatest(root, context)));
 }
 
 function loadLatest(root: ImageSet, context: GatewayContext): Promise<ImageSetRecord> {
@@ -53,7 +51,8 @@ export class ImageSetResolver {
     description: 'Search the image sets of a data store (one SearchImageSets call per page). Pages forward only.',
   })
   imageSets(
-    @Arg('datastoreId', () => String, { description: 'The HealthImaging data store id to search.' }) datastoreId: string,
+    @Arg('datastoreId', () => String, { description: 'The HealthImaging data store id to search.' })
+    datastoreId: string,
     @Args(() => ImageSetSearchArgs) args: ImageSetSearchArgs,
     @Ctx() context: GatewayContext,
   ): Promise<Connection<ImageSet>> {
@@ -84,12 +83,19 @@ export class ImageSetResolver {
   }
 
   @Authorized<Scope>('imagesets:read')
-  @FieldResolver(() => Datastore, { nullable: true, complexity: UPSTREAM_READ_COST, description: 'The data store holding this image set.' })
+  @FieldResolver(() => Datastore, {
+    nullable: true,
+    complexity: UPSTREAM_READ_COST,
+    description: 'The data store holding this image set.',
+  })
   async datastore(@Root() root: ImageSet, @Ctx() context: GatewayContext): Promise<Datastore> {
     return new Datastore(await requestScope(context).loaders.datastore.load(root.datastoreId));
   }
 
-  @FieldResolver(() => String, { nullable: true, description: `The latest version id, a decimal string. ${readFailureNote('image set')}` })
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: `The latest version id, a decimal string. ${readFailureNote('image set')}`,
+  })
   latestVersionId(@Root() root: ImageSet, @Ctx() context: GatewayContext): Promise<string> {
     return latestVersionIdOf(root, context);
   }
@@ -143,7 +149,10 @@ export class ImageSetResolver {
     return (await fact(root, 'message', context)) ?? null;
   }
 
-  @FieldResolver(() => Boolean, { nullable: true, description: `Whether the latest version was written with \`force\`. ${readFailureNote('image set')}` })
+  @FieldResolver(() => Boolean, {
+    nullable: true,
+    description: `Whether the latest version was written with \`force\`. ${readFailureNote('image set')}`,
+  })
   async forced(@Root() root: ImageSet, @Ctx() context: GatewayContext): Promise<boolean> {
     return (await fact(root, 'forced', context)) ?? false;
   }
@@ -152,7 +161,8 @@ export class ImageSetResolver {
   @FieldResolver(() => ImageSetVersionConnection, {
     nullable: true,
     complexity: upstreamConnectionComplexity,
-    description: 'Every version of the image set, newest first (one ListImageSetVersions call per page). Pages forward only.',
+    description:
+      'Every version of the image set, newest first (one ListImageSetVersions call per page). Pages forward only.',
   })
   versions(
     @Root() root: ImageSet,
@@ -174,11 +184,16 @@ export class ImageSetResolver {
     @Ctx() context: GatewayContext,
   ): Promise<ImageSetVersion> {
     const { datastoreId, imageSetId } = root;
-    return ImageSetVersion.fromRecord(await requestScope(context).loaders.imageSet.load({ datastoreId, imageSetId, versionId }));
+    return ImageSetVersion.fromRecord(
+      await requestScope(context).loaders.imageSet.load({ datastoreId, imageSetId, versionId }),
+    );
   }
 
   @Authorized<Scope>('imagesets:read')
-  @FieldResolver(() => ImageSetVersion, { nullable: true, description: `The latest version of the image set. ${readFailureNote('image set')}` })
+  @FieldResolver(() => ImageSetVersion, {
+    nullable: true,
+    description: `The latest version of the image set. ${readFailureNote('image set')}`,
+  })
   async latestVersion(@Root() root: ImageSet, @Ctx() context: GatewayContext): Promise<ImageSetVersion> {
     // A latest version id known already (search summary, write answer) costs nothing here; its
     // facts then load by version id, which the loader serves from the image set's own latest load.

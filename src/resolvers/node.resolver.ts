@@ -32,7 +32,9 @@ export class NodeResolver {
       case 'ImageSet':
         return ImageSet.fromLatestRecord(await loaders.imageSet.load({ datastoreId, imageSetId: ref.imageSetId }));
       case 'ImageSetVersion':
-        return ImageSetVersion.fromRecord(await loaders.imageSet.load({ datastoreId, imageSetId: ref.imageSetId, versionId: ref.versionId }));
+        return ImageSetVersion.fromRecord(
+          await loaders.imageSet.load({ datastoreId, imageSetId: ref.imageSetId, versionId: ref.versionId }),
+        );
     }
   }
 }

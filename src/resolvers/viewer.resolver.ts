@@ -7,7 +7,10 @@ import { Viewer } from '../types/viewer.type';
 @Resolver(() => Viewer)
 export class ViewerResolver {
   @Authorized()
-  @Query(() => Viewer, { nullable: true, description: 'The authenticated caller. Needs credentials but no particular scope.' })
+  @Query(() => Viewer, {
+    nullable: true,
+    description: 'The authenticated caller. Needs credentials but no particular scope.',
+  })
   viewer(@Ctx() context: GatewayContext): Viewer {
     const { principal, tenant } = context;
     if (!principal) throw new UnauthenticatedError();

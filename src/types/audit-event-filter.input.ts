@@ -3,7 +3,11 @@ import { DateTimeRangeInput } from './date-time-range.input';
 
 @InputType('AuditEventFilterInput', { description: 'Narrows `auditEvents`; every field given must match.' })
 export class AuditEventFilterInput {
-  @Field(() => String, { nullable: true, description: 'Only this action: `read`, `copyImageSet`, `updateImageSetMetadata`, `revertImageSet` or `deleteImageSet`.' })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Only this action: `read`, `copyImageSet`, `updateImageSetMetadata`, `revertImageSet` or `deleteImageSet`.',
+  })
   action?: string | null;
 
   @Field(() => String, { nullable: true, description: 'Only requests with this GraphQL operation name.' })

@@ -15,14 +15,18 @@ export function toAuditFilter(input: AuditEventFilterInput | null | undefined): 
     const value = input[field];
     if (value === null || value === undefined) continue;
     if (value.length === 0 || value.length > MAX_FILTER_VALUE_LENGTH) {
-      throw new BadUserInputError(`filter.${field} must be 1 to ${MAX_FILTER_VALUE_LENGTH} characters.`, { invalidFields: [`filter.${field}`] });
+      throw new BadUserInputError(`filter.${field} must be 1 to ${MAX_FILTER_VALUE_LENGTH} characters.`, {
+        invalidFields: [`filter.${field}`],
+      });
     }
     filter[field] = value;
   }
   const range = input.occurredAt;
   if (range) {
     if (range.from.getTime() > range.to.getTime()) {
-      throw new BadUserInputError('filter.occurredAt.from must not be after filter.occurredAt.to.', { invalidFields: ['filter.occurredAt'] });
+      throw new BadUserInputError('filter.occurredAt.from must not be after filter.occurredAt.to.', {
+        invalidFields: ['filter.occurredAt'],
+      });
     }
     filter.occurredFrom = range.from;
     filter.occurredTo = range.to;

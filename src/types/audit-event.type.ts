@@ -33,20 +33,25 @@ export class AuditEvent {
   readonly id: string;
 
   @Field(() => String, {
-    description: "Position in the tenant's trail, a decimal string: 1, 2, 3, ... without gaps (a gap means a removed record).",
+    description:
+      "Position in the tenant's trail, a decimal string: 1, 2, 3, ... without gaps (a gap means a removed record).",
   })
   readonly sequence: string;
 
   @Field(() => DateTimeScalar, { description: 'When the gateway handled the request.' })
   readonly occurredAt: Date;
 
-  @Field(() => String, { description: 'The request id (the `x-request-id` response header), which also tags its log lines.' })
+  @Field(() => String, {
+    description: 'The request id (the `x-request-id` response header), which also tags its log lines.',
+  })
   readonly requestId: string;
 
   @Field(() => String, { description: 'Who called: the JWT subject, or the id of the API key.' })
   readonly subject: string;
 
-  @Field(() => String, { description: "The calling application: the API key's id, or the JWT's `azp` (its `sub` when it has none)." })
+  @Field(() => String, {
+    description: "The calling application: the API key's id, or the JWT's `azp` (its `sub` when it has none).",
+  })
   readonly client: string;
 
   @Field(() => AuthMethod, { description: 'How the caller authenticated.' })
@@ -58,11 +63,14 @@ export class AuditEvent {
   @Field(() => String, { description: 'The GraphQL operation type: `query` or `mutation`.' })
   readonly operationType: string;
 
-  @Field(() => String, { description: 'SHA-256 (hex) of the GraphQL document, to match the record with a trusted document.' })
+  @Field(() => String, {
+    description: 'SHA-256 (hex) of the GraphQL document, to match the record with a trusted document.',
+  })
   readonly documentHash: string;
 
   @Field(() => String, {
-    description: 'What was done: `read`, or the mutation (`copyImageSet`, `updateImageSetMetadata`, `revertImageSet`, `deleteImageSet`).',
+    description:
+      'What was done: `read`, or the mutation (`copyImageSet`, `updateImageSetMetadata`, `revertImageSet`, `deleteImageSet`).',
   })
   readonly action: string;
 
@@ -75,19 +83,25 @@ export class AuditEvent {
   @Field(() => String, { nullable: true, description: 'The image set version read or written, when known.' })
   readonly versionId: string | null;
 
-  @Field(() => [String], { description: 'Categories of protected data read (e.g. `patient-identity`); empty when none was.' })
+  @Field(() => [String], {
+    description: 'Categories of protected data read (e.g. `patient-identity`); empty when none was.',
+  })
   readonly dataCategories: string[];
 
   @Field(() => String, {
-    description: '`OK`, or the error code the request answered (`FORBIDDEN`, `NOT_FOUND`, `VERSION_CONFLICT`, `UPSTREAM_UNAVAILABLE`, ...).',
+    description:
+      '`OK`, or the error code the request answered (`FORBIDDEN`, `NOT_FOUND`, `VERSION_CONFLICT`, `UPSTREAM_UNAVAILABLE`, ...).',
   })
   readonly outcome: string;
 
-  @Field(() => [String], { description: "HealthImaging's request ids of the upstream calls made, to match the record with CloudTrail." })
+  @Field(() => [String], {
+    description: "HealthImaging's request ids of the upstream calls made, to match the record with CloudTrail.",
+  })
   readonly upstreamRequestIds: string[];
 
   @Field(() => String, {
-    description: "SHA-256 (hex) chaining this record to the tenant's previous one; `npm run audit -- verify` recomputes it.",
+    description:
+      "SHA-256 (hex) chaining this record to the tenant's previous one; `npm run audit -- verify` recomputes it.",
   })
   readonly hash: string;
 }

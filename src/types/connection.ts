@@ -29,7 +29,9 @@ export function createConnectionType<TNode extends object>(
 ): ConnectionTypes<TNode> {
   @ObjectType(`${name}Edge`, { description: `One of the ${describe.plural} in a page, with its cursor.` })
   class EdgeType implements Edge<TNode> {
-    @Field(() => String, { description: 'Opaque, signed cursor of this edge; pass it as `after` to continue after it.' })
+    @Field(() => String, {
+      description: 'Opaque, signed cursor of this edge; pass it as `after` to continue after it.',
+    })
     cursor!: string;
 
     @Field(nodeType, { description: `The ${describe.singular}.` })

@@ -51,7 +51,10 @@ export class CopyImageSetInput {
   })
   destination?: CopyDestinationInput | null;
 
-  @Field(() => CopySubsetInput, { nullable: true, description: 'Copy only these series/instances; omitted: everything.' })
+  @Field(() => CopySubsetInput, {
+    nullable: true,
+    description: 'Copy only these series/instances; omitted: everything.',
+  })
   subset?: CopySubsetInput | null;
 
   @Field(() => Boolean, {

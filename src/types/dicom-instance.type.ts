@@ -11,7 +11,12 @@ import { JsonObjectScalar } from './scalars';
 export class DicomInstance {
   private readonly view: PhiView;
 
-  constructor(key: MetadataKey, sopInstanceUid: string, private readonly entry: InstanceEntry, phi: PhiAccess) {
+  constructor(
+    key: MetadataKey,
+    sopInstanceUid: string,
+    private readonly entry: InstanceEntry,
+    phi: PhiAccess,
+  ) {
     this.sopInstanceUid = sopInstanceUid;
     this.view = new PhiView(entry.DICOM ?? {}, phi, key);
   }
@@ -44,14 +49,19 @@ export class DicomInstance {
 
   @Field(() => JsonObjectScalar, {
     nullable: true,
-    description: 'Value representations of the private (hex-tag) attributes, keyed by tag, when HealthImaging records them.',
+    description:
+      'Value representations of the private (hex-tag) attributes, keyed by tag, when HealthImaging records them.',
   })
   get dicomVrs(): Record<string, string> | null {
     return this.entry.DICOMVRs ?? null;
   }
 
-  @Field(() => [DicomFrame], { description: 'The image frames, in frame order (empty for instances without pixel data).' })
+  @Field(() => [DicomFrame], {
+    description: 'The image frames, in frame order (empty for instances without pixel data).',
+  })
   get frames(): DicomFrame[] {
-    return frameViews(this.entry).map((frame) => new DicomFrame(frame.id, frame.width, frame.height, frame.sizeInBytes));
+    return frameViews(this.entry).map(
+      (frame) => new DicomFrame(frame.id, frame.width, frame.height, frame.sizeInBytes),
+    );
   }
 }

@@ -21,7 +21,10 @@ export class DicomPatient {
     return this.view.dicom;
   }
 
-  @Field(() => String, { nullable: true, description: "Patient's Name (0010,0010), DICOM PN format (`Family^Given`). Null without `phi:read`." })
+  @Field(() => String, {
+    nullable: true,
+    description: "Patient's Name (0010,0010), DICOM PN format (`Family^Given`). Null without `phi:read`.",
+  })
   get patientName(): string | null {
     return dicomString(this.view.value('PatientName'));
   }
@@ -31,12 +34,18 @@ export class DicomPatient {
     return dicomString(this.view.value('PatientID'));
   }
 
-  @Field(() => String, { nullable: true, description: "Patient's Birth Date (0010,0030), YYYYMMDD. Null without `phi:read`." })
+  @Field(() => String, {
+    nullable: true,
+    description: "Patient's Birth Date (0010,0030), YYYYMMDD. Null without `phi:read`.",
+  })
   get birthDate(): string | null {
     return dicomString(this.view.value('PatientBirthDate'));
   }
 
-  @Field(() => String, { nullable: true, description: "Patient's Sex (0010,0040): M, F or O. Null without `phi:read`." })
+  @Field(() => String, {
+    nullable: true,
+    description: "Patient's Sex (0010,0040): M, F or O. Null without `phi:read`.",
+  })
   get sex(): string | null {
     return dicomString(this.view.value('PatientSex'));
   }

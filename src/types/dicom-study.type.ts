@@ -36,7 +36,10 @@ export class DicomStudy {
     return dicomString(this.view.value('StudyDate'));
   }
 
-  @Field(() => String, { nullable: true, description: 'Study Time (0008,0030), HHMMSS.FFFFFF. Null without `phi:read`.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Study Time (0008,0030), HHMMSS.FFFFFF. Null without `phi:read`.',
+  })
   get studyTime(): string | null {
     return dicomString(this.view.value('StudyTime'));
   }

@@ -32,7 +32,8 @@ export function dicomInt(value: unknown): number | null {
   if (Array.isArray(value)) return value.length === 0 ? null : dicomInt(value[0]);
   let parsed: number;
   if (typeof value === 'number') parsed = value;
-  else if (typeof value === 'string' && /^\s*[+-]?\d+\s*$/.test(value.replace(/\0+$/, ''))) parsed = Number.parseInt(value, 10);
+  else if (typeof value === 'string' && /^\s*[+-]?\d+\s*$/.test(value.replace(/\0+$/, '')))
+    parsed = Number.parseInt(value, 10);
   else return null;
   if (!Number.isInteger(parsed) || parsed < INT32_MIN || parsed > INT32_MAX) return null;
   return parsed;

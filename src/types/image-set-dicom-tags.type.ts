@@ -17,12 +17,18 @@ export class ImageSetDicomTags {
     return this.tags.patientId ?? null;
   }
 
-  @Field(() => String, { nullable: true, description: "Patient's Name (0010,0010), DICOM PN format. Null without `phi:read`." })
+  @Field(() => String, {
+    nullable: true,
+    description: "Patient's Name (0010,0010), DICOM PN format. Null without `phi:read`.",
+  })
   get patientName(): string | null {
     return this.tags.patientName ?? null;
   }
 
-  @Field(() => String, { nullable: true, description: "Patient's Birth Date (0010,0030), YYYYMMDD. Null without `phi:read`." })
+  @Field(() => String, {
+    nullable: true,
+    description: "Patient's Birth Date (0010,0030), YYYYMMDD. Null without `phi:read`.",
+  })
   get patientBirthDate(): string | null {
     return this.tags.patientBirthDate ?? null;
   }
@@ -52,7 +58,10 @@ export class ImageSetDicomTags {
     return this.tags.studyDate ?? null;
   }
 
-  @Field(() => String, { nullable: true, description: 'Study Time (0008,0030), HHMMSS.FFFFFF. Null without `phi:read`.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Study Time (0008,0030), HHMMSS.FFFFFF. Null without `phi:read`.',
+  })
   get studyTime(): string | null {
     return this.tags.studyTime ?? null;
   }

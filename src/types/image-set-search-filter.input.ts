@@ -10,7 +10,10 @@ export class ImageSetSearchFilter {
   @Field(() => String, { nullable: true, description: 'Patient ID (0010,0020), exact match, 1 to 512 characters.' })
   patientId?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Accession Number (0008,0050), exact match, 1 to 512 characters.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Accession Number (0008,0050), exact match, 1 to 512 characters.',
+  })
   accessionNumber?: string | null;
 
   @Field(() => String, { nullable: true, description: 'Study ID (0020,0010), exact match, 1 to 512 characters.' })
@@ -19,7 +22,10 @@ export class ImageSetSearchFilter {
   @Field(() => String, { nullable: true, description: 'Study Instance UID (0020,000D), exact match; digits and dots.' })
   studyInstanceUid?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Series Instance UID (0020,000E), exact match; digits and dots.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Series Instance UID (0020,000E), exact match; digits and dots.',
+  })
   seriesInstanceUid?: string | null;
 
   @Field(() => Boolean, { nullable: true, description: 'Only primary (true) or only non-primary (false) image sets.' })

@@ -2,7 +2,9 @@ import { Field, InputType } from 'type-graphql';
 import { ImageSetSortField } from './image-set-sort-field.enum';
 import { SortOrder } from './sort-order.enum';
 
-@InputType('ImageSetSort', { description: 'Order of search results. Without it, HealthImaging sorts by UPDATED_AT, newest first.' })
+@InputType('ImageSetSort', {
+  description: 'Order of search results. Without it, HealthImaging sorts by UPDATED_AT, newest first.',
+})
 export class ImageSetSort {
   @Field(() => ImageSetSortField, { description: 'What to sort by.' })
   field!: ImageSetSortField;

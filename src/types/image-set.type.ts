@@ -13,7 +13,11 @@ export type ImageSetFacts = Pick<
 
 /** The facts a GetImageSet answer (without a version, so of the latest version) gives. */
 export function imageSetFacts(record: ImageSetRecord): ImageSetFacts {
-  return { ...imageSetVersionFacts(record), latestVersionId: record.latestVersionId ?? record.versionId, arn: record.arn };
+  return {
+    ...imageSetVersionFacts(record),
+    latestVersionId: record.latestVersionId ?? record.versionId,
+    arn: record.arn,
+  };
 }
 
 /**
@@ -59,7 +63,11 @@ export class ImageSet {
   }
 
   /** An image set known by id, with what is already known (e.g. what a write answered); the rest loads on demand. */
-  static withFacts(datastoreId: string, imageSetId: string, written: { [K in keyof ImageSetFacts]?: ImageSetFacts[K] | undefined }): ImageSet {
+  static withFacts(
+    datastoreId: string,
+    imageSetId: string,
+    written: { [K in keyof ImageSetFacts]?: ImageSetFacts[K] | undefined },
+  ): ImageSet {
     return new ImageSet(datastoreId, imageSetId, definedFacts<ImageSetFacts>(written), null);
   }
 

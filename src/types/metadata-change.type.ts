@@ -32,13 +32,20 @@ export class MetadataChange {
 
   @Field(() => String, {
     nullable: true,
-    description: 'The DICOM keyword (or 8-hex-digit tag) of the attribute; null for series/instance additions and removals.',
+    description:
+      'The DICOM keyword (or 8-hex-digit tag) of the attribute; null for series/instance additions and removals.',
   })
   readonly keyword: string | null;
 
-  @Field(() => JsonScalar, { nullable: true, description: 'The value in the older version (null when absent or empty).' })
+  @Field(() => JsonScalar, {
+    nullable: true,
+    description: 'The value in the older version (null when absent or empty).',
+  })
   readonly before: unknown;
 
-  @Field(() => JsonScalar, { nullable: true, description: 'The value in the newer version (null when absent or empty).' })
+  @Field(() => JsonScalar, {
+    nullable: true,
+    description: 'The value in the newer version (null when absent or empty).',
+  })
   readonly after: unknown;
 }

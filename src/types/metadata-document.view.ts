@@ -18,7 +18,10 @@ export interface FrameView {
  */
 export function orderedInstanceUids(series: SeriesEntry): string[] {
   return orderByNumberThenUid(
-    Object.entries(series.Instances ?? {}).map(([uid, instance]) => ({ uid, number: dicomInt(instance.DICOM?.InstanceNumber) })),
+    Object.entries(series.Instances ?? {}).map(([uid, instance]) => ({
+      uid,
+      number: dicomInt(instance.DICOM?.InstanceNumber),
+    })),
   );
 }
 
@@ -44,7 +47,10 @@ export function frameViews(instance: InstanceEntry): FrameView[] {
 /** Series in a stable order: Series Number ascending (missing last), then Series Instance UID. */
 export function orderedSeriesUids(document: MetadataDocument): string[] {
   return orderByNumberThenUid(
-    Object.entries(document.Study?.Series ?? {}).map(([uid, series]) => ({ uid, number: dicomInt(series.DICOM?.SeriesNumber) })),
+    Object.entries(document.Study?.Series ?? {}).map(([uid, series]) => ({
+      uid,
+      number: dicomInt(series.DICOM?.SeriesNumber),
+    })),
   );
 }
 

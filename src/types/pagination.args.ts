@@ -18,7 +18,8 @@ export class ForwardPaginationArgs {
 
   @Field(() => String, {
     nullable: true,
-    description: 'Return items after this cursor (an `endCursor` or edge `cursor` from an earlier page of the same list).',
+    description:
+      'Return items after this cursor (an `endCursor` or edge `cursor` from an earlier page of the same list).',
   })
   after?: string | null;
 }
@@ -27,12 +28,21 @@ export class ForwardPaginationArgs {
  * Cost of a connection field for the operation cost limit: its children count once per item
  * the page may hold, so `first: 50` over a costly node weighs 50 times as much.
  */
-export function connectionComplexity({ args, childComplexity }: { args: Record<string, unknown>; childComplexity: number }): number {
+export function connectionComplexity({
+  args,
+  childComplexity,
+}: {
+  args: Record<string, unknown>;
+  childComplexity: number;
+}): number {
   const first = typeof args.first === 'number' ? args.first : DEFAULT_PAGE_SIZE;
   return 1 + Math.max(1, first) * childComplexity;
 }
 
 /** The same for a connection whose every page is an upstream call (search, version history). */
-export function upstreamConnectionComplexity(options: { args: Record<string, unknown>; childComplexity: number }): number {
+export function upstreamConnectionComplexity(options: {
+  args: Record<string, unknown>;
+  childComplexity: number;
+}): number {
   return UPSTREAM_READ_COST - 1 + connectionComplexity(options);
 }

@@ -35,7 +35,8 @@ export function toSearchCriteria(
     if (given(filter.accessionNumber)) criteria.accessionNumber = identifier('accessionNumber', filter.accessionNumber);
     if (given(filter.studyId)) criteria.studyId = identifier('studyId', filter.studyId);
     if (given(filter.studyInstanceUid)) criteria.studyInstanceUid = uid('studyInstanceUid', filter.studyInstanceUid);
-    if (given(filter.seriesInstanceUid)) criteria.seriesInstanceUid = uid('seriesInstanceUid', filter.seriesInstanceUid);
+    if (given(filter.seriesInstanceUid))
+      criteria.seriesInstanceUid = uid('seriesInstanceUid', filter.seriesInstanceUid);
     if (given(filter.isPrimary)) criteria.isPrimary = filter.isPrimary;
     if (given(filter.studyDate)) criteria.studyDate = studyDateRange(filter.studyDate);
     if (given(filter.updatedAt)) criteria.updatedAt = instantRange('updatedAt', filter.updatedAt);
@@ -54,7 +55,9 @@ export function toSearchCriteria(
 
 function identifier(field: string, value: string): string {
   if (value.length < 1 || value.length > MAX_IDENTIFIER_LENGTH) {
-    throw new BadUserInputError(`filter.${field} must be 1 to ${MAX_IDENTIFIER_LENGTH} characters long.`, { invalidFields: [`filter.${field}`] });
+    throw new BadUserInputError(`filter.${field} must be 1 to ${MAX_IDENTIFIER_LENGTH} characters long.`, {
+      invalidFields: [`filter.${field}`],
+    });
   }
   return value;
 }
@@ -62,7 +65,9 @@ function identifier(field: string, value: string): string {
 function uid(field: string, value: string): string {
   identifier(field, value);
   if (!UID_PATTERN.test(value)) {
-    throw new BadUserInputError(`filter.${field} must be a DICOM UID (digits and dots only).`, { invalidFields: [`filter.${field}`] });
+    throw new BadUserInputError(`filter.${field} must be a DICOM UID (digits and dots only).`, {
+      invalidFields: [`filter.${field}`],
+    });
   }
   return value;
 }
@@ -76,7 +81,9 @@ function studyDateRange(range: StudyDateRangeInput): { from: string; to: string 
     }
   }
   if (range.from > range.to) {
-    throw new BadUserInputError('filter.studyDate.from must not be after filter.studyDate.to.', { invalidFields: ['filter.studyDate'] });
+    throw new BadUserInputError('filter.studyDate.from must not be after filter.studyDate.to.', {
+      invalidFields: ['filter.studyDate'],
+    });
   }
   return { from: range.from, to: range.to };
 }
@@ -91,7 +98,9 @@ function isStudyDate(value: string): boolean {
 
 function instantRange(field: 'updatedAt' | 'createdAt', range: DateTimeRangeInput): { from: Date; to: Date } {
   if (range.from.getTime() > range.to.getTime()) {
-    throw new BadUserInputError(`filter.${field}.from must not be after filter.${field}.to.`, { invalidFields: [`filter.${field}`] });
+    throw new BadUserInputError(`filter.${field}.from must not be after filter.${field}.to.`, {
+      invalidFields: [`filter.${field}`],
+    });
   }
   return { from: range.from, to: range.to };
 }

@@ -14,7 +14,7 @@ export class Viewer {
 
   @Field(() => [String], {
     description:
-      'Scopes the caller holds: `imagesets:read` (queries), `imagesets:write` (copy, update, revert), `imagesets:delete` (delete), `phi:read` (patient-identifying DICOM attributes; withheld without it), `audit:read` (the tenant\'s audit trail).',
+      "Scopes the caller holds: `imagesets:read` (queries), `imagesets:write` (copy, update, revert), `imagesets:delete` (delete), `phi:read` (patient-identifying DICOM attributes; withheld without it), `audit:read` (the tenant's audit trail).",
   })
   scopes!: string[];
 

@@ -33,7 +33,9 @@ let mrIds: string[];
 
 async function metadata(imageSetId: string, versionId?: string): Promise<MetadataDocument> {
   const out = await client.send(new GetImageSetMetadataCommand({ datastoreId, imageSetId, versionId }));
-  return JSON.parse(gunzipSync(await out.imageSetMetadataBlob.transformToByteArray()).toString('utf8')) as MetadataDocument;
+  return JSON.parse(
+    gunzipSync(await out.imageSetMetadataBlob.transformToByteArray()).toString('utf8'),
+  ) as MetadataDocument;
 }
 
 async function imageSet(imageSetId: string): Promise<GetImageSetCommandOutput> {
@@ -46,12 +48,17 @@ function seriesOf(doc: MetadataDocument): { uid: string; sops: string[] } {
 }
 
 function allSops(doc: MetadataDocument): string[] {
-  return Object.values(doc.Study.Series).flatMap((s) => Object.keys(s.Instances)).sort();
+  return Object.values(doc.Study.Series)
+    .flatMap((s) => Object.keys(s.Instances))
+    .sort();
 }
 
 /** The `copiableAttributes` string of the CLI subset example. */
 function copiable(seriesUid: string, sops: string[]): string {
-  return JSON.stringify({ SchemaVersion: '1.1', Study: { Series: { [seriesUid]: { Instances: Object.fromEntries(sops.map((s) => [s, {}])) } } } });
+  return JSON.stringify({
+    SchemaVersion: '1.1',
+    Study: { Series: { [seriesUid]: { Instances: Object.fromEntries(sops.map((s) => [s, {}])) } } },
+  });
 }
 
 interface CopyArgs {
@@ -69,9 +76,12 @@ async function startCopy(args: CopyArgs): Promise<CopyImageSetCommandOutput> {
     copyImageSetInformation: {
       sourceImageSet: {
         latestVersionId: (await imageSet(args.source)).versionId!,
-        DICOMCopies: args.copiableAttributes === undefined ? undefined : { copiableAttributes: args.copiableAttributes },
+        DICOMCopies:
+          args.copiableAttributes === undefined ? undefined : { copiableAttributes: args.copiableAttributes },
       },
-      destinationImageSet: args.destination ? { imageSetId: args.destination, latestVersionId: (await imageSet(args.destination)).versionId! } : undefined,
+      destinationImageSet: args.destination
+        ? { imageSetId: args.destination, latestVersionId: (await imageSet(args.destination)).versionId! }
+        : undefined,
     },
   };
   return client.send(new CopyImageSetCommand(input));
@@ -95,7 +105,11 @@ async function splitOff(source: string, sops: string[]): Promise<string> {
   return done.imageSetId!;
 }
 
-async function expectCopyFailed(done: GetImageSetCommandOutput, message: string, contentBefore: MetadataDocument): Promise<void> {
+async function expectCopyFailed(
+  done: GetImageSetCommandOutput,
+  message: string,
+  contentBefore: MetadataDocument,
+): Promise<void> {
   expect({ state: done.imageSetState, status: done.imageSetWorkflowStatus, message: done.message }).toEqual({
     state: 'ACTIVE',
     status: 'COPY_FAILED',
@@ -134,16 +148,30 @@ describe('CopyImageSet, CLI example 1: copy an image set without a destination',
       imageSetWorkflowStatus: 'COPYING_WITH_READ_ONLY_ACCESS',
     });
     const destination = started.destinationImageSetProperties!;
-    expect(destination).toMatchObject({ latestVersionId: '1', imageSetState: 'LOCKED', imageSetWorkflowStatus: 'COPYING' });
+    expect(destination).toMatchObject({
+      latestVersionId: '1',
+      imageSetState: 'LOCKED',
+      imageSetWorkflowStatus: 'COPYING',
+    });
     expect(destination.imageSetId).toMatch(/^[0-9a-z]{32}$/);
     expect(destination.imageSetId).not.toBe(source);
-    expect(destination.imageSetArn).toBe(`arn:aws:medical-imaging:us-east-1:123456789012:datastore/${datastoreId}/imageset/${destination.imageSetId}`);
+    expect(destination.imageSetArn).toBe(
+      `arn:aws:medical-imaging:us-east-1:123456789012:datastore/${datastoreId}/imageset/${destination.imageSetId}`,
+    );
     expect(destination.createdAt).toBeInstanceOf(Date);
 
     const done = await waitForUnlocked(client, datastoreId, destination.imageSetId!);
-    expect(done).toMatchObject({ imageSetState: 'ACTIVE', imageSetWorkflowStatus: 'COPIED', versionId: '1', isPrimary: false });
+    expect(done).toMatchObject({
+      imageSetState: 'ACTIVE',
+      imageSetWorkflowStatus: 'COPIED',
+      versionId: '1',
+      isPrimary: false,
+    });
     const sourceAfter = await waitForUnlocked(client, datastoreId, source);
-    expect({ state: sourceAfter.imageSetState, version: sourceAfter.versionId }).toEqual({ state: 'ACTIVE', version: sourceBefore.versionId });
+    expect({ state: sourceAfter.imageSetState, version: sourceAfter.versionId }).toEqual({
+      state: 'ACTIVE',
+      version: sourceBefore.versionId,
+    });
 
     const copied = await metadata(destination.imageSetId!);
     const original = await metadata(source);
@@ -157,7 +185,9 @@ describe('CopyImageSet, CLI example 1: copy an image set without a destination',
     const { uid, sops } = seriesOf(doc);
     const frameId = doc.Study.Series[uid].Instances[sops[0]].ImageFrames[0].ID;
     const readFrame = async (imageSetId: string) => {
-      const out = await client.send(new GetImageFrameCommand({ datastoreId, imageSetId, imageFrameInformation: { imageFrameId: frameId } }));
+      const out = await client.send(
+        new GetImageFrameCommand({ datastoreId, imageSetId, imageFrameInformation: { imageFrameId: frameId } }),
+      );
       return Buffer.from(await out.imageFrameBlob.transformToByteArray());
     };
     const fromCopy = await readFrame(done.imageSetId!);
@@ -175,7 +205,11 @@ describe('CopyImageSet, CLI example 2: copy into an existing destination', () =>
     const { uid } = seriesOf(await metadata(source));
 
     const started = await startCopy({ source, destination, copiableAttributes: copiable(uid, [sops[1]]) });
-    expect(started.destinationImageSetProperties).toMatchObject({ imageSetId: destination, latestVersionId: '2', imageSetWorkflowStatus: 'COPYING' });
+    expect(started.destinationImageSetProperties).toMatchObject({
+      imageSetId: destination,
+      latestVersionId: '2',
+      imageSetWorkflowStatus: 'COPYING',
+    });
     expect(started.sourceImageSetProperties!.latestVersionId).toBe(sourceVersion);
     const done = await waitForUnlocked(client, datastoreId, destination);
     expect(done).toMatchObject({ versionId: '2', imageSetWorkflowStatus: 'COPIED' });
@@ -189,7 +223,11 @@ describe('CopyImageSet, CLI example 2: copy into an existing destination', () =>
     const destination = await splitOff(first, [seriesOf(await metadata(first)).sops[0]]);
     const before = await metadata(destination);
     const done = await copy({ source: second, destination });
-    await expectCopyFailed(done, "INVALID_REQUEST: Series of SourceImageSet and DestinationImageSet don't match.", before);
+    await expectCopyFailed(
+      done,
+      "INVALID_REQUEST: Series of SourceImageSet and DestinationImageSet don't match.",
+      before,
+    );
     expect(done.versionId).toBe('2');
   });
 
@@ -197,7 +235,11 @@ describe('CopyImageSet, CLI example 2: copy into an existing destination', () =>
     const destination = await splitOff(ctIds[0], [seriesOf(await metadata(ctIds[0])).sops[0]]);
     const before = await metadata(destination);
     const done = await copy({ source: mrIds[0], destination });
-    await expectCopyFailed(done, "INVALID_REQUEST: Patient of SourceImageSet and DestinationImageSet don't match.", before);
+    await expectCopyFailed(
+      done,
+      "INVALID_REQUEST: Patient of SourceImageSet and DestinationImageSet don't match.",
+      before,
+    );
   });
 
   it('ends COPY_FAILED when a copied SOP instance is already in the destination', async () => {
@@ -206,7 +248,11 @@ describe('CopyImageSet, CLI example 2: copy into an existing destination', () =>
     const destination = await splitOff(source, [sops[0]]);
     const before = await metadata(destination);
     const done = await copy({ source, destination, copiableAttributes: copiable(uid, [sops[0]]), force: true });
-    await expectCopyFailed(done, 'INVALID_REQUEST: SOP Instance of SourceImageSet already exists in DestinationImageSet.', before);
+    await expectCopyFailed(
+      done,
+      'INVALID_REQUEST: SOP Instance of SourceImageSet already exists in DestinationImageSet.',
+      before,
+    );
   });
 });
 
@@ -220,7 +266,11 @@ describe('CopyImageSet, CLI example 3: copy a subset with force', () => {
         imageSetId: destination,
         latestVersionId: '1',
         updateImageSetMetadataUpdates: {
-          DICOMUpdates: { updatableAttributes: new TextEncoder().encode(JSON.stringify({ Study: { DICOM: { StudyDescription: 'MERGED' } } })) },
+          DICOMUpdates: {
+            updatableAttributes: new TextEncoder().encode(
+              JSON.stringify({ Study: { DICOM: { StudyDescription: 'MERGED' } } }),
+            ),
+          },
         },
       }),
     );
@@ -235,7 +285,9 @@ describe('CopyImageSet, CLI example 3: copy a subset with force', () => {
     expect(merged.Patient).toEqual(destinationBefore.Patient);
     expect(merged.Study.DICOM).toEqual(destinationBefore.Study.DICOM);
     expect(merged.Study.DICOM.StudyDescription).toBe('MERGED');
-    expect(Object.keys(merged.Study.Series).sort()).toEqual([...Object.keys(destinationBefore.Study.Series), uid].sort());
+    expect(Object.keys(merged.Study.Series).sort()).toEqual(
+      [...Object.keys(destinationBefore.Study.Series), uid].sort(),
+    );
     expect(merged.Study.Series[uid].DICOM).toEqual(sourceDoc.Study.Series[uid].DICOM);
     expect(Object.keys(merged.Study.Series[uid].Instances)).toEqual([sops[2]]);
   });
@@ -243,33 +295,59 @@ describe('CopyImageSet, CLI example 3: copy a subset with force', () => {
 
 describe('CopyImageSet request validation', () => {
   it('rejects copiableAttributes that is not JSON', async () => {
-    const err = await expectServiceError(() => startCopy({ source: ctIds[0], copiableAttributes: '{"Study":' }), 'ValidationException', 400);
+    const err = await expectServiceError(
+      () => startCopy({ source: ctIds[0], copiableAttributes: '{"Study":' }),
+      'ValidationException',
+      400,
+    );
     expect(err.message).toMatch(/not a JSON document/);
   });
 
   it('rejects copiableAttributes naming an instance the source does not hold', async () => {
     const { uid } = seriesOf(await metadata(ctIds[0]));
-    const err = await expectServiceError(() => startCopy({ source: ctIds[0], copiableAttributes: copiable(uid, ['2.25.404']) }), 'ValidationException', 400);
+    const err = await expectServiceError(
+      () => startCopy({ source: ctIds[0], copiableAttributes: copiable(uid, ['2.25.404']) }),
+      'ValidationException',
+      400,
+    );
     expect(err.message).toMatch(/SOP Instance that is not in the source/);
   });
 
   it('rejects copiableAttributes of the wrong shape', async () => {
     const { uid } = seriesOf(await metadata(ctIds[0]));
     const shape = JSON.stringify({ Study: { Series: { [uid]: { Instances: [] } } } });
-    await expectServiceError(() => startCopy({ source: ctIds[0], copiableAttributes: shape }), 'ValidationException', 400);
+    await expectServiceError(
+      () => startCopy({ source: ctIds[0], copiableAttributes: shape }),
+      'ValidationException',
+      400,
+    );
   });
 
   it('rejects a stale source or destination latestVersionId with ConflictException', async () => {
     const [source] = ctIds;
     const current = Number((await imageSet(source)).versionId);
     const staleSource = { sourceImageSet: { latestVersionId: String(current + 1) } };
-    await expectServiceError(() => client.send(new CopyImageSetCommand({ datastoreId, sourceImageSetId: source, copyImageSetInformation: staleSource })), 'ConflictException', 409);
+    await expectServiceError(
+      () =>
+        client.send(
+          new CopyImageSetCommand({ datastoreId, sourceImageSetId: source, copyImageSetInformation: staleSource }),
+        ),
+      'ConflictException',
+      409,
+    );
     const destination = await splitOff(source, [seriesOf(await metadata(source)).sops[0]]);
     const staleDestination = {
       sourceImageSet: { latestVersionId: (await imageSet(source)).versionId! },
       destinationImageSet: { imageSetId: destination, latestVersionId: '7' },
     };
-    await expectServiceError(() => client.send(new CopyImageSetCommand({ datastoreId, sourceImageSetId: source, copyImageSetInformation: staleDestination })), 'ConflictException', 409);
+    await expectServiceError(
+      () =>
+        client.send(
+          new CopyImageSetCommand({ datastoreId, sourceImageSetId: source, copyImageSetInformation: staleDestination }),
+        ),
+      'ConflictException',
+      409,
+    );
   });
 
   it('answers ResourceNotFoundException for a destination that does not exist', async () => {
@@ -278,7 +356,12 @@ describe('CopyImageSet request validation', () => {
       sourceImageSet: { latestVersionId: (await imageSet(source)).versionId! },
       destinationImageSet: { imageSetId: 'f'.repeat(32), latestVersionId: '1' },
     };
-    await expectServiceError(() => client.send(new CopyImageSetCommand({ datastoreId, sourceImageSetId: source, copyImageSetInformation: info })), 'ResourceNotFoundException', 404);
+    await expectServiceError(
+      () =>
+        client.send(new CopyImageSetCommand({ datastoreId, sourceImageSetId: source, copyImageSetInformation: info })),
+      'ResourceNotFoundException',
+      404,
+    );
   });
 });
 
@@ -302,11 +385,19 @@ describe('CopyImageSet while the copy runs', () => {
 
   it('keeps the source readable but refuses writes to it and to the destination', async () => {
     const started = await slowClient.send(
-      new CopyImageSetCommand({ datastoreId: slowDatastoreId, sourceImageSetId: sourceId, copyImageSetInformation: { sourceImageSet: { latestVersionId: '1' } } }),
+      new CopyImageSetCommand({
+        datastoreId: slowDatastoreId,
+        sourceImageSetId: sourceId,
+        copyImageSetInformation: { sourceImageSet: { latestVersionId: '1' } },
+      }),
     );
-    const source = await slowClient.send(new GetImageSetCommand({ datastoreId: slowDatastoreId, imageSetId: sourceId }));
+    const source = await slowClient.send(
+      new GetImageSetCommand({ datastoreId: slowDatastoreId, imageSetId: sourceId }),
+    );
     expect(source).toMatchObject({ imageSetState: 'LOCKED', imageSetWorkflowStatus: 'COPYING_WITH_READ_ONLY_ACCESS' });
-    const read = await slowClient.send(new GetImageSetMetadataCommand({ datastoreId: slowDatastoreId, imageSetId: sourceId }));
+    const read = await slowClient.send(
+      new GetImageSetMetadataCommand({ datastoreId: slowDatastoreId, imageSetId: sourceId }),
+    );
     expect((await read.imageSetMetadataBlob.transformToByteArray()).length).toBeGreaterThan(0);
 
     const update = (imageSetId: string) =>
@@ -319,11 +410,19 @@ describe('CopyImageSet while the copy runs', () => {
         }),
       );
     await expectServiceError(() => update(sourceId), 'ConflictException', 409);
-    await expectServiceError(() => update(started.destinationImageSetProperties!.imageSetId!), 'ConflictException', 409);
+    await expectServiceError(
+      () => update(started.destinationImageSetProperties!.imageSetId!),
+      'ConflictException',
+      409,
+    );
     await expectServiceError(
       () =>
         slowClient.send(
-          new CopyImageSetCommand({ datastoreId: slowDatastoreId, sourceImageSetId: sourceId, copyImageSetInformation: { sourceImageSet: { latestVersionId: '1' } } }),
+          new CopyImageSetCommand({
+            datastoreId: slowDatastoreId,
+            sourceImageSetId: sourceId,
+            copyImageSetInformation: { sourceImageSet: { latestVersionId: '1' } },
+          }),
         ),
       'ConflictException',
       409,

@@ -38,7 +38,9 @@ describe('HealthImaging Local data folder lock', () => {
         (err: Error) => err.message,
       );
       const message = await refusal;
-      expect(message).toContain(`data folder ${dataDir} is in use by another HealthImaging Local (pid ${first.child.pid})`);
+      expect(message).toContain(
+        `data folder ${dataDir} is in use by another HealthImaging Local (pid ${first.child.pid})`,
+      );
       // The refusal is one line, and the first server kept serving what it holds.
       expect(message.split('healthimaging-local: ')[1].trim().split('\n')).toHaveLength(1);
       const listed = await client.send(new ListDatastoresCommand({}));
@@ -68,7 +70,9 @@ describe('HealthImaging Local data folder lock', () => {
 
   it('frees the folder on a clean close, for the next server in the same process', async () => {
     const a = await startHealthImagingLocal({ dataDir, port: 0 });
-    await expect(startHealthImagingLocal({ dataDir, port: 0 })).rejects.toThrow('is in use by another HealthImaging Local');
+    await expect(startHealthImagingLocal({ dataDir, port: 0 })).rejects.toThrow(
+      'is in use by another HealthImaging Local',
+    );
     await a.close();
     const b = await startHealthImagingLocal({ dataDir, port: 0 });
     await b.close();

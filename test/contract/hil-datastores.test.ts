@@ -43,7 +43,9 @@ describe('HealthImaging Local data stores', () => {
     const client = t.client({ region: 'eu-west-1' });
     const id = await createActiveDatastore(client, 'eu-store');
     const got = await client.send(new GetDatastoreCommand({ datastoreId: id }));
-    expect(got.datastoreProperties?.datastoreArn).toBe(`arn:aws:medical-imaging:eu-west-1:123456789012:datastore/${id}`);
+    expect(got.datastoreProperties?.datastoreArn).toBe(
+      `arn:aws:medical-imaging:eu-west-1:123456789012:datastore/${id}`,
+    );
   });
 
   it('returns the first result again for a repeated clientToken and rejects its reuse with another request', async () => {
@@ -84,14 +86,22 @@ describe('HealthImaging Local data stores', () => {
       const got = await client.send(new GetDatastoreCommand({ datastoreId: id }));
       return got.datastoreProperties?.datastoreStatus === 'DELETED' ? true : undefined;
     });
-    await expectServiceError(() => client.send(new DeleteDatastoreCommand({ datastoreId: id })), 'ResourceNotFoundException', 404);
+    await expectServiceError(
+      () => client.send(new DeleteDatastoreCommand({ datastoreId: id })),
+      'ResourceNotFoundException',
+      404,
+    );
   });
 
   it('refuses to delete a data store that still holds image sets', async () => {
     const client = t.client();
     const id = await createActiveDatastore(client, 'not-empty');
     await importSyntheticStudy(client, t.s3Dir, id, smallCtStudy);
-    await expectServiceError(() => client.send(new DeleteDatastoreCommand({ datastoreId: id })), 'ConflictException', 409);
+    await expectServiceError(
+      () => client.send(new DeleteDatastoreCommand({ datastoreId: id })),
+      'ConflictException',
+      409,
+    );
   });
 
   it('answers ResourceNotFoundException for an unknown data store and ValidationException for a bad id', async () => {
@@ -101,7 +111,11 @@ describe('HealthImaging Local data stores', () => {
       'ResourceNotFoundException',
       404,
     );
-    await expectServiceError(() => client.send(new GetDatastoreCommand({ datastoreId: 'NOT-AN-ID' })), 'ValidationException', 400);
+    await expectServiceError(
+      () => client.send(new GetDatastoreCommand({ datastoreId: 'NOT-AN-ID' })),
+      'ValidationException',
+      400,
+    );
   });
 
   it('validates names, formats and page sizes', async () => {
@@ -116,7 +130,11 @@ describe('HealthImaging Local data stores', () => {
       'ValidationException',
       400,
     );
-    await expectServiceError(() => client.send(new ListDatastoresCommand({ maxResults: 51 })), 'ValidationException', 400);
+    await expectServiceError(
+      () => client.send(new ListDatastoresCommand({ maxResults: 51 })),
+      'ValidationException',
+      400,
+    );
     await expectServiceError(
       () => client.send(new ListDatastoresCommand({ nextToken: 'not-a-token' })),
       'ValidationException',

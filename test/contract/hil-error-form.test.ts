@@ -30,7 +30,9 @@ function raw(url: string, head: string, body = '', { endAfterWrite = false } = {
       }
       resolve({ status: Number(statusLine.split(' ')[1]), headers, body: rest.join('\r\n\r\n') });
     });
-    socket.write(`${head}\r\nHost: ${hostname}:${port}\r\nConnection: close\r\n${body ? `Content-Length: ${Buffer.byteLength(body)}\r\n` : ''}\r\n${body}`);
+    socket.write(
+      `${head}\r\nHost: ${hostname}:${port}\r\nConnection: close\r\n${body ? `Content-Length: ${Buffer.byteLength(body)}\r\n` : ''}\r\n${body}`,
+    );
     if (endAfterWrite) socket.end();
   });
 }
@@ -71,15 +73,24 @@ describe('HealthImaging Local error form on every answer', () => {
 
   it('answers a bad admin body in the error form', async () => {
     expectAwsError(await raw(t.url, 'POST /_hil/rate-limits HTTP/1.1', '{"spec":'), 400, 'ValidationException');
-    expectAwsError(await raw(t.url, 'POST /_hil/faults HTTP/1.1', `[${'['.repeat(5000)}${']'.repeat(5000)}]`), 400, 'ValidationException');
+    expectAwsError(
+      await raw(t.url, 'POST /_hil/faults HTTP/1.1', `[${'['.repeat(5000)}${']'.repeat(5000)}]`),
+      400,
+      'ValidationException',
+    );
   });
 
-  it.each(['/datastore/', '//datastore', '/./datastore', '/datastore/.', '/%2e/datastore', '/x/../datastore', '/x/%2E%2E/datastore'])(
-    'matches paths exactly: %s names no operation',
-    async (path) => {
-      expectAwsError(await raw(t.url, `GET ${path} HTTP/1.1`), 404, 'UnknownOperationException');
-    },
-  );
+  it.each([
+    '/datastore/',
+    '//datastore',
+    '/./datastore',
+    '/datastore/.',
+    '/%2e/datastore',
+    '/x/../datastore',
+    '/x/%2E%2E/datastore',
+  ])('matches paths exactly: %s names no operation', async (path) => {
+    expectAwsError(await raw(t.url, `GET ${path} HTTP/1.1`), 404, 'UnknownOperationException');
+  });
 
   it('refuses a query parameter given twice instead of taking the first', async () => {
     const answer = await raw(t.url, 'GET /datastore?maxResults=1&maxResults=50 HTTP/1.1');
@@ -94,11 +105,15 @@ describe('HealthImaging Local error form on every answer', () => {
     await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
     // The server's "100 Continue" shows the request reached it before the client goes away.
     const continued = new Promise<void>((resolve) => socket.once('data', () => resolve()));
-    socket.write(`POST /datastore HTTP/1.1\r\nHost: ${hostname}:${port}\r\nContent-Length: 1000\r\nExpect: 100-continue\r\n\r\n`);
+    socket.write(
+      `POST /datastore HTTP/1.1\r\nHost: ${hostname}:${port}\r\nContent-Length: 1000\r\nExpect: 100-continue\r\n\r\n`,
+    );
     await continued;
     socket.write('{"datastoreName":');
     socket.destroy();
-    const line = await pollUntil('the disconnect to be logged', async () => logged.find((l) => l.includes('disconnected')));
+    const line = await pollUntil('the disconnect to be logged', async () =>
+      logged.find((l) => l.includes('disconnected')),
+    );
     expect(line).toBe('client disconnected before its POST request body was complete');
     expect(logged.filter((l) => l.includes('internal error'))).toEqual([]);
   });

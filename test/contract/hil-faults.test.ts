@@ -35,7 +35,11 @@ describe('HealthImaging Local fault injection, rate limits and call statistics',
     await retrying.send(new ListDatastoresCommand({}));
     expect(t.hil.admin.stats().operations.ListDatastores).toBe(3);
     t.hil.admin.faults.set({ operation: 'ListDatastores', mode: 'error' });
-    const err = await expectServiceError(() => t.client().send(new ListDatastoresCommand({})), 'InternalServerException', 500);
+    const err = await expectServiceError(
+      () => t.client().send(new ListDatastoresCommand({})),
+      'InternalServerException',
+      500,
+    );
     expect(err.$fault).toBe('server');
   });
 
@@ -80,14 +84,27 @@ describe('HealthImaging Local fault injection, rate limits and call statistics',
   });
 
   it('serves and controls faults and statistics over the loopback admin endpoints', async () => {
-    const set = await fetch(`${t.url}/_hil/faults`, { method: 'POST', body: JSON.stringify({ spec: 'GetDatastore=throttle:1' }) });
+    const set = await fetch(`${t.url}/_hil/faults`, {
+      method: 'POST',
+      body: JSON.stringify({ spec: 'GetDatastore=throttle:1' }),
+    });
     expect(set.status).toBe(200);
-    expect((await set.json())).toEqual({ faults: [{ operation: 'GetDatastore', mode: 'throttle', count: 1 }] });
-    await expectServiceError(() => t.client().send(new GetDatastoreCommand({ datastoreId })), 'ThrottlingException', 429);
-    await fetch(`${t.url}/_hil/faults`, { method: 'POST', body: JSON.stringify({ operation: 'ListDatastores', mode: 'error' }) });
+    expect(await set.json()).toEqual({ faults: [{ operation: 'GetDatastore', mode: 'throttle', count: 1 }] });
+    await expectServiceError(
+      () => t.client().send(new GetDatastoreCommand({ datastoreId })),
+      'ThrottlingException',
+      429,
+    );
+    await fetch(`${t.url}/_hil/faults`, {
+      method: 'POST',
+      body: JSON.stringify({ operation: 'ListDatastores', mode: 'error' }),
+    });
     expect((await fetch(`${t.url}/_hil/faults?operation=ListDatastores`, { method: 'DELETE' })).status).toBe(200);
     expect(t.hil.admin.faults.list()).toEqual([]);
-    const bad = await fetch(`${t.url}/_hil/faults`, { method: 'POST', body: JSON.stringify({ operation: 'Nope', mode: 'error' }) });
+    const bad = await fetch(`${t.url}/_hil/faults`, {
+      method: 'POST',
+      body: JSON.stringify({ operation: 'Nope', mode: 'error' }),
+    });
     expect(bad.status).toBe(400);
     const stats = (await (await fetch(`${t.url}/_hil/stats`)).json()) as { operations: Record<string, number> };
     expect(stats.operations.GetDatastore).toBeGreaterThan(0);
@@ -96,16 +113,23 @@ describe('HealthImaging Local fault injection, rate limits and call statistics',
   });
 
   it('sets, lists and clears rate limits over the loopback admin endpoint', async () => {
-    const set = await fetch(`${t.url}/_hil/rate-limits`, { method: 'POST', body: JSON.stringify({ spec: 'GetDatastore=1/1' }) });
+    const set = await fetch(`${t.url}/_hil/rate-limits`, {
+      method: 'POST',
+      body: JSON.stringify({ spec: 'GetDatastore=1/1' }),
+    });
     expect(await set.json()).toEqual({ rateLimits: { GetDatastore: { rate: 1, burst: 1 } } });
     const client = t.client();
     await client.send(new GetDatastoreCommand({ datastoreId }));
     await expectServiceError(() => client.send(new GetDatastoreCommand({ datastoreId })), 'ThrottlingException', 429);
-    const quota = (await (await fetch(`${t.url}/_hil/rate-limits`, { method: 'POST', body: JSON.stringify({ spec: 'quota' }) })).json()) as {
+    const quota = (await (
+      await fetch(`${t.url}/_hil/rate-limits`, { method: 'POST', body: JSON.stringify({ spec: 'quota' }) })
+    ).json()) as {
       rateLimits: Record<string, unknown>;
     };
     expect(quota.rateLimits.UpdateImageSetMetadata).toEqual({ rate: 0.25, burst: 1 });
-    expect((await fetch(`${t.url}/_hil/rate-limits`, { method: 'POST', body: '{"spec":"GetDatastore=fast"}' })).status).toBe(400);
+    expect(
+      (await fetch(`${t.url}/_hil/rate-limits`, { method: 'POST', body: '{"spec":"GetDatastore=fast"}' })).status,
+    ).toBe(400);
     expect(await (await fetch(`${t.url}/_hil/rate-limits`, { method: 'DELETE' })).json()).toEqual({ rateLimits: {} });
     await client.send(new GetDatastoreCommand({ datastoreId }));
   });
@@ -121,7 +145,10 @@ describe('HealthImaging Local fault injection, rate limits and call statistics',
     const open = await startTestHil({ host: '0.0.0.0' });
     try {
       const url = `http://${external.address}:${open.port}`;
-      const refused = await fetch(`${url}/_hil/faults`, { method: 'POST', body: JSON.stringify({ spec: 'ListDatastores=error' }) });
+      const refused = await fetch(`${url}/_hil/faults`, {
+        method: 'POST',
+        body: JSON.stringify({ spec: 'ListDatastores=error' }),
+      });
       expect(refused.status).toBe(403);
       expect(refused.headers.get('x-amzn-errortype')).toBe('AccessDeniedException');
       expect(open.hil.admin.faults.list()).toEqual([]);
@@ -150,10 +177,18 @@ describe('HealthImaging Local fault injection, rate limits and call statistics',
   });
 
   it('takes faults and rate limits from CLI flags', async () => {
-    const proc = await spawnHilProcess(['--port', '0', '--in-memory', '--fault', 'ListDatastores=throttle:1', '--rate-limits', 'GetDatastore=1/1']);
+    const proc = await spawnHilProcess([
+      '--port',
+      '0',
+      '--in-memory',
+      '--fault',
+      'ListDatastores=throttle:1',
+      '--rate-limits',
+      'GetDatastore=1/1',
+    ]);
     try {
       expect(proc.stdout()).toMatch(/^HealthImaging Local listening on http:\/\/127\.0\.0\.1:\d+\n/);
-      const faults = (await (await fetch(`${proc.url}/_hil/faults`)).json());
+      const faults = await (await fetch(`${proc.url}/_hil/faults`)).json();
       expect(faults).toEqual({ faults: [{ operation: 'ListDatastores', mode: 'throttle', count: 1 }] });
       const { MedicalImagingClient } = await import('@aws-sdk/client-medical-imaging');
       const keyLines = /AWS_ACCESS_KEY_ID=(\S+)\nAWS_SECRET_ACCESS_KEY=(\S+)/.exec(proc.stdout())!;

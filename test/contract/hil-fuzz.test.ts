@@ -27,23 +27,58 @@ interface RouteSpec {
 
 /** The 18 operations: route, query names and top-level body members, as the model has them. */
 const ROUTES: RouteSpec[] = [
-  { method: 'POST', path: '/datastore', query: [], body: ['datastoreName', 'clientToken', 'tags', 'kmsKeyArn', 'lambdaAuthorizerArn', 'losslessStorageFormat'] },
+  {
+    method: 'POST',
+    path: '/datastore',
+    query: [],
+    body: ['datastoreName', 'clientToken', 'tags', 'kmsKeyArn', 'lambdaAuthorizerArn', 'losslessStorageFormat'],
+  },
   { method: 'GET', path: '/datastore', query: ['datastoreStatus', 'nextToken', 'maxResults'], body: [] },
   { method: 'GET', path: '/datastore/{ds}', query: [], body: [] },
   { method: 'DELETE', path: '/datastore/{ds}', query: [], body: [] },
-  { method: 'POST', path: '/startDICOMImportJob/datastore/{ds}', query: [], body: ['jobName', 'dataAccessRoleArn', 'clientToken', 'inputS3Uri', 'outputS3Uri', 'inputOwnerAccountId'] },
+  {
+    method: 'POST',
+    path: '/startDICOMImportJob/datastore/{ds}',
+    query: [],
+    body: ['jobName', 'dataAccessRoleArn', 'clientToken', 'inputS3Uri', 'outputS3Uri', 'inputOwnerAccountId'],
+  },
   { method: 'GET', path: '/getDICOMImportJob/datastore/{ds}/job/{job}', query: [], body: [] },
-  { method: 'GET', path: '/listDICOMImportJobs/datastore/{ds}', query: ['jobStatus', 'nextToken', 'maxResults'], body: [] },
+  {
+    method: 'GET',
+    path: '/listDICOMImportJobs/datastore/{ds}',
+    query: ['jobStatus', 'nextToken', 'maxResults'],
+    body: [],
+  },
   { method: 'POST', path: '/tags/{arn}', query: [], body: ['tags'] },
   { method: 'DELETE', path: '/tags/{arn}', query: ['tagKeys'], body: [] },
   { method: 'GET', path: '/tags/{arn}', query: [], body: [] },
-  { method: 'POST', path: '/datastore/{ds}/searchImageSets', query: ['maxResults', 'nextToken'], body: ['filters', 'sort'] },
+  {
+    method: 'POST',
+    path: '/datastore/{ds}/searchImageSets',
+    query: ['maxResults', 'nextToken'],
+    body: ['filters', 'sort'],
+  },
   { method: 'POST', path: '/datastore/{ds}/imageSet/{is}/getImageSet', query: ['version'], body: [] },
   { method: 'POST', path: '/datastore/{ds}/imageSet/{is}/getImageSetMetadata', query: ['version'], body: [] },
   { method: 'POST', path: '/datastore/{ds}/imageSet/{is}/getImageFrame', query: [], body: ['imageFrameId'] },
-  { method: 'POST', path: '/datastore/{ds}/imageSet/{is}/listImageSetVersions', query: ['maxResults', 'nextToken'], body: [] },
-  { method: 'POST', path: '/datastore/{ds}/imageSet/{is}/updateImageSetMetadata', query: ['latestVersion', 'force'], body: ['DICOMUpdates', 'revertToVersionId'] },
-  { method: 'POST', path: '/datastore/{ds}/imageSet/{is}/copyImageSet', query: ['force', 'promoteToPrimary'], body: ['sourceImageSet', 'destinationImageSet'] },
+  {
+    method: 'POST',
+    path: '/datastore/{ds}/imageSet/{is}/listImageSetVersions',
+    query: ['maxResults', 'nextToken'],
+    body: [],
+  },
+  {
+    method: 'POST',
+    path: '/datastore/{ds}/imageSet/{is}/updateImageSetMetadata',
+    query: ['latestVersion', 'force'],
+    body: ['DICOMUpdates', 'revertToVersionId'],
+  },
+  {
+    method: 'POST',
+    path: '/datastore/{ds}/imageSet/{is}/copyImageSet',
+    query: ['force', 'promoteToPrimary'],
+    body: ['sourceImageSet', 'destinationImageSet'],
+  },
   { method: 'POST', path: '/datastore/{ds}/imageSet/{is}/deleteImageSet', query: [], body: [] },
 ];
 
@@ -74,7 +109,13 @@ class Garbage {
   }
 
   text(): string {
-    const alphabets = ['abcdef0123456789', 'ABCxyz-_.:/#', ' \t"\'\\{}[]<>%&?=+', 'éß漢字🙂\u0000\u202e', '0123456789.'];
+    const alphabets = [
+      'abcdef0123456789',
+      'ABCxyz-_.:/#',
+      ' \t"\'\\{}[]<>%&?=+',
+      'éß漢字🙂\u0000\u202e',
+      '0123456789.',
+    ];
     const alphabet = [...this.pick(alphabets)];
     const length = this.pick([0, 1, 31, 32, 33, 64, 300, 5000]);
     return Array.from({ length }, () => this.pick(alphabet)).join('');
@@ -102,7 +143,21 @@ class Garbage {
       case 6:
         return Array.from({ length: this.int(4) }, () => this.value(depth + 1));
       default: {
-        const keys = ['operator', 'values', 'latestVersionId', 'imageSetId', 'DICOMCopies', 'copiableAttributes', 'updatableAttributes', 'removableAttributes', 'sortField', 'sortOrder', 'DICOMPatientId', 'createdAt', this.text()];
+        const keys = [
+          'operator',
+          'values',
+          'latestVersionId',
+          'imageSetId',
+          'DICOMCopies',
+          'copiableAttributes',
+          'updatableAttributes',
+          'removableAttributes',
+          'sortField',
+          'sortOrder',
+          'DICOMPatientId',
+          'createdAt',
+          this.text(),
+        ];
         return Object.fromEntries(Array.from({ length: this.int(4) }, () => [this.pick(keys), this.value(depth + 1)]));
       }
     }
@@ -130,7 +185,9 @@ class Garbage {
       case 1:
         return Buffer.from(Array.from({ length: this.int(200) + 1 }, () => this.int(256)));
       case 2:
-        return Buffer.from(this.pick(['{', '{"a":', 'null', '42', '"text"', '[1,2]', '{"a":1}}', '\u0000', '{"a":1,}']));
+        return Buffer.from(
+          this.pick(['{', '{"a":', 'null', '42', '"text"', '[1,2]', '{"a":1}}', '\u0000', '{"a":1,}']),
+        );
       case 3:
         return Buffer.from('['.repeat(20_000) + ']'.repeat(20_000));
       case 4:
@@ -157,7 +214,22 @@ class Garbage {
       out[name] =
         this.random() < 0.2
           ? [String(this.value()), String(this.value())]
-          : String(this.pick([this.value(), '0', '1', '2', '50', '51', '-3', 'true', 'maybe', 'ACTIVE', 'eyJzIjoieCIsInAiOjB9', this.text()]));
+          : String(
+              this.pick([
+                this.value(),
+                '0',
+                '1',
+                '2',
+                '50',
+                '51',
+                '-3',
+                'true',
+                'maybe',
+                'ACTIVE',
+                'eyJzIjoieCIsInAiOjB9',
+                this.text(),
+              ]),
+            );
     }
     return out;
   }
@@ -169,7 +241,11 @@ const KNOWN_ERRORS = new Set(Object.keys(ERROR_STATUS));
 function expectProperAnswer(res: RawResponse, what: string): void {
   const summary = `${what} -> ${res.status} ${String(res.headers['x-amzn-errortype'] ?? '')}`;
   expect({ summary, serverError: res.status >= 500 || res.status < 200 }).toEqual({ summary, serverError: false });
-  expect({ summary, requestId: Boolean(res.headers['x-amzn-requestid']), body: res.body.toString('utf8').slice(0, 200) }).toMatchObject({ summary, requestId: true });
+  expect({
+    summary,
+    requestId: Boolean(res.headers['x-amzn-requestid']),
+    body: res.body.toString('utf8').slice(0, 200),
+  }).toMatchObject({ summary, requestId: true });
   if (res.status >= 400) {
     const type = String(res.headers['x-amzn-errortype']);
     expect({ summary, known: KNOWN_ERRORS.has(type) }).toEqual({ summary, known: true });
@@ -181,7 +257,13 @@ function expectProperAnswer(res: RawResponse, what: string): void {
 }
 
 /** Sends raw bytes as they are (no signing, odd headers), for requests no SDK would form. */
-function rawRequest(url: string, method: string, path: string, headers: Record<string, string>, body?: Buffer): Promise<RawResponse> {
+function rawRequest(
+  url: string,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body?: Buffer,
+): Promise<RawResponse> {
   const target = new URL(url);
   return new Promise((resolve, reject) => {
     const req = request({ host: target.hostname, port: Number(target.port), method, path, headers }, (res) => {
@@ -189,7 +271,12 @@ function rawRequest(url: string, method: string, path: string, headers: Record<s
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
         const buf = Buffer.concat(chunks);
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: buf, json: () => JSON.parse(buf.toString('utf8')) });
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body: buf,
+          json: () => JSON.parse(buf.toString('utf8')),
+        });
       });
     });
     req.on('error', reject);
@@ -209,7 +296,9 @@ describe('HealthImaging Local under malformed input', () => {
     t = await startTestHil({ maxBodyBytes: MAX_BODY });
     const client = t.client();
     datastoreId = await createActiveDatastore(client, 'fuzz');
-    [imageSetId, untouchedImageSetId] = (await importSyntheticStudy(client, t.s3Dir, datastoreId, smallCtStudy, 'fuzz')).imageSetIds;
+    [imageSetId, untouchedImageSetId] = (
+      await importSyntheticStudy(client, t.s3Dir, datastoreId, smallCtStudy, 'fuzz')
+    ).imageSetIds;
   });
   afterAll(async () => t.close());
 
@@ -229,7 +318,14 @@ describe('HealthImaging Local under malformed input', () => {
         const path = pathFor(route);
         const query = garbage.query(route);
         const body = garbage.body(route);
-        const res = await signedRequest({ url: t.url, method: route.method, path, query, body, credentials: t.credentials });
+        const res = await signedRequest({
+          url: t.url,
+          method: route.method,
+          path,
+          query,
+          body,
+          credentials: t.credentials,
+        });
         expectProperAnswer(res, `${route.method} ${path.slice(0, 80)} #${i}`);
         sent++;
       }
@@ -240,7 +336,13 @@ describe('HealthImaging Local under malformed input', () => {
     for (let i = 0; i < 40; i++) {
       const method = garbage.pick(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
       const path = `/${Array.from({ length: garbage.int(6) }, () => encodeURIComponent(garbage.short(40)) || 'x').join('/')}`;
-      const res = await signedRequest({ url: t.url, method, path, credentials: t.credentials, body: garbage.body(ROUTES[0]) });
+      const res = await signedRequest({
+        url: t.url,
+        method,
+        path,
+        credentials: t.credentials,
+        body: garbage.body(ROUTES[0]),
+      });
       if (method !== 'HEAD') expectProperAnswer(res, `${method} ${path.slice(0, 80)}`);
     }
 
@@ -248,9 +350,18 @@ describe('HealthImaging Local under malformed input', () => {
     const authHeaders = [
       {},
       { authorization: 'garbage' },
-      { authorization: 'AWS4-HMAC-SHA256 Credential=AKIAHILLOCAL00000000/20240101/us-east-1/medical-imaging/aws4_request, SignedHeaders=host, Signature=00' },
-      { authorization: `AWS4-HMAC-SHA256 Credential=${encodeURIComponent(garbage.short(30))}/20240101/us-east-1/medical-imaging/aws4_request, SignedHeaders=host;x-amz-date, Signature=${'0'.repeat(64)}`, 'x-amz-date': '20240101T000000Z' },
-      { authorization: `AWS4-HMAC-SHA256 Credential=AKIAHILLOCAL00000000/20240101/us-east-1/s3/aws4_request, SignedHeaders=host;x-amz-date, Signature=${'0'.repeat(64)}`, 'x-amz-date': 'not-a-date' },
+      {
+        authorization:
+          'AWS4-HMAC-SHA256 Credential=AKIAHILLOCAL00000000/20240101/us-east-1/medical-imaging/aws4_request, SignedHeaders=host, Signature=00',
+      },
+      {
+        authorization: `AWS4-HMAC-SHA256 Credential=${encodeURIComponent(garbage.short(30))}/20240101/us-east-1/medical-imaging/aws4_request, SignedHeaders=host;x-amz-date, Signature=${'0'.repeat(64)}`,
+        'x-amz-date': '20240101T000000Z',
+      },
+      {
+        authorization: `AWS4-HMAC-SHA256 Credential=AKIAHILLOCAL00000000/20240101/us-east-1/s3/aws4_request, SignedHeaders=host;x-amz-date, Signature=${'0'.repeat(64)}`,
+        'x-amz-date': 'not-a-date',
+      },
     ];
     for (const headers of authHeaders) {
       const res = await rawRequest(t.url, 'GET', `/datastore/${datastoreId}`, headers as Record<string, string>);
@@ -279,7 +390,9 @@ describe('HealthImaging Local under malformed input', () => {
     const deep = (n: number): string => '['.repeat(n) + ']'.repeat(n);
 
     /** One case of each class; every one returns what to send. */
-    const classes: Array<() => { method: string; path: string; query?: Record<string, string | string[]>; body?: string | Buffer }> = [
+    const classes: Array<
+      () => { method: string; path: string; query?: Record<string, string | string[]>; body?: string | Buffer }
+    > = [
       () => {
         const route = garbage.pick(ROUTES);
         return { method: route.method, path: pathFor(route), query: garbage.query(route), body: garbage.body(route) };
@@ -288,7 +401,10 @@ describe('HealthImaging Local under malformed input', () => {
         // A real token edited at one position, or a forged plain-JSON one.
         const token = garbage.pick(realTokens);
         const i = garbage.int(token.length);
-        const edited = garbage.random() < 0.5 ? token.slice(0, i) + garbage.pick(['A', '_', '.', '-']) + token.slice(i + 1) : Buffer.from(JSON.stringify({ s: 'ListDatastores', p: garbage.value() })).toString('base64url');
+        const edited =
+          garbage.random() < 0.5
+            ? token.slice(0, i) + garbage.pick(['A', '_', '.', '-']) + token.slice(i + 1)
+            : Buffer.from(JSON.stringify({ s: 'ListDatastores', p: garbage.value() })).toString('base64url');
         const route = garbage.pick(ROUTES.filter((r) => r.query.includes('nextToken')));
         return { method: route.method, path: pathFor(route), query: { nextToken: edited } };
       },
@@ -296,36 +412,72 @@ describe('HealthImaging Local under malformed input', () => {
         method: 'POST',
         path: `/datastore/${datastoreId}/imageSet/${imageSetId}/updateImageSetMetadata`,
         query: { latestVersion: '1' },
-        body: JSON.stringify({ DICOMUpdates: { updatableAttributes: b64(`{"SchemaVersion":1.1,"Study":{"DICOM":{"StudyDescription":${deep(65 + garbage.int(4000))}}}}`) } }),
+        body: JSON.stringify({
+          DICOMUpdates: {
+            updatableAttributes: b64(
+              `{"SchemaVersion":1.1,"Study":{"DICOM":{"StudyDescription":${deep(65 + garbage.int(4000))}}}}`,
+            ),
+          },
+        }),
       }),
       () => ({
         method: 'POST',
         path: `/datastore/${datastoreId}/imageSet/${imageSetId}/copyImageSet`,
-        body: JSON.stringify({ sourceImageSet: { latestVersionId: '1', DICOMCopies: { copiableAttributes: `{"Study":${deep(65 + garbage.int(4000))}}` } } }),
+        body: JSON.stringify({
+          sourceImageSet: {
+            latestVersionId: '1',
+            DICOMCopies: { copiableAttributes: `{"Study":${deep(65 + garbage.int(4000))}}` },
+          },
+        }),
       }),
       () => {
         const route = garbage.pick(ROUTES.filter((r) => r.body.length > 0));
-        return { method: route.method, path: pathFor(route), body: `{"${garbage.pick([...route.body, 'unknownMember'])}":${deep(65 + garbage.int(20_000))}}` };
+        return {
+          method: route.method,
+          path: pathFor(route),
+          body: `{"${garbage.pick([...route.body, 'unknownMember'])}":${deep(65 + garbage.int(20_000))}}`,
+        };
       },
       () => {
         const route = garbage.pick(ROUTES.filter((r) => r.query.length > 0 && r.query[0] !== 'tagKeys'));
         const name = garbage.pick(route.query);
-        return { method: route.method, path: pathFor(route), query: { [name]: ['1', garbage.pick(['1', '2', 'true'])] } };
+        return {
+          method: route.method,
+          path: pathFor(route),
+          query: { [name]: ['1', garbage.pick(['1', '2', 'true'])] },
+        };
       },
       () => {
         const route = garbage.pick(ROUTES);
         const path = pathFor(route);
-        const odd = garbage.pick([`${path}/`, `/${path}`, path.replace('/', '//'), `/x/..${path}`, `/%2e%2e${path}`, `${path}/.`, `/.${path}`]);
+        const odd = garbage.pick([
+          `${path}/`,
+          `/${path}`,
+          path.replace('/', '//'),
+          `/x/..${path}`,
+          `/%2e%2e${path}`,
+          `${path}/.`,
+          `/.${path}`,
+        ]);
         return { method: route.method, path: odd };
       },
-      () => ({ method: garbage.pick(['GET', 'POST', 'DELETE', 'PUT']), path: `/_hil/${garbage.pick(['', 'x', '..', '%2e%2e/datastore', 'faults/x', 'health/'])}` }),
+      () => ({
+        method: garbage.pick(['GET', 'POST', 'DELETE', 'PUT']),
+        path: `/_hil/${garbage.pick(['', 'x', '..', '%2e%2e/datastore', 'faults/x', 'health/'])}`,
+      }),
       () => ({
         method: 'POST',
         path: `/startDICOMImportJob/datastore/${datastoreId}`,
         body: JSON.stringify({
           dataAccessRoleArn: 'arn:aws:iam::123456789012:role/x',
           clientToken: `fuzz-${garbage.int(1e9)}`,
-          inputS3Uri: garbage.pick(['s3://fuzz-bucket/..', 's3://fuzz-bucket/../..', 's3://fuzz-bucket/%2e%2e/', 's3://no-bucket/x/', `s3://fuzz-bucket/${garbage.short(20)}`]),
+          inputS3Uri: garbage.pick([
+            's3://fuzz-bucket/..',
+            's3://fuzz-bucket/../..',
+            's3://fuzz-bucket/%2e%2e/',
+            's3://no-bucket/x/',
+            `s3://fuzz-bucket/${garbage.short(20)}`,
+          ]),
           outputS3Uri: garbage.pick(['s3://no-bucket/out/', 's3://fuzz-bucket/../out/', 's3://fuzz-bucket//out/']),
         }),
       }),
@@ -341,10 +493,23 @@ describe('HealthImaging Local under malformed input', () => {
         const n = next++;
         const kind = n % classes.length;
         const c = classes[kind]();
-        const res = await signedRequest({ url: t.url, method: c.method, path: c.path, query: c.query, body: c.body, credentials: t.credentials });
+        const res = await signedRequest({
+          url: t.url,
+          method: c.method,
+          path: c.path,
+          query: c.query,
+          body: c.body,
+          credentials: t.credentials,
+        });
         answered++;
-        if (res.status >= 500 || !res.headers['x-amzn-requestid'] || (res.status >= 400 && !KNOWN_ERRORS.has(String(res.headers['x-amzn-errortype'])))) {
-          serverErrors.push(`#${n} class ${kind}: ${c.method} ${c.path.slice(0, 80)} -> ${res.status} ${String(res.headers['x-amzn-errortype'])}`);
+        if (
+          res.status >= 500 ||
+          !res.headers['x-amzn-requestid'] ||
+          (res.status >= 400 && !KNOWN_ERRORS.has(String(res.headers['x-amzn-errortype'])))
+        ) {
+          serverErrors.push(
+            `#${n} class ${kind}: ${c.method} ${c.path.slice(0, 80)} -> ${res.status} ${String(res.headers['x-amzn-errortype'])}`,
+          );
         }
       }
     };

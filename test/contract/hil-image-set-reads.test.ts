@@ -60,8 +60,17 @@ describe('HealthImaging Local image set reads', () => {
   it('returns the latest version by default and any older version with ?version=', async () => {
     const client = t.client();
     const latest = await client.send(new GetImageSetCommand({ datastoreId, imageSetId }));
-    expect(latest).toMatchObject({ datastoreId, imageSetId, versionId: '4', imageSetState: 'ACTIVE', imageSetWorkflowStatus: 'UPDATED', isPrimary: true });
-    expect(latest.imageSetArn).toBe(`arn:aws:medical-imaging:us-east-1:123456789012:datastore/${datastoreId}/imageset/${imageSetId}`);
+    expect(latest).toMatchObject({
+      datastoreId,
+      imageSetId,
+      versionId: '4',
+      imageSetState: 'ACTIVE',
+      imageSetWorkflowStatus: 'UPDATED',
+      isPrimary: true,
+    });
+    expect(latest.imageSetArn).toBe(
+      `arn:aws:medical-imaging:us-east-1:123456789012:datastore/${datastoreId}/imageset/${imageSetId}`,
+    );
     const first = await client.send(new GetImageSetCommand({ datastoreId, imageSetId, versionId: '1' }));
     expect(first).toMatchObject({ versionId: '1', imageSetState: 'ACTIVE', imageSetWorkflowStatus: 'IMPORTED' });
     expect(first.createdAt!.getTime()).toBe(latest.createdAt!.getTime());
@@ -84,7 +93,9 @@ describe('HealthImaging Local image set reads', () => {
     const frames = instances.flatMap((i) => i.ImageFrames);
     expect(frames.length).toBe(6); // three instances of two frames
     for (const frame of frames) {
-      const out = await client.send(new GetImageFrameCommand({ datastoreId, imageSetId, imageFrameInformation: { imageFrameId: frame.ID } }));
+      const out = await client.send(
+        new GetImageFrameCommand({ datastoreId, imageSetId, imageFrameInformation: { imageFrameId: frame.ID } }),
+      );
       const bytes = await out.imageFrameBlob.transformToByteArray();
       expect(bytes.length).toBeGreaterThan(0);
       expect(out.contentType).toMatch(/^(application\/octet-stream|image\/)/);
@@ -94,7 +105,14 @@ describe('HealthImaging Local image set reads', () => {
   it('answers ResourceNotFoundException for an unknown frame, version or image set', async () => {
     const client = t.client();
     await expectServiceError(
-      () => client.send(new GetImageFrameCommand({ datastoreId, imageSetId, imageFrameInformation: { imageFrameId: 'a'.repeat(32) } })),
+      () =>
+        client.send(
+          new GetImageFrameCommand({
+            datastoreId,
+            imageSetId,
+            imageFrameInformation: { imageFrameId: 'a'.repeat(32) },
+          }),
+        ),
       'ResourceNotFoundException',
       404,
     );
@@ -112,14 +130,21 @@ describe('HealthImaging Local image set reads', () => {
 
   it('answers ValidationException for malformed ids and versions', async () => {
     const client = t.client();
-    await expectServiceError(() => client.send(new GetImageSetCommand({ datastoreId, imageSetId: 'short' })), 'ValidationException', 400);
+    await expectServiceError(
+      () => client.send(new GetImageSetCommand({ datastoreId, imageSetId: 'short' })),
+      'ValidationException',
+      400,
+    );
     await expectServiceError(
       () => client.send(new GetImageSetCommand({ datastoreId, imageSetId, versionId: 'latest' })),
       'ValidationException',
       400,
     );
     await expectServiceError(
-      () => client.send(new GetImageFrameCommand({ datastoreId, imageSetId, imageFrameInformation: { imageFrameId: 'XYZ' } })),
+      () =>
+        client.send(
+          new GetImageFrameCommand({ datastoreId, imageSetId, imageFrameInformation: { imageFrameId: 'XYZ' } }),
+        ),
       'ValidationException',
       400,
     );

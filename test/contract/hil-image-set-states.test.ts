@@ -39,11 +39,22 @@ describe('HealthImaging Local image set state machine', () => {
   }
   async function doc(imageSetId: string, versionId?: string): Promise<MetadataDocument> {
     const out = await client.send(new GetImageSetMetadataCommand({ datastoreId, imageSetId, versionId }));
-    return JSON.parse(gunzipSync(await out.imageSetMetadataBlob.transformToByteArray()).toString('utf8')) as MetadataDocument;
+    return JSON.parse(
+      gunzipSync(await out.imageSetMetadataBlob.transformToByteArray()).toString('utf8'),
+    ) as MetadataDocument;
   }
-  const get = (imageSetId: string, versionId?: string) => client.send(new GetImageSetCommand({ datastoreId, imageSetId, versionId }));
+  const get = (imageSetId: string, versionId?: string) =>
+    client.send(new GetImageSetCommand({ datastoreId, imageSetId, versionId }));
   const update = (imageSetId: string, latestVersionId: string, updates: MetadataUpdates, force?: boolean) =>
-    client.send(new UpdateImageSetMetadataCommand({ datastoreId, imageSetId, latestVersionId, force, updateImageSetMetadataUpdates: updates }));
+    client.send(
+      new UpdateImageSetMetadataCommand({
+        datastoreId,
+        imageSetId,
+        latestVersionId,
+        force,
+        updateImageSetMetadataUpdates: updates,
+      }),
+    );
 
   beforeAll(async () => {
     t = await startTestHil({ writeDelayMs: 600_000 });
@@ -55,8 +66,18 @@ describe('HealthImaging Local image set state machine', () => {
   it('answers an update with LOCKED/UPDATING and version latest+1, then completes to ACTIVE/UPDATED', async () => {
     const [id] = await freshImageSets();
     const accepted = await update(id, '1', { DICOMUpdates: { updatableAttributes: setDescription('updated') } });
-    expect(accepted).toMatchObject({ datastoreId, imageSetId: id, latestVersionId: '2', imageSetState: 'LOCKED', imageSetWorkflowStatus: 'UPDATING' });
-    expect(await get(id)).toMatchObject({ versionId: '2', imageSetState: 'LOCKED', imageSetWorkflowStatus: 'UPDATING' });
+    expect(accepted).toMatchObject({
+      datastoreId,
+      imageSetId: id,
+      latestVersionId: '2',
+      imageSetState: 'LOCKED',
+      imageSetWorkflowStatus: 'UPDATING',
+    });
+    expect(await get(id)).toMatchObject({
+      versionId: '2',
+      imageSetState: 'LOCKED',
+      imageSetWorkflowStatus: 'UPDATING',
+    });
     // While locked, the previous content is what version 2 shows; version 1 stays readable.
     expect((await doc(id, '1')).Study.DICOM.StudyDescription).toBe(smallCtStudy.studyDescription);
     expect(t.hil.admin.flushWrites()).toBe(1);
@@ -67,10 +88,22 @@ describe('HealthImaging Local image set state machine', () => {
   it('rejects a write to a LOCKED image set and a write naming a stale latest version with ConflictException', async () => {
     const [id] = await freshImageSets();
     await update(id, '1', { DICOMUpdates: { updatableAttributes: setDescription('a') } });
-    await expectServiceError(() => update(id, '2', { DICOMUpdates: { updatableAttributes: setDescription('b') } }), 'ConflictException', 409);
-    await expectServiceError(() => client.send(new DeleteImageSetCommand({ datastoreId, imageSetId: id })), 'ConflictException', 409);
+    await expectServiceError(
+      () => update(id, '2', { DICOMUpdates: { updatableAttributes: setDescription('b') } }),
+      'ConflictException',
+      409,
+    );
+    await expectServiceError(
+      () => client.send(new DeleteImageSetCommand({ datastoreId, imageSetId: id })),
+      'ConflictException',
+      409,
+    );
     t.hil.admin.flushWrites();
-    await expectServiceError(() => update(id, '1', { DICOMUpdates: { updatableAttributes: setDescription('c') } }), 'ConflictException', 409);
+    await expectServiceError(
+      () => update(id, '1', { DICOMUpdates: { updatableAttributes: setDescription('c') } }),
+      'ConflictException',
+      409,
+    );
   });
 
   it('keeps a failed update in the history as UPDATE_FAILED with a message and the previous content', async () => {
@@ -121,13 +154,25 @@ describe('HealthImaging Local image set state machine', () => {
   it('rejects an update union with both or neither member, and a missing latestVersion', async () => {
     const [id] = await freshImageSets();
     await expectServiceError(
-      () => update(id, '1', { DICOMUpdates: { updatableAttributes: setDescription('x') }, revertToVersionId: '1' } as never),
+      () =>
+        update(id, '1', {
+          DICOMUpdates: { updatableAttributes: setDescription('x') },
+          revertToVersionId: '1',
+        } as never),
       'ValidationException',
       400,
     );
     await expectServiceError(() => update(id, '1', {} as never), 'ValidationException', 400);
     await expectServiceError(
-      () => client.send(new UpdateImageSetMetadataCommand({ datastoreId, imageSetId: id, latestVersionId: undefined, updateImageSetMetadataUpdates: { revertToVersionId: '1' } })),
+      () =>
+        client.send(
+          new UpdateImageSetMetadataCommand({
+            datastoreId,
+            imageSetId: id,
+            latestVersionId: undefined,
+            updateImageSetMetadataUpdates: { revertToVersionId: '1' },
+          }),
+        ),
       'ValidationException',
       400,
     );
@@ -136,25 +181,58 @@ describe('HealthImaging Local image set state machine', () => {
   it('copies into a new image set: source COPYING_WITH_READ_ONLY_ACCESS and readable, destination version 1 COPYING, then COPIED', async () => {
     const [source] = await freshImageSets();
     const out = await client.send(
-      new CopyImageSetCommand({ datastoreId, sourceImageSetId: source, copyImageSetInformation: { sourceImageSet: { latestVersionId: '1' } } }),
+      new CopyImageSetCommand({
+        datastoreId,
+        sourceImageSetId: source,
+        copyImageSetInformation: { sourceImageSet: { latestVersionId: '1' } },
+      }),
     );
     const dest = out.destinationImageSetProperties!.imageSetId!;
-    expect(out.sourceImageSetProperties).toMatchObject({ imageSetId: source, latestVersionId: '1', imageSetState: 'LOCKED', imageSetWorkflowStatus: 'COPYING_WITH_READ_ONLY_ACCESS' });
-    expect(out.destinationImageSetProperties).toMatchObject({ latestVersionId: '1', imageSetState: 'LOCKED', imageSetWorkflowStatus: 'COPYING' });
+    expect(out.sourceImageSetProperties).toMatchObject({
+      imageSetId: source,
+      latestVersionId: '1',
+      imageSetState: 'LOCKED',
+      imageSetWorkflowStatus: 'COPYING_WITH_READ_ONLY_ACCESS',
+    });
+    expect(out.destinationImageSetProperties).toMatchObject({
+      latestVersionId: '1',
+      imageSetState: 'LOCKED',
+      imageSetWorkflowStatus: 'COPYING',
+    });
     expect(out.destinationImageSetProperties!.imageSetArn).toContain(`/imageset/${dest}`);
-    expect(await get(source)).toMatchObject({ imageSetState: 'LOCKED', imageSetWorkflowStatus: 'COPYING_WITH_READ_ONLY_ACCESS' });
+    expect(await get(source)).toMatchObject({
+      imageSetState: 'LOCKED',
+      imageSetWorkflowStatus: 'COPYING_WITH_READ_ONLY_ACCESS',
+    });
     const sourceDoc = await doc(source);
     const frameId = Object.values(Object.values(sourceDoc.Study.Series)[0].Instances)[0].ImageFrames[0].ID;
-    await client.send(new GetImageFrameCommand({ datastoreId, imageSetId: source, imageFrameInformation: { imageFrameId: frameId } }));
-    await expectServiceError(() => update(source, '1', { DICOMUpdates: { updatableAttributes: setDescription('no') } }), 'ConflictException', 409);
+    await client.send(
+      new GetImageFrameCommand({ datastoreId, imageSetId: source, imageFrameInformation: { imageFrameId: frameId } }),
+    );
+    await expectServiceError(
+      () => update(source, '1', { DICOMUpdates: { updatableAttributes: setDescription('no') } }),
+      'ConflictException',
+      409,
+    );
 
     t.hil.admin.flushWrites();
-    expect(await get(source)).toMatchObject({ versionId: '1', imageSetState: 'ACTIVE', imageSetWorkflowStatus: 'COPIED' });
-    expect(await get(dest)).toMatchObject({ versionId: '1', imageSetState: 'ACTIVE', imageSetWorkflowStatus: 'COPIED', isPrimary: false });
+    expect(await get(source)).toMatchObject({
+      versionId: '1',
+      imageSetState: 'ACTIVE',
+      imageSetWorkflowStatus: 'COPIED',
+    });
+    expect(await get(dest)).toMatchObject({
+      versionId: '1',
+      imageSetState: 'ACTIVE',
+      imageSetWorkflowStatus: 'COPIED',
+      isPrimary: false,
+    });
     const destDoc = await doc(dest);
     expect(destDoc.ImageSetID).toBe(dest);
     expect(Object.keys(destDoc.Study.Series)).toEqual(Object.keys(sourceDoc.Study.Series));
-    const frame = await client.send(new GetImageFrameCommand({ datastoreId, imageSetId: dest, imageFrameInformation: { imageFrameId: frameId } }));
+    const frame = await client.send(
+      new GetImageFrameCommand({ datastoreId, imageSetId: dest, imageFrameInformation: { imageFrameId: frameId } }),
+    );
     expect((await frame.imageFrameBlob.transformToByteArray()).length).toBeGreaterThan(0);
   });
 
@@ -163,15 +241,26 @@ describe('HealthImaging Local image set state machine', () => {
     const aDoc = await doc(a);
     const [seriesUid, series] = Object.entries(aDoc.Study.Series)[0];
     const sop = Object.keys(series.Instances)[0];
-    const copiableAttributes = JSON.stringify({ SchemaVersion: '1.1', Study: { Series: { [seriesUid]: { Instances: { [sop]: {} } } } } });
+    const copiableAttributes = JSON.stringify({
+      SchemaVersion: '1.1',
+      Study: { Series: { [seriesUid]: { Instances: { [sop]: {} } } } },
+    });
     const out = await client.send(
       new CopyImageSetCommand({
         datastoreId,
         sourceImageSetId: a,
-        copyImageSetInformation: { sourceImageSet: { latestVersionId: '1', DICOMCopies: { copiableAttributes } }, destinationImageSet: { imageSetId: b, latestVersionId: '1' } },
+        copyImageSetInformation: {
+          sourceImageSet: { latestVersionId: '1', DICOMCopies: { copiableAttributes } },
+          destinationImageSet: { imageSetId: b, latestVersionId: '1' },
+        },
       }),
     );
-    expect(out.destinationImageSetProperties).toMatchObject({ imageSetId: b, latestVersionId: '2', imageSetState: 'LOCKED', imageSetWorkflowStatus: 'COPYING' });
+    expect(out.destinationImageSetProperties).toMatchObject({
+      imageSetId: b,
+      latestVersionId: '2',
+      imageSetState: 'LOCKED',
+      imageSetWorkflowStatus: 'COPYING',
+    });
     t.hil.admin.flushWrites();
     const failed = await get(b);
     expect(failed).toMatchObject({ versionId: '2', imageSetState: 'ACTIVE', imageSetWorkflowStatus: 'COPY_FAILED' });
@@ -185,11 +274,18 @@ describe('HealthImaging Local image set state machine', () => {
         datastoreId,
         sourceImageSetId: a,
         force: true,
-        copyImageSetInformation: { sourceImageSet: { latestVersionId: '1', DICOMCopies: { copiableAttributes } }, destinationImageSet: { imageSetId: b, latestVersionId: '2' } },
+        copyImageSetInformation: {
+          sourceImageSet: { latestVersionId: '1', DICOMCopies: { copiableAttributes } },
+          destinationImageSet: { imageSetId: b, latestVersionId: '2' },
+        },
       }),
     );
     t.hil.admin.flushWrites();
-    expect(await get(b)).toMatchObject({ versionId: '3', imageSetWorkflowStatus: 'COPIED', overrides: { forced: true } });
+    expect(await get(b)).toMatchObject({
+      versionId: '3',
+      imageSetWorkflowStatus: 'COPIED',
+      overrides: { forced: true },
+    });
     expect(await get(a)).toMatchObject({ versionId: '1', imageSetState: 'ACTIVE', imageSetWorkflowStatus: 'COPIED' });
     const merged = await doc(b);
     expect(merged.Study.Series[seriesUid].Instances[sop]).toBeDefined();
@@ -198,7 +294,14 @@ describe('HealthImaging Local image set state machine', () => {
   it('rejects copies with a stale source version, a missing destination or a listed instance the source lacks', async () => {
     const [a, b] = await freshImageSets();
     await expectServiceError(
-      () => client.send(new CopyImageSetCommand({ datastoreId, sourceImageSetId: a, copyImageSetInformation: { sourceImageSet: { latestVersionId: '7' } } })),
+      () =>
+        client.send(
+          new CopyImageSetCommand({
+            datastoreId,
+            sourceImageSetId: a,
+            copyImageSetInformation: { sourceImageSet: { latestVersionId: '7' } },
+          }),
+        ),
       'ConflictException',
       409,
     );
@@ -208,7 +311,10 @@ describe('HealthImaging Local image set state machine', () => {
           new CopyImageSetCommand({
             datastoreId,
             sourceImageSetId: a,
-            copyImageSetInformation: { sourceImageSet: { latestVersionId: '1' }, destinationImageSet: { imageSetId: 'c'.repeat(32), latestVersionId: '1' } },
+            copyImageSetInformation: {
+              sourceImageSet: { latestVersionId: '1' },
+              destinationImageSet: { imageSetId: 'c'.repeat(32), latestVersionId: '1' },
+            },
           }),
         ),
       'ResourceNotFoundException',
@@ -221,7 +327,10 @@ describe('HealthImaging Local image set state machine', () => {
           new CopyImageSetCommand({
             datastoreId,
             sourceImageSetId: a,
-            copyImageSetInformation: { sourceImageSet: { latestVersionId: '1', DICOMCopies: { copiableAttributes: missing } }, destinationImageSet: { imageSetId: b, latestVersionId: '1' } },
+            copyImageSetInformation: {
+              sourceImageSet: { latestVersionId: '1', DICOMCopies: { copiableAttributes: missing } },
+              destinationImageSet: { imageSetId: b, latestVersionId: '1' },
+            },
           }),
         ),
       'ValidationException',
@@ -235,34 +344,64 @@ describe('HealthImaging Local image set state machine', () => {
     await expectServiceError(
       () =>
         client.send(
-          new CopyImageSetCommand({ datastoreId, sourceImageSetId: a, promoteToPrimary: true, copyImageSetInformation: { sourceImageSet: { latestVersionId: '1' } } }),
+          new CopyImageSetCommand({
+            datastoreId,
+            sourceImageSetId: a,
+            promoteToPrimary: true,
+            copyImageSetInformation: { sourceImageSet: { latestVersionId: '1' } },
+          }),
         ),
       'ConflictException',
       409,
     );
-    const copy = await client.send(new CopyImageSetCommand({ datastoreId, sourceImageSetId: a, copyImageSetInformation: { sourceImageSet: { latestVersionId: '1' } } }));
+    const copy = await client.send(
+      new CopyImageSetCommand({
+        datastoreId,
+        sourceImageSetId: a,
+        copyImageSetInformation: { sourceImageSet: { latestVersionId: '1' } },
+      }),
+    );
     t.hil.admin.flushWrites();
     await client.send(new DeleteImageSetCommand({ datastoreId, imageSetId: a }));
     t.hil.admin.flushWrites();
     const copyId = copy.destinationImageSetProperties!.imageSetId!;
     const promoted = await client.send(
-      new CopyImageSetCommand({ datastoreId, sourceImageSetId: copyId, promoteToPrimary: true, copyImageSetInformation: { sourceImageSet: { latestVersionId: '1' } } }),
+      new CopyImageSetCommand({
+        datastoreId,
+        sourceImageSetId: copyId,
+        promoteToPrimary: true,
+        copyImageSetInformation: { sourceImageSet: { latestVersionId: '1' } },
+      }),
     );
     t.hil.admin.flushWrites();
-    expect(await get(promoted.destinationImageSetProperties!.imageSetId!)).toMatchObject({ isPrimary: true, imageSetWorkflowStatus: 'COPIED' });
+    expect(await get(promoted.destinationImageSetProperties!.imageSetId!)).toMatchObject({
+      isPrimary: true,
+      imageSetWorkflowStatus: 'COPIED',
+    });
   });
 
   it('deletes LOCKED/DELETING then gone: reads answer ResourceNotFoundException and search no longer lists it', async () => {
     const [id] = await freshImageSets();
     const out = await client.send(new DeleteImageSetCommand({ datastoreId, imageSetId: id }));
-    expect(out).toMatchObject({ datastoreId, imageSetId: id, imageSetState: 'LOCKED', imageSetWorkflowStatus: 'DELETING' });
+    expect(out).toMatchObject({
+      datastoreId,
+      imageSetId: id,
+      imageSetState: 'LOCKED',
+      imageSetWorkflowStatus: 'DELETING',
+    });
     expect(await get(id)).toMatchObject({ imageSetState: 'LOCKED', imageSetWorkflowStatus: 'DELETING' });
     // A repeated delete while it runs is idempotent.
-    expect(await client.send(new DeleteImageSetCommand({ datastoreId, imageSetId: id }))).toMatchObject({ imageSetWorkflowStatus: 'DELETING' });
+    expect(await client.send(new DeleteImageSetCommand({ datastoreId, imageSetId: id }))).toMatchObject({
+      imageSetWorkflowStatus: 'DELETING',
+    });
     t.hil.admin.flushWrites();
     await expectServiceError(() => get(id), 'ResourceNotFoundException', 404);
     await expectServiceError(() => doc(id, '1'), 'ResourceNotFoundException', 404);
-    await expectServiceError(() => client.send(new DeleteImageSetCommand({ datastoreId, imageSetId: id })), 'ResourceNotFoundException', 404);
+    await expectServiceError(
+      () => client.send(new DeleteImageSetCommand({ datastoreId, imageSetId: id })),
+      'ResourceNotFoundException',
+      404,
+    );
     const search = await client.send(new SearchImageSetsCommand({ datastoreId }));
     expect(search.imageSetsMetadataSummaries!.map((s) => s.imageSetId)).not.toContain(id);
   });
@@ -273,7 +412,14 @@ describe('HealthImaging Local image set state machine', () => {
       const c = quick.client();
       const ds = await createActiveDatastore(c);
       const [id] = (await importSyntheticStudy(c, quick.s3Dir, ds, smallCtStudy)).imageSetIds;
-      await c.send(new UpdateImageSetMetadataCommand({ datastoreId: ds, imageSetId: id, latestVersionId: '1', updateImageSetMetadataUpdates: { DICOMUpdates: { updatableAttributes: setDescription('timer') } } }));
+      await c.send(
+        new UpdateImageSetMetadataCommand({
+          datastoreId: ds,
+          imageSetId: id,
+          latestVersionId: '1',
+          updateImageSetMetadataUpdates: { DICOMUpdates: { updatableAttributes: setDescription('timer') } },
+        }),
+      );
       const { waitForUnlocked } = await import('../support/hil-wait');
       expect(await waitForUnlocked(c, ds, id)).toMatchObject({ versionId: '2', imageSetWorkflowStatus: 'UPDATED' });
     } finally {

@@ -34,7 +34,14 @@ describe('HealthImaging Local import job API', () => {
     });
     expect(job.jobProperties!.jobName).toBeTruthy();
     expect(job.jobProperties!.endedAt!.getTime()).toBeGreaterThanOrEqual(job.jobProperties!.submittedAt!.getTime());
-    const manifest = join(t.s3Dir, 'test-bucket', 'manifest-case', 'out', `${datastoreId}-DicomImport-${jobId}`, 'job-output-manifest.json');
+    const manifest = join(
+      t.s3Dir,
+      'test-bucket',
+      'manifest-case',
+      'out',
+      `${datastoreId}-DicomImport-${jobId}`,
+      'job-output-manifest.json',
+    );
     expect(existsSync(manifest)).toBe(true);
     expect(JSON.parse(readFileSync(manifest, 'utf8')).jobSummary.numberOfImportedFiles).toBe(6);
   });

@@ -16,7 +16,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { smallCtStudy } from '../../scripts/synthetic-studies';
 import { startTestHil, type TestHil } from '../support/hil-client';
-import { createActiveDatastore, importSyntheticStudy, pollUntil, startSyntheticImport, waitForJobEnd } from '../support/hil-wait';
+import {
+  createActiveDatastore,
+  importSyntheticStudy,
+  pollUntil,
+  startSyntheticImport,
+  waitForJobEnd,
+} from '../support/hil-wait';
 
 const startJob = (t: TestHil, client: MedicalImagingClient, datastoreId: string, prefix: string): Promise<string> =>
   startSyntheticImport(client, t.s3Dir, datastoreId, smallCtStudy, prefix, 'lock-bucket');
@@ -25,7 +31,8 @@ async function jobStatus(client: MedicalImagingClient, datastoreId: string, jobI
   return (await client.send(new GetDICOMImportJobCommand({ datastoreId, jobId }))).jobProperties!;
 }
 
-const jobEnd = (client: MedicalImagingClient, datastoreId: string, jobId: string) => waitForJobEnd(client, datastoreId, jobId, 30_000);
+const jobEnd = (client: MedicalImagingClient, datastoreId: string, jobId: string) =>
+  waitForJobEnd(client, datastoreId, jobId, 30_000);
 
 function report(t: TestHil, datastoreId: string, prefix: string, jobId: string) {
   const folder = join(t.s3Dir, 'lock-bucket', prefix, 'out', `${datastoreId}-DicomImport-${jobId}`);
@@ -62,7 +69,9 @@ describe('StartDICOMImportJob into primary image sets that an Update holds LOCKE
 
   async function lockWithUpdate(imageSetId: string): Promise<void> {
     const latestVersionId = (await client.send(new GetImageSetCommand({ datastoreId, imageSetId }))).versionId!;
-    const update = new TextEncoder().encode(JSON.stringify({ SchemaVersion: 1.1, Study: { DICOM: { StudyDescription: 'HELD' } } }));
+    const update = new TextEncoder().encode(
+      JSON.stringify({ SchemaVersion: 1.1, Study: { DICOM: { StudyDescription: 'HELD' } } }),
+    );
     const locked = await client.send(
       new UpdateImageSetMetadataCommand({
         datastoreId,
@@ -78,15 +87,22 @@ describe('StartDICOMImportJob into primary image sets that an Update holds LOCKE
     const [held, free] = primaries;
     await lockWithUpdate(held);
     const jobId = await startJob(t, client, datastoreId, 'waits');
-    await pollUntil('job IN_PROGRESS', async () => ((await jobStatus(client, datastoreId, jobId)).jobStatus === 'IN_PROGRESS' ? true : undefined));
+    await pollUntil('job IN_PROGRESS', async () =>
+      (await jobStatus(client, datastoreId, jobId)).jobStatus === 'IN_PROGRESS' ? true : undefined,
+    );
     await new Promise((resolve) => setTimeout(resolve, 400));
     expect((await jobStatus(client, datastoreId, jobId)).jobStatus).toBe('IN_PROGRESS');
-    expect(await client.send(new GetImageSetCommand({ datastoreId, imageSetId: held }))).toMatchObject({ versionId: '2', imageSetState: 'LOCKED' });
+    expect(await client.send(new GetImageSetCommand({ datastoreId, imageSetId: held }))).toMatchObject({
+      versionId: '2',
+      imageSetState: 'LOCKED',
+    });
 
     expect(t.hil.admin.flushWrites()).toBe(1);
     expect((await jobEnd(client, datastoreId, jobId)).jobStatus).toBe('COMPLETED');
     const versions = await client.send(new ListImageSetVersionsCommand({ datastoreId, imageSetId: held }));
-    expect(versions.imageSetPropertiesList!.map((v) => [v.versionId, v.imageSetState, v.ImageSetWorkflowStatus])).toEqual([
+    expect(
+      versions.imageSetPropertiesList!.map((v) => [v.versionId, v.imageSetState, v.ImageSetWorkflowStatus]),
+    ).toEqual([
       ['3', 'ACTIVE', 'IMPORTED'],
       ['2', 'ACTIVE', 'UPDATED'],
       ['1', 'ACTIVE', 'IMPORTED'],
@@ -94,7 +110,10 @@ describe('StartDICOMImportJob into primary image sets that an Update holds LOCKE
     const { failures, manifest } = report(t, datastoreId, 'waits', jobId);
     expect(failures).toEqual([]);
     const versionOf = Object.fromEntries(
-      manifest.jobSummary.imageSetsSummary.map((s: { imageSetId: string; imageSetVersion: number }) => [s.imageSetId, s.imageSetVersion]),
+      manifest.jobSummary.imageSetsSummary.map((s: { imageSetId: string; imageSetVersion: number }) => [
+        s.imageSetId,
+        s.imageSetVersion,
+      ]),
     );
     expect(versionOf).toEqual({ [held]: 3, [free]: 2 });
   });
@@ -110,11 +129,23 @@ describe('StartDICOMImportJob into primary image sets that an Update holds LOCKE
     expect(failures).toHaveLength(3);
     for (const failure of failures) expect(failure.exception.exceptionType).toBe('ConflictException');
     expect(successes).toHaveLength(3);
-    expect(successes.every((s: { importResponse: { imageSetId: string } }) => s.importResponse.imageSetId === free)).toBe(true);
+    expect(
+      successes.every((s: { importResponse: { imageSetId: string } }) => s.importResponse.imageSetId === free),
+    ).toBe(true);
     expect(warnings).toEqual([]);
-    expect(manifest.jobSummary).toMatchObject({ numberOfScannedFiles: 6, numberOfImportedFiles: 3, numberOfFilesWithServerError: 3 });
-    expect(await client.send(new GetImageSetCommand({ datastoreId, imageSetId: held }))).toMatchObject({ versionId: '4', imageSetState: 'LOCKED' });
-    expect(await client.send(new GetImageSetCommand({ datastoreId, imageSetId: free }))).toMatchObject({ versionId: '3', imageSetState: 'ACTIVE' });
+    expect(manifest.jobSummary).toMatchObject({
+      numberOfScannedFiles: 6,
+      numberOfImportedFiles: 3,
+      numberOfFilesWithServerError: 3,
+    });
+    expect(await client.send(new GetImageSetCommand({ datastoreId, imageSetId: held }))).toMatchObject({
+      versionId: '4',
+      imageSetState: 'LOCKED',
+    });
+    expect(await client.send(new GetImageSetCommand({ datastoreId, imageSetId: free }))).toMatchObject({
+      versionId: '3',
+      imageSetState: 'ACTIVE',
+    });
   });
 });
 

@@ -28,7 +28,13 @@ describe('HealthImaging Local JSON depth limits', () => {
     ['CreateDatastore', () => '/datastore'],
     ['GetImageFrame', () => `/datastore/${datastoreId}/imageSet/${imageSetId}/getImageFrame`],
   ])('answers 400 ValidationException to a %s body with an unknown member 5,000 arrays deep', async (_op, path) => {
-    const res = await signedRequest({ url: t.url, method: 'POST', path: path(), body: `{"unknown":${deepArray(5000)}}`, credentials: t.credentials });
+    const res = await signedRequest({
+      url: t.url,
+      method: 'POST',
+      path: path(),
+      body: `{"unknown":${deepArray(5000)}}`,
+      credentials: t.credentials,
+    });
     expect(res.status).toBe(400);
     expect(res.headers['x-amzn-errortype']).toBe('ValidationException');
     expect(String(res.json().message)).toContain('deeper than');
@@ -61,7 +67,10 @@ describe('HealthImaging Local JSON depth limits', () => {
             datastoreId,
             sourceImageSetId: imageSetId,
             copyImageSetInformation: {
-              sourceImageSet: { latestVersionId: '1', DICOMCopies: { copiableAttributes: `{"Study":${deepArray(5000)}}` } },
+              sourceImageSet: {
+                latestVersionId: '1',
+                DICOMCopies: { copiableAttributes: `{"Study":${deepArray(5000)}}` },
+              },
             },
           }),
         ),

@@ -34,10 +34,21 @@ describe('HealthImaging Local page tokens', () => {
     datastoreId = await createActiveDatastore(client, 'one');
     await createActiveDatastore(client, 'two');
     [imageSetId] = (await importSyntheticStudy(client, t.s3Dir, datastoreId, smallCtStudy)).imageSetIds;
-    await importSyntheticStudy(client, t.s3Dir, datastoreId, { ...smallCtStudy, seed: 'second', accessionNumber: 'TOKEN2' });
-    const doc = new TextEncoder().encode(JSON.stringify({ SchemaVersion: 1.1, Study: { DICOM: { StudyDescription: 'v2' } } }));
+    await importSyntheticStudy(client, t.s3Dir, datastoreId, {
+      ...smallCtStudy,
+      seed: 'second',
+      accessionNumber: 'TOKEN2',
+    });
+    const doc = new TextEncoder().encode(
+      JSON.stringify({ SchemaVersion: 1.1, Study: { DICOM: { StudyDescription: 'v2' } } }),
+    );
     await client.send(
-      new UpdateImageSetMetadataCommand({ datastoreId, imageSetId, latestVersionId: '1', updateImageSetMetadataUpdates: { DICOMUpdates: { updatableAttributes: doc } } }),
+      new UpdateImageSetMetadataCommand({
+        datastoreId,
+        imageSetId,
+        latestVersionId: '1',
+        updateImageSetMetadataUpdates: { DICOMUpdates: { updatableAttributes: doc } },
+      }),
     );
     t.hil.admin.flushWrites();
   });
@@ -47,9 +58,21 @@ describe('HealthImaging Local page tokens', () => {
     const client = t.client();
     for (const nextToken of [...FORGED, 'not-a-token', 'a.b']) {
       await expectServiceError(() => client.send(new ListDatastoresCommand({ nextToken })), 'ValidationException', 400);
-      await expectServiceError(() => client.send(new ListDICOMImportJobsCommand({ datastoreId, nextToken })), 'ValidationException', 400);
-      await expectServiceError(() => client.send(new SearchImageSetsCommand({ datastoreId, nextToken })), 'ValidationException', 400);
-      await expectServiceError(() => client.send(new ListImageSetVersionsCommand({ datastoreId, imageSetId, nextToken })), 'ValidationException', 400);
+      await expectServiceError(
+        () => client.send(new ListDICOMImportJobsCommand({ datastoreId, nextToken })),
+        'ValidationException',
+        400,
+      );
+      await expectServiceError(
+        () => client.send(new SearchImageSetsCommand({ datastoreId, nextToken })),
+        'ValidationException',
+        400,
+      );
+      await expectServiceError(
+        () => client.send(new ListImageSetVersionsCommand({ datastoreId, imageSetId, nextToken })),
+        'ValidationException',
+        400,
+      );
     }
   });
 
@@ -57,22 +80,37 @@ describe('HealthImaging Local page tokens', () => {
     const client = t.client();
     const stores = await client.send(new ListDatastoresCommand({ maxResults: 1 }));
     expect(stores.nextToken).toEqual(expect.any(String));
-    expect((await client.send(new ListDatastoresCommand({ maxResults: 1, nextToken: stores.nextToken }))).datastoreSummaries).toHaveLength(1);
-    await expectServiceError(() => client.send(new ListDatastoresCommand({ datastoreStatus: 'ACTIVE', nextToken: stores.nextToken })), 'ValidationException', 400);
-
-    const jobs = await client.send(new ListDICOMImportJobsCommand({ datastoreId, maxResults: 1 }));
-    expect(jobs.nextToken).toEqual(expect.any(String));
-    expect((await client.send(new ListDICOMImportJobsCommand({ datastoreId, nextToken: jobs.nextToken }))).jobSummaries).toHaveLength(1);
+    expect(
+      (await client.send(new ListDatastoresCommand({ maxResults: 1, nextToken: stores.nextToken }))).datastoreSummaries,
+    ).toHaveLength(1);
     await expectServiceError(
-      () => client.send(new ListDICOMImportJobsCommand({ datastoreId, jobStatus: 'COMPLETED', nextToken: jobs.nextToken })),
+      () => client.send(new ListDatastoresCommand({ datastoreStatus: 'ACTIVE', nextToken: stores.nextToken })),
       'ValidationException',
       400,
     );
-    await expectServiceError(() => client.send(new SearchImageSetsCommand({ datastoreId, nextToken: jobs.nextToken })), 'ValidationException', 400);
+
+    const jobs = await client.send(new ListDICOMImportJobsCommand({ datastoreId, maxResults: 1 }));
+    expect(jobs.nextToken).toEqual(expect.any(String));
+    expect(
+      (await client.send(new ListDICOMImportJobsCommand({ datastoreId, nextToken: jobs.nextToken }))).jobSummaries,
+    ).toHaveLength(1);
+    await expectServiceError(
+      () =>
+        client.send(new ListDICOMImportJobsCommand({ datastoreId, jobStatus: 'COMPLETED', nextToken: jobs.nextToken })),
+      'ValidationException',
+      400,
+    );
+    await expectServiceError(
+      () => client.send(new SearchImageSetsCommand({ datastoreId, nextToken: jobs.nextToken })),
+      'ValidationException',
+      400,
+    );
 
     const versions = await client.send(new ListImageSetVersionsCommand({ datastoreId, imageSetId, maxResults: 1 }));
     expect(versions.nextToken).toEqual(expect.any(String));
-    const rest = await client.send(new ListImageSetVersionsCommand({ datastoreId, imageSetId, nextToken: versions.nextToken }));
+    const rest = await client.send(
+      new ListImageSetVersionsCommand({ datastoreId, imageSetId, nextToken: versions.nextToken }),
+    );
     expect(rest.imageSetPropertiesList?.map((v) => v.versionId)).toEqual(['1']);
   });
 
@@ -85,10 +123,16 @@ describe('HealthImaging Local page tokens', () => {
       const { nextToken } = await hil.client().send(new ListDatastoresCommand({ maxResults: 1 }));
       await hil.close();
       hil = await startTestHil({ dataDir });
-      expect((await hil.client().send(new ListDatastoresCommand({ maxResults: 1, nextToken }))).datastoreSummaries).toHaveLength(1);
+      expect(
+        (await hil.client().send(new ListDatastoresCommand({ maxResults: 1, nextToken }))).datastoreSummaries,
+      ).toHaveLength(1);
       await hil.close();
       hil = await startTestHil({ dataDir: otherDir });
-      await expectServiceError(() => hil.client().send(new ListDatastoresCommand({ nextToken })), 'ValidationException', 400);
+      await expectServiceError(
+        () => hil.client().send(new ListDatastoresCommand({ nextToken })),
+        'ValidationException',
+        400,
+      );
       await hil.close();
     } finally {
       rmSync(dataDir, { recursive: true, force: true });

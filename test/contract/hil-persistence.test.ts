@@ -14,14 +14,26 @@ import { gunzipSync } from 'node:zlib';
 import { largeStudySpec, smallCtStudy, writeStudy } from '../../scripts/synthetic-studies';
 import { hilSdkClient, startTestHil } from '../support/hil-client';
 import { spawnHilProcess } from '../support/hil-process';
-import { TEST_ROLE_ARN, createActiveDatastore, importSyntheticStudy, pollUntil, waitForJobEnd } from '../support/hil-wait';
+import {
+  TEST_ROLE_ARN,
+  createActiveDatastore,
+  importSyntheticStudy,
+  pollUntil,
+  waitForJobEnd,
+} from '../support/hil-wait';
 
 const setDescription = (text: string) =>
   new TextEncoder().encode(JSON.stringify({ SchemaVersion: 1.1, Study: { DICOM: { StudyDescription: text } } }));
 
-async function description(client: MedicalImagingClient, datastoreId: string, imageSetId: string, versionId?: string): Promise<unknown> {
+async function description(
+  client: MedicalImagingClient,
+  datastoreId: string,
+  imageSetId: string,
+  versionId?: string,
+): Promise<unknown> {
   const out = await client.send(new GetImageSetMetadataCommand({ datastoreId, imageSetId, versionId }));
-  return JSON.parse(gunzipSync(await out.imageSetMetadataBlob.transformToByteArray()).toString('utf8')).Study.DICOM.StudyDescription;
+  return JSON.parse(gunzipSync(await out.imageSetMetadataBlob.transformToByteArray()).toString('utf8')).Study.DICOM
+    .StudyDescription;
 }
 
 describe('HealthImaging Local persistence', () => {
@@ -36,14 +48,25 @@ describe('HealthImaging Local persistence', () => {
     const c1 = first.client();
     const ds = await createActiveDatastore(c1);
     const [id] = (await importSyntheticStudy(c1, first.s3Dir, ds, smallCtStudy)).imageSetIds;
-    await c1.send(new UpdateImageSetMetadataCommand({ datastoreId: ds, imageSetId: id, latestVersionId: '1', updateImageSetMetadataUpdates: { DICOMUpdates: { updatableAttributes: setDescription('kept') } } }));
+    await c1.send(
+      new UpdateImageSetMetadataCommand({
+        datastoreId: ds,
+        imageSetId: id,
+        latestVersionId: '1',
+        updateImageSetMetadataUpdates: { DICOMUpdates: { updatableAttributes: setDescription('kept') } },
+      }),
+    );
     first.hil.admin.flushWrites();
     await first.close();
 
     const second = await startTestHil({ dataDir });
     try {
       const c2 = second.client();
-      expect(await c2.send(new GetImageSetCommand({ datastoreId: ds, imageSetId: id }))).toMatchObject({ versionId: '2', imageSetState: 'ACTIVE', imageSetWorkflowStatus: 'UPDATED' });
+      expect(await c2.send(new GetImageSetCommand({ datastoreId: ds, imageSetId: id }))).toMatchObject({
+        versionId: '2',
+        imageSetState: 'ACTIVE',
+        imageSetWorkflowStatus: 'UPDATED',
+      });
       expect(await description(c2, ds, id)).toBe('kept');
       expect(await description(c2, ds, id, '1')).toBe(smallCtStudy.studyDescription);
     } finally {
@@ -58,7 +81,8 @@ describe('HealthImaging Local persistence', () => {
     const ds = await createActiveDatastore(seedClient);
     const spec = (n: number) => ({ ...smallCtStudy, seed: `kill-${n}`, accessionNumber: `KILL${n}` });
     const ids: string[] = [];
-    for (let n = 0; n < 3; n++) ids.push(...(await importSyntheticStudy(seedClient, seed.s3Dir, ds, spec(n))).imageSetIds);
+    for (let n = 0; n < 3; n++)
+      ids.push(...(await importSyntheticStudy(seedClient, seed.s3Dir, ds, spec(n))).imageSetIds);
     await seed.close();
 
     const proc = await spawnHilProcess(['--port', '0', '--data-dir', dataDir, '--write-delay-ms', '600000']);
@@ -67,11 +91,23 @@ describe('HealthImaging Local persistence', () => {
     // Fire all updates at once and kill the server while they are in flight.
     const calls = ids.map((imageSetId) =>
       client
-        .send(new UpdateImageSetMetadataCommand({ datastoreId: ds, imageSetId, latestVersionId: '1', updateImageSetMetadataUpdates: { DICOMUpdates: { updatableAttributes: setDescription(`after-${imageSetId}`) } } }))
-        .then((out) => {
-          expect(out.imageSetState).toBe('LOCKED');
-          acknowledged.push(imageSetId);
-        }, () => undefined),
+        .send(
+          new UpdateImageSetMetadataCommand({
+            datastoreId: ds,
+            imageSetId,
+            latestVersionId: '1',
+            updateImageSetMetadataUpdates: {
+              DICOMUpdates: { updatableAttributes: setDescription(`after-${imageSetId}`) },
+            },
+          }),
+        )
+        .then(
+          (out) => {
+            expect(out.imageSetState).toBe('LOCKED');
+            acknowledged.push(imageSetId);
+          },
+          () => undefined,
+        ),
     );
     await calls[0];
     await proc.kill('SIGKILL');
@@ -108,17 +144,26 @@ describe('HealthImaging Local persistence', () => {
     const proc = await spawnHilProcess(['--port', '0', '--data-dir', dataDir]);
     const client = hilSdkClient(proc.url);
     const { jobId } = await client.send(
-      new StartDICOMImportJobCommand({ datastoreId: ds, dataAccessRoleArn: TEST_ROLE_ARN, inputS3Uri: 's3://kill-bucket/in/', outputS3Uri: 's3://kill-bucket/out/' }),
+      new StartDICOMImportJobCommand({
+        datastoreId: ds,
+        dataAccessRoleArn: TEST_ROLE_ARN,
+        inputS3Uri: 's3://kill-bucket/in/',
+        outputS3Uri: 's3://kill-bucket/out/',
+      }),
     );
     client.destroy();
     const peek = new Database(join(dataDir, 'hil.sqlite'), { readonly: true });
     const count = (sql: string) => (peek.prepare(sql).get() as { n: number }).n;
     try {
       // Kill once the job has stored frames but not yet committed its image set.
-      await pollUntil('the job to store its first frames', async () => (count('SELECT COUNT(*) AS n FROM frames') > 0 ? true : undefined), {
-        timeoutMs: 30_000,
-        intervalMs: 2,
-      });
+      await pollUntil(
+        'the job to store its first frames',
+        async () => (count('SELECT COUNT(*) AS n FROM frames') > 0 ? true : undefined),
+        {
+          timeoutMs: 30_000,
+          intervalMs: 2,
+        },
+      );
       await proc.kill('SIGKILL');
       expect(count('SELECT COUNT(*) AS n FROM image_sets')).toBe(0);
       expect(count(`SELECT COUNT(*) AS n FROM import_jobs WHERE status = 'IN_PROGRESS'`)).toBe(1);
@@ -132,7 +177,11 @@ describe('HealthImaging Local persistence', () => {
       expect((await waitForJobEnd(c, ds, jobId!)).jobStatus).toBe('COMPLETED');
       const found = (await c.send(new SearchImageSetsCommand({ datastoreId: ds }))).imageSetsMetadataSummaries!;
       expect(found).toHaveLength(1);
-      expect(found[0]).toMatchObject({ version: 1, isPrimary: true, DICOMTags: { DICOMNumberOfStudyRelatedInstances: instances } });
+      expect(found[0]).toMatchObject({
+        version: 1,
+        isPrimary: true,
+        DICOMTags: { DICOMNumberOfStudyRelatedInstances: instances },
+      });
     } finally {
       await restarted.close();
     }
@@ -151,13 +200,24 @@ describe('HealthImaging Local persistence', () => {
     const c1 = first.client();
     const ds = await createActiveDatastore(c1);
     const [id] = (await importSyntheticStudy(c1, first.s3Dir, ds, smallCtStudy)).imageSetIds;
-    await c1.send(new UpdateImageSetMetadataCommand({ datastoreId: ds, imageSetId: id, latestVersionId: '1', updateImageSetMetadataUpdates: { revertToVersionId: '1' } }));
+    await c1.send(
+      new UpdateImageSetMetadataCommand({
+        datastoreId: ds,
+        imageSetId: id,
+        latestVersionId: '1',
+        updateImageSetMetadataUpdates: { revertToVersionId: '1' },
+      }),
+    );
     expect((await c1.send(new GetImageSetCommand({ datastoreId: ds, imageSetId: id }))).imageSetState).toBe('LOCKED');
     await first.close(); // the timer never fired
 
     const second = await startTestHil({ dataDir });
     try {
-      expect(await second.client().send(new GetImageSetCommand({ datastoreId: ds, imageSetId: id }))).toMatchObject({ versionId: '2', imageSetState: 'ACTIVE', imageSetWorkflowStatus: 'UPDATED' });
+      expect(await second.client().send(new GetImageSetCommand({ datastoreId: ds, imageSetId: id }))).toMatchObject({
+        versionId: '2',
+        imageSetState: 'ACTIVE',
+        imageSetWorkflowStatus: 'UPDATED',
+      });
     } finally {
       await second.close();
     }

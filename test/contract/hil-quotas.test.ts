@@ -58,13 +58,19 @@ describe('HealthImaging Local service quotas', () => {
 
     const whole = { sourceImageSet: { latestVersionId: '1' } };
     const err = await expectServiceError(
-      () => client.send(new CopyImageSetCommand({ datastoreId, sourceImageSetId: imageSetId, copyImageSetInformation: whole })),
+      () =>
+        client.send(
+          new CopyImageSetCommand({ datastoreId, sourceImageSetId: imageSetId, copyImageSetInformation: whole }),
+        ),
       'ServiceQuotaExceededException',
       402,
     );
     expect(err.message).toMatch(/1000 image frames/);
 
-    const copiableAttributes = JSON.stringify({ SchemaVersion: '1.1', Study: { Series: { [SERIES]: { Instances: { '2.25.7003': {} } } } } });
+    const copiableAttributes = JSON.stringify({
+      SchemaVersion: '1.1',
+      Study: { Series: { [SERIES]: { Instances: { '2.25.7003': {} } } } },
+    });
     const subset = await client.send(
       new CopyImageSetCommand({
         datastoreId,
@@ -81,7 +87,11 @@ describe('HealthImaging Local service quotas', () => {
     try {
       const client = own.client();
       for (let i = 0; i < 100; i++) await client.send(new CreateDatastoreCommand({ datastoreName: `quota-${i}` }));
-      await expectServiceError(() => client.send(new CreateDatastoreCommand({ datastoreName: 'one-too-many' })), 'ServiceQuotaExceededException', 402);
+      await expectServiceError(
+        () => client.send(new CreateDatastoreCommand({ datastoreName: 'one-too-many' })),
+        'ServiceQuotaExceededException',
+        402,
+      );
     } finally {
       await own.close();
     }

@@ -35,7 +35,9 @@ describe('HealthImaging Local S3 prefixes', () => {
   async function importJob(inputS3Uri: string, outputS3Uri = 's3://out/reports/') {
     const client = t.client();
     const datastoreId = await createActiveDatastore(client);
-    const { jobId } = await client.send(new StartDICOMImportJobCommand({ datastoreId, dataAccessRoleArn: TEST_ROLE_ARN, inputS3Uri, outputS3Uri }));
+    const { jobId } = await client.send(
+      new StartDICOMImportJobCommand({ datastoreId, dataAccessRoleArn: TEST_ROLE_ARN, inputS3Uri, outputS3Uri }),
+    );
     const job = await waitForJobEnd(client, datastoreId, jobId!);
     const found = await client.send(new SearchImageSetsCommand({ datastoreId }));
     return { job, imageSets: found.imageSetsMetadataSummaries ?? [] };
@@ -46,19 +48,27 @@ describe('HealthImaging Local S3 prefixes', () => {
     const dots = await importJob('s3://attacker/..');
     expect(dots.imageSets).toEqual([]);
     const folder = join(t.s3Dir, 'out', 'reports', `${dots.job.datastoreId}-DicomImport-${dots.job.jobId}`);
-    const manifest = JSON.parse(readFileSync(join(folder, 'job-output-manifest.json'), 'utf8')) as { jobSummary: Record<string, unknown> };
+    const manifest = JSON.parse(readFileSync(join(folder, 'job-output-manifest.json'), 'utf8')) as {
+      jobSummary: Record<string, unknown>;
+    };
     expect(manifest.jobSummary).toMatchObject({ numberOfScannedFiles: 0, numberOfGeneratedImageSets: 0 });
     // A `..` segment before the last `/` names a folder no key can be in.
     for (const uri of ['s3://attacker/../victim/', 's3://attacker/../victim/good/']) {
       const { job, imageSets } = await importJob(uri);
       expect(imageSets).toEqual([]);
-      expect(job).toMatchObject({ jobStatus: 'FAILED', message: 'INVALID_REQUEST: No object in the input S3 bucket has a key starting with the input prefix' });
+      expect(job).toMatchObject({
+        jobStatus: 'FAILED',
+        message: 'INVALID_REQUEST: No object in the input S3 bucket has a key starting with the input prefix',
+      });
     }
   });
 
   it('does not follow a bucket or a key that is a link to outside the S3 folder', async () => {
     const bucket = await importJob('s3://linked/');
-    expect(bucket.job).toMatchObject({ jobStatus: 'FAILED', message: 'INVALID_REQUEST: The input S3 bucket linked is not accessible' });
+    expect(bucket.job).toMatchObject({
+      jobStatus: 'FAILED',
+      message: 'INVALID_REQUEST: The input S3 bucket linked is not accessible',
+    });
     expect(bucket.imageSets).toEqual([]);
     const key = await importJob('s3://victim/good-link/');
     expect(key.imageSets).toEqual([]);
@@ -73,22 +83,39 @@ describe('HealthImaging Local S3 prefixes', () => {
     expect(single.job.jobStatus).toBe('COMPLETED');
     expect(single.imageSets).toHaveLength(1);
     const manifest = JSON.parse(
-      readFileSync(join(t.s3Dir, 'out', 'reports', `${single.job.datastoreId}-DicomImport-${single.job.jobId}`, 'SUCCESS', 'success.ndjson'), 'utf8'),
+      readFileSync(
+        join(
+          t.s3Dir,
+          'out',
+          'reports',
+          `${single.job.datastoreId}-DicomImport-${single.job.jobId}`,
+          'SUCCESS',
+          'success.ndjson',
+        ),
+        'utf8',
+      ),
     ) as { inputFile: string };
     expect(manifest.inputFile).toBe(oneKey);
   });
 
   it('fails a job whose output bucket does not exist, without creating it', async () => {
     const { job } = await importJob('s3://victim/good/', 's3://no-such-bucket/reports/');
-    expect(job).toMatchObject({ jobStatus: 'FAILED', message: 'INVALID_REQUEST: The output S3 bucket no-such-bucket does not exist' });
+    expect(job).toMatchObject({
+      jobStatus: 'FAILED',
+      message: 'INVALID_REQUEST: The output S3 bucket no-such-bucket does not exist',
+    });
     expect(existsSync(join(t.s3Dir, 'no-such-bucket'))).toBe(false);
   });
 
   it('fails with a specific message when the output prefix runs through an object or holds `..`', async () => {
     const through = await importJob('s3://victim/good/', 's3://out/taken/reports/');
-    expect(through.job.message).toBe('INVALID_REQUEST: The output S3 prefix runs through an existing object, which HealthImaging Local cannot store');
+    expect(through.job.message).toBe(
+      'INVALID_REQUEST: The output S3 prefix runs through an existing object, which HealthImaging Local cannot store',
+    );
     const dots = await importJob('s3://victim/good/', 's3://out/../victim/');
-    expect(dots.job.message).toBe('INVALID_REQUEST: The output S3 prefix has an empty, "." or ".." segment, which HealthImaging Local cannot store');
+    expect(dots.job.message).toBe(
+      'INVALID_REQUEST: The output S3 prefix has an empty, "." or ".." segment, which HealthImaging Local cannot store',
+    );
     expect(existsSync(join(t.s3Dir, 'victim', `${dots.job.datastoreId}-DicomImport-${dots.job.jobId}`))).toBe(false);
   });
 });

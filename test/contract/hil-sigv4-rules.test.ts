@@ -56,7 +56,11 @@ describe('HealthImaging Local SigV4 rules, one request each', () => {
     const body = b.sentBody ?? b.signedBody;
     const res = await fetch(`${t.url}/datastore`, { method, headers, body });
     const text = await res.text();
-    return { status: res.status, type: res.headers.get('x-amzn-errortype'), message: text ? String((JSON.parse(text) as { message?: unknown }).message ?? '') : '' };
+    return {
+      status: res.status,
+      type: res.headers.get('x-amzn-errortype'),
+      message: text ? String((JSON.parse(text) as { message?: unknown }).message ?? '') : '',
+    };
   }
 
   it('control: the constructions below are accepted without their defect', async () => {
@@ -66,11 +70,23 @@ describe('HealthImaging Local SigV4 rules, one request each', () => {
     expect((await send({ signingDate: new Date(Date.now() + 14 * 60_000) })).status).toBe(200);
     const body = '{"datastoreName":"sigv4-rules","clientToken":"sigv4-rules-1"}';
     const sha = createHash('sha256').update(body).digest('hex');
-    expect((await send({ method: 'POST', signedBody: body, extraHeaders: { 'content-type': 'application/json', 'x-amz-content-sha256': sha } })).status).toBe(200);
+    expect(
+      (
+        await send({
+          method: 'POST',
+          signedBody: body,
+          extraHeaders: { 'content-type': 'application/json', 'x-amz-content-sha256': sha },
+        })
+      ).status,
+    ).toBe(200);
   });
 
   it('refuses a credential scoped to another service', async () => {
-    expect(await send({ service: 'medical-imaging-x' })).toMatchObject({ status: 403, type: 'InvalidSignatureException', message: expect.stringContaining('correct service') });
+    expect(await send({ service: 'medical-imaging-x' })).toMatchObject({
+      status: 403,
+      type: 'InvalidSignatureException',
+      message: expect.stringContaining('correct service'),
+    });
   });
 
   it('refuses a request without X-Amz-Date, with a malformed one, or one outside the credential date', async () => {
@@ -79,7 +95,13 @@ describe('HealthImaging Local SigV4 rules, one request each', () => {
     const malformed = await send({ edit: (h) => (h['x-amz-date'] = h['x-amz-date'].replace('T', 't')) });
     expect(malformed).toMatchObject({ status: 403, type: 'IncompleteSignatureException' });
     // Signed over a date two days off the credential scope's day: the scope says one day, the header another.
-    const other = await send({ edit: (h) => (h.authorization = h.authorization.replace(/Credential=([^/]+)\/(\d{8})/, (_m, k: string) => `Credential=${k}/20000101`)) });
+    const other = await send({
+      edit: (h) =>
+        (h.authorization = h.authorization.replace(
+          /Credential=([^/]+)\/(\d{8})/,
+          (_m, k: string) => `Credential=${k}/20000101`,
+        )),
+    });
     expect(other).toMatchObject({ status: 403, type: 'IncompleteSignatureException' });
   });
 
@@ -95,12 +117,20 @@ describe('HealthImaging Local SigV4 rules, one request each', () => {
 
   it('refuses a valid signature that does not cover the Host header', async () => {
     const res = await send({ unsignableHeaders: new Set(['host']) });
-    expect(res).toMatchObject({ status: 403, type: 'IncompleteSignatureException', message: "'Host' must be a signed header." });
+    expect(res).toMatchObject({
+      status: 403,
+      type: 'IncompleteSignatureException',
+      message: "'Host' must be a signed header.",
+    });
   });
 
   it('refuses a request missing a header it claims to have signed', async () => {
     const res = await send({ extraHeaders: { 'x-amz-meta-case': 'one' }, edit: (h) => delete h['x-amz-meta-case'] });
-    expect(res).toMatchObject({ status: 403, type: 'InvalidSignatureException', message: "Signed header 'x-amz-meta-case' is missing from the request." });
+    expect(res).toMatchObject({
+      status: 403,
+      type: 'InvalidSignatureException',
+      message: "Signed header 'x-amz-meta-case' is missing from the request.",
+    });
   });
 
   it('refuses a signed x-amz-content-sha256 that is not the hash of the body received', async () => {
@@ -112,13 +142,27 @@ describe('HealthImaging Local SigV4 rules, one request each', () => {
       signedBody: sent,
       extraHeaders: { 'content-type': 'application/json', 'x-amz-content-sha256': claimed },
     });
-    expect(res).toMatchObject({ status: 403, type: 'InvalidSignatureException', message: expect.stringContaining('x-amz-content-sha256') });
+    expect(res).toMatchObject({
+      status: 403,
+      type: 'InvalidSignatureException',
+      message: expect.stringContaining('x-amz-content-sha256'),
+    });
     const empty = await send({ extraHeaders: { 'x-amz-content-sha256': claimed } });
     expect(empty).toMatchObject({ status: 403, type: 'InvalidSignatureException' });
   });
 
   it('refuses a signature that does not match, even by one character', async () => {
-    const res = await send({ edit: (h) => (h.authorization = h.authorization.replace(/Signature=(.)/, (_m, c: string) => `Signature=${c === '0' ? '1' : '0'}`)) });
-    expect(res).toMatchObject({ status: 403, type: 'InvalidSignatureException', message: expect.stringContaining('does not match') });
+    const res = await send({
+      edit: (h) =>
+        (h.authorization = h.authorization.replace(
+          /Signature=(.)/,
+          (_m, c: string) => `Signature=${c === '0' ? '1' : '0'}`,
+        )),
+    });
+    expect(res).toMatchObject({
+      status: 403,
+      type: 'InvalidSignatureException',
+      message: expect.stringContaining('does not match'),
+    });
   });
 });

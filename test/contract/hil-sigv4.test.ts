@@ -33,14 +33,22 @@ describe('HealthImaging Local SigV4 verification', () => {
   });
 
   it('answers InvalidSignatureException (403) for a request signed with the wrong secret', async () => {
-    const client = t.client({ credentials: { accessKeyId: DEFAULT_ACCESS_KEY.accessKeyId, secretAccessKey: 'wrong-secret' } });
+    const client = t.client({
+      credentials: { accessKeyId: DEFAULT_ACCESS_KEY.accessKeyId, secretAccessKey: 'wrong-secret' },
+    });
     await expectServiceError(() => client.send(new ListDatastoresCommand({})), 'InvalidSignatureException', 403);
   });
 
   /** Signs a CreateDatastore body, then sends a different body of the same length under that signature. */
   async function sendTampered(applyChecksum: boolean) {
     const url = new URL(t.url);
-    const signer = new SignatureV4({ credentials: t.credentials, region: 'us-east-1', service: 'medical-imaging', sha256: Sha256, applyChecksum });
+    const signer = new SignatureV4({
+      credentials: t.credentials,
+      region: 'us-east-1',
+      service: 'medical-imaging',
+      sha256: Sha256,
+      applyChecksum,
+    });
     const signed = await signer.sign({
       method: 'POST',
       protocol: 'http:',
@@ -51,7 +59,11 @@ describe('HealthImaging Local SigV4 verification', () => {
       headers: { host: url.host, 'content-type': 'application/json' },
       body: '{"clientToken":"abc"}',
     });
-    const res = await fetch(`${t.url}/datastore`, { method: 'POST', headers: signed.headers as Record<string, string>, body: '{"clientToken":"abd"}' });
+    const res = await fetch(`${t.url}/datastore`, {
+      method: 'POST',
+      headers: signed.headers as Record<string, string>,
+      body: '{"clientToken":"abd"}',
+    });
     return { res, signedHeaders: Object.keys(signed.headers) };
   }
 
@@ -72,7 +84,11 @@ describe('HealthImaging Local SigV4 verification', () => {
 
   it('answers AccessDeniedException (403) for a data store outside the key grant, and lists only granted ones', async () => {
     const client = t.client({ credentials: tenantKey });
-    await expectServiceError(() => client.send(new GetDatastoreCommand({ datastoreId: other })), 'AccessDeniedException', 403);
+    await expectServiceError(
+      () => client.send(new GetDatastoreCommand({ datastoreId: other })),
+      'AccessDeniedException',
+      403,
+    );
     await expectServiceError(() => client.send(new CreateDatastoreCommand({})), 'AccessDeniedException', 403);
     const listed = await client.send(new ListDatastoresCommand({}));
     expect(listed.datastoreSummaries!.map((d) => d.datastoreId)).toEqual([granted]);
@@ -95,7 +111,11 @@ describe('HealthImaging Local SigV4 verification', () => {
 
   it('answers InvalidSignatureException for a signature dated more than 15 minutes from the server clock', async () => {
     const skewed = t.client({ systemClockOffset: -20 * 60_000 });
-    const err = await expectServiceError(() => skewed.send(new ListDatastoresCommand({})), 'InvalidSignatureException', 403);
+    const err = await expectServiceError(
+      () => skewed.send(new ListDatastoresCommand({})),
+      'InvalidSignatureException',
+      403,
+    );
     expect(err.message).toMatch(/expired/i);
     // Like the real service, the answer carries a Date header: a retrying SDK corrects its clock from it.
     const correcting = t.client({ systemClockOffset: -20 * 60_000, maxAttempts: 2 });

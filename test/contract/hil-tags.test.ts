@@ -20,7 +20,9 @@ describe('HealthImaging Local tagging', () => {
 
   it('tags, lists and untags a data store by ARN, including tags given at creation', async () => {
     const client = t.client();
-    const created = await client.send(new CreateDatastoreCommand({ datastoreName: 'tagged', tags: { team: 'radiology' } }));
+    const created = await client.send(
+      new CreateDatastoreCommand({ datastoreName: 'tagged', tags: { team: 'radiology' } }),
+    );
     const arn = await pollUntil('arn', async () => {
       const got = await client.send(new GetDatastoreCommand({ datastoreId: created.datastoreId }));
       return got.datastoreProperties?.datastoreStatus === 'ACTIVE' ? got.datastoreProperties.datastoreArn : undefined;
@@ -32,7 +34,9 @@ describe('HealthImaging Local tagging', () => {
       'cost-center': '42',
     });
     await client.send(new UntagResourceCommand({ resourceArn: arn, tagKeys: ['env', 'team'] }));
-    expect((await client.send(new ListTagsForResourceCommand({ resourceArn: arn }))).tags).toEqual({ 'cost-center': '42' });
+    expect((await client.send(new ListTagsForResourceCommand({ resourceArn: arn }))).tags).toEqual({
+      'cost-center': '42',
+    });
   });
 
   it('tags an image set by its ARN', async () => {
@@ -41,7 +45,9 @@ describe('HealthImaging Local tagging', () => {
     const { imageSetIds } = await importSyntheticStudy(client, t.s3Dir, ds, smallCtStudy);
     const got = await client.send(new GetImageSetCommand({ datastoreId: ds, imageSetId: imageSetIds[0] }));
     await client.send(new TagResourceCommand({ resourceArn: got.imageSetArn, tags: { reviewed: 'yes' } }));
-    expect((await client.send(new ListTagsForResourceCommand({ resourceArn: got.imageSetArn }))).tags).toEqual({ reviewed: 'yes' });
+    expect((await client.send(new ListTagsForResourceCommand({ resourceArn: got.imageSetArn }))).tags).toEqual({
+      reviewed: 'yes',
+    });
   });
 
   it('answers ValidationException for a malformed ARN or a reserved key, and ResourceNotFoundException for a missing resource', async () => {
@@ -66,7 +72,9 @@ describe('HealthImaging Local tagging', () => {
     await expectServiceError(
       () =>
         client.send(
-          new ListTagsForResourceCommand({ resourceArn: `arn:aws:medical-imaging:us-east-1:123456789012:datastore/${'1'.repeat(32)}` }),
+          new ListTagsForResourceCommand({
+            resourceArn: `arn:aws:medical-imaging:us-east-1:123456789012:datastore/${'1'.repeat(32)}`,
+          }),
         ),
       'ResourceNotFoundException',
       404,

@@ -37,24 +37,41 @@ describe('HealthImaging Local wire format and bad input', () => {
   it('answers UnknownOperationException (404) for unknown routes and wrong methods', async () => {
     expectError(await send('GET', '/nothing/here'), 404, 'UnknownOperationException');
     expectError(await send('PUT', '/datastore'), 404, 'UnknownOperationException');
-    expectError(await send('GET', `/datastore/${datastoreId}/imageSet/${'a'.repeat(32)}/getImageSet`), 404, 'UnknownOperationException');
+    expectError(
+      await send('GET', `/datastore/${datastoreId}/imageSet/${'a'.repeat(32)}/getImageSet`),
+      404,
+      'UnknownOperationException',
+    );
   });
 
   it('answers ValidationException for malformed JSON, non-object bodies and wrong member types', async () => {
     expectError(await send('POST', '/datastore', '{"clientToken": '), 400, 'ValidationException');
     expectError(await send('POST', '/datastore', '[1,2]'), 400, 'ValidationException');
     expectError(await send('POST', '/datastore', '{"clientToken": 12}'), 400, 'ValidationException');
-    expectError(await send('POST', '/datastore', '{"clientToken": "ok", "tags": "not-a-map"}'), 400, 'ValidationException');
     expectError(
-      await send('POST', `/datastore/${datastoreId}/imageSet/${'a'.repeat(32)}/copyImageSet`, '{"sourceImageSet": "x"}'),
+      await send('POST', '/datastore', '{"clientToken": "ok", "tags": "not-a-map"}'),
       400,
       'ValidationException',
     );
     expectError(
-      await send('POST', `/datastore/${datastoreId}/imageSet/${'a'.repeat(32)}/updateImageSetMetadata`, '{"revertToVersionId": "1"}', {
-        latestVersion: '1',
-        force: 'maybe',
-      }),
+      await send(
+        'POST',
+        `/datastore/${datastoreId}/imageSet/${'a'.repeat(32)}/copyImageSet`,
+        '{"sourceImageSet": "x"}',
+      ),
+      400,
+      'ValidationException',
+    );
+    expectError(
+      await send(
+        'POST',
+        `/datastore/${datastoreId}/imageSet/${'a'.repeat(32)}/updateImageSetMetadata`,
+        '{"revertToVersionId": "1"}',
+        {
+          latestVersion: '1',
+          force: 'maybe',
+        },
+      ),
       400,
       'ValidationException',
     );

@@ -32,7 +32,12 @@ interface ImportOutcome {
       numberOfImportedFiles: number;
       numberOfFilesWithCustomerError: number;
       numberOfGeneratedImageSets: number;
-      imageSetsSummary: Array<{ imageSetId: string; imageSetVersion: number; isPrimary: boolean; numberOfMatchedSOPInstances: number }>;
+      imageSetsSummary: Array<{
+        imageSetId: string;
+        imageSetVersion: number;
+        isPrimary: boolean;
+        numberOfMatchedSOPInstances: number;
+      }>;
     };
   };
   successes: Array<{ inputFile: string; importResponse: { imageSetId: string; isPrimary: boolean } }>;
@@ -87,7 +92,10 @@ describe('StartDICOMImportJob through the SDK against HealthImaging Local', () =
     expect(status).toBe('COMPLETED');
     const folder = path.join(t.s3Dir, 'test-bucket', prefix, 'out', `${datastoreId}-DicomImport-${jobId}`);
     const ndjson = async (file: string) =>
-      (await readFile(path.join(folder, file), 'utf8')).split('\n').filter(Boolean).map((line) => JSON.parse(line));
+      (await readFile(path.join(folder, file), 'utf8'))
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line));
     return {
       jobId,
       manifest: JSON.parse(await readFile(path.join(folder, 'job-output-manifest.json'), 'utf8')),
@@ -129,24 +137,40 @@ describe('StartDICOMImportJob through the SDK against HealthImaging Local', () =
     });
     ctImageSetIds = outcome.manifest.jobSummary.imageSetsSummary.map((s) => s.imageSetId);
     expect(outcome.manifest.jobSummary.imageSetsSummary).toEqual(
-      ctImageSetIds.map((imageSetId) => ({ imageSetId, imageSetVersion: 1, isPrimary: true, numberOfMatchedSOPInstances: 3 })),
+      ctImageSetIds.map((imageSetId) => ({
+        imageSetId,
+        imageSetVersion: 1,
+        isPrimary: true,
+        numberOfMatchedSOPInstances: 3,
+      })),
     );
 
     const found = await client.send(
       new SearchImageSetsCommand({
         datastoreId,
-        searchCriteria: { filters: [{ operator: 'EQUAL', values: [{ DICOMAccessionNumber: smallCtStudy.accessionNumber }] }] },
+        searchCriteria: {
+          filters: [{ operator: 'EQUAL', values: [{ DICOMAccessionNumber: smallCtStudy.accessionNumber }] }],
+        },
       }),
     );
     const summaries = found.imageSetsMetadataSummaries ?? [];
     expect(summaries.map((s) => s.imageSetId).sort()).toEqual([...ctImageSetIds].sort());
     for (const summary of summaries) {
       expect(summary).toMatchObject({ version: 1, isPrimary: true });
-      expect(summary.DICOMTags).toMatchObject({ DICOMPatientId: 'FIX-CT-001', DICOMStudyId: 'FIXCT1', DICOMSeriesModality: 'CT' });
+      expect(summary.DICOMTags).toMatchObject({
+        DICOMPatientId: 'FIX-CT-001',
+        DICOMStudyId: 'FIXCT1',
+        DICOMSeriesModality: 'CT',
+      });
     }
     for (const imageSetId of ctImageSetIds) {
       const got = await client.send(new GetImageSetCommand({ datastoreId, imageSetId }));
-      expect(got).toMatchObject({ versionId: '1', imageSetState: 'ACTIVE', imageSetWorkflowStatus: 'IMPORTED', isPrimary: true });
+      expect(got).toMatchObject({
+        versionId: '1',
+        imageSetState: 'ACTIVE',
+        imageSetWorkflowStatus: 'IMPORTED',
+        isPrimary: true,
+      });
     }
   });
 
@@ -200,14 +224,21 @@ describe('StartDICOMImportJob through the SDK against HealthImaging Local', () =
 
   it('merges a re-import into the existing primary image sets as their next version', async () => {
     const outcome = await runImport('ct-again', ctFiles);
-    expect(outcome.manifest.jobSummary.imageSetsSummary.map((s) => s.imageSetId).sort()).toEqual([...ctImageSetIds].sort());
-    expect(outcome.manifest.jobSummary.imageSetsSummary.every((s) => s.imageSetVersion === 2 && s.isPrimary)).toBe(true);
+    expect(outcome.manifest.jobSummary.imageSetsSummary.map((s) => s.imageSetId).sort()).toEqual(
+      [...ctImageSetIds].sort(),
+    );
+    expect(outcome.manifest.jobSummary.imageSetsSummary.every((s) => s.imageSetVersion === 2 && s.isPrimary)).toBe(
+      true,
+    );
     for (const imageSetId of ctImageSetIds) {
       const got = await client.send(new GetImageSetCommand({ datastoreId, imageSetId }));
       expect(got).toMatchObject({ versionId: '2', imageSetWorkflowStatus: 'IMPORTED', isPrimary: true });
       const v1 = await metadata(imageSetId, '1');
       const v2 = await metadata(imageSetId, '2');
-      const sops = (doc: MetadataDocument) => Object.values(doc.Study.Series).flatMap((s) => Object.keys(s.Instances)).sort();
+      const sops = (doc: MetadataDocument) =>
+        Object.values(doc.Study.Series)
+          .flatMap((s) => Object.keys(s.Instances))
+          .sort();
       expect(sops(v2)).toEqual(sops(v1));
     }
   });
@@ -216,7 +247,10 @@ describe('StartDICOMImportJob through the SDK against HealthImaging Local', () =
     const conflicting = generateStudy({ ...smallCtStudy, accessionNumber: 'FIXCT0999' }).slice(0, 1);
     const outcome = await runImport('ct-conflict', conflicting);
     expect(outcome.successes).toEqual([
-      { inputFile: 'ct-conflict/in/study-FIXCT1/series-001-CT/00001.dcm', importResponse: { imageSetId: expect.any(String), isPrimary: false } },
+      {
+        inputFile: 'ct-conflict/in/study-FIXCT1/series-001-CT/00001.dcm',
+        importResponse: { imageSetId: expect.any(String), isPrimary: false },
+      },
     ]);
     const nonPrimaryId = outcome.successes[0].importResponse.imageSetId;
     expect(ctImageSetIds).not.toContain(nonPrimaryId);
@@ -232,7 +266,10 @@ describe('StartDICOMImportJob through the SDK against HealthImaging Local', () =
 
   it('reports a junk file and a truncated file as FAILURE lines and imports the rest', async () => {
     const mr = generateStudy({ ...smallMrStudy, seed: 'contract-failures' });
-    const truncated = { relativePath: 'broken/truncated.dcm', bytes: mr[1].bytes.subarray(0, mr[1].bytes.length - 200) };
+    const truncated = {
+      relativePath: 'broken/truncated.dcm',
+      bytes: mr[1].bytes.subarray(0, mr[1].bytes.length - 200),
+    };
     const junk = { relativePath: 'broken/readme.txt', bytes: Buffer.from('This folder holds scans.\n') };
     const outcome = await runImport('with-failures', [mr[0], truncated, junk]);
     expect(outcome.manifest.jobSummary).toMatchObject({
@@ -289,7 +326,11 @@ describe('StartDICOMImportJob through the SDK against HealthImaging Local', () =
     const instance = doc.Study.Series['2.25.8103'].Instances['2.25.8101'];
     expect(instance).toMatchObject({ StoredTransferSyntaxUID: '1.2.840.10008.1.2.5', ChecksumType: 'ENCODED' });
     const frame = await client.send(
-      new GetImageFrameCommand({ datastoreId, imageSetId, imageFrameInformation: { imageFrameId: instance.ImageFrames[0].ID } }),
+      new GetImageFrameCommand({
+        datastoreId,
+        imageSetId,
+        imageFrameInformation: { imageFrameId: instance.ImageFrames[0].ID },
+      }),
     );
     expect(frame.contentType).toBe('application/octet-stream');
     expect([...(await frame.imageFrameBlob.transformToByteArray())]).toEqual([9, 8, 7, 6]);
@@ -341,12 +382,16 @@ describeIfSamples('StartDICOMImportJob of the real DICOM samples', () => {
     );
     const imageSetId = found.imageSetsMetadataSummaries![0].imageSetId!;
     const out = await client.send(new GetImageSetMetadataCommand({ datastoreId, imageSetId }));
-    const doc = JSON.parse(gunzipSync(Buffer.from(await out.imageSetMetadataBlob.transformToByteArray())).toString()) as MetadataDocument;
+    const doc = JSON.parse(
+      gunzipSync(Buffer.from(await out.imageSetMetadataBlob.transformToByteArray())).toString(),
+    ) as MetadataDocument;
     const instance = Object.values(Object.values(doc.Study.Series)[0].Instances)[0];
     expect(instance.DICOMVRs).toMatchObject({ '00091027': 'SL' });
     const frame = instance.ImageFrames[0];
     expect(frame.PixelDataChecksumFromBaseToFullResolution[0]).toMatchObject({ Width: 128, Height: 128 });
-    const got = await client.send(new GetImageFrameCommand({ datastoreId, imageSetId, imageFrameInformation: { imageFrameId: frame.ID } }));
+    const got = await client.send(
+      new GetImageFrameCommand({ datastoreId, imageSetId, imageFrameInformation: { imageFrameId: frame.ID } }),
+    );
     const bytes = Buffer.from(await got.imageFrameBlob.transformToByteArray());
     expect(crc32(bytes)).toBe(frame.PixelDataChecksumFromBaseToFullResolution[0].Checksum);
   });

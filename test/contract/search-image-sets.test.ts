@@ -57,7 +57,10 @@ async function searchIds(searchCriteria?: SearchCriteria): Promise<string[]> {
 
 const sorted = (ids: string[]) => [...ids].sort();
 const equal = (value: SearchByAttributeValue): SearchFilter => ({ operator: 'EQUAL', values: [value] });
-const between = (lower: SearchByAttributeValue, upper: SearchByAttributeValue): SearchFilter => ({ operator: 'BETWEEN', values: [lower, upper] });
+const between = (lower: SearchByAttributeValue, upper: SearchByAttributeValue): SearchFilter => ({
+  operator: 'BETWEEN',
+  values: [lower, upper],
+});
 
 async function summaryOf(imageSetId: string): Promise<ImageSetsMetadataSummary> {
   const page = await search();
@@ -73,7 +76,11 @@ beforeAll(async () => {
   mrIds = (await importSyntheticStudy(client, hil.s3Dir, datastoreId, smallMrStudy)).imageSetIds;
   crIds = (await importSyntheticStudy(client, hil.s3Dir, datastoreId, olderCrStudy)).imageSetIds;
   const copied = await client.send(
-    new CopyImageSetCommand({ datastoreId, sourceImageSetId: ctIds[0], copyImageSetInformation: { sourceImageSet: { latestVersionId: '1' } } }),
+    new CopyImageSetCommand({
+      datastoreId,
+      sourceImageSetId: ctIds[0],
+      copyImageSetInformation: { sourceImageSet: { latestVersionId: '1' } },
+    }),
   );
   copyId = copied.destinationImageSetProperties!.imageSetId!;
   await waitForUnlocked(client, datastoreId, copyId);
@@ -132,7 +139,11 @@ describe('SearchImageSets without criteria', () => {
         imageSetId: id,
         latestVersionId: '1',
         updateImageSetMetadataUpdates: {
-          DICOMUpdates: { updatableAttributes: new TextEncoder().encode(JSON.stringify({ Study: { DICOM: { StudyDescription: 'MR BRAIN REVISED' } } })) },
+          DICOMUpdates: {
+            updatableAttributes: new TextEncoder().encode(
+              JSON.stringify({ Study: { DICOM: { StudyDescription: 'MR BRAIN REVISED' } } }),
+            ),
+          },
         },
       }),
     );
@@ -146,7 +157,9 @@ describe('SearchImageSets without criteria', () => {
 
 describe('SearchImageSets filters', () => {
   it('matches DICOMPatientId, DICOMAccessionNumber and DICOMStudyId exactly', async () => {
-    expect(sorted(await searchIds({ filters: [equal({ DICOMPatientId: 'FIX-CT-001' })] }))).toEqual(sorted([...ctIds, copyId]));
+    expect(sorted(await searchIds({ filters: [equal({ DICOMPatientId: 'FIX-CT-001' })] }))).toEqual(
+      sorted([...ctIds, copyId]),
+    );
     expect(sorted(await searchIds({ filters: [equal({ DICOMAccessionNumber: 'FIXMR0001' })] }))).toEqual(sorted(mrIds));
     expect(await searchIds({ filters: [equal({ DICOMStudyId: 'FIXCR1' })] })).toEqual(crIds);
     expect(await searchIds({ filters: [equal({ DICOMPatientId: 'fix-ct-001' })] })).toEqual([]);
@@ -154,25 +167,44 @@ describe('SearchImageSets filters', () => {
 
   it('matches study and series instance UIDs', async () => {
     const tags = (await summaryOf(ctIds[1])).DICOMTags!;
-    expect(sorted(await searchIds({ filters: [equal({ DICOMStudyInstanceUID: tags.DICOMStudyInstanceUID! })] }))).toEqual(sorted([...ctIds, copyId]));
-    expect(await searchIds({ filters: [equal({ DICOMSeriesInstanceUID: tags.DICOMSeriesInstanceUID! })] })).toEqual([ctIds[1]]);
+    expect(
+      sorted(await searchIds({ filters: [equal({ DICOMStudyInstanceUID: tags.DICOMStudyInstanceUID! })] })),
+    ).toEqual(sorted([...ctIds, copyId]));
+    expect(await searchIds({ filters: [equal({ DICOMSeriesInstanceUID: tags.DICOMSeriesInstanceUID! })] })).toEqual([
+      ctIds[1],
+    ]);
   });
 
   it('matches isPrimary', async () => {
     expect(await searchIds({ filters: [equal({ isPrimary: false })] })).toEqual([copyId]);
-    expect(sorted(await searchIds({ filters: [equal({ isPrimary: true })] }))).toEqual(sorted([...ctIds, ...mrIds, ...crIds]));
+    expect(sorted(await searchIds({ filters: [equal({ isPrimary: true })] }))).toEqual(
+      sorted([...ctIds, ...mrIds, ...crIds]),
+    );
   });
 
   it('matches createdAt BETWEEN two dates, inclusively', async () => {
-    expect(sorted(await searchIds({ filters: [between({ createdAt: startedAt }, { createdAt: new Date(Date.now() + 60_000) })] }))).toEqual(sorted(everyId));
-    expect(await searchIds({ filters: [between({ createdAt: new Date('2001-01-01') }, { createdAt: new Date('2002-01-01') })] })).toEqual([]);
+    expect(
+      sorted(
+        await searchIds({ filters: [between({ createdAt: startedAt }, { createdAt: new Date(Date.now() + 60_000) })] }),
+      ),
+    ).toEqual(sorted(everyId));
+    expect(
+      await searchIds({
+        filters: [between({ createdAt: new Date('2001-01-01') }, { createdAt: new Date('2002-01-01') })],
+      }),
+    ).toEqual([]);
     const copyCreated = (await summaryOf(copyId)).createdAt!;
-    expect(await searchIds({ filters: [between({ createdAt: copyCreated }, { createdAt: copyCreated })] })).toEqual([copyId]);
+    expect(await searchIds({ filters: [between({ createdAt: copyCreated }, { createdAt: copyCreated })] })).toEqual([
+      copyId,
+    ]);
   });
 
   it('ANDs an EQUAL on DICOMSeriesInstanceUID with a BETWEEN on updatedAt (the documented example)', async () => {
     const tags = (await summaryOf(ctIds[0])).DICOMTags!;
-    const inWindow = [equal({ DICOMSeriesInstanceUID: tags.DICOMSeriesInstanceUID! }), between({ updatedAt: startedAt }, { updatedAt: new Date(Date.now() + 60_000) })];
+    const inWindow = [
+      equal({ DICOMSeriesInstanceUID: tags.DICOMSeriesInstanceUID! }),
+      between({ updatedAt: startedAt }, { updatedAt: new Date(Date.now() + 60_000) }),
+    ];
     expect(sorted(await searchIds({ filters: inWindow }))).toEqual(sorted([ctIds[0], copyId]));
     const outOfWindow = [inWindow[0], between({ updatedAt: new Date('2001-01-01') }, { updatedAt: startedAt })];
     expect(await searchIds({ filters: outOfWindow })).toEqual([]);
@@ -180,11 +212,19 @@ describe('SearchImageSets filters', () => {
 
   it('matches DICOMStudyDateAndTime BETWEEN, a bound without time meaning midnight', async () => {
     const from = { DICOMStudyDateAndTime: { DICOMStudyDate: '20231101' } };
-    expect(await searchIds({ filters: [between(from, { DICOMStudyDateAndTime: { DICOMStudyDate: '20231231' } })] })).toEqual(crIds);
-    expect(sorted(await searchIds({ filters: [between(from, { DICOMStudyDateAndTime: { DICOMStudyDate: '20240102', DICOMStudyTime: '101500' } })] }))).toEqual(
-      sorted([...crIds, ...ctIds, copyId]),
-    );
-    expect(sorted(await searchIds({ filters: [between(from, { DICOMStudyDateAndTime: { DICOMStudyDate: '20240102' } })] }))).toEqual(crIds);
+    expect(
+      await searchIds({ filters: [between(from, { DICOMStudyDateAndTime: { DICOMStudyDate: '20231231' } })] }),
+    ).toEqual(crIds);
+    expect(
+      sorted(
+        await searchIds({
+          filters: [between(from, { DICOMStudyDateAndTime: { DICOMStudyDate: '20240102', DICOMStudyTime: '101500' } })],
+        }),
+      ),
+    ).toEqual(sorted([...crIds, ...ctIds, copyId]));
+    expect(
+      sorted(await searchIds({ filters: [between(from, { DICOMStudyDateAndTime: { DICOMStudyDate: '20240102' } })] })),
+    ).toEqual(crIds);
   });
 });
 
@@ -192,7 +232,9 @@ describe('SearchImageSets sort', () => {
   it('sorts by DICOMStudyDateAndTime in both directions and echoes the sort', async () => {
     const asc = await search({ sort: { sortField: 'DICOMStudyDateAndTime', sortOrder: 'ASC' } });
     expect(asc.sort).toEqual({ sortField: 'DICOMStudyDateAndTime', sortOrder: 'ASC' });
-    const dates = asc.imageSetsMetadataSummaries!.map((s) => `${s.DICOMTags!.DICOMStudyDate}${s.DICOMTags!.DICOMStudyTime}`);
+    const dates = asc.imageSetsMetadataSummaries!.map(
+      (s) => `${s.DICOMTags!.DICOMStudyDate}${s.DICOMTags!.DICOMStudyTime}`,
+    );
     expect(dates).toEqual([...dates].sort());
     expect(asc.imageSetsMetadataSummaries![0].imageSetId).toBe(crIds[0]);
     const desc = await search({ sort: { sortField: 'DICOMStudyDateAndTime', sortOrder: 'DESC' } });
@@ -216,7 +258,10 @@ describe('SearchImageSets pagination', () => {
     expect(first.imageSetsMetadataSummaries).toHaveLength(2);
     expect(first.nextToken).toEqual(expect.any(String));
     const paged: string[] = [];
-    for await (const page of paginateSearchImageSets({ client, pageSize: 2 }, { datastoreId, searchCriteria: criteria })) {
+    for await (const page of paginateSearchImageSets(
+      { client, pageSize: 2 },
+      { datastoreId, searchCriteria: criteria },
+    )) {
       expect(page.imageSetsMetadataSummaries!.length).toBeLessThanOrEqual(2);
       paged.push(...page.imageSetsMetadataSummaries!.map((s) => s.imageSetId!));
     }
@@ -225,7 +270,11 @@ describe('SearchImageSets pagination', () => {
 
   it('refuses a nextToken with different criteria, and maxResults outside 1..50', async () => {
     const first = await search(undefined, 2);
-    await expectServiceError(() => search({ filters: [equal({ isPrimary: true })] }, 2, first.nextToken), 'ValidationException', 400);
+    await expectServiceError(
+      () => search({ filters: [equal({ isPrimary: true })] }, 2, first.nextToken),
+      'ValidationException',
+      400,
+    );
     await expectServiceError(() => search(undefined, 0), 'ValidationException', 400);
     await expectServiceError(() => search(undefined, 51), 'ValidationException', 400);
   });
@@ -238,21 +287,33 @@ describe('SearchImageSets criteria validation', () => {
   };
 
   it('allows BETWEEN only on createdAt, updatedAt and DICOMStudyDateAndTime', async () => {
-    await rejects({ filters: [between({ DICOMPatientId: 'A' }, { DICOMPatientId: 'B' })] }, /BETWEEN operator applies only/);
+    await rejects(
+      { filters: [between({ DICOMPatientId: 'A' }, { DICOMPatientId: 'B' })] },
+      /BETWEEN operator applies only/,
+    );
   });
 
   it('gives EQUAL one value and BETWEEN two', async () => {
-    await rejects({ filters: [{ operator: 'EQUAL', values: [{ DICOMPatientId: 'A' }, { DICOMPatientId: 'B' }] }] }, /exactly one value/);
+    await rejects(
+      { filters: [{ operator: 'EQUAL', values: [{ DICOMPatientId: 'A' }, { DICOMPatientId: 'B' }] }] },
+      /exactly one value/,
+    );
     await rejects({ filters: [{ operator: 'BETWEEN', values: [{ createdAt: new Date() }] }] }, /exactly two values/);
   });
 
   it('accepts at most two filters', async () => {
-    await rejects({ filters: [equal({ isPrimary: true }), equal({ isPrimary: true }), equal({ isPrimary: true })] }, /1 or 2 filters/);
+    await rejects(
+      { filters: [equal({ isPrimary: true }), equal({ isPrimary: true }), equal({ isPrimary: true })] },
+      /1 or 2 filters/,
+    );
   });
 
   it('rejects mixed members in one filter and two members in one value', async () => {
     await rejects({ filters: [between({ createdAt: startedAt }, { updatedAt: new Date() })] }, /same attribute/);
-    await rejects({ filters: [{ operator: 'EQUAL', values: [{ DICOMPatientId: 'A', DICOMStudyId: 'B' }] }] }, /exactly one attribute/);
+    await rejects(
+      { filters: [{ operator: 'EQUAL', values: [{ DICOMPatientId: 'A', DICOMStudyId: 'B' }] }] },
+      /exactly one attribute/,
+    );
   });
 
   it('rejects an unknown sort field or order', async () => {
@@ -293,8 +354,12 @@ describe('SearchImageSets on an image set that holds several series', () => {
     expect(merged.imageSetWorkflowStatus).toBe('COPIED');
     await waitForUnlocked(client, datastoreId, ctIds[1]);
 
-    expect(sorted(await searchIds({ filters: [equal({ DICOMSeriesInstanceUID: secondSeries })] }))).toEqual(sorted([ctIds[1], copyId]));
-    expect(sorted(await searchIds({ filters: [equal({ DICOMSeriesInstanceUID: firstSeries })] }))).toEqual(sorted([ctIds[0], copyId]));
+    expect(sorted(await searchIds({ filters: [equal({ DICOMSeriesInstanceUID: secondSeries })] }))).toEqual(
+      sorted([ctIds[1], copyId]),
+    );
+    expect(sorted(await searchIds({ filters: [equal({ DICOMSeriesInstanceUID: firstSeries })] }))).toEqual(
+      sorted([ctIds[0], copyId]),
+    );
     const tags = (await summaryOf(copyId)).DICOMTags!;
     expect(tags.DICOMSeriesInstanceUID).toBe(firstSeries);
     expect(tags.DICOMNumberOfStudyRelatedSeries).toBe(2);

@@ -102,7 +102,10 @@ async function nonPrimaryCopy(sourceId: string): Promise<string> {
   );
   const id = copied.destinationImageSetProperties!.imageSetId!;
   const done = await waitForUnlocked(client, datastoreId, id);
-  expect({ status: done.imageSetWorkflowStatus, isPrimary: done.isPrimary }).toEqual({ status: 'COPIED', isPrimary: false });
+  expect({ status: done.imageSetWorkflowStatus, isPrimary: done.isPrimary }).toEqual({
+    status: 'COPIED',
+    isPrimary: false,
+  });
   await waitForUnlocked(client, datastoreId, sourceId);
   return id;
 }
@@ -129,11 +132,16 @@ describe('UpdateImageSetMetadata with DICOMUpdates', () => {
     const [id] = primaryIds;
     const before = await metadata(id);
     const beforeVersion = await latestVersion(id);
-    const after = await succeededUpdate(id, { updatable: { SchemaVersion: 1.1, Study: { DICOM: { StudyDescription: 'CT CHEST REVISED' } } } });
+    const after = await succeededUpdate(id, {
+      updatable: { SchemaVersion: 1.1, Study: { DICOM: { StudyDescription: 'CT CHEST REVISED' } } },
+    });
     expect(after.Study.DICOM.StudyDescription).toBe('CT CHEST REVISED');
     expect(Number(await latestVersion(id))).toBe(Number(beforeVersion) + 1);
     expect(await metadata(id, beforeVersion)).toEqual(before);
-    expect({ ...after, Study: { ...after.Study, DICOM: { ...after.Study.DICOM, StudyDescription: before.Study.DICOM.StudyDescription } } }).toEqual(before);
+    expect({
+      ...after,
+      Study: { ...after.Study, DICOM: { ...after.Study.DICOM, StudyDescription: before.Study.DICOM.StudyDescription } },
+    }).toEqual(before);
   });
 
   it('removes an attribute whose key and value match the stored one', async () => {
@@ -146,31 +154,45 @@ describe('UpdateImageSetMetadata with DICOMUpdates', () => {
 
   it('ends UPDATE_FAILED when a removal names a value that is not the stored one, without echoing it', async () => {
     const [id] = primaryIds;
-    const message = await failedUpdate(id, { removable: { Study: { DICOM: { StudyDescription: 'NOT THE STORED VALUE' } } } });
+    const message = await failedUpdate(id, {
+      removable: { Study: { DICOM: { StudyDescription: 'NOT THE STORED VALUE' } } },
+    });
     expect(message).toMatch(/^INVALID_REQUEST: .*StudyDescription.*does not match the stored value/);
     expect(message).not.toContain('NOT THE STORED VALUE');
   });
 
   it('refuses Patient level changes on a primary image set', async () => {
-    const message = await failedUpdate(primaryIds[0], { updatable: { Patient: { DICOM: { PatientName: 'Anonymous' } } } }, true);
+    const message = await failedUpdate(
+      primaryIds[0],
+      { updatable: { Patient: { DICOM: { PatientName: 'Anonymous' } } } },
+      true,
+    );
     expect(message).toMatch(/Patient level attributes of a primary image set cannot be updated/);
   });
 
   it('refuses Series level changes on a primary image set', async () => {
     const [id] = primaryIds;
     const { uid } = onlySeries(await metadata(id));
-    const message = await failedUpdate(id, { updatable: { Study: { Series: { [uid]: { DICOM: { SeriesDescription: 'renamed' } } } } } });
+    const message = await failedUpdate(id, {
+      updatable: { Study: { Series: { [uid]: { DICOM: { SeriesDescription: 'renamed' } } } } },
+    });
     expect(message).toMatch(/Series level attributes of a primary image set/);
   });
 
   it('refuses a StudyInstanceUID change on a primary image set even with force', async () => {
-    const message = await failedUpdate(primaryIds[1], { updatable: { Study: { DICOM: { StudyInstanceUID: '2.25.1' } } } }, true);
+    const message = await failedUpdate(
+      primaryIds[1],
+      { updatable: { Study: { DICOM: { StudyInstanceUID: '2.25.1' } } } },
+      true,
+    );
     expect(message).toMatch(/StudyInstanceUID of a primary image set cannot be updated, even with force/);
   });
 
   it('de-identifies the Patient level of a non-primary copy', async () => {
     const copyId = await nonPrimaryCopy(primaryIds[1]);
-    const after = await succeededUpdate(copyId, { updatable: { Patient: { DICOM: { PatientName: 'Anonymous', PatientBirthDate: null } } } });
+    const after = await succeededUpdate(copyId, {
+      updatable: { Patient: { DICOM: { PatientName: 'Anonymous', PatientBirthDate: null } } },
+    });
     expect(after.Patient.DICOM).toMatchObject({ PatientName: 'Anonymous', PatientBirthDate: null });
   });
 
@@ -190,7 +212,15 @@ describe('UpdateImageSetMetadata with DICOMUpdates', () => {
   it('re-keys the instance when a forced update changes its SOPInstanceUID', async () => {
     const copyId = await nonPrimaryCopy(primaryIds[1]);
     const { uid, sops } = onlySeries(await metadata(copyId));
-    const after = await succeededUpdate(copyId, { updatable: { Study: { Series: { [uid]: { Instances: { [sops[0]]: { DICOM: { SOPInstanceUID: '2.25.777' } } } } } } } }, true);
+    const after = await succeededUpdate(
+      copyId,
+      {
+        updatable: {
+          Study: { Series: { [uid]: { Instances: { [sops[0]]: { DICOM: { SOPInstanceUID: '2.25.777' } } } } } },
+        },
+      },
+      true,
+    );
     expect(Object.keys(after.Study.Series[uid].Instances).sort()).toEqual(['2.25.777', ...sops.slice(1)].sort());
   });
 
@@ -199,10 +229,23 @@ describe('UpdateImageSetMetadata with DICOMUpdates', () => {
     const { uid, sops } = onlySeries(await metadata(id));
     const payload = {
       updatable: {
-        Study: { Series: { [uid]: { Instances: { [sops[0]]: { DICOM: { [SYNTHETIC_PRIVATE_TAG]: 'relabelled' }, DICOMVRs: { [SYNTHETIC_PRIVATE_TAG]: 'LO' } } } } } },
+        Study: {
+          Series: {
+            [uid]: {
+              Instances: {
+                [sops[0]]: {
+                  DICOM: { [SYNTHETIC_PRIVATE_TAG]: 'relabelled' },
+                  DICOMVRs: { [SYNTHETIC_PRIVATE_TAG]: 'LO' },
+                },
+              },
+            },
+          },
+        },
       },
     };
-    expect(await failedUpdate(id, payload)).toMatch(new RegExp(`private element ${SYNTHETIC_PRIVATE_TAG} can only be updated with force`));
+    expect(await failedUpdate(id, payload)).toMatch(
+      new RegExp(`private element ${SYNTHETIC_PRIVATE_TAG} can only be updated with force`),
+    );
     const after = await succeededUpdate(id, payload, true);
     const instance = after.Study.Series[uid].Instances[sops[0]];
     expect(instance.DICOM[SYNTHETIC_PRIVATE_TAG]).toBe('relabelled');
@@ -211,11 +254,19 @@ describe('UpdateImageSetMetadata with DICOMUpdates', () => {
 
   it('needs force for sequences, multi-valued attributes and values that do not fit the VR', async () => {
     const copyId = await nonPrimaryCopy(primaryIds[0]);
-    const sequence = { ProcedureCodeSequence: [{ CodeValue: 'CTCHEST', CodingSchemeDesignator: 'L', CodeMeaning: 'CT chest' }] };
-    expect(await failedUpdate(copyId, { updatable: { Study: { DICOM: sequence } } })).toMatch(/sequence \(SQ\) attribute/);
-    expect(await failedUpdate(copyId, { updatable: { Study: { DICOM: { StudyDate: '2024-01-02' } } } })).toMatch(/StudyDate is not valid for its VR DA/);
+    const sequence = {
+      ProcedureCodeSequence: [{ CodeValue: 'CTCHEST', CodingSchemeDesignator: 'L', CodeMeaning: 'CT chest' }],
+    };
+    expect(await failedUpdate(copyId, { updatable: { Study: { DICOM: sequence } } })).toMatch(
+      /sequence \(SQ\) attribute/,
+    );
+    expect(await failedUpdate(copyId, { updatable: { Study: { DICOM: { StudyDate: '2024-01-02' } } } })).toMatch(
+      /StudyDate is not valid for its VR DA/,
+    );
     const { uid, sops } = onlySeries(await metadata(copyId));
-    const imageType = { Study: { Series: { [uid]: { Instances: { [sops[0]]: { DICOM: { ImageType: ['DERIVED', 'SECONDARY'] } } } } } } };
+    const imageType = {
+      Study: { Series: { [uid]: { Instances: { [sops[0]]: { DICOM: { ImageType: ['DERIVED', 'SECONDARY'] } } } } } },
+    };
     expect(await failedUpdate(copyId, { updatable: imageType })).toMatch(/ImageType is a multi-valued attribute/);
     const after = await succeededUpdate(copyId, { updatable: { Study: { DICOM: sequence } } }, true);
     expect(after.Study.DICOM.ProcedureCodeSequence).toEqual(sequence.ProcedureCodeSequence);
@@ -228,15 +279,19 @@ describe('UpdateImageSetMetadata with DICOMUpdates', () => {
   });
 
   it('ends UPDATE_FAILED when the named Series is not in the image set', async () => {
-    expect(await failedUpdate(primaryIds[1], { updatable: { Study: { Series: { '2.25.404': { DICOM: { SeriesDescription: 'x' } } } } } })).toMatch(
-      /Series named in updatableAttributes is not present/,
-    );
+    expect(
+      await failedUpdate(primaryIds[1], {
+        updatable: { Study: { Series: { '2.25.404': { DICOM: { SeriesDescription: 'x' } } } } },
+      }),
+    ).toMatch(/Series named in updatableAttributes is not present/);
   });
 
   it('removes a SOP instance named with an empty object', async () => {
     const copyId = await nonPrimaryCopy(primaryIds[1]);
     const { uid, sops } = onlySeries(await metadata(copyId));
-    const after = await succeededUpdate(copyId, { removable: { SchemaVersion: 1.1, Study: { Series: { [uid]: { Instances: { [sops[0]]: {} } } } } } });
+    const after = await succeededUpdate(copyId, {
+      removable: { SchemaVersion: 1.1, Study: { Series: { [uid]: { Instances: { [sops[0]]: {} } } } } },
+    });
     expect(Object.keys(after.Study.Series[uid].Instances).sort()).toEqual(sops.slice(1).sort());
   });
 });
@@ -281,7 +336,11 @@ describe('UpdateImageSetMetadata request validation', () => {
 
   it('rejects both union members with ValidationException', async () => {
     await expectServiceError(
-      () => sendRaw({ DICOMUpdates: { updatableAttributes: encode({ Study: { DICOM: { StudyDescription: 'x' } } }) }, revertToVersionId: '1' }),
+      () =>
+        sendRaw({
+          DICOMUpdates: { updatableAttributes: encode({ Study: { DICOM: { StudyDescription: 'x' } } }) },
+          revertToVersionId: '1',
+        }),
       'ValidationException',
       400,
     );
@@ -293,21 +352,41 @@ describe('UpdateImageSetMetadata request validation', () => {
   });
 
   it('rejects payloads that are not JSON, have unknown keys, or exceed the 10 KB quota', async () => {
-    const notJson = await expectServiceError(() => sendRaw({ DICOMUpdates: { updatableAttributes: new TextEncoder().encode('{not json') } }), 'ValidationException', 400);
+    const notJson = await expectServiceError(
+      () => sendRaw({ DICOMUpdates: { updatableAttributes: new TextEncoder().encode('{not json') } }),
+      'ValidationException',
+      400,
+    );
     expect(notJson.message).toMatch(/not a UTF-8 JSON document/);
-    const unknownKey = await expectServiceError(() => sendRaw({ DICOMUpdates: { updatableAttributes: encode({ Instances: {} }) } }), 'ValidationException', 400);
+    const unknownKey = await expectServiceError(
+      () => sendRaw({ DICOMUpdates: { updatableAttributes: encode({ Instances: {} }) } }),
+      'ValidationException',
+      400,
+    );
     expect(unknownKey.message).toMatch(/Instances is not allowed in the top level/);
     const big = encode({ Study: { DICOM: { StudyDescription: 'x'.repeat(11 * 1024) } } });
-    const tooBig = await expectServiceError(() => sendRaw({ DICOMUpdates: { updatableAttributes: big } }), 'ValidationException', 400);
+    const tooBig = await expectServiceError(
+      () => sendRaw({ DICOMUpdates: { updatableAttributes: big } }),
+      'ValidationException',
+      400,
+    );
     expect(tooBig.message).toMatch(/10 KB/);
-    const generated = await expectServiceError(() => sendRaw({ DICOMUpdates: { removableAttributes: encode({ ImageSetID: 'x' }) } }), 'ValidationException', 400);
+    const generated = await expectServiceError(
+      () => sendRaw({ DICOMUpdates: { removableAttributes: encode({ ImageSetID: 'x' }) } }),
+      'ValidationException',
+      400,
+    );
     expect(generated.message).toMatch(/ImageSetID is generated by HealthImaging/);
   });
 
   it('leaves the image set untouched when a request is rejected synchronously', async () => {
     const [id] = primaryIds;
     const before = await latestVersion(id);
-    await expectServiceError(() => sendRaw({ DICOMUpdates: { updatableAttributes: encode({ Study: { DICOM: { NotAKeyword: 1 } } }) } }), 'ValidationException', 400);
+    await expectServiceError(
+      () => sendRaw({ DICOMUpdates: { updatableAttributes: encode({ Study: { DICOM: { NotAKeyword: 1 } } }) } }),
+      'ValidationException',
+      400,
+    );
     expect(await latestVersion(id)).toBe(before);
   });
 
@@ -315,7 +394,11 @@ describe('UpdateImageSetMetadata request validation', () => {
     const [id] = primaryIds;
     const current = Number(await latestVersion(id));
     await expectServiceError(
-      () => sendRaw({ DICOMUpdates: { updatableAttributes: encode({ Study: { DICOM: { StudyDescription: 'stale' } } }) } }, String(current - 1)),
+      () =>
+        sendRaw(
+          { DICOMUpdates: { updatableAttributes: encode({ Study: { DICOM: { StudyDescription: 'stale' } } }) } },
+          String(current - 1),
+        ),
       'ConflictException',
       409,
     );
@@ -337,7 +420,9 @@ describe('UpdateImageSetMetadata on a LOCKED image set', () => {
     slowHil = await startTestHil({ writeDelayMs: 60_000 });
     slowClient = slowHil.client();
     slowDatastoreId = await createActiveDatastore(slowClient, 'update-locked');
-    [slowImageSetId] = (await importSyntheticStudy(slowClient, slowHil.s3Dir, slowDatastoreId, smallCtStudy)).imageSetIds;
+    [slowImageSetId] = (
+      await importSyntheticStudy(slowClient, slowHil.s3Dir, slowDatastoreId, smallCtStudy)
+    ).imageSetIds;
   });
 
   afterAll(async () => {
@@ -351,14 +436,18 @@ describe('UpdateImageSetMetadata on a LOCKED image set', () => {
           datastoreId: slowDatastoreId,
           imageSetId: slowImageSetId,
           latestVersionId,
-          updateImageSetMetadataUpdates: { DICOMUpdates: { updatableAttributes: encode({ Study: { DICOM: { StudyDescription: 'busy' } } }) } },
+          updateImageSetMetadataUpdates: {
+            DICOMUpdates: { updatableAttributes: encode({ Study: { DICOM: { StudyDescription: 'busy' } } }) },
+          },
         }),
       );
     const first = await send('1');
     expect(first).toMatchObject({ latestVersionId: '2', imageSetState: 'LOCKED', imageSetWorkflowStatus: 'UPDATING' });
     await expectServiceError(() => send('2'), 'ConflictException', 409);
     await expectServiceError(() => send('1'), 'ConflictException', 409);
-    const got = await slowClient.send(new GetImageSetCommand({ datastoreId: slowDatastoreId, imageSetId: slowImageSetId }));
+    const got = await slowClient.send(
+      new GetImageSetCommand({ datastoreId: slowDatastoreId, imageSetId: slowImageSetId }),
+    );
     expect(got).toMatchObject({ imageSetState: 'LOCKED', imageSetWorkflowStatus: 'UPDATING', versionId: '2' });
   });
 });

@@ -26,7 +26,8 @@ describe('gateway: auditEvents', () => {
   let acme: Record<string, string>;
   let globex: Record<string, string>;
 
-  const acmeEvent = (overrides: Partial<AuditEntry>): AuditEntry => entry('acme', { requestId: 'acme-req', ...overrides });
+  const acmeEvent = (overrides: Partial<AuditEntry>): AuditEntry =>
+    entry('acme', { requestId: 'acme-req', ...overrides });
 
   beforeAll(async () => {
     database = await scratchPostgres();
@@ -92,7 +93,11 @@ describe('gateway: auditEvents', () => {
   });
 
   it('filters, and keeps a cursor on the filter it was issued for', async () => {
-    const filter = { action: 'deleteImageSet', outcome: 'FORBIDDEN', occurredAt: { from: '2026-03-01T10:01:00Z', to: '2026-03-01T10:06:00Z' } };
+    const filter = {
+      action: 'deleteImageSet',
+      outcome: 'FORBIDDEN',
+      occurredAt: { from: '2026-03-01T10:01:00Z', to: '2026-03-01T10:06:00Z' },
+    };
     const page = expectData(await h.gql(EVENTS, { first: 1, filter }, acme)).auditEvents;
     expect(page.edges.map((edge: any) => edge.node.subject)).toEqual(['rita@acme.test']);
     expect(expectData(await h.gql(EVENTS, { filter: { imageSetId: 'is-3' } }, acme)).auditEvents.edges).toHaveLength(1);
@@ -103,10 +108,12 @@ describe('gateway: auditEvents', () => {
 
   it('refuses bad arguments with BAD_USER_INPUT naming the field', async () => {
     const reversed = { occurredAt: { from: '2026-03-02T00:00:00Z', to: '2026-03-01T00:00:00Z' } };
-    expect(expectGraphQLError(await h.gql(EVENTS, { filter: reversed }, acme), 'BAD_USER_INPUT').extensions!.invalidFields).toEqual([
-      'filter.occurredAt',
-    ]);
-    expect(expectGraphQLError(await h.gql(EVENTS, { filter: { subject: 'x'.repeat(300) } }, acme), 'BAD_USER_INPUT').message).not.toContain('xxx');
+    expect(
+      expectGraphQLError(await h.gql(EVENTS, { filter: reversed }, acme), 'BAD_USER_INPUT').extensions!.invalidFields,
+    ).toEqual(['filter.occurredAt']);
+    expect(
+      expectGraphQLError(await h.gql(EVENTS, { filter: { subject: 'x'.repeat(300) } }, acme), 'BAD_USER_INPUT').message,
+    ).not.toContain('xxx');
     expectGraphQLError(await h.gql(EVENTS, { first: 0 }, acme), 'BAD_USER_INPUT');
     expectGraphQLError(await h.gql(EVENTS, { after: 'not-a-cursor' }, acme), 'BAD_USER_INPUT');
   });

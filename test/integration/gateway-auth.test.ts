@@ -29,7 +29,12 @@ describe('gateway: authentication and scopes', () => {
   });
 
   it.each([
-    ['a token with a tampered signature', () => ({ authorization: `Bearer ${h.tokens.acme.slice(0, -4)}${h.tokens.acme.endsWith('AAAA') ? 'BBBB' : 'AAAA'}` })],
+    [
+      'a token with a tampered signature',
+      () => ({
+        authorization: `Bearer ${h.tokens.acme.slice(0, -4)}${h.tokens.acme.endsWith('AAAA') ? 'BBBB' : 'AAAA'}`,
+      }),
+    ],
     ['an expired token', () => h.as({ token: h.tokens.acmeExpired })],
     ['a malformed bearer value', () => ({ authorization: 'Bearer not-a-jwt' })],
     ['an unknown API key', () => h.as({ apiKey: 'acme-not-a-real-key' })],

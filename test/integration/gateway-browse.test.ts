@@ -24,7 +24,9 @@ describe('gateway: browsing image sets', () => {
   });
 
   it('tells the caller who they are', async () => {
-    const data = expectData(await h.gql('{ viewer { tenantId tenantName subject scopes authMethod } }', undefined, acme));
+    const data = expectData(
+      await h.gql('{ viewer { tenantId tenantName subject scopes authMethod } }', undefined, acme),
+    );
     expect(data.viewer).toEqual({
       tenantId: acmeTenant.id,
       tenantName: acmeTenant.name,
@@ -68,7 +70,11 @@ describe('gateway: browsing image sets', () => {
       expect(node).toMatchObject({
         latestVersionId: '1',
         isPrimary: true,
-        dicomTags: { patientId: smallCtStudy.patient.id, studyDescription: smallCtStudy.studyDescription, seriesModality: 'CT' },
+        dicomTags: {
+          patientId: smallCtStudy.patient.id,
+          studyDescription: smallCtStudy.studyDescription,
+          seriesModality: 'CT',
+        },
       });
     }
     expect(data.imageSets.pageInfo.hasNextPage).toBe(false);
@@ -90,7 +96,9 @@ describe('gateway: browsing image sets', () => {
     expect(nodes.map((node: any) => node.imageSetId).sort()).toEqual([...h.imageSets.acme].sort());
     const unread = nodes.filter((node: any) => node.state === null);
     const read = nodes.filter((node: any) => node.state !== null);
-    expect(read).toEqual([expect.objectContaining({ state: 'ACTIVE', forced: false, latestVersion: { state: 'ACTIVE', forced: false } })]);
+    expect(read).toEqual([
+      expect.objectContaining({ state: 'ACTIVE', forced: false, latestVersion: { state: 'ACTIVE', forced: false } }),
+    ]);
     expect(unread).toEqual([expect.objectContaining({ state: null, forced: null })]);
     expect(new Set(res.errors!.map((error) => error.extensions!.code))).toEqual(new Set(['UPSTREAM_UNAVAILABLE']));
   });
@@ -134,8 +142,16 @@ describe('gateway: browsing image sets', () => {
   it.each([
     ['three criteria', { patientId: 'P1', studyId: 'S1', isPrimary: true }, /at most 2 search criteria/],
     ['a non-UID study instance UID', { studyInstanceUid: '1.2.abc' }, /studyInstanceUid must be a DICOM UID/],
-    ['an impossible study date', { studyDate: { from: '20240230', to: '20240301' } }, /studyDate\.from must be a calendar date/],
-    ['a reversed date range', { updatedAt: { from: '2024-02-01T00:00:00Z', to: '2024-01-01T00:00:00Z' } }, /must not be after/],
+    [
+      'an impossible study date',
+      { studyDate: { from: '20240230', to: '20240301' } },
+      /studyDate\.from must be a calendar date/,
+    ],
+    [
+      'a reversed date range',
+      { updatedAt: { from: '2024-02-01T00:00:00Z', to: '2024-01-01T00:00:00Z' } },
+      /must not be after/,
+    ],
     ['an empty patient id', { patientId: '' }, /patientId must be 1 to 512 characters/],
   ])('refuses a search with %s before calling HealthImaging', async (_label, filter, message) => {
     h.resetUpstreamCalls();
@@ -208,11 +224,19 @@ describe('gateway: browsing image sets', () => {
     const imageSet = expectData(await h.gql(NODE, { id: ids.imageSet.id }, acme)).node;
     expect(imageSet).toEqual({ __typename: 'ImageSet', id: ids.imageSet.id, imageSetId });
     const version = expectData(await h.gql(NODE, { id: ids.imageSet.latestVersion.id }, acme)).node;
-    expect(version).toEqual({ __typename: 'ImageSetVersion', id: ids.imageSet.latestVersion.id, imageSetId, versionId: '1' });
+    expect(version).toEqual({
+      __typename: 'ImageSetVersion',
+      id: ids.imageSet.latestVersion.id,
+      imageSetId,
+      versionId: '1',
+    });
   });
 
   it('answers NOT_FOUND for a made-up global id and a missing image set', async () => {
-    expectGraphQLError(await h.gql('{ node(id: "bm90LWFuLWlk.AAAAAAAAAAAAAAAAAAAAAA") { id } }', undefined, acme), 'NOT_FOUND');
+    expectGraphQLError(
+      await h.gql('{ node(id: "bm90LWFuLWlk.AAAAAAAAAAAAAAAAAAAAAA") { id } }', undefined, acme),
+      'NOT_FOUND',
+    );
     const missing = await h.gql(
       'query ($ds: String!) { imageSet(datastoreId: $ds, imageSetId: "0123456789abcdef0123456789abcdef") { state } }',
       { ds: h.datastores.acme },

@@ -30,7 +30,12 @@ describe('gateway: no patient data, upstream message or stack trace in errors an
     `query ($v: ${variableType}) { imageSets(datastoreId: "${'a'.repeat(32)}", ${argument}: $v) { pageInfo { hasNextPage } } }`;
 
   it.each([
-    ['an Int', search('Int', 'first'), PATIENT, 'Variable "$v" has an invalid value: Int cannot represent the given value.'],
+    [
+      'an Int',
+      search('Int', 'first'),
+      PATIENT,
+      'Variable "$v" has an invalid value: Int cannot represent the given value.',
+    ],
     [
       'a String inside an input object',
       search('ImageSetSearchFilter', 'filter'),
@@ -49,7 +54,12 @@ describe('gateway: no patient data, upstream message or stack trace in errors an
       { field: PATIENT, order: 'ASC' },
       'Variable "$v" has an invalid value at "v.field": The value is not a member of the "ImageSetSortField" enum.',
     ],
-    ['an input object', search('ImageSetSearchFilter', 'filter'), PATIENT, 'Variable "$v" has an invalid value: Expected type "ImageSetSearchFilter" to be an object.'],
+    [
+      'an input object',
+      search('ImageSetSearchFilter', 'filter'),
+      PATIENT,
+      'Variable "$v" has an invalid value: Expected type "ImageSetSearchFilter" to be an object.',
+    ],
   ])('rewrites a variable coercion error on %s without the value', async (_kind, query, value, message) => {
     const res = await h.gql(query, { v: value }, acme);
     expect(res.status).toBe(400);
@@ -70,10 +80,22 @@ describe('gateway: no patient data, upstream message or stack trace in errors an
   });
 
   it('rewrites literal values in the document and in syntax errors', async () => {
-    const literal = await h.gql(`{ imageSets(datastoreId: "${ds}", first: "${PATIENT}") { pageInfo { hasNextPage } } }`, undefined, acme);
-    expect(expectGraphQLError(literal, 'GRAPHQL_VALIDATION_FAILED').message).toBe('A literal value in the document is not valid for its type.');
-    const syntax = await h.gql(`{ imageSets(datastoreId: "${ds}", "${PATIENT}") { pageInfo { hasNextPage } } }`, undefined, acme);
-    expect(expectGraphQLError(syntax, 'GRAPHQL_PARSE_FAILED').message).toBe('Syntax Error: Expected Name, found String.');
+    const literal = await h.gql(
+      `{ imageSets(datastoreId: "${ds}", first: "${PATIENT}") { pageInfo { hasNextPage } } }`,
+      undefined,
+      acme,
+    );
+    expect(expectGraphQLError(literal, 'GRAPHQL_VALIDATION_FAILED').message).toBe(
+      'A literal value in the document is not valid for its type.',
+    );
+    const syntax = await h.gql(
+      `{ imageSets(datastoreId: "${ds}", "${PATIENT}") { pageInfo { hasNextPage } } }`,
+      undefined,
+      acme,
+    );
+    expect(expectGraphQLError(syntax, 'GRAPHQL_PARSE_FAILED').message).toBe(
+      'Syntax Error: Expected Name, found String.',
+    );
     expect(JSON.stringify([literal, syntax])).not.toContain('Mustermann');
   });
 
@@ -84,13 +106,19 @@ describe('gateway: no patient data, upstream message or stack trace in errors an
       acme,
     );
     const error = expectGraphQLError(res, 'BAD_USER_INPUT');
-    expect(error.message).toContain('(key #1 of the map that is not a DICOM keyword; did you mean PatientName, PatientAge, PatientID?)');
+    expect(error.message).toContain(
+      '(key #1 of the map that is not a DICOM keyword; did you mean PatientName, PatientAge, PatientID?)',
+    );
     expect(JSON.stringify(res)).not.toContain('PatientNme');
     expect(JSON.stringify(res)).not.toContain('Mustermann');
   });
 
   it('never echoes an unknown input field name, in a literal or in variables', async () => {
-    const literal = await h.gql(`{ imageSets(datastoreId: "${ds}", filter: { Mustermann: "x" }) { pageInfo { hasNextPage } } }`, undefined, acme);
+    const literal = await h.gql(
+      `{ imageSets(datastoreId: "${ds}", filter: { Mustermann: "x" }) { pageInfo { hasNextPage } } }`,
+      undefined,
+      acme,
+    );
     expect(expectGraphQLError(literal, 'GRAPHQL_VALIDATION_FAILED').message).toBe(
       'An input field is not defined by type "ImageSetSearchFilter" (see the type\'s fields in the schema).',
     );
@@ -104,7 +132,14 @@ describe('gateway: no patient data, upstream message or stack trace in errors an
   it('never echoes an input key that is not a keyword, even one shaped like an identifier', async () => {
     const res = await h.gql(
       'mutation ($input: UpdateImageSetMetadataInput!) { updateImageSetMetadata(input: $input) { version { versionId } } }',
-      { input: { datastoreId: ds, imageSetId, latestVersionId: '1', updates: { study: { StudyDescription: 'x', Mustermann: 'x' } } } },
+      {
+        input: {
+          datastoreId: ds,
+          imageSetId,
+          latestVersionId: '1',
+          updates: { study: { StudyDescription: 'x', Mustermann: 'x' } },
+        },
+      },
       acme,
     );
     expect(expectGraphQLError(res, 'BAD_USER_INPUT').extensions?.invalidKeywords).toEqual([
@@ -120,7 +155,9 @@ describe('gateway: no patient data, upstream message or stack trace in errors an
       { ds, id: imageSetId },
       acme,
     );
-    expect(expectGraphQLError(res, 'UPSTREAM_UNAVAILABLE').message).toBe('HealthImaging could not be reached or failed; retry later.');
+    expect(expectGraphQLError(res, 'UPSTREAM_UNAVAILABLE').message).toBe(
+      'HealthImaging could not be reached or failed; retry later.',
+    );
     expect(JSON.stringify(res)).not.toMatch(/injected fault|internal error occurred/i);
     const failed = h.logs.filter((line) => line.event === 'upstream.call_failed');
     expect(failed).toEqual([
@@ -137,7 +174,9 @@ describe('gateway: no patient data, upstream message or stack trace in errors an
   it('does not log a path the client made up', async () => {
     const res = await h.raw({ method: 'GET', path: `/patients/${encodeURIComponent(PATIENT)}` });
     expect(res.status).toBe(404);
-    expect(h.logs.filter((line) => line.event === 'http.request' && line.status === 404).map((line) => line.path)).toContain('(other)');
+    expect(
+      h.logs.filter((line) => line.event === 'http.request' && line.status === 404).map((line) => line.path),
+    ).toContain('(other)');
   });
 
   it('wrote no patient name, upstream message or stack frame to any log line', () => {

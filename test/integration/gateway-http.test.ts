@@ -4,7 +4,8 @@ import { startGatewayHarness, totalCalls, type GatewayHarness, type RawResponse 
 const APP_ORIGIN = 'https://app.acme.test';
 
 function errorCode(response: RawResponse): string | undefined {
-  return (JSON.parse(response.body) as { errors?: Array<{ extensions?: { code?: string } }> }).errors?.[0]?.extensions?.code;
+  return (JSON.parse(response.body) as { errors?: Array<{ extensions?: { code?: string } }> }).errors?.[0]?.extensions
+    ?.code;
 }
 
 describe('gateway: HTTP transport', () => {
@@ -25,7 +26,11 @@ describe('gateway: HTTP transport', () => {
     it('answers a preflight from a configured origin with the allowed methods and headers', async () => {
       const res = await h.raw({
         method: 'OPTIONS',
-        headers: { origin: APP_ORIGIN, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
+        headers: {
+          origin: APP_ORIGIN,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'authorization, content-type',
+        },
       });
       expect(res.status).toBe(204);
       expect(res.headers['access-control-allow-origin']).toBe(APP_ORIGIN);
@@ -36,7 +41,10 @@ describe('gateway: HTTP transport', () => {
     });
 
     it('refuses a preflight from any other origin', async () => {
-      const res = await h.raw({ method: 'OPTIONS', headers: { origin: 'https://evil.test', 'access-control-request-method': 'POST' } });
+      const res = await h.raw({
+        method: 'OPTIONS',
+        headers: { origin: 'https://evil.test', 'access-control-request-method': 'POST' },
+      });
       expect(res.status).toBe(403);
       expect(res.headers['access-control-allow-origin']).toBeUndefined();
     });
@@ -52,7 +60,10 @@ describe('gateway: HTTP transport', () => {
       h.resetUpstreamCalls();
       const res = await h.raw({
         headers: { 'content-type': 'application/json', origin: 'https://evil.test', ...acme },
-        body: JSON.stringify({ query: 'query ($ds: String!) { datastore(datastoreId: $ds) { name } }', variables: { ds: h.datastores.acme } }),
+        body: JSON.stringify({
+          query: 'query ($ds: String!) { datastore(datastoreId: $ds) { name } }',
+          variables: { ds: h.datastores.acme },
+        }),
       });
       expect(res.status).toBe(403);
       expect(errorCode(res)).toBe('FORBIDDEN');
@@ -95,7 +106,11 @@ describe('gateway: HTTP transport', () => {
     });
 
     it('refuses a GET query without a CSRF-safe header', async () => {
-      const res = await h.raw({ method: 'GET', path: `/graphql?query=${encodeURIComponent('{ viewer { subject } }')}`, headers: acme });
+      const res = await h.raw({
+        method: 'GET',
+        path: `/graphql?query=${encodeURIComponent('{ viewer { subject } }')}`,
+        headers: acme,
+      });
       expect(res.status).toBe(400);
     });
   });
@@ -130,7 +145,8 @@ describe('gateway: HTTP transport', () => {
     });
 
     it('costs one document anew for each set of variables (a remembered cost never lets a bigger page through)', async () => {
-      const query = 'query ($ds: String!, $n: Int!) { imageSets(datastoreId: $ds, first: $n) { edges { node { metadata { study { studyId } } } } } }';
+      const query =
+        'query ($ds: String!, $n: Int!) { imageSets(datastoreId: $ds, first: $n) { edges { node { metadata { study { studyId } } } } } }';
       expect(expectData(await h.gql(query, { ds: h.datastores.acme, n: 2 }, acme)).imageSets.edges).toHaveLength(2);
       const tooBig = await h.gql(query, { ds: h.datastores.acme, n: 50 }, acme);
       expect(expectGraphQLError(tooBig, 'LIMIT_EXCEEDED').extensions).toMatchObject({ limit: 'cost' });
@@ -194,9 +210,15 @@ describe('gateway: HTTP transport in development', () => {
 
   it('answers introspection, so Sandbox can show the documented schema', async () => {
     const data = expectData(
-      await h.gql('{ __type(name: "ImageSet") { description fields { name description } } }', undefined, h.as({ token: h.tokens.acme })),
+      await h.gql(
+        '{ __type(name: "ImageSet") { description fields { name description } } }',
+        undefined,
+        h.as({ token: h.tokens.acme }),
+      ),
     );
     expect(data.__type.description).toMatch(/image set/i);
-    expect(data.__type.fields.every((field: any) => typeof field.description === 'string' && field.description.length > 0)).toBe(true);
+    expect(
+      data.__type.fields.every((field: any) => typeof field.description === 'string' && field.description.length > 0),
+    ).toBe(true);
   });
 });

@@ -41,7 +41,9 @@ describe('startGatewayServer', () => {
             name: 'Acme Radiology',
             datastoreIds: [datastoreId],
             // Neither region nor endpoint: both come from the deployment's environment.
-            upstream: { credentials: { type: 'static', accessKeyIdEnv: 'ACME_KEY_ID', secretAccessKeyEnv: 'ACME_SECRET' } },
+            upstream: {
+              credentials: { type: 'static', accessKeyIdEnv: 'ACME_KEY_ID', secretAccessKeyEnv: 'ACME_SECRET' },
+            },
             apiKeys: [{ id: 'acme-partner', sha256: hashApiKey(apiKey), scopes: ['imagesets:read'] }],
           },
         ],
@@ -98,15 +100,20 @@ describe('startGatewayServer', () => {
         ],
       }),
     );
-    await expect(
-      startGatewayServer(serverEnv({ NODE_ENV: 'production', TENANTS_FILE: file })),
-    ).rejects.toThrow(/tenants\[0\]\.jwt\.hs256Secret: is for development only/);
+    await expect(startGatewayServer(serverEnv({ NODE_ENV: 'production', TENANTS_FILE: file }))).rejects.toThrow(
+      /tenants\[0\]\.jwt\.hs256Secret: is for development only/,
+    );
   });
 
   it('fails to start, naming the field and AWS_REGION, when a tenant has no region and none is configured', async () => {
     await expect(
       startGatewayServer(
-        serverEnv({ GATEWAY_ENV: 'test', TENANTS_FILE: join(configDir, 'tenants.json'), ACME_KEY_ID: 'unused', ACME_SECRET: 'unused' }),
+        serverEnv({
+          GATEWAY_ENV: 'test',
+          TENANTS_FILE: join(configDir, 'tenants.json'),
+          ACME_KEY_ID: 'unused',
+          ACME_SECRET: 'unused',
+        }),
       ),
     ).rejects.toThrow(/tenants\[0\]\.upstream\.region: is required \(or set AWS_REGION/);
   });

@@ -1,9 +1,4 @@
-import {
-  largeStudySpec,
-  smallCtStudy,
-  smallMrStudy,
-  SYNTHETIC_PRIVATE_TAG,
-} from '../../scripts/synthetic-studies';
+import { largeStudySpec, smallCtStudy, smallMrStudy, SYNTHETIC_PRIVATE_TAG } from '../../scripts/synthetic-studies';
 import { expectData, expectGraphQLError } from '../support/gateway-expect';
 import { startGatewayHarness, type GatewayHarness } from '../support/gateway-harness';
 
@@ -57,7 +52,10 @@ describe('gateway: image set metadata', () => {
     );
     const node = data.imageSets.edges
       .map((edge: any) => edge.node)
-      .find((candidate: any) => candidate.dicomTags.seriesNumber === seriesNumber && candidate.dicomTags.accessionNumber.endsWith('base'));
+      .find(
+        (candidate: any) =>
+          candidate.dicomTags.seriesNumber === seriesNumber && candidate.dicomTags.accessionNumber.endsWith('base'),
+      );
     return node.imageSetId;
   }
 
@@ -103,7 +101,9 @@ describe('gateway: image set metadata', () => {
 
   it('lists every frame of multi-frame instances', async () => {
     const imageSetId = await seriesOne('globex', 2);
-    const data = expectData(await h.gql(METADATA, { ds: h.datastores.globex, id: imageSetId }, h.as({ token: h.tokens.globex })));
+    const data = expectData(
+      await h.gql(METADATA, { ds: h.datastores.globex, id: imageSetId }, h.as({ token: h.tokens.globex })),
+    );
     const instances = data.imageSet.metadata.study.series[0].instances.edges.map((edge: any) => edge.node);
     for (const instance of instances) {
       expect(instance.frames).toHaveLength(smallMrStudy.series[1].frames!);
@@ -120,7 +120,9 @@ describe('gateway: image set metadata', () => {
     const numbers: number[] = [];
     let after: string | null = null;
     for (let page = 0; page < 10; page += 1) {
-      const data: any = expectData(await h.gql(INSTANCES, { ds: h.datastores.acme, id: imageSetId, first: 50, after }, acme));
+      const data: any = expectData(
+        await h.gql(INSTANCES, { ds: h.datastores.acme, id: imageSetId, first: 50, after }, acme),
+      );
       const connection = data.imageSet.metadata.study.series[0].instances;
       numbers.push(...connection.edges.map((edge: any) => edge.node.instanceNumber));
       if (!connection.pageInfo.hasNextPage) break;

@@ -69,7 +69,9 @@ describeWithRedis('GET /readyz with Redis up', () => {
   let h: GatewayHarness;
 
   beforeAll(async () => {
-    h = await startGatewayHarness({ env: { REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: uniqueRedisPrefix('readyz') } });
+    h = await startGatewayHarness({
+      env: { REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: uniqueRedisPrefix('readyz') },
+    });
   });
   afterAll(async () => {
     await h?.close();
@@ -77,7 +79,10 @@ describeWithRedis('GET /readyz with Redis up', () => {
 
   it('is ready when Redis answers', async () => {
     const res = await h.raw({ method: 'GET', path: '/readyz' });
-    expect([res.status, JSON.parse(res.body)]).toEqual([200, { status: 'ready', checks: { tenants: 'ok', redis: 'ok' } }]);
+    expect([res.status, JSON.parse(res.body)]).toEqual([
+      200,
+      { status: 'ready', checks: { tenants: 'ok', redis: 'ok' } },
+    ]);
   });
 });
 
@@ -96,7 +101,10 @@ describe('Prometheus metrics on METRICS_PORT', () => {
       headers: { 'content-type': 'application/json', 'x-api-key': apiKey },
       body: JSON.stringify(body),
     });
-    return { status: response.status, body: (await response.json()) as { data?: any; errors?: Array<{ extensions?: Record<string, any> }> } };
+    return {
+      status: response.status,
+      body: (await response.json()) as { data?: any; errors?: Array<{ extensions?: Record<string, any> }> },
+    };
   };
   const scrape = async (): Promise<{ text: string; samples: Sample[]; contentType: string | null }> => {
     const response = await fetch(gateway.metricsUrl!);
@@ -106,7 +114,8 @@ describe('Prometheus metrics on METRICS_PORT', () => {
   };
   /** Resolves once HealthImaging Local has received `count` GetDatastore calls since its last reset. */
   const getDatastoreCalls = async (count: number): Promise<void> => {
-    while ((hil.hil.admin.stats().operations.GetDatastore ?? 0) < count) await new Promise((resolve) => setTimeout(resolve, 10));
+    while ((hil.hil.admin.stats().operations.GetDatastore ?? 0) < count)
+      await new Promise((resolve) => setTimeout(resolve, 10));
   };
 
   beforeAll(async () => {
@@ -124,7 +133,10 @@ describe('Prometheus metrics on METRICS_PORT', () => {
             id: 'acme',
             name: 'Acme Radiology',
             datastoreIds: [datastoreId],
-            upstream: { maxReadAttempts: 1, credentials: { type: 'static', accessKeyIdEnv: 'ACME_KEY_ID', secretAccessKeyEnv: 'ACME_SECRET' } },
+            upstream: {
+              maxReadAttempts: 1,
+              credentials: { type: 'static', accessKeyIdEnv: 'ACME_KEY_ID', secretAccessKeyEnv: 'ACME_SECRET' },
+            },
             apiKeys: [{ id: 'acme-ops', sha256: hashApiKey(apiKey), scopes: [...SCOPES] }],
           },
         ],
@@ -183,7 +195,8 @@ describe('Prometheus metrics on METRICS_PORT', () => {
 
     // The metadata budget (1 KiB) refuses a whole document.
     const meta = await gql({
-      query: 'query Meta($ds: String!, $id: String!) { imageSet(datastoreId: $ds, imageSetId: $id) { metadata { study { studyInstanceUid } } } }',
+      query:
+        'query Meta($ds: String!, $id: String!) { imageSet(datastoreId: $ds, imageSetId: $id) { metadata { study { studyInstanceUid } } } }',
       variables: { ds: datastoreId, id: imageSetId },
     });
     expect(meta.body.errors?.[0]?.extensions?.code).toBe('THROTTLED');
@@ -215,12 +228,22 @@ describe('Prometheus metrics on METRICS_PORT', () => {
     expect(requests({ operation: 'Second', code: 'THROTTLED', status: '429' })).toBe(1);
     expect(requests({ operation: '(other)' })).toBe(1);
     expect(sampleValue(samples, 'gateway_request_duration_seconds_count', { operation: 'Stores' })).toBe(4);
-    expect(sampleValue(samples, 'gateway_request_duration_seconds_bucket', { operation: 'Stores', le: '+Inf' })).toBe(4);
+    expect(sampleValue(samples, 'gateway_request_duration_seconds_bucket', { operation: 'Stores', le: '+Inf' })).toBe(
+      4,
+    );
 
-    expect(sampleValue(samples, 'gateway_upstream_calls_total', { operation: 'GetDatastore', outcome: 'ok' })).toBeGreaterThanOrEqual(3);
-    expect(sampleValue(samples, 'gateway_upstream_calls_total', { operation: 'GetDatastore', outcome: 'throttled' })).toBe(1);
-    expect(sampleValue(samples, 'gateway_upstream_calls_total', { operation: 'GetImageSetMetadata', outcome: 'ok' })).toBe(1);
-    expect(sampleValue(samples, 'gateway_upstream_call_duration_seconds_count', { operation: 'GetDatastore' })).toBeGreaterThanOrEqual(4);
+    expect(
+      sampleValue(samples, 'gateway_upstream_calls_total', { operation: 'GetDatastore', outcome: 'ok' }),
+    ).toBeGreaterThanOrEqual(3);
+    expect(
+      sampleValue(samples, 'gateway_upstream_calls_total', { operation: 'GetDatastore', outcome: 'throttled' }),
+    ).toBe(1);
+    expect(
+      sampleValue(samples, 'gateway_upstream_calls_total', { operation: 'GetImageSetMetadata', outcome: 'ok' }),
+    ).toBe(1);
+    expect(
+      sampleValue(samples, 'gateway_upstream_call_duration_seconds_count', { operation: 'GetDatastore' }),
+    ).toBeGreaterThanOrEqual(4);
 
     expect(sampleValue(samples, 'gateway_throttles_total', { reason: 'upstream_throttled' })).toBe(1);
     expect(sampleValue(samples, 'gateway_throttles_total', { reason: 'metadata_budget' })).toBe(1);
@@ -229,7 +252,9 @@ describe('Prometheus metrics on METRICS_PORT', () => {
 
     expect(sampleValue(samples, 'gateway_audit_appends_total', { outcome: 'ok' })).toBeGreaterThanOrEqual(1);
     expect(sampleValue(samples, 'gateway_audit_appends_total', { outcome: 'failed' })).toBe(0);
-    expect(sampleValue(samples, 'gateway_audit_append_duration_seconds_count')).toBe(sampleValue(samples, 'gateway_audit_appends_total', { outcome: 'ok' }));
+    expect(sampleValue(samples, 'gateway_audit_append_duration_seconds_count')).toBe(
+      sampleValue(samples, 'gateway_audit_appends_total', { outcome: 'ok' }),
+    );
 
     // Nothing of the patient, the study or the tenant's ids appears anywhere in the scrape.
     for (const value of ['Fixture', 'Carla', 'FIX-CT-001', '19700101', 'FIXCT0001', datastoreId, imageSetId, 'acme']) {

@@ -38,7 +38,8 @@ describe('graceful shutdown', () => {
     fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': apiKey }, body: QUERY });
   /** Resolves once HealthImaging Local has received a GetDatastore call: the request is in flight. */
   const upstreamReached = async (): Promise<void> => {
-    while ((hil.hil.admin.stats().operations.GetDatastore ?? 0) < 1) await new Promise((resolve) => setTimeout(resolve, 10));
+    while ((hil.hil.admin.stats().operations.GetDatastore ?? 0) < 1)
+      await new Promise((resolve) => setTimeout(resolve, 10));
   };
   /** The error code of a connection attempt, or "connected". */
   const connectOutcome = async (url: string): Promise<string> => {
@@ -62,7 +63,10 @@ describe('graceful shutdown', () => {
             id: 'acme',
             name: 'Acme Radiology',
             datastoreIds: [datastoreId],
-            upstream: { maxReadAttempts: 1, credentials: { type: 'static', accessKeyIdEnv: 'ACME_KEY_ID', secretAccessKeyEnv: 'ACME_SECRET' } },
+            upstream: {
+              maxReadAttempts: 1,
+              credentials: { type: 'static', accessKeyIdEnv: 'ACME_KEY_ID', secretAccessKeyEnv: 'ACME_SECRET' },
+            },
             apiKeys: [{ id: 'acme-ops', sha256: hashApiKey(apiKey), scopes: ['imagesets:read'] }],
           },
         ],
@@ -103,11 +107,15 @@ describe('graceful shutdown', () => {
     /** Starts `src/main.ts` as `node` would run the build; resolves with its URL and its log lines so far. */
     const startChild = async (extra: Record<string, string>) => {
       const root = join(__dirname, '..', '..');
-      const proc = spawn(process.execPath, ['-r', join(root, 'test/support/register-ts.js'), join(root, 'src/main.ts')], {
-        cwd: root,
-        env: { PATH: process.env.PATH, ...env(extra) },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const proc = spawn(
+        process.execPath,
+        ['-r', join(root, 'test/support/register-ts.js'), join(root, 'src/main.ts')],
+        {
+          cwd: root,
+          env: { PATH: process.env.PATH, ...env(extra) },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       child = proc;
       const output: string[] = [];
       const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
@@ -132,7 +140,9 @@ describe('graceful shutdown', () => {
         if (seen !== undefined) return Promise.resolve(seen);
         return new Promise((resolve, reject) => {
           waiters.push({ pattern, resolve });
-          void exited.then((code) => reject(new Error(`the gateway exited (${code}) before logging ${pattern}:\n${output.join('\n')}`)));
+          void exited.then((code) =>
+            reject(new Error(`the gateway exited (${code}) before logging ${pattern}:\n${output.join('\n')}`)),
+          );
         });
       };
       const ready = await lineMatching(/GraphQL gateway ready at /);

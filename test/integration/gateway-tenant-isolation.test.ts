@@ -30,7 +30,11 @@ describe('gateway: tenant isolation', () => {
         h.as({ token: h.tokens.globex }),
       ),
     );
-    foreignIds = { datastore: globex.datastore.id, imageSet: globex.imageSet.id, version: globex.imageSet.latestVersion.id };
+    foreignIds = {
+      datastore: globex.datastore.id,
+      imageSet: globex.imageSet.id,
+      version: globex.imageSet.latestVersion.id,
+    };
     foreignCursor = globex.imageSets.pageInfo.endCursor;
   });
   afterAll(async () => {
@@ -83,7 +87,12 @@ describe('gateway: tenant isolation', () => {
       'updateImageSetMetadata',
       'mutation ($input: UpdateImageSetMetadataInput!) { updateImageSetMetadata(input: $input) { version { versionId } } }',
       () => ({
-        input: { datastoreId: foreignStore, imageSetId: foreignSet, latestVersionId: '1', updates: { study: { StudyDescription: 'X' } } },
+        input: {
+          datastoreId: foreignStore,
+          imageSetId: foreignSet,
+          latestVersionId: '1',
+          updates: { study: { StudyDescription: 'X' } },
+        },
       }),
     ],
     [
@@ -105,16 +114,29 @@ describe('gateway: tenant isolation', () => {
       expect(totalCalls(h.upstreamCalls('globex'))).toBe(0);
     });
 
-    it.each(attempts)('answers NOT_FOUND for %s aimed at the other tenant, without an upstream call', async (_name, query, variables) => {
-      const res = await h.gql(query, variables(), acme);
-      const error = expectGraphQLError(res, 'NOT_FOUND');
-      expect(error.message).not.toContain(foreignStore);
-    });
+    it.each(attempts)(
+      'answers NOT_FOUND for %s aimed at the other tenant, without an upstream call',
+      async (_name, query, variables) => {
+        const res = await h.gql(query, variables(), acme);
+        const error = expectGraphQLError(res, 'NOT_FOUND');
+        expect(error.message).not.toContain(foreignStore);
+      },
+    );
 
     it('answers a foreign data store exactly like an unknown one', async () => {
-      const missing = await h.gql('{ datastore(datastoreId: "00000000000000000000000000000000") { name } }', undefined, acme);
-      const foreign = await h.gql('query ($ds: String!) { datastore(datastoreId: $ds) { name } }', { ds: foreignStore }, acme);
-      expect(foreign.errors!.map((e) => [e.message, e.extensions])).toEqual(missing.errors!.map((e) => [e.message, e.extensions]));
+      const missing = await h.gql(
+        '{ datastore(datastoreId: "00000000000000000000000000000000") { name } }',
+        undefined,
+        acme,
+      );
+      const foreign = await h.gql(
+        'query ($ds: String!) { datastore(datastoreId: $ds) { name } }',
+        { ds: foreignStore },
+        acme,
+      );
+      expect(foreign.errors!.map((e) => [e.message, e.extensions])).toEqual(
+        missing.errors!.map((e) => [e.message, e.extensions]),
+      );
     });
 
     it('answers NOT_FOUND for a search of the other tenant with its own cursor', async () => {

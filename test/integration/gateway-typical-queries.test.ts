@@ -91,11 +91,21 @@ describe('gateway: upstream calls of three typical queries', () => {
     accession = `${twentySeriesStudy.accessionNumber}browser`.slice(0, 16);
     [imageSetId] = h.imageSets.acme;
     // Give the viewer's image set a short history: versions 2 and 3 on top of the import.
-    for (const [latestVersionId, description] of [['1', 'REVIEWED'], ['2', 'REVIEWED AGAIN']]) {
+    for (const [latestVersionId, description] of [
+      ['1', 'REVIEWED'],
+      ['2', 'REVIEWED AGAIN'],
+    ]) {
       expectData(
         await h.gql(
           'mutation ($input: UpdateImageSetMetadataInput!) { updateImageSetMetadata(input: $input) { version { versionId } } }',
-          { input: { datastoreId: ds, imageSetId, latestVersionId, updates: { study: { StudyDescription: description } } } },
+          {
+            input: {
+              datastoreId: ds,
+              imageSetId,
+              latestVersionId,
+              updates: { study: { StudyDescription: description } },
+            },
+          },
           acme,
         ),
       );
@@ -103,13 +113,18 @@ describe('gateway: upstream calls of three typical queries', () => {
     }
   });
   afterAll(async () => {
-    if (figures.length > 0) console.log(`Upstream calls per query (HealthImaging Local counters):\n${figures.join('\n')}`);
+    if (figures.length > 0)
+      console.log(`Upstream calls per query (HealthImaging Local counters):\n${figures.join('\n')}`);
     await h?.close();
   });
 
   async function waitForActive(id: string): Promise<void> {
     for (;;) {
-      const res = await h.gql('query ($ds: String!, $id: String!) { imageSet(datastoreId: $ds, imageSetId: $id) { state } }', { ds, id }, acme);
+      const res = await h.gql(
+        'query ($ds: String!, $id: String!) { imageSet(datastoreId: $ds, imageSetId: $id) { state } }',
+        { ds, id },
+        acme,
+      );
       if (expectData(res).imageSet.state === 'ACTIVE') return;
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
@@ -135,12 +150,20 @@ describe('gateway: upstream calls of three typical queries', () => {
     const nodes = data.imageSets.edges.map((edge: any) => edge.node);
     expect(nodes).toHaveLength(20);
     expect(new Set(nodes.map((node: any) => node.dicomTags.seriesModality))).toEqual(new Set(['CT', 'MR']));
-    expect(nodes.every((node: any) => node.state === 'ACTIVE' && node.dicomTags.studyDescription === 'CT CHEST ABDOMEN PELVIS')).toBe(true);
+    expect(
+      nodes.every(
+        (node: any) => node.state === 'ACTIVE' && node.dicomTags.studyDescription === 'CT CHEST ABDOMEN PELVIS',
+      ),
+    ).toBe(true);
     expect(calls).toEqual({ SearchImageSets: 1, GetImageSet: 20 });
   });
 
   it('study browser with per-series instance counts from the metadata: one GetImageSetMetadata more per image set', async () => {
-    const { data, calls } = await measure('study browser with series instance counts', STUDY_BROWSER_WITH_SERIES_COUNTS, { ds, accession });
+    const { data, calls } = await measure(
+      'study browser with series instance counts',
+      STUDY_BROWSER_WITH_SERIES_COUNTS,
+      { ds, accession },
+    );
     const counts = data.imageSets.edges.map((edge: any) => edge.node.metadata.study.series[0].instanceCount);
     expect(counts).toEqual(Array(20).fill(2));
     expect(calls).toEqual({ SearchImageSets: 1, GetImageSet: 20, GetImageSetMetadata: 20 });

@@ -36,13 +36,20 @@ describe('gateway: update values checked against their VR and VM', () => {
     "refuses the finding's example with BAD_USER_INPUT naming both attributes and rules, without calling HealthImaging (force: %s)",
     async (force) => {
       h.resetUpstreamCalls();
-      const res = await update({ patient: { PatientBirthDate: BIRTH_DATE_VALUE }, study: { StudyDate: STUDY_DATE_VALUE } }, force);
+      const res = await update(
+        { patient: { PatientBirthDate: BIRTH_DATE_VALUE }, study: { StudyDate: STUDY_DATE_VALUE } },
+        force,
+      );
       const error = expectGraphQLError(res, 'BAD_USER_INPUT');
       expect(res.data).toEqual({ updateImageSetMetadata: null });
       expect(error.message).toContain('patient.PatientBirthDate: DA must be YYYYMMDD (a valid calendar date)');
       expect(error.message).toContain('study.StudyDate: DA must be YYYYMMDD (a valid calendar date)');
       expect(error.extensions!.invalidValues).toEqual([
-        { path: 'patient.PatientBirthDate', keyword: 'PatientBirthDate', rule: 'DA must be YYYYMMDD (a valid calendar date)' },
+        {
+          path: 'patient.PatientBirthDate',
+          keyword: 'PatientBirthDate',
+          rule: 'DA must be YYYYMMDD (a valid calendar date)',
+        },
         { path: 'study.StudyDate', keyword: 'StudyDate', rule: 'DA must be YYYYMMDD (a valid calendar date)' },
       ]);
       expect(h.upstreamCalls('acme').UpdateImageSetMetadata ?? 0).toBe(0);
@@ -54,9 +61,17 @@ describe('gateway: update values checked against their VR and VM', () => {
 
   it('refuses a bad value nested in a sequence item, with its full path', async () => {
     h.resetUpstreamCalls();
-    const res = await update({ study: { ProcedureCodeSequence: [{ CodeValue: '71250', CodingSchemeDesignator: 'CPT' }, { CodeValue: 'X'.repeat(17) }] } });
+    const res = await update({
+      study: {
+        ProcedureCodeSequence: [{ CodeValue: '71250', CodingSchemeDesignator: 'CPT' }, { CodeValue: 'X'.repeat(17) }],
+      },
+    });
     expect(expectGraphQLError(res, 'BAD_USER_INPUT').extensions!.invalidValues).toEqual([
-      { path: 'study.ProcedureCodeSequence[1].CodeValue', keyword: 'CodeValue', rule: 'SH must be at most 16 characters' },
+      {
+        path: 'study.ProcedureCodeSequence[1].CodeValue',
+        keyword: 'CodeValue',
+        rule: 'SH must be at most 16 characters',
+      },
     ]);
     expect(totalCalls(h.upstreamCalls('acme'))).toBe(0);
   });
@@ -65,6 +80,10 @@ describe('gateway: update values checked against their VR and VM', () => {
     const data = expectData(await update({ study: { StudyDate: '20240229', StudyTime: '083000.5' } }));
     expect(data.updateImageSetMetadata.version.versionId).toBe('2');
     expect(h.upstreamCalls('acme').UpdateImageSetMetadata).toBe(1);
-    expect(await waitUntilUnlocked(h, acme, ds, imageSetId)).toEqual({ state: 'ACTIVE', workflowStatus: 'UPDATED', latestVersionId: '2' });
+    expect(await waitUntilUnlocked(h, acme, ds, imageSetId)).toEqual({
+      state: 'ACTIVE',
+      workflowStatus: 'UPDATED',
+      latestVersionId: '2',
+    });
   });
 });

@@ -105,7 +105,14 @@ describe('gateway: upstream calls per request', () => {
     expectData(
       await h.gql(
         `mutation ($input: UpdateImageSetMetadataInput!) { updateImageSetMetadata(input: $input) { version { versionId } } }`,
-        { input: { datastoreId: h.datastores.acme, imageSetId: updated, latestVersionId: '1', updates: { study: { StudyDescription: 'CALLS' } } } },
+        {
+          input: {
+            datastoreId: h.datastores.acme,
+            imageSetId: updated,
+            latestVersionId: '1',
+            updates: { study: { StudyDescription: 'CALLS' } },
+          },
+        },
         acme,
       ),
     );
@@ -121,7 +128,11 @@ describe('gateway: upstream calls per request', () => {
         acme,
       ),
     );
-    expect(data.imageSet).toEqual({ latestVersionId: '2', latestVersion: { workflowStatus: 'UPDATED' }, version: { workflowStatus: 'IMPORTED' } });
+    expect(data.imageSet).toEqual({
+      latestVersionId: '2',
+      latestVersion: { workflowStatus: 'UPDATED' },
+      version: { workflowStatus: 'IMPORTED' },
+    });
     expect(h.upstreamCalls('acme')).toEqual({ GetImageSet: 2 });
   });
   it('asks for the first page of versions while GetImageSet is still on its way, once', async () => {

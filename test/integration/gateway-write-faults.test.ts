@@ -38,11 +38,16 @@ describe('gateway: writes under upstream faults', () => {
     h.resetUpstreamCalls();
   });
 
-  const latestOf = async (imageSetId: string): Promise<string> => (await waitUntilUnlocked(h, acme, ds, imageSetId)).latestVersionId;
+  const latestOf = async (imageSetId: string): Promise<string> =>
+    (await waitUntilUnlocked(h, acme, ds, imageSetId)).latestVersionId;
 
   it('sends a copy that failed with a 500 once, and says it may or may not have happened', async () => {
     h.hil.hil.admin.faults.set({ operation: 'CopyImageSet', mode: 'error' });
-    const res = await h.gql(COPY, { input: { datastoreId: ds, sourceImageSetId: source, sourceLatestVersionId: '1' } }, acme);
+    const res = await h.gql(
+      COPY,
+      { input: { datastoreId: ds, sourceImageSetId: source, sourceLatestVersionId: '1' } },
+      acme,
+    );
     expect(expectGraphQLError(res, 'UPSTREAM_UNAVAILABLE').message).toMatch(AMBIGUOUS);
     expect(h.upstreamCalls('acme').CopyImageSet).toBe(1);
   });
@@ -51,7 +56,15 @@ describe('gateway: writes under upstream faults', () => {
     h.hil.hil.admin.faults.set({ operation: 'CopyImageSet', mode: 'hang' });
     const res = await h.gql(
       COPY,
-      { input: { datastoreId: ds, sourceImageSetId: source, sourceLatestVersionId: '1', destination: { imageSetId: destination, latestVersionId: '1' }, force: true } },
+      {
+        input: {
+          datastoreId: ds,
+          sourceImageSetId: source,
+          sourceLatestVersionId: '1',
+          destination: { imageSetId: destination, latestVersionId: '1' },
+          force: true,
+        },
+      },
       acme,
     );
     expect(expectGraphQLError(res, 'UPSTREAM_UNAVAILABLE').message).toMatch(AMBIGUOUS);
@@ -66,7 +79,14 @@ describe('gateway: writes under upstream faults', () => {
     h.hil.hil.admin.faults.set({ operation: 'UpdateImageSetMetadata', mode: 'error' });
     const res = await h.gql(
       UPDATE,
-      { input: { datastoreId: ds, imageSetId: source, latestVersionId: '1', updates: { study: { StudyDescription: 'NEVER TWICE' } } } },
+      {
+        input: {
+          datastoreId: ds,
+          imageSetId: source,
+          latestVersionId: '1',
+          updates: { study: { StudyDescription: 'NEVER TWICE' } },
+        },
+      },
       acme,
     );
     expect(expectGraphQLError(res, 'UPSTREAM_UNAVAILABLE').message).toMatch(AMBIGUOUS);
@@ -80,7 +100,14 @@ describe('gateway: writes under upstream faults', () => {
     const data = expectData(
       await h.gql(
         UPDATE,
-        { input: { datastoreId: ds, imageSetId: source, latestVersionId: '1', updates: { study: { StudyDescription: 'AFTER A 429' } } } },
+        {
+          input: {
+            datastoreId: ds,
+            imageSetId: source,
+            latestVersionId: '1',
+            updates: { study: { StudyDescription: 'AFTER A 429' } },
+          },
+        },
         acme,
       ),
     );

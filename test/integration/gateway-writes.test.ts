@@ -72,7 +72,14 @@ describe('gateway: image set writes', () => {
       const data = expectData(
         await h.gql(
           UPDATE,
-          { input: { datastoreId: ds, imageSetId, latestVersionId: '1', updates: { study: { StudyDescription: 'CT CHEST REVIEWED' } } } },
+          {
+            input: {
+              datastoreId: ds,
+              imageSetId,
+              latestVersionId: '1',
+              updates: { study: { StudyDescription: 'CT CHEST REVIEWED' } },
+            },
+          },
           acme,
         ),
       );
@@ -80,7 +87,11 @@ describe('gateway: image set writes', () => {
         imageSet: { imageSetId, state: 'LOCKED', workflowStatus: 'UPDATING', latestVersionId: '2' },
         version: { versionId: '2', state: 'LOCKED', workflowStatus: 'UPDATING' },
       });
-      expect(await waitUntilUnlocked(h, acme, ds, imageSetId)).toEqual({ state: 'ACTIVE', workflowStatus: 'UPDATED', latestVersionId: '2' });
+      expect(await waitUntilUnlocked(h, acme, ds, imageSetId)).toEqual({
+        state: 'ACTIVE',
+        workflowStatus: 'UPDATED',
+        latestVersionId: '2',
+      });
       expect((await studyOf(imageSetId)).studyDescription).toBe('CT CHEST REVIEWED');
       expect((await studyOf(imageSetId, '1')).studyDescription).toBe(smallCtStudy.studyDescription);
     });
@@ -114,7 +125,14 @@ describe('gateway: image set writes', () => {
     it('refuses a write on a stale version with VERSION_CONFLICT naming the current latest version', async () => {
       const res = await h.gql(
         UPDATE,
-        { input: { datastoreId: ds, imageSetId, latestVersionId: '1', updates: { study: { StudyDescription: 'LOST UPDATE' } } } },
+        {
+          input: {
+            datastoreId: ds,
+            imageSetId,
+            latestVersionId: '1',
+            updates: { study: { StudyDescription: 'LOST UPDATE' } },
+          },
+        },
         acme,
       );
       const error = expectGraphQLError(res, 'VERSION_CONFLICT');
@@ -139,7 +157,10 @@ describe('gateway: image set writes', () => {
       const error = expectGraphQLError(res, 'BAD_USER_INPUT');
       expect(error.extensions!.invalidKeywords).toEqual(
         expect.arrayContaining([
-          expect.objectContaining({ keyword: '(key #1 of the map that is not a DICOM keyword)', problem: 'UNKNOWN_KEYWORD' }),
+          expect.objectContaining({
+            keyword: '(key #1 of the map that is not a DICOM keyword)',
+            problem: 'UNKNOWN_KEYWORD',
+          }),
           expect.objectContaining({ keyword: 'PatientName', problem: 'WRONG_LEVEL' }),
         ]),
       );
@@ -153,13 +174,18 @@ describe('gateway: image set writes', () => {
     });
 
     it('reverts by appending a version with the content of the earlier one', async () => {
-      const data = expectData(await h.gql(REVERT, { input: { datastoreId: ds, imageSetId, latestVersionId: '2', toVersionId: '1' } }, acme));
+      const data = expectData(
+        await h.gql(REVERT, { input: { datastoreId: ds, imageSetId, latestVersionId: '2', toVersionId: '1' } }, acme),
+      );
       expect(data.revertImageSet).toEqual({
         imageSet: { imageSetId, state: 'LOCKED', workflowStatus: 'UPDATING', latestVersionId: '3' },
         version: { versionId: '3' },
       });
       await waitUntilUnlocked(h, acme, ds, imageSetId);
-      expect(await studyOf(imageSetId)).toMatchObject({ latestVersionId: '3', studyDescription: smallCtStudy.studyDescription });
+      expect(await studyOf(imageSetId)).toMatchObject({
+        latestVersionId: '3',
+        studyDescription: smallCtStudy.studyDescription,
+      });
     });
 
     it('pages through every version, newest first, to the end', async () => {
@@ -181,7 +207,12 @@ describe('gateway: image set writes', () => {
           ),
         );
         const connection = data.imageSet.versions;
-        versions.push(...connection.edges.map((edge: any) => ({ versionId: edge.node.versionId, workflowStatus: edge.node.workflowStatus })));
+        versions.push(
+          ...connection.edges.map((edge: any) => ({
+            versionId: edge.node.versionId,
+            workflowStatus: edge.node.workflowStatus,
+          })),
+        );
         if (!connection.pageInfo.hasNextPage) break;
         after = connection.pageInfo.endCursor;
       }
@@ -217,7 +248,9 @@ describe('gateway: image set writes', () => {
           acme,
         ),
       ).imageSet.latestVersion.changes;
-      expect(changes).toEqual([{ level: 'INSTANCE', kind: 'INSTANCE_REMOVED', sopInstanceUid: removed, keyword: null }]);
+      expect(changes).toEqual([
+        { level: 'INSTANCE', kind: 'INSTANCE_REMOVED', sopInstanceUid: removed, keyword: null },
+      ]);
     });
   });
 
@@ -241,7 +274,11 @@ describe('gateway: image set writes', () => {
         workflowStatus: 'COPYING_WITH_READ_ONLY_ACCESS',
         latestVersionId: '1',
       });
-      expect(payload.destinationImageSet).toMatchObject({ state: 'LOCKED', workflowStatus: 'COPYING', latestVersionId: '1' });
+      expect(payload.destinationImageSet).toMatchObject({
+        state: 'LOCKED',
+        workflowStatus: 'COPYING',
+        latestVersionId: '1',
+      });
       expect(payload.destinationImageSet.imageSetId).not.toBe(sourceId);
       expect(payload.destinationVersion).toEqual({ versionId: '1' });
       await waitUntilUnlocked(h, acme, ds, sourceId);
@@ -336,12 +373,23 @@ describe('gateway: image set writes', () => {
       expectData(
         await h.gql(
           UPDATE,
-          { input: { datastoreId: ds, imageSetId: staleSource, latestVersionId: '1', updates: { study: { StudyDescription: 'CHANGED' } } } },
+          {
+            input: {
+              datastoreId: ds,
+              imageSetId: staleSource,
+              latestVersionId: '1',
+              updates: { study: { StudyDescription: 'CHANGED' } },
+            },
+          },
           acme,
         ),
       );
       await waitUntilUnlocked(h, acme, ds, staleSource);
-      const res = await h.gql(COPY, { input: { datastoreId: ds, sourceImageSetId: staleSource, sourceLatestVersionId: '1' } }, acme);
+      const res = await h.gql(
+        COPY,
+        { input: { datastoreId: ds, sourceImageSetId: staleSource, sourceLatestVersionId: '1' } },
+        acme,
+      );
       expect(expectGraphQLError(res, 'VERSION_CONFLICT').extensions!.current).toEqual({
         imageSetId: staleSource,
         latestVersionId: '2',
@@ -353,10 +401,21 @@ describe('gateway: image set writes', () => {
       const [destination] = await h.importStudy('acme', 'copy-stale-dest');
       const merge = await h.gql(
         COPY,
-        { input: { datastoreId: ds, sourceImageSetId: staleSource, sourceLatestVersionId: '1', destination: { imageSetId: destination, latestVersionId: '1' }, force: true } },
+        {
+          input: {
+            datastoreId: ds,
+            sourceImageSetId: staleSource,
+            sourceLatestVersionId: '1',
+            destination: { imageSetId: destination, latestVersionId: '1' },
+            force: true,
+          },
+        },
         acme,
       );
-      expect(expectGraphQLError(merge, 'VERSION_CONFLICT').extensions!.current).toMatchObject({ imageSetId: staleSource, latestVersionId: '2' });
+      expect(expectGraphQLError(merge, 'VERSION_CONFLICT').extensions!.current).toMatchObject({
+        imageSetId: staleSource,
+        latestVersionId: '2',
+      });
     });
   });
 
@@ -384,11 +443,17 @@ describe('gateway: image set writes', () => {
       h.resetUpstreamCalls();
       const readOnly = await h.gql(
         UPDATE,
-        { input: { datastoreId: ds, imageSetId, latestVersionId: '1', updates: { study: { StudyDescription: 'NO' } } } },
+        {
+          input: { datastoreId: ds, imageSetId, latestVersionId: '1', updates: { study: { StudyDescription: 'NO' } } },
+        },
         h.as({ token: h.tokens.acmeReadOnly }),
       );
       expect(expectGraphQLError(readOnly, 'FORBIDDEN').message).toMatch(/imagesets:write/);
-      const writeOnly = await h.gql(DELETE, { input: { datastoreId: ds, imageSetId } }, h.as({ apiKey: h.apiKeys.acmeWriteOnly }));
+      const writeOnly = await h.gql(
+        DELETE,
+        { input: { datastoreId: ds, imageSetId } },
+        h.as({ apiKey: h.apiKeys.acmeWriteOnly }),
+      );
       expect(expectGraphQLError(writeOnly, 'FORBIDDEN').message).toMatch(/imagesets:delete/);
       const cannotRead = await h.gql(
         'query ($ds: String!, $id: String!) { imageSet(datastoreId: $ds, imageSetId: $id) { state } }',

@@ -196,7 +196,12 @@ describe('ImagingService against HealthImaging Local', () => {
         acme.getImageSetMetadata(foreignStore, foreignSet),
         acme.listImageSetVersions(foreignStore, foreignSet, { maxResults: 10 }),
         acme.copyImageSet({ datastoreId: foreignStore, sourceImageSetId: foreignSet, sourceLatestVersionId: '1' }),
-        acme.updateImageSetMetadata({ datastoreId: foreignStore, imageSetId: foreignSet, latestVersionId: '1', revertToVersionId: '1' }),
+        acme.updateImageSetMetadata({
+          datastoreId: foreignStore,
+          imageSetId: foreignSet,
+          latestVersionId: '1',
+          revertToVersionId: '1',
+        }),
         acme.deleteImageSet(foreignStore, foreignSet),
       ];
       for (const result of await Promise.allSettled(attempts)) {
@@ -213,7 +218,12 @@ describe('ImagingService against HealthImaging Local', () => {
       expect(store).toMatchObject({ datastoreId: grantedStore, name: 'acme-store', status: 'ACTIVE' });
 
       const imageSet = await acme.getImageSet(grantedStore, ctSeriesSet);
-      expect(imageSet).toMatchObject({ datastoreId: grantedStore, imageSetId: ctSeriesSet, state: 'ACTIVE', forced: false });
+      expect(imageSet).toMatchObject({
+        datastoreId: grantedStore,
+        imageSetId: ctSeriesSet,
+        state: 'ACTIVE',
+        forced: false,
+      });
       expect(imageSet.latestVersionId).toBe(imageSet.versionId);
       expect(imageSet.createdAt).toBeInstanceOf(Date);
 
@@ -221,7 +231,11 @@ describe('ImagingService against HealthImaging Local', () => {
       expect(versions.items[0]).toMatchObject({ imageSetId: ctSeriesSet, versionId: imageSet.versionId });
       expect(versions.items[0].workflowStatus).toEqual(expect.any(String));
 
-      const page = await acme.searchImageSets(grantedStore, { accessionNumber: smallCtStudy.accessionNumber }, { maxResults: 10 });
+      const page = await acme.searchImageSets(
+        grantedStore,
+        { accessionNumber: smallCtStudy.accessionNumber },
+        { maxResults: 10 },
+      );
       expect(page.items.map((s) => s.imageSetId).sort()).toEqual([ctSeriesSet, otherCtSeriesSet].sort());
       expect(page.items[0].versionId).toMatch(/^\d+$/);
     });
@@ -242,7 +256,10 @@ describe('ImagingService against HealthImaging Local', () => {
       expect(second).toBe(first);
       expect(callsTo('GetImageSetMetadata')).toBe(1);
 
-      await Promise.all([imaging.getImageSetMetadata(grantedStore, ctSeriesSet), imaging.getImageSetMetadata(grantedStore, ctSeriesSet)]);
+      await Promise.all([
+        imaging.getImageSetMetadata(grantedStore, ctSeriesSet),
+        imaging.getImageSetMetadata(grantedStore, ctSeriesSet),
+      ]);
       expect(callsTo('GetImageSetMetadata')).toBe(3);
 
       // Nothing is kept once the call settles: a later caller downloads again.
@@ -264,7 +281,9 @@ describe('ImagingService against HealthImaging Local', () => {
 
     it('gives up after maxReadAttempts with THROTTLED and a retry hint', async () => {
       hil.hil.admin.faults.set({ operation: 'GetImageSet', mode: 'throttle' });
-      const error = await service().getImageSet(grantedStore, ctSeriesSet).catch((e: unknown) => e);
+      const error = await service()
+        .getImageSet(grantedStore, ctSeriesSet)
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ThrottledError);
       expect((error as ThrottledError).extensions.retryAfterSeconds).toBeGreaterThanOrEqual(1);
       expect(callsTo('GetImageSet')).toBe(3);
@@ -272,7 +291,9 @@ describe('ImagingService against HealthImaging Local', () => {
 
     it('retries a read whose connection hung, and fails it as unavailable when it keeps hanging', async () => {
       hil.hil.admin.faults.set({ operation: 'GetImageSet', mode: 'hang', count: 1 });
-      await expect(service().getImageSet(grantedStore, ctSeriesSet)).resolves.toMatchObject({ imageSetId: ctSeriesSet });
+      await expect(service().getImageSet(grantedStore, ctSeriesSet)).resolves.toMatchObject({
+        imageSetId: ctSeriesSet,
+      });
       expect(callsTo('GetImageSet')).toBe(2);
 
       resetCounters();
@@ -301,7 +322,9 @@ describe('ImagingService against HealthImaging Local', () => {
       hil.hil.admin.faults.set({ operation: 'GetImageSet', mode: 'latency', latencyMs: 30 });
       const acme = service(proxy.url);
       const versions = await Promise.all(
-        Array.from({ length: 12 }, (_, i) => acme.getImageSet(grantedStore, i % 2 === 0 ? ctSeriesSet : otherCtSeriesSet)),
+        Array.from({ length: 12 }, (_, i) =>
+          acme.getImageSet(grantedStore, i % 2 === 0 ? ctSeriesSet : otherCtSeriesSet),
+        ),
       );
       expect(versions).toHaveLength(12);
       expect(callsTo('GetImageSet')).toBe(12);
@@ -315,13 +338,18 @@ describe('ImagingService against HealthImaging Local', () => {
       hil.hil.admin.faults.set({ operation: 'UpdateImageSetMetadata', mode: 'latency', latencyMs: 30 });
       const acme = service(proxy.url);
       const revert = () =>
-        acme.updateImageSetMetadata({ datastoreId: grantedStore, imageSetId: ctSeriesSet, latestVersionId: version, revertToVersionId: '1' });
+        acme.updateImageSetMetadata({
+          datastoreId: grantedStore,
+          imageSetId: ctSeriesSet,
+          latestVersionId: version,
+          revertToVersionId: '1',
+        });
       const outcomes = await Promise.allSettled([revert(), revert(), revert()]);
       expect(callsTo('UpdateImageSetMetadata')).toBe(3);
       expect(proxy.peak.get('updateImageSetMetadata')).toBe(1);
       expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
       for (const outcome of outcomes.filter((o) => o.status === 'rejected')) {
-        expect((outcome).reason).toBeInstanceOf(VersionConflictError);
+        expect(outcome.reason).toBeInstanceOf(VersionConflictError);
       }
       await waitForUnlocked(admin, grantedStore, ctSeriesSet);
     });
@@ -440,7 +468,10 @@ describe('ImagingService against HealthImaging Local', () => {
         datastoreId: grantedStore,
         imageSetId: ctSeriesSet,
         latestVersionId: version,
-        updates: { updatableAttributes: buildUpdatableAttributes({ study: { StudyDescription: 'CT CHEST RECONCILED' } }).document },
+        updates: {
+          updatableAttributes: buildUpdatableAttributes({ study: { StudyDescription: 'CT CHEST RECONCILED' } })
+            .document,
+        },
       });
       expect(result.latestVersionId).toBe(String(Number(version) + 1));
       expect(['UPDATING', 'UPDATED']).toContain(result.workflowStatus);
@@ -456,7 +487,12 @@ describe('ImagingService against HealthImaging Local', () => {
       resetCounters();
       hil.hil.admin.faults.set({ operation: 'UpdateImageSetMetadata', mode: 'error' });
       const error = await service()
-        .updateImageSetMetadata({ datastoreId: grantedStore, imageSetId: ctSeriesSet, latestVersionId: version, revertToVersionId: '1' })
+        .updateImageSetMetadata({
+          datastoreId: grantedStore,
+          imageSetId: ctSeriesSet,
+          latestVersionId: version,
+          revertToVersionId: '1',
+        })
         .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(UpstreamUnavailableError);
       expect(callsTo('UpdateImageSetMetadata')).toBe(1);
@@ -489,7 +525,10 @@ describe('ImagingService against HealthImaging Local', () => {
         })
         .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(VersionConflictError);
-      expect((error as VersionConflictError).extensions.current).toMatchObject({ latestVersionId: version, state: 'ACTIVE' });
+      expect((error as VersionConflictError).extensions.current).toMatchObject({
+        latestVersionId: version,
+        state: 'ACTIVE',
+      });
     });
 
     it('passes no upstream validation message through', async () => {
@@ -499,7 +538,9 @@ describe('ImagingService against HealthImaging Local', () => {
           datastoreId: grantedStore,
           imageSetId: ctSeriesSet,
           latestVersionId: version,
-          updates: { updatableAttributes: { SchemaVersion: '1.1', Patient: { DICOM: { NoSuchKeyword: 'Fixture^Carla' } } } },
+          updates: {
+            updatableAttributes: { SchemaVersion: '1.1', Patient: { DICOM: { NoSuchKeyword: 'Fixture^Carla' } } },
+          },
         })
         .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(BadUserInputError);
@@ -510,7 +551,11 @@ describe('ImagingService against HealthImaging Local', () => {
     it('deletes an image set', async () => {
       const acme = service();
       const version = await latestVersion(otherCtSeriesSet);
-      const copy = await acme.copyImageSet({ datastoreId: grantedStore, sourceImageSetId: otherCtSeriesSet, sourceLatestVersionId: version });
+      const copy = await acme.copyImageSet({
+        datastoreId: grantedStore,
+        sourceImageSetId: otherCtSeriesSet,
+        sourceLatestVersionId: version,
+      });
       await waitForUnlocked(admin, grantedStore, copy.destination.imageSetId);
       const deleted = await acme.deleteImageSet(grantedStore, copy.destination.imageSetId);
       expect(deleted).toMatchObject({ datastoreId: grantedStore, imageSetId: copy.destination.imageSetId });
@@ -520,7 +565,11 @@ describe('ImagingService against HealthImaging Local', () => {
     it('recognises a deletion that was applied although its answer was lost', async () => {
       const acme = service();
       const version = await latestVersion(otherCtSeriesSet);
-      const copy = await acme.copyImageSet({ datastoreId: grantedStore, sourceImageSetId: otherCtSeriesSet, sourceLatestVersionId: version });
+      const copy = await acme.copyImageSet({
+        datastoreId: grantedStore,
+        sourceImageSetId: otherCtSeriesSet,
+        sourceLatestVersionId: version,
+      });
       await waitForUnlocked(admin, grantedStore, copy.destination.imageSetId);
       resetCounters();
       proxy.loseNextAnswer('deleteImageSet');

@@ -56,7 +56,18 @@ describe.each([
 
   it('records a metadata update with who, what, which image set, its outcome and the upstream request ids', async () => {
     const acme = h.as({ token: h.tokens.acme });
-    const res = await h.gql(UPDATE, { input: { datastoreId: ds, imageSetId, latestVersionId: '1', updates: { study: { StudyDescription: 'AUDITED' } } } }, acme);
+    const res = await h.gql(
+      UPDATE,
+      {
+        input: {
+          datastoreId: ds,
+          imageSetId,
+          latestVersionId: '1',
+          updates: { study: { StudyDescription: 'AUDITED' } },
+        },
+      },
+      acme,
+    );
     expect(expectData(res).updateImageSetMetadata.imageSet.latestVersionId).toBe('2');
     const [record] = await newest(store, 'acme', 1);
     expect(record).toMatchObject({
@@ -85,9 +96,21 @@ describe.each([
     const readOnly = h.as({ apiKey: h.apiKeys.acmeReadOnly });
     expectGraphQLError(await h.gql(DELETE, { input: { datastoreId: ds, imageSetId } }, readOnly), 'FORBIDDEN');
     const [refused] = await newest(store, 'acme', 1);
-    expect(refused).toMatchObject({ action: 'deleteImageSet', outcome: 'FORBIDDEN', client: 'acme-viewer', clientKind: 'api-key', imageSetId });
+    expect(refused).toMatchObject({
+      action: 'deleteImageSet',
+      outcome: 'FORBIDDEN',
+      client: 'acme-viewer',
+      clientKind: 'api-key',
+      imageSetId,
+    });
 
-    const stale = await h.gql(UPDATE, { input: { datastoreId: ds, imageSetId, latestVersionId: '1', updates: { study: { StudyDescription: 'LATE' } } } }, h.as({ token: h.tokens.acme }));
+    const stale = await h.gql(
+      UPDATE,
+      {
+        input: { datastoreId: ds, imageSetId, latestVersionId: '1', updates: { study: { StudyDescription: 'LATE' } } },
+      },
+      h.as({ token: h.tokens.acme }),
+    );
     expectGraphQLError(stale, 'VERSION_CONFLICT');
     const [conflict] = await newest(store, 'acme', 1);
     expect(conflict).toMatchObject({ action: 'updateImageSetMetadata', outcome: 'VERSION_CONFLICT', versionId: '1' });
@@ -102,7 +125,9 @@ describe.each([
     );
     expect(expectGraphQLError(res, 'LIMIT_EXCEEDED').extensions).toMatchObject({ limit: 'mutations' });
     const refused = await newest(store, 'acme', 2);
-    expect(refused.map((record) => [record.action, record.imageSetId, record.outcome, record.operationName]).sort()).toEqual(
+    expect(
+      refused.map((record) => [record.action, record.imageSetId, record.outcome, record.operationName]).sort(),
+    ).toEqual(
       [
         ['deleteImageSet', imageSetId, 'LIMIT_EXCEEDED', 'Bulk'],
         ['deleteImageSet', second, 'LIMIT_EXCEEDED', 'Bulk'],
@@ -118,7 +143,11 @@ describe.each([
 
   it("keeps each tenant's chain apart and intact", async () => {
     expectGraphQLError(
-      await h.gql(DELETE, { input: { datastoreId: h.datastores.globex, imageSetId: 'f'.repeat(32) } }, h.as({ token: h.tokens.globex })),
+      await h.gql(
+        DELETE,
+        { input: { datastoreId: h.datastores.globex, imageSetId: 'f'.repeat(32) } },
+        h.as({ token: h.tokens.globex }),
+      ),
       'NOT_FOUND',
     );
     const [globex] = await newest(store, 'globex', 5);
@@ -150,7 +179,11 @@ describe('security: a write is not answered unless its audit record is committed
 
   it('answers 503 UPSTREAM_UNAVAILABLE, and no data, when the trail cannot commit', async () => {
     await store.close();
-    const res = await h.gql(DELETE, { input: { datastoreId: h.datastores.acme, imageSetId: 'f'.repeat(32) } }, h.as({ token: h.tokens.acme }));
+    const res = await h.gql(
+      DELETE,
+      { input: { datastoreId: h.datastores.acme, imageSetId: 'f'.repeat(32) } },
+      h.as({ token: h.tokens.acme }),
+    );
     expect(res.status).toBe(503);
     expect(res.data).toBeUndefined();
     expect(expectGraphQLError(res, 'UPSTREAM_UNAVAILABLE').message).toMatch(/audit trail/);

@@ -63,12 +63,20 @@ describe('security: credentials', () => {
   });
 
   it('accepts a token within the maximum lifetime', async () => {
-    const token = await h.mintToken('acme', { sub: 'alice@acme.test', scope: 'imagesets:read', exp: now() + 23 * 3600 });
+    const token = await h.mintToken('acme', {
+      sub: 'alice@acme.test',
+      scope: 'imagesets:read',
+      exp: now() + 23 * 3600,
+    });
     expect(expectData(await h.gql(VIEWER_DOC, undefined, h.as({ token }))).viewer.subject).toBe('alice@acme.test');
   });
 
   it('refuses two Authorization headers, even when the first is valid', async () => {
-    const res = await rawRequest(port, [`Authorization: Bearer ${h.tokens.acme}`, `Authorization: Bearer ${h.tokens.globex}`], JSON.stringify({ query: VIEWER_DOC }));
+    const res = await rawRequest(
+      port,
+      [`Authorization: Bearer ${h.tokens.acme}`, `Authorization: Bearer ${h.tokens.globex}`],
+      JSON.stringify({ query: VIEWER_DOC }),
+    );
     expect(res.status).toBe(401);
     expect(JSON.parse(res.body).errors[0]).toMatchObject({
       message: 'Send exactly one Authorization or x-api-key header.',
@@ -77,12 +85,20 @@ describe('security: credentials', () => {
   });
 
   it('refuses two x-api-key headers', async () => {
-    const res = await rawRequest(port, [`x-api-key: ${h.apiKeys.acme}`, `X-Api-Key: ${h.apiKeys.acme}`], JSON.stringify({ query: VIEWER_DOC }));
+    const res = await rawRequest(
+      port,
+      [`x-api-key: ${h.apiKeys.acme}`, `X-Api-Key: ${h.apiKeys.acme}`],
+      JSON.stringify({ query: VIEWER_DOC }),
+    );
     expect(res.status).toBe(401);
   });
 
   it('still serves one credential sent by hand', async () => {
-    const res = await rawRequest(port, [`Authorization: Bearer ${h.tokens.acme}`], JSON.stringify({ query: VIEWER_DOC }));
+    const res = await rawRequest(
+      port,
+      [`Authorization: Bearer ${h.tokens.acme}`],
+      JSON.stringify({ query: VIEWER_DOC }),
+    );
     expect(res.status).toBe(200);
     expect(JSON.parse(res.body).data.viewer.tenantId).toBe('acme');
   });
@@ -95,7 +111,9 @@ describe('security: trusted documents', () => {
   beforeAll(async () => {
     h = await startGatewayHarness({
       acmeTrustedDocuments: [`sha256:${sha256(VIEWER_DOC)}`],
-      acmeApiKeys: [{ id: 'acme-partner', key: partnerKey, scopes: ['imagesets:read'], trustedDocuments: [sha256(SCOPES_DOC)] }],
+      acmeApiKeys: [
+        { id: 'acme-partner', key: partnerKey, scopes: ['imagesets:read'], trustedDocuments: [sha256(SCOPES_DOC)] },
+      ],
     });
   });
   afterAll(async () => {
@@ -124,13 +142,20 @@ describe('security: trusted documents', () => {
 
   it('runs a trusted document named by its id alone, once its text was sent (the persisted-query protocol)', async () => {
     const acme = { 'content-type': 'application/json', ...h.as({ token: h.tokens.acme }) };
-    const byId = (id: string) => h.raw({ headers: acme, body: JSON.stringify({ extensions: { persistedQuery: { version: 1, sha256Hash: id } } }) });
+    const byId = (id: string) =>
+      h.raw({
+        headers: acme,
+        body: JSON.stringify({ extensions: { persistedQuery: { version: 1, sha256Hash: id } } }),
+      });
     const unknown = JSON.parse((await byId(sha256('query Unseen { viewer { subject } }'))).body);
     expect(unknown.errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_FOUND');
 
     const registered = await h.raw({
       headers: acme,
-      body: JSON.stringify({ query: VIEWER_DOC, extensions: { persistedQuery: { version: 1, sha256Hash: sha256(VIEWER_DOC) } } }),
+      body: JSON.stringify({
+        query: VIEWER_DOC,
+        extensions: { persistedQuery: { version: 1, sha256Hash: sha256(VIEWER_DOC) } },
+      }),
     });
     expect(JSON.parse(registered.body).data.viewer.tenantId).toBe('acme');
     const again = await h.raw({ headers: acme, body: JSON.stringify({ documentId: `sha256:${sha256(VIEWER_DOC)}` }) });
@@ -140,13 +165,18 @@ describe('security: trusted documents', () => {
   it('refuses a text whose hash does not match the id sent with it', async () => {
     const res = await h.raw({
       headers: { 'content-type': 'application/json', ...h.as({ token: h.tokens.acme }) },
-      body: JSON.stringify({ query: SCOPES_DOC, extensions: { persistedQuery: { version: 1, sha256Hash: sha256(VIEWER_DOC) } } }),
+      body: JSON.stringify({
+        query: SCOPES_DOC,
+        extensions: { persistedQuery: { version: 1, sha256Hash: sha256(VIEWER_DOC) } },
+      }),
     });
     expect(res.status).toBe(400);
     expect(JSON.parse(res.body).errors[0].extensions.code).toBe('BAD_REQUEST');
   });
 
   it('leaves tenants without a list unrestricted', async () => {
-    expect(expectData(await h.gql(SCOPES_DOC, undefined, h.as({ token: h.tokens.globex }))).viewer.scopes).toContain('phi:read');
+    expect(expectData(await h.gql(SCOPES_DOC, undefined, h.as({ token: h.tokens.globex }))).viewer.scopes).toContain(
+      'phi:read',
+    );
   });
 });

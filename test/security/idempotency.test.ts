@@ -31,11 +31,27 @@ const VIEWER = '{ viewer { tenantId } }';
 const AMBIGUOUS = /may or may not have been applied/;
 
 function copyBody(datastoreId: string, sourceImageSetId: string): string {
-  return JSON.stringify({ query: COPY, operationName: 'Copy', variables: { input: { datastoreId, sourceImageSetId, sourceLatestVersionId: '1' } } });
+  return JSON.stringify({
+    query: COPY,
+    operationName: 'Copy',
+    variables: { input: { datastoreId, sourceImageSetId, sourceLatestVersionId: '1' } },
+  });
 }
 
-function send(h: Pick<GatewayHarness, 'raw'>, body: string, headers: Record<string, string>, key?: string): Promise<RawResponse> {
-  return h.raw({ headers: { 'content-type': 'application/json', ...headers, ...(key !== undefined ? { 'idempotency-key': key } : {}) }, body });
+function send(
+  h: Pick<GatewayHarness, 'raw'>,
+  body: string,
+  headers: Record<string, string>,
+  key?: string,
+): Promise<RawResponse> {
+  return h.raw({
+    headers: {
+      'content-type': 'application/json',
+      ...headers,
+      ...(key !== undefined ? { 'idempotency-key': key } : {}),
+    },
+    body,
+  });
 }
 
 function newKey(): string {
@@ -43,7 +59,8 @@ function newKey(): string {
 }
 
 function errorCodeOf(response: RawResponse): unknown {
-  return (JSON.parse(response.body) as { errors?: Array<{ extensions?: { code?: unknown } }> }).errors?.[0]?.extensions?.code;
+  return (JSON.parse(response.body) as { errors?: Array<{ extensions?: { code?: unknown } }> }).errors?.[0]?.extensions
+    ?.code;
 }
 
 describe('idempotent mutations (in memory)', () => {
@@ -77,7 +94,9 @@ describe('idempotent mutations (in memory)', () => {
     const third = await send(h, body, acme, key);
 
     expect(first.status).toBe(200);
-    const created = (JSON.parse(first.body) as { data: { copyImageSet: { destinationImageSet: { imageSetId: string } } } }).data.copyImageSet;
+    const created = (
+      JSON.parse(first.body) as { data: { copyImageSet: { destinationImageSet: { imageSetId: string } } } }
+    ).data.copyImageSet;
     expect(created.destinationImageSet.imageSetId).toMatch(/^[0-9a-f]{32}$/);
     expect(first.headers['idempotent-replayed']).toBeUndefined();
     for (const repeat of [second, third]) {
@@ -112,7 +131,11 @@ describe('idempotent mutations (in memory)', () => {
     expect(h.upstreamCalls('acme').CopyImageSet).toBe(1);
     // A refused write is still an attempted write: the trail records it.
     const [record] = (await audit.list('acme', { first: 1 })).records;
-    expect(record).toMatchObject({ requestId: reused.headers['x-request-id'], action: 'copyImageSet', outcome: 'IDEMPOTENCY_KEY_REUSED' });
+    expect(record).toMatchObject({
+      requestId: reused.headers['x-request-id'],
+      action: 'copyImageSet',
+      outcome: 'IDEMPOTENCY_KEY_REUSED',
+    });
     await waitUntilUnlocked(h, acme, ds, h.imageSets.acme[1]);
   });
 
@@ -122,7 +145,9 @@ describe('idempotent mutations (in memory)', () => {
     h.hil.hil.admin.faults.set({ operation: 'CopyImageSet', mode: 'latency', latencyMs: 1500, count: 1 });
     const first = send(h, body, acme, key);
     // HealthImaging Local counts the call on arrival, then holds it.
-    await pollUntil('the copy to reach HealthImaging Local', () => Promise.resolve(h.upstreamCalls('acme').CopyImageSet ? true : undefined));
+    await pollUntil('the copy to reach HealthImaging Local', () =>
+      Promise.resolve(h.upstreamCalls('acme').CopyImageSet ? true : undefined),
+    );
 
     const during = await send(h, body, acme, key);
     expect(during.status).toBe(409);
@@ -230,7 +255,9 @@ describeWithRedis('idempotent mutations shared through Redis', () => {
               credentials: { type: 'static', accessKeyIdEnv: 'B_KEY_ID', secretAccessKeyEnv: 'B_SECRET' },
               maxReadAttempts: 1,
             },
-            apiKeys: [{ id: 'acme-ci', sha256: hashApiKey(a.apiKeys.acme), scopes: ['imagesets:read', 'imagesets:write'] }],
+            apiKeys: [
+              { id: 'acme-ci', sha256: hashApiKey(a.apiKeys.acme), scopes: ['imagesets:read', 'imagesets:write'] },
+            ],
           },
         ],
       }),
@@ -254,7 +281,11 @@ describeWithRedis('idempotent mutations shared through Redis', () => {
     const { port } = serverB.address() as AddressInfo;
     b = {
       raw: async ({ headers = {}, body }) => {
-        const response = await fetch(`http://127.0.0.1:${port}/graphql`, { method: 'POST', headers, ...(body !== undefined ? { body } : {}) });
+        const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
+          method: 'POST',
+          headers,
+          ...(body !== undefined ? { body } : {}),
+        });
         return { status: response.status, headers: Object.fromEntries(response.headers), body: await response.text() };
       },
     };
@@ -277,7 +308,9 @@ describeWithRedis('idempotent mutations shared through Redis', () => {
     const body = copyBody(a.datastores.acme, a.imageSets.acme[0]);
     const first = await send(a, body, acme, key);
     expect(first.status).toBe(200);
-    expect(JSON.parse(first.body)).toMatchObject({ data: { copyImageSet: { destinationVersion: { versionId: '1' } } } });
+    expect(JSON.parse(first.body)).toMatchObject({
+      data: { copyImageSet: { destinationVersion: { versionId: '1' } } },
+    });
 
     const onB = await send(b, body, acme, key);
     expect(onB.status).toBe(200);
@@ -319,7 +352,9 @@ describe('idempotent mutations when Redis is down', () => {
     expect((await send(h, JSON.stringify({ query: VIEWER }), acme, newKey())).status).toBe(200);
     const unprotected = await send(h, body, acme);
     expect(unprotected.status).toBe(200);
-    expect(JSON.parse(unprotected.body)).toMatchObject({ data: { copyImageSet: { destinationVersion: { versionId: '1' } } } });
+    expect(JSON.parse(unprotected.body)).toMatchObject({
+      data: { copyImageSet: { destinationVersion: { versionId: '1' } } },
+    });
     expect(h.upstreamCalls('acme').CopyImageSet).toBe(1);
   });
 });

@@ -4,7 +4,8 @@ import { startGatewayHarness, type GatewayHarness } from '../support/gateway-har
 /** The replica-wide bound on metadata held by requests in flight, over HTTP. */
 describe('security: metadata held by requests in flight is bounded', () => {
   let h: GatewayHarness;
-  const QUERY = 'query ($ds: String!, $id: String!) { imageSet(datastoreId: $ds, imageSetId: $id) { metadata { study { studyInstanceUid } } } }';
+  const QUERY =
+    'query ($ds: String!, $id: String!) { imageSet(datastoreId: $ds, imageSetId: $id) { metadata { study { studyInstanceUid } } } }';
 
   beforeAll(async () => {
     h = await startGatewayHarness({ env: { MAX_METADATA_BYTES_IN_FLIGHT: '1024' } });

@@ -55,7 +55,6 @@ const PATIENT_VALUES = [...patientValuesOf([smallCtStudy, smallMrStudy, ...ACME_
 const ADA = DEMO_TENANT_STUDIES.acme[0].patient;
 const ALAN = DEMO_TENANT_STUDIES.globex[0].patient;
 
-
 // --- documents -------------------------------------------------------------------------------
 
 const VIEWER = 'query Viewer { viewer { tenantId tenantName subject scopes authMethod } }';

@@ -81,15 +81,25 @@ describe('security: operation limits hold against the review attacks', () => {
   it('refuses 500 aliased searches with metadata before any upstream call', async () => {
     h.resetUpstreamCalls();
     const heavy = `imageSets(datastoreId: "${h.datastores.acme}", first: 50) { edges { node { metadata { patient { dicom } study { dicom series { dicom instances(first: 50) { edges { node { dicom } } } } } } } } }`;
-    const res = await alongsideNormal(() => h.gql(`{ ${Array.from({ length: 500 }, (_, i) => `s${i}: ${heavy}`).join(' ')} }`, undefined, acme));
+    const res = await alongsideNormal(() =>
+      h.gql(`{ ${Array.from({ length: 500 }, (_, i) => `s${i}: ${heavy}`).join(' ')} }`, undefined, acme),
+    );
     expect(['tokens', 'aliases']).toContain(limitOf(res).limit);
     expect(totalCalls(h.upstreamCalls('acme'))).toBe(0);
   });
 
   it('refuses 21 aliases of __typename (the alias limit is 20)', async () => {
-    const res = await h.gql(`{ ${Array.from({ length: 21 }, (_, i) => `a${i}: __typename`).join(' ')} }`, undefined, acme);
+    const res = await h.gql(
+      `{ ${Array.from({ length: 21 }, (_, i) => `a${i}: __typename`).join(' ')} }`,
+      undefined,
+      acme,
+    );
     expect(limitOf(res)).toEqual({ limit: 'aliases', maximum: 20 });
-    const allowed = await h.gql(`{ ${Array.from({ length: 9 }, (_, i) => `a${i}: __typename`).join(' ')} }`, undefined, acme);
+    const allowed = await h.gql(
+      `{ ${Array.from({ length: 9 }, (_, i) => `a${i}: __typename`).join(' ')} }`,
+      undefined,
+      acme,
+    );
     expect(expectData(allowed).a8).toBe('Query');
   });
 
@@ -135,8 +145,13 @@ describe('security: operation limits hold against the review attacks', () => {
   it('runs one mutation per operation: 300 aliased deletes and two plain ones are refused with no upstream delete', async () => {
     h.resetUpstreamCalls();
     const writer = h.as({ token: h.tokens.acme });
-    const del = (i: number) => `d${i}: deleteImageSet(input: { datastoreId: "${h.datastores.acme}", imageSetId: "${h.imageSets.acme[0]}" }) { state }`;
-    const aliased = await h.gql(`mutation { ${Array.from({ length: 300 }, (_, i) => del(i)).join(' ')} }`, undefined, writer);
+    const del = (i: number) =>
+      `d${i}: deleteImageSet(input: { datastoreId: "${h.datastores.acme}", imageSetId: "${h.imageSets.acme[0]}" }) { state }`;
+    const aliased = await h.gql(
+      `mutation { ${Array.from({ length: 300 }, (_, i) => del(i)).join(' ')} }`,
+      undefined,
+      writer,
+    );
     expect(['aliases', 'tokens']).toContain(limitOf(aliased).limit);
     const two = await h.gql(
       `mutation { deleteImageSet(input: { datastoreId: "${h.datastores.acme}", imageSetId: "${h.imageSets.acme[0]}" }) { state } deleteImageSet(input: { datastoreId: "${h.datastores.acme}", imageSetId: "${h.imageSets.acme[1]}" }) { state } }`,
@@ -153,7 +168,9 @@ describe('security: operation limits hold against the review attacks', () => {
       { n: 'Lovelace^Ada' },
       acme,
     );
-    expect(expectGraphQLError(res, 'BAD_USER_INPUT').message).toBe('Variable "$n" has an invalid value: Int cannot represent the given value.');
+    expect(expectGraphQLError(res, 'BAD_USER_INPUT').message).toBe(
+      'Variable "$n" has an invalid value: Int cannot represent the given value.',
+    );
     expect(JSON.stringify(res)).not.toContain('Lovelace');
   });
 

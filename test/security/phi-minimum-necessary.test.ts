@@ -3,7 +3,8 @@ import { expectData, expectGraphQLError, waitUntilUnlocked } from '../support/ga
 import { startGatewayHarness, totalCalls, type GatewayHarness } from '../support/gateway-harness';
 
 /** The response's top-level extensions (the harness types data and errors only). */
-const ext = (response: unknown): Record<string, any> | undefined => (response as { extensions?: Record<string, any> }).extensions;
+const ext = (response: unknown): Record<string, any> | undefined =>
+  (response as { extensions?: Record<string, any> }).extensions;
 
 const WRITER_KEY = `acme-writer-${'w'.repeat(24)}`;
 const PARTNER_KEY = 'partner-key-0123456789abcdef0123456789';
@@ -66,11 +67,31 @@ describe('security: PHI minimum-necessary (phi:read)', () => {
   it('withholds every PHI attribute of the metadata from a partner key, and says so', async () => {
     const response = await h.gql(METADATA, { ds: h.datastores.acme, id: h.imageSets.acme[0] }, partner);
     const { metadata } = expectData(response).imageSet;
-    expect(metadata.patient).toEqual({ patientName: null, patientId: null, birthDate: null, sex: null, dicom: expect.any(Object) });
-    for (const keyword of ['PatientName', 'PatientID', 'PatientBirthDate', 'PatientSex']) expect(metadata.patient.dicom).not.toHaveProperty(keyword);
-    expect(metadata.study).toMatchObject({ studyDate: null, studyTime: null, studyDescription: null, accessionNumber: null, studyId: null });
+    expect(metadata.patient).toEqual({
+      patientName: null,
+      patientId: null,
+      birthDate: null,
+      sex: null,
+      dicom: expect.any(Object),
+    });
+    for (const keyword of ['PatientName', 'PatientID', 'PatientBirthDate', 'PatientSex'])
+      expect(metadata.patient.dicom).not.toHaveProperty(keyword);
+    expect(metadata.study).toMatchObject({
+      studyDate: null,
+      studyTime: null,
+      studyDescription: null,
+      accessionNumber: null,
+      studyId: null,
+    });
     expect(metadata.study.studyInstanceUid).toMatch(/^2\.25\./);
-    for (const keyword of ['StudyDate', 'StudyTime', 'AccessionNumber', 'StudyID', 'StudyDescription', 'ReferringPhysicianName']) {
+    for (const keyword of [
+      'StudyDate',
+      'StudyTime',
+      'AccessionNumber',
+      'StudyID',
+      'StudyDescription',
+      'ReferringPhysicianName',
+    ]) {
       expect(metadata.study.dicom).not.toHaveProperty(keyword);
     }
     const series = metadata.study.series[0];
@@ -78,19 +99,46 @@ describe('security: PHI minimum-necessary (phi:read)', () => {
     expect(series.modality).toBe('CT');
     const instance = series.instances.edges[0].node;
     expect(instance.sopInstanceUid).toMatch(/^2\.25\./);
-    for (const keyword of ['InstitutionName', 'StationName', 'DeviceSerialNumber', 'SeriesDate', 'ContentDate', '00111001']) {
+    for (const keyword of [
+      'InstitutionName',
+      'StationName',
+      'DeviceSerialNumber',
+      'SeriesDate',
+      'ContentDate',
+      '00111001',
+    ]) {
       expect(instance.dicom).not.toHaveProperty(keyword);
       expect(series.dicom).not.toHaveProperty(keyword);
     }
     const body = JSON.stringify(response.data);
     for (const value of CT_PHI_VALUES) expect(body).not.toContain(value);
-    expect(ext(response)?.phi).toEqual({ withheld: true, categories: expect.arrayContaining(['patient-name', 'patient-id', 'birth-date', 'sex', 'encounter-id', 'dates-times', 'institution', 'personnel', 'device', 'private']), reason: 'phi:read scope required' });
+    expect(ext(response)?.phi).toEqual({
+      withheld: true,
+      categories: expect.arrayContaining([
+        'patient-name',
+        'patient-id',
+        'birth-date',
+        'sex',
+        'encounter-id',
+        'dates-times',
+        'institution',
+        'personnel',
+        'device',
+        'private',
+      ]),
+      reason: 'phi:read scope required',
+    });
   });
 
   it('shows everything to a phi:read caller, without the extension', async () => {
     const response = await h.gql(METADATA, { ds: h.datastores.acme, id: h.imageSets.acme[0] }, full);
     const { metadata } = expectData(response).imageSet;
-    expect(metadata.patient).toMatchObject({ patientName: smallCtStudy.patient.name, patientId: smallCtStudy.patient.id, birthDate: smallCtStudy.patient.birthDate, sex: 'F' });
+    expect(metadata.patient).toMatchObject({
+      patientName: smallCtStudy.patient.name,
+      patientId: smallCtStudy.patient.id,
+      birthDate: smallCtStudy.patient.birthDate,
+      sex: 'F',
+    });
     expect(metadata.study.accessionNumber).toContain(smallCtStudy.accessionNumber);
     expect(JSON.stringify(metadata)).toContain('Synthetic Data General Hospital');
     expect(ext(response)?.phi).toBeUndefined();
@@ -102,8 +150,16 @@ describe('security: PHI minimum-necessary (phi:read)', () => {
     expect(nodes.length).toBeGreaterThan(0);
     for (const { dicomTags } of nodes) {
       expect(dicomTags).toMatchObject({
-        patientId: null, patientName: null, patientBirthDate: null, patientSex: null, studyId: null,
-        studyDescription: null, studyDate: null, studyTime: null, accessionNumber: null, seriesModality: 'CT',
+        patientId: null,
+        patientName: null,
+        patientBirthDate: null,
+        patientSex: null,
+        studyId: null,
+        studyDescription: null,
+        studyDate: null,
+        studyTime: null,
+        accessionNumber: null,
+        seriesModality: 'CT',
       });
       expect(dicomTags.seriesInstanceUid).toMatch(/^2\.25\./);
     }
@@ -111,7 +167,11 @@ describe('security: PHI minimum-necessary (phi:read)', () => {
   });
 
   it('a search selecting no PHI withholds nothing', async () => {
-    const response = await h.gql('query ($ds: String!) { imageSets(datastoreId: $ds, first: 5) { edges { node { imageSetId } } } }', { ds: h.datastores.acme }, partner);
+    const response = await h.gql(
+      'query ($ds: String!) { imageSets(datastoreId: $ds, first: 5) { edges { node { imageSetId } } } }',
+      { ds: h.datastores.acme },
+      partner,
+    );
     expectData(response);
     expect(ext(response)?.phi).toBeUndefined();
   });
@@ -134,7 +194,8 @@ describe('security: PHI minimum-necessary (phi:read)', () => {
   });
 
   it('searching by a UID needs no phi:read', async () => {
-    const uid = expectData(await h.gql(SEARCH, { ds: h.datastores.acme }, full)).imageSets.edges[0].node.dicomTags.seriesInstanceUid;
+    const uid = expectData(await h.gql(SEARCH, { ds: h.datastores.acme }, full)).imageSets.edges[0].node.dicomTags
+      .seriesInstanceUid;
     const response = await h.gql(
       'query ($ds: String!, $uid: String!) { imageSets(datastoreId: $ds, filter: { seriesInstanceUid: $uid }) { edges { node { imageSetId } } } }',
       { ds: h.datastores.acme, uid },
@@ -146,12 +207,23 @@ describe('security: PHI minimum-necessary (phi:read)', () => {
   it('withholds PHI from version changes', async () => {
     const [id] = await h.importStudy('acme', 'phi-changes');
     const read = (headers: Record<string, string>) =>
-      h.gql('query ($ds: String!, $id: String!) { imageSet(datastoreId: $ds, imageSetId: $id) { latestVersionId } }', { ds: h.datastores.acme, id }, headers);
+      h.gql(
+        'query ($ds: String!, $id: String!) { imageSet(datastoreId: $ds, imageSetId: $id) { latestVersionId } }',
+        { ds: h.datastores.acme, id },
+        headers,
+      );
     const latest = expectData(await read(full)).imageSet.latestVersionId;
     expectData(
       await h.gql(
         'mutation ($input: UpdateImageSetMetadataInput!) { updateImageSetMetadata(input: $input) { version { versionId } } }',
-        { input: { datastoreId: h.datastores.acme, imageSetId: id, latestVersionId: latest, updates: { study: { ReferringPhysicianName: 'Other^Referrer', StudyDescription: 'CHANGED DESC' } } } },
+        {
+          input: {
+            datastoreId: h.datastores.acme,
+            imageSetId: id,
+            latestVersionId: latest,
+            updates: { study: { ReferringPhysicianName: 'Other^Referrer', StudyDescription: 'CHANGED DESC' } },
+          },
+        },
         full,
       ),
     );
@@ -168,7 +240,11 @@ describe('security: PHI minimum-necessary (phi:read)', () => {
     expect(expectData(seen).imageSet.latestVersion.changes).toEqual([]);
     expect([...(ext(seen)?.phi?.categories ?? [])].sort()).toEqual(['free-text', 'personnel']);
     const shown = await changes(full);
-    expect(expectData(shown).imageSet.latestVersion.changes.map((c: any) => c.keyword).sort()).toEqual(['ReferringPhysicianName', 'StudyDescription']);
+    expect(
+      expectData(shown)
+        .imageSet.latestVersion.changes.map((c: any) => c.keyword)
+        .sort(),
+    ).toEqual(['ReferringPhysicianName', 'StudyDescription']);
     expect(ext(shown)?.phi).toBeUndefined();
   });
 
@@ -202,7 +278,9 @@ describe('security: PHI minimum-necessary (phi:read)', () => {
     // Version 1 differs from 4 by StudyDescription (free text, withheld): refused before any write.
     h.resetUpstreamCalls();
     const refused = await revert('4', '1');
-    expect(expectGraphQLError(refused, 'FORBIDDEN').message).toBe('Changing attributes of the categories free-text needs the phi:read scope.');
+    expect(expectGraphQLError(refused, 'FORBIDDEN').message).toBe(
+      'Changing attributes of the categories free-text needs the phi:read scope.',
+    );
     expect(h.upstreamCalls('acme').UpdateImageSetMetadata ?? 0).toBe(0);
     expect(JSON.stringify(refused)).not.toContain('CORRECTED');
   });

@@ -61,16 +61,20 @@ describe('rate limits (in memory)', () => {
     const { ok, throttled } = split(await burstOf(h, 10, h.as({ apiKey: h.apiKeys.acme })));
     expect(ok.length).toBeGreaterThanOrEqual(5);
     expect(ok.length).toBeLessThanOrEqual(6);
-    expect(throttled[0].errors![0].message).toMatch(/^This credential is sending requests faster than its rate limit; retry after \d+ s\.$/);
+    expect(throttled[0].errors![0].message).toMatch(
+      /^This credential is sending requests faster than its rate limit; retry after \d+ s\.$/,
+    );
 
     const otherCredential = await h.gql(VIEWER, undefined, h.as({ token: h.tokens.acme }));
     expect(otherCredential).toMatchObject({ status: 200, data: { viewer: { tenantId: 'acme' } } });
     const otherTenant = await h.gql(VIEWER, undefined, h.as({ apiKey: h.apiKeys.globex }));
     expect(otherTenant).toMatchObject({ status: 200, data: { viewer: { tenantId: 'globex' } } });
-    expect(h.logs.filter((line) => line.event === 'graphql.throttled').map((line) => line.reason)).toContain('credential_rate');
+    expect(h.logs.filter((line) => line.event === 'graphql.throttled').map((line) => line.reason)).toContain(
+      'credential_rate',
+    );
   });
 
-  it('caps a tenant\'s requests in flight: a third is refused while two are held; the other tenant answers', async () => {
+  it("caps a tenant's requests in flight: a third is refused while two are held; the other tenant answers", async () => {
     h.resetUpstreamCalls();
     h.hil.hil.admin.faults.set({ operation: 'GetImageSet', mode: 'latency', latencyMs: 1500, count: 2 });
     const reader = h.as({ token: h.tokens.acmeReadOnly });
@@ -83,7 +87,8 @@ describe('rate limits (in memory)', () => {
     expect(refused.errors![0].message).toMatch(/^This tenant has too many requests in progress/);
     expect(await h.gql(VIEWER, undefined, h.as({ apiKey: h.apiKeys.globex }))).toMatchObject({ status: 200 });
 
-    for (const response of await Promise.all(held)) expect(response).toMatchObject({ status: 200, data: { imageSet: { state: 'ACTIVE' } } });
+    for (const response of await Promise.all(held))
+      expect(response).toMatchObject({ status: 200, data: { imageSet: { state: 'ACTIVE' } } });
     // Answered requests gave their slots back.
     expect(await h.gql(VIEWER, undefined, h.as({ token: h.tokens.acme }))).toMatchObject({ status: 200 });
     h.hil.hil.admin.faults.clear();
@@ -110,7 +115,10 @@ describeWithRedis('rate limits shared through Redis', () => {
   });
 
   it('holds a credential to one burst across both replicas, not one each', async () => {
-    const [fromA, fromB] = await Promise.all([burstOf(a, burst, a.as({ apiKey: a.apiKeys.acme })), burstOf(b, burst, b.as({ apiKey: b.apiKeys.acme }))]);
+    const [fromA, fromB] = await Promise.all([
+      burstOf(a, burst, a.as({ apiKey: a.apiKeys.acme })),
+      burstOf(b, burst, b.as({ apiKey: b.apiKeys.acme })),
+    ]);
     const { ok } = split([...fromA, ...fromB]);
     expect(ok.length).toBeGreaterThanOrEqual(burst);
     expect(ok.length).toBeLessThanOrEqual(burst + 1);
@@ -163,13 +171,21 @@ describeWithRedis('rate limits of the entry point (startGatewayServer) over Redi
     };
     servers = await Promise.all([startGatewayServer(env), startGatewayServer(env)]);
     const ask = (url: string) =>
-      fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': apiKey }, body: JSON.stringify({ query: VIEWER }) });
+      fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': apiKey },
+        body: JSON.stringify({ query: VIEWER }),
+      });
     const responses = await Promise.all(servers.flatMap((server) => [ask(server.url), ask(server.url)]));
     const statuses = responses.map((response) => response.status);
     expect(statuses.filter((status) => status === 200).length).toBeGreaterThanOrEqual(2);
     expect(statuses.filter((status) => status === 200).length).toBeLessThanOrEqual(3);
     expect(statuses.filter((status) => status !== 200).every((status) => status === 429)).toBe(true);
-    expect(responses.filter((response) => response.status === 429).every((response) => Number(response.headers.get('retry-after')) >= 1)).toBe(true);
+    expect(
+      responses
+        .filter((response) => response.status === 429)
+        .every((response) => Number(response.headers.get('retry-after')) >= 1),
+    ).toBe(true);
     // Closing releases the Redis connection too: Jest would otherwise report it as an open handle.
     await Promise.all(servers.map((server) => server.close()));
     servers = [];

@@ -13,7 +13,9 @@ export function expectGraphQLError(response: GqlResponse, code: string): NonNull
 /** Asserts that a response has no errors and returns its data. */
 export function expectData<TData = Record<string, any>>(response: GqlResponse<TData>): TData {
   if (response.errors !== undefined) {
-    throw new Error(`expected no errors, got ${JSON.stringify(response.errors.map((e) => [e.extensions?.code, e.message]))}`);
+    throw new Error(
+      `expected no errors, got ${JSON.stringify(response.errors.map((e) => [e.extensions?.code, e.message]))}`,
+    );
   }
   return response.data as TData;
 }

@@ -56,7 +56,12 @@ export interface GatewayHarness {
     headers?: Record<string, string>,
   ): Promise<GqlResponse<TData>>;
   /** Any HTTP request to the gateway, for transport-level tests. */
-  raw(options: { method?: string; path?: string; headers?: Record<string, string>; body?: string | Buffer }): Promise<RawResponse>;
+  raw(options: {
+    method?: string;
+    path?: string;
+    headers?: Record<string, string>;
+    body?: string | Buffer;
+  }): Promise<RawResponse>;
   /** Bearer tokens: every scope, or exactly the named ones. */
   tokens: {
     acme: string;
@@ -66,7 +71,10 @@ export interface GatewayHarness {
     acmeExpired: string;
   };
   /** A token of a tenant's issuer with chosen claims (exp and iat in epoch seconds; iat omitted when null). */
-  mintToken(tenant: TenantKey, claims: { sub: string; scope: string; exp: number; iat?: number | null }): Promise<string>;
+  mintToken(
+    tenant: TenantKey,
+    claims: { sub: string; scope: string; exp: number; iat?: number | null },
+  ): Promise<string>;
   /** Raw API keys (the tenants file holds only their hashes). */
   apiKeys: { acme: string; acmeReadOnly: string; acmeWriteOnly: string; globex: string };
   /** Authorization headers for a token or API key. */
@@ -100,7 +108,12 @@ export interface GatewayHarnessOptions {
   /** acme's tenant-wide trusted documents (ids as the tenants file takes them). */
   acmeTrustedDocuments?: string[];
   /** Tenants-file `upstream` settings for both tenants (e.g. short timeouts for hung-call tests). */
-  upstream?: { connectionTimeoutMs?: number; requestTimeoutMs?: number; maxReadAttempts?: number; maxConcurrency?: number };
+  upstream?: {
+    connectionTimeoutMs?: number;
+    requestTimeoutMs?: number;
+    maxReadAttempts?: number;
+    maxConcurrency?: number;
+  };
   /** The gateway's audit trail (the test opens and closes it). */
   audit?: AuditStore;
 }
@@ -140,13 +153,23 @@ export async function startGatewayHarness(options: GatewayHarnessOptions = {}): 
   hil.hil.admin.accessKeys.add({ ...hilKeys.acme, datastores: [datastores.acme] });
   hil.hil.admin.accessKeys.add({ ...hilKeys.globex, datastores: [datastores.globex] });
 
-  const importStudy = async (tenant: TenantKey, label: string, base = tenant === 'acme' ? smallCtStudy : smallMrStudy) => {
+  const importStudy = async (
+    tenant: TenantKey,
+    label: string,
+    base = tenant === 'acme' ? smallCtStudy : smallMrStudy,
+  ) => {
     const spec: SyntheticStudySpec = {
       ...base,
       seed: `${base.seed}-${label}`,
       accessionNumber: `${base.accessionNumber}${label}`.slice(0, 16),
     };
-    const { imageSetIds } = await importSyntheticStudy(admin, hil.s3Dir, datastores[tenant], spec, `${tenant}-${label}`);
+    const { imageSetIds } = await importSyntheticStudy(
+      admin,
+      hil.s3Dir,
+      datastores[tenant],
+      spec,
+      `${tenant}-${label}`,
+    );
     return imageSetIds;
   };
   const imageSets = {
@@ -213,7 +236,10 @@ export async function startGatewayHarness(options: GatewayHarnessOptions = {}): 
     ...options.env,
   });
   const logs: Array<Record<string, unknown>> = [];
-  const logger = createLogger({ level: 'debug', write: (line) => logs.push(JSON.parse(line) as Record<string, unknown>) });
+  const logger = createLogger({
+    level: 'debug',
+    write: (line) => logs.push(JSON.parse(line) as Record<string, unknown>),
+  });
   const redis = config.redisUrl !== undefined ? connectRedis(config.redisUrl) : undefined;
   // A Redis that does not answer is a case under test: the gateway then serves with local limits.
   if (redis) await redisReady(redis, 2000);
@@ -234,7 +260,9 @@ export async function startGatewayHarness(options: GatewayHarnessOptions = {}): 
       const req = httpRequest({ host: '127.0.0.1', port, method, path, headers }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
+        );
         res.on('error', reject);
       });
       req.on('error', reject);
@@ -261,7 +289,12 @@ export async function startGatewayHarness(options: GatewayHarnessOptions = {}): 
     globex: await token(issuers.globex, jwtSecrets.globex, { sub: 'gus@globex.test', scope: ALL_SCOPES.join(' ') }),
     acmeReadOnly: await token(issuers.acme, jwtSecrets.acme, { sub: 'rita@acme.test', scope: 'imagesets:read' }),
     acmeNoScopes: await token(issuers.acme, jwtSecrets.acme, { sub: 'nora@acme.test', scope: '' }),
-    acmeExpired: await token(issuers.acme, jwtSecrets.acme, { sub: 'alice@acme.test', scope: ALL_SCOPES.join(' ') }, now - 3600),
+    acmeExpired: await token(
+      issuers.acme,
+      jwtSecrets.acme,
+      { sub: 'alice@acme.test', scope: ALL_SCOPES.join(' ') },
+      now - 3600,
+    ),
   };
 
   const stats = (): CallStatsSnapshot => hil.hil.admin.stats();

@@ -28,7 +28,10 @@ export interface TestHil {
 export const TEST_REGION = 'us-east-1';
 
 /** A real SDK client for a HealthImaging Local at `endpoint` (default key pair unless overridden). */
-export function hilSdkClient(endpoint: string, overrides: Partial<MedicalImagingClientConfig> = {}): MedicalImagingClient {
+export function hilSdkClient(
+  endpoint: string,
+  overrides: Partial<MedicalImagingClientConfig> = {},
+): MedicalImagingClient {
   return new MedicalImagingClient({
     region: TEST_REGION,
     endpoint,

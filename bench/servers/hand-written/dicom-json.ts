@@ -24,7 +24,8 @@ export function int(value: unknown): number | null {
   if (Array.isArray(value)) return value.length === 0 ? null : int(value[0]);
   let parsed: number;
   if (typeof value === 'number') parsed = value;
-  else if (typeof value === 'string' && /^\s*[+-]?\d+\s*$/.test(value.replace(/\0+$/, ''))) parsed = Number.parseInt(value, 10);
+  else if (typeof value === 'string' && /^\s*[+-]?\d+\s*$/.test(value.replace(/\0+$/, '')))
+    parsed = Number.parseInt(value, 10);
   else return null;
   return Number.isInteger(parsed) && parsed >= -2147483648 && parsed <= 2147483647 ? parsed : null;
 }
@@ -33,7 +34,10 @@ type Attributes = Record<string, unknown>;
 
 export interface InstanceJson {
   DICOM?: Attributes;
-  ImageFrames?: Array<{ ID: string; PixelDataChecksumFromBaseToFullResolution?: Array<{ Width: number; Height: number }> }>;
+  ImageFrames?: Array<{
+    ID: string;
+    PixelDataChecksumFromBaseToFullResolution?: Array<{ Width: number; Height: number }>;
+  }>;
 }
 
 export interface SeriesJson {

@@ -20,7 +20,11 @@ function imageSetStatus(output: GetImageSetCommandOutput): { state: string; work
   return { state: output.imageSetState ?? 'UNKNOWN', workflowStatus: output.imageSetWorkflowStatus ?? null };
 }
 
-export async function viewerHeader(client: MedicalImagingClient, datastoreId: string, imageSetId: string): Promise<unknown> {
+export async function viewerHeader(
+  client: MedicalImagingClient,
+  datastoreId: string,
+  imageSetId: string,
+): Promise<unknown> {
   const [imageSet, versions] = await Promise.all([
     client.send(new GetImageSetCommand({ datastoreId, imageSetId })),
     client.send(new ListImageSetVersionsCommand({ datastoreId, imageSetId, maxResults: 10 })),
@@ -101,7 +105,11 @@ export async function studyBrowser(client: MedicalImagingClient, datastoreId: st
 
 const INSTANCES_PAGE = 50;
 
-export async function metadataDetail(client: MedicalImagingClient, datastoreId: string, imageSetId: string): Promise<unknown> {
+export async function metadataDetail(
+  client: MedicalImagingClient,
+  datastoreId: string,
+  imageSetId: string,
+): Promise<unknown> {
   const [imageSet, metadata] = await Promise.all([
     client.send(new GetImageSetCommand({ datastoreId, imageSetId })),
     fetchMetadata(client, datastoreId, imageSetId),
@@ -114,7 +122,11 @@ export async function metadataDetail(client: MedicalImagingClient, datastoreId: 
       imageSetId,
       latestVersionId: imageSet.versionId,
       metadata: {
-        patient: { patientName: text(patient.PatientName), patientId: text(patient.PatientID), sex: text(patient.PatientSex) },
+        patient: {
+          patientName: text(patient.PatientName),
+          patientId: text(patient.PatientID),
+          sex: text(patient.PatientSex),
+        },
         study: {
           studyInstanceUid: text(study.StudyInstanceUID),
           studyDescription: text(study.StudyDescription),
@@ -164,7 +176,9 @@ export async function setStudyDescription(
       datastoreId,
       imageSetId,
       latestVersionId: input.latestVersionId,
-      updateImageSetMetadataUpdates: { DICOMUpdates: { updatableAttributes: new TextEncoder().encode(JSON.stringify(document)) } },
+      updateImageSetMetadataUpdates: {
+        DICOMUpdates: { updatableAttributes: new TextEncoder().encode(JSON.stringify(document)) },
+      },
     }),
   );
   return {
@@ -180,7 +194,11 @@ export async function setStudyDescription(
   };
 }
 
-export async function imageSetStatusOf(client: MedicalImagingClient, datastoreId: string, imageSetId: string): Promise<unknown> {
+export async function imageSetStatusOf(
+  client: MedicalImagingClient,
+  datastoreId: string,
+  imageSetId: string,
+): Promise<unknown> {
   const output = await client.send(new GetImageSetCommand({ datastoreId, imageSetId }));
   return { imageSet: { imageSetId, ...imageSetStatus(output), latestVersionId: output.versionId } };
 }

@@ -48,7 +48,10 @@ function readBody(req: IncomingMessage): Promise<string> {
 
 function send(res: ServerResponse, status: number, payload: unknown): void {
   const body = `${JSON.stringify(payload)}\n`;
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+  });
   res.end(body);
 }
 
@@ -60,8 +63,10 @@ function parseUpdate(body: string): { latestVersionId: string; studyDescription:
     throw new HttpError(400, 'BAD_REQUEST', 'The body is not JSON.');
   }
   const { latestVersionId, studyDescription } = (parsed ?? {}) as Record<string, unknown>;
-  if (typeof latestVersionId !== 'string' || !/^\d+$/.test(latestVersionId)) throw new HttpError(400, 'BAD_REQUEST', 'latestVersionId must be a version id.');
-  if (typeof studyDescription !== 'string' || studyDescription.length > 64) throw new HttpError(400, 'BAD_REQUEST', 'studyDescription must be a string of at most 64 characters.');
+  if (typeof latestVersionId !== 'string' || !/^\d+$/.test(latestVersionId))
+    throw new HttpError(400, 'BAD_REQUEST', 'latestVersionId must be a version id.');
+  if (typeof studyDescription !== 'string' || studyDescription.length > 64)
+    throw new HttpError(400, 'BAD_REQUEST', 'studyDescription must be a string of at most 64 characters.');
   return { latestVersionId, studyDescription };
 }
 

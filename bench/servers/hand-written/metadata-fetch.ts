@@ -12,7 +12,9 @@ export async function fetchMetadata(
   imageSetId: string,
   versionId?: string,
 ): Promise<MetadataJson> {
-  const output = await client.send(new GetImageSetMetadataCommand({ datastoreId, imageSetId, ...(versionId ? { versionId } : {}) }));
+  const output = await client.send(
+    new GetImageSetMetadataCommand({ datastoreId, imageSetId, ...(versionId ? { versionId } : {}) }),
+  );
   if (!output.imageSetMetadataBlob) throw new Error('GetImageSetMetadata returned no body.');
   const bytes = await output.imageSetMetadataBlob.transformToByteArray();
   const plain = bytes[0] === 0x1f && bytes[1] === 0x8b ? await gunzipAsync(bytes) : Buffer.from(bytes);

@@ -11,12 +11,17 @@ const passThrough = { batch: false, cache: false } as const;
 
 function single<K, V>(load: (key: K) => Promise<V>): DataLoader.BatchLoadFn<K, V> {
   // With batch: false every batch holds one key.
-  return async (keys) => [await load(keys[0]).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))))];
+  return async (keys) => [
+    await load(keys[0]).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))),
+  ];
 }
 
 export function passThroughLoaders(port: ImagingPort): ImagingLoaders {
   return {
-    datastore: new DataLoader<string, never>(single((id) => port.getDatastore(id) as Promise<never>), passThrough),
+    datastore: new DataLoader<string, never>(
+      single((id) => port.getDatastore(id) as Promise<never>),
+      passThrough,
+    ),
     imageSet: new DataLoader(
       single((key: ImageSetKey) => port.getImageSet(key.datastoreId, key.imageSetId, key.versionId)),
       passThrough,

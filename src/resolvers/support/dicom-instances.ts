@@ -22,5 +22,9 @@ export function listDicomInstances(
   const first = pageSize(args.first);
   const cursors = offsetCursorCodec(scope, instancesCursorParent(series));
   const slice = readOffsetSlice(orderedInstanceUids(series.entry), first, cursors.decode(args.after));
-  return toConnection(slice, cursors.encode, (uid) => new DicomInstance(series.key, uid, series.entry.Instances[uid], series.phi));
+  return toConnection(
+    slice,
+    cursors.encode,
+    (uid) => new DicomInstance(series.key, uid, series.entry.Instances[uid], series.phi),
+  );
 }

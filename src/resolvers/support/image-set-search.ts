@@ -42,5 +42,7 @@ export async function searchImageSets(
     first,
     cursors.decode(args.after),
   );
-  return toConnection(slice, cursors.encode, (summary) => ImageSet.fromSummary({ ...summary, dicomTags: guardSearchTags(phi, summary) }));
+  return toConnection(slice, cursors.encode, (summary) =>
+    ImageSet.fromSummary({ ...summary, dicomTags: guardSearchTags(phi, summary) }),
+  );
 }

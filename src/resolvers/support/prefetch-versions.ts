@@ -1,4 +1,11 @@
-import { getArgumentValues, isObjectType, Kind, type FieldNode, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
+import {
+  getArgumentValues,
+  isObjectType,
+  Kind,
+  type FieldNode,
+  type GraphQLResolveInfo,
+  type SelectionSetNode,
+} from 'graphql';
 import { listImageSetVersions } from './image-set-versions';
 import type { RequestScope } from './request-scope';
 
@@ -10,7 +17,12 @@ import type { RequestScope } from './request-scope';
  * through the very function and per-request loader the `versions` resolver uses, so that resolver
  * finds the same keys and no call is made twice; failures are left for it to report.
  */
-export function prefetchFirstVersionPages(scope: RequestScope, info: GraphQLResolveInfo, datastoreId: string, imageSetId: string): void {
+export function prefetchFirstVersionPages(
+  scope: RequestScope,
+  info: GraphQLResolveInfo,
+  datastoreId: string,
+  imageSetId: string,
+): void {
   const type = info.schema.getType('ImageSet');
   const field = isObjectType(type) ? type.getFields().versions : undefined;
   if (!field) return;

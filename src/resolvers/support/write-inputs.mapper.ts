@@ -13,14 +13,16 @@ import type { LevelAttributesInput, MetadataRemovalsInput } from '../../types/le
 import type { RevertImageSetInput } from '../../types/revert-image-set.input';
 import type { UpdateImageSetMetadataInput } from '../../types/update-image-set-metadata.input';
 
-
 /** GraphQL's explicit nulls become absent members, the shape the document builders expect. */
 export function toLevelAttributes(input: LevelAttributesInput): LevelAttributes {
   const attributes: LevelAttributes = {};
   if (input.patient != null) attributes.patient = input.patient;
   if (input.study != null) attributes.study = input.study;
   if (input.series != null) {
-    attributes.series = input.series.map(({ seriesInstanceUid, attributes: values }) => ({ seriesInstanceUid, attributes: values }));
+    attributes.series = input.series.map(({ seriesInstanceUid, attributes: values }) => ({
+      seriesInstanceUid,
+      attributes: values,
+    }));
   }
   if (input.instances != null) {
     attributes.instances = input.instances.map((entry) => ({
@@ -37,7 +39,10 @@ export function toRemovalInput(input: MetadataRemovalsInput): RemovalInput {
   const removal: RemovalInput = toLevelAttributes(input);
   if (input.removeSeries != null) removal.removeSeries = [...input.removeSeries];
   if (input.removeInstances != null) {
-    removal.removeInstances = input.removeInstances.map(({ seriesInstanceUid, sopInstanceUid }) => ({ seriesInstanceUid, sopInstanceUid }));
+    removal.removeInstances = input.removeInstances.map(({ seriesInstanceUid, sopInstanceUid }) => ({
+      seriesInstanceUid,
+      sopInstanceUid,
+    }));
   }
   return removal;
 }
@@ -48,8 +53,10 @@ export function toUpdateRequest(input: UpdateImageSetMetadataInput): UpdateImage
     throw new BadUserInputError('Give `updates`, `removals` or both.', { invalidFields: ['updates', 'removals'] });
   }
   const updates: NonNullable<UpdateImageSetMetadataRequest['updates']> = {};
-  if (input.updates != null) updates.updatableAttributes = buildUpdatableAttributes(toLevelAttributes(input.updates)).document;
-  if (input.removals != null) updates.removableAttributes = buildRemovableAttributes(toRemovalInput(input.removals)).document;
+  if (input.updates != null)
+    updates.updatableAttributes = buildUpdatableAttributes(toLevelAttributes(input.updates)).document;
+  if (input.removals != null)
+    updates.removableAttributes = buildRemovableAttributes(toRemovalInput(input.removals)).document;
   return {
     datastoreId: input.datastoreId,
     imageSetId: input.imageSetId,
@@ -85,9 +92,13 @@ export async function toCopyRequest(
     promoteToPrimary: input.promoteToPrimary,
   };
   if (input.destination != null) {
-    request.destination = { imageSetId: input.destination.imageSetId, latestVersionId: input.destination.latestVersionId };
+    request.destination = {
+      imageSetId: input.destination.imageSetId,
+      latestVersionId: input.destination.latestVersionId,
+    };
   }
-  if (input.subset != null) request.copiableAttributes = buildCopySubset(await subsetSelection(input.subset, loadSource));
+  if (input.subset != null)
+    request.copiableAttributes = buildCopySubset(await subsetSelection(input.subset, loadSource));
   return request;
 }
 
@@ -98,13 +109,20 @@ async function subsetSelection(
   const needsSource = subset.series.some((entry) => entry.sopInstanceUids == null);
   const source = needsSource ? await loadSource() : undefined;
   return subset.series.map((entry, index) => {
-    if (entry.sopInstanceUids != null) return { seriesInstanceUid: entry.seriesInstanceUid, sopInstanceUids: [...entry.sopInstanceUids] };
+    if (entry.sopInstanceUids != null)
+      return { seriesInstanceUid: entry.seriesInstanceUid, sopInstanceUids: [...entry.sopInstanceUids] };
     const series = source?.Study?.Series ?? {};
     if (!Object.prototype.hasOwnProperty.call(series, entry.seriesInstanceUid)) {
-      throw new BadUserInputError(`subset.series[${index}].seriesInstanceUid is not a series of the source image set version.`, {
-        invalidFields: [`subset.series[${index}].seriesInstanceUid`],
-      });
+      throw new BadUserInputError(
+        `subset.series[${index}].seriesInstanceUid is not a series of the source image set version.`,
+        {
+          invalidFields: [`subset.series[${index}].seriesInstanceUid`],
+        },
+      );
     }
-    return { seriesInstanceUid: entry.seriesInstanceUid, sopInstanceUids: Object.keys(series[entry.seriesInstanceUid].Instances ?? {}) };
+    return {
+      seriesInstanceUid: entry.seriesInstanceUid,
+      sopInstanceUids: Object.keys(series[entry.seriesInstanceUid].Instances ?? {}),
+    };
   });
 }

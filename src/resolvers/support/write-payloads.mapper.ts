@@ -43,13 +43,19 @@ export function updatedVersion(result: UpdateResultRecord): { imageSet: ImageSet
     message: result.message,
   };
   return {
-    imageSet: ImageSet.withFacts(result.datastoreId, result.imageSetId, { latestVersionId: result.latestVersionId, ...written }),
+    imageSet: ImageSet.withFacts(result.datastoreId, result.imageSetId, {
+      latestVersionId: result.latestVersionId,
+      ...written,
+    }),
     version: ImageSetVersion.withFacts(result.datastoreId, result.imageSetId, result.latestVersionId, written),
   };
 }
 
 export function deletePayload(result: DeleteResultRecord): DeleteImageSetPayload {
   return new DeleteImageSetPayload(
-    ImageSet.withFacts(result.datastoreId, result.imageSetId, { state: result.state, workflowStatus: result.workflowStatus }),
+    ImageSet.withFacts(result.datastoreId, result.imageSetId, {
+      state: result.state,
+      workflowStatus: result.workflowStatus,
+    }),
   );
 }

@@ -36,7 +36,9 @@ describe('npm run audit (SQLite)', () => {
       out: ['tenant acme: 2 records checked, OK (head at 2)', 'tenant globex: 1 records checked, OK (head at 1)'],
       err: [],
     });
-    expect((await run(['verify', '--tenant', 'globex'], env())).out).toEqual(['tenant globex: 1 records checked, OK (head at 1)']);
+    expect((await run(['verify', '--tenant', 'globex'], env())).out).toEqual([
+      'tenant globex: 1 records checked, OK (head at 1)',
+    ]);
   });
 
   it('list prints the newest records of one tenant as JSON lines', async () => {
@@ -47,7 +49,13 @@ describe('npm run audit (SQLite)', () => {
   });
 
   it('exits 2 with the usage on bad arguments', async () => {
-    for (const argv of [[], ['verify', '--tenant'], ['verify', '--color', 'red'], ['list'], ['list', '--tenant', 'acme', '--first', '0']]) {
+    for (const argv of [
+      [],
+      ['verify', '--tenant'],
+      ['verify', '--color', 'red'],
+      ['list'],
+      ['list', '--tenant', 'acme', '--first', '0'],
+    ]) {
       const result = await run(argv, env());
       expect(result.code).toBe(2);
       expect(result.err.join('\n')).toContain('usage: npm run audit -- verify');
@@ -57,7 +65,11 @@ describe('npm run audit (SQLite)', () => {
   it('exits 2 when the SQLite file does not exist, instead of creating an empty trail', async () => {
     const missing = join(directory, 'typo', 'audit.sqlite');
     const result = await run(['verify'], { AUDIT_SQLITE_FILE: missing });
-    expect(result).toEqual({ code: 2, out: [], err: [`no audit trail at ${missing} (set AUDIT_SQLITE_FILE or AUDIT_DATABASE_URL)`] });
+    expect(result).toEqual({
+      code: 2,
+      out: [],
+      err: [`no audit trail at ${missing} (set AUDIT_SQLITE_FILE or AUDIT_DATABASE_URL)`],
+    });
     expect(existsSync(missing)).toBe(false);
   });
 
@@ -106,7 +118,9 @@ describe('npm run audit (PostgreSQL)', () => {
 
     const result = await run(['verify', '--tenant', tenant], env);
     expect(result.code).toBe(1);
-    expect(result.out).toEqual([`tenant ${tenant}: 0 records checked, BROKEN at sequence 1 (removed): record 1 is missing (the next record is 2)`]);
+    expect(result.out).toEqual([
+      `tenant ${tenant}: 0 records checked, BROKEN at sequence 1 (removed): record 1 is missing (the next record is 2)`,
+    ]);
   });
 
   it('exits 2 without echoing the URL when the database cannot be reached', async () => {

@@ -32,7 +32,9 @@ describe('auditEvents resolver', () => {
   it('answers UPSTREAM_UNAVAILABLE and logs the failure without its message when the store cannot be read', async () => {
     const store = new SqliteAuditStore(':memory:');
     await store.append([entry('acme')]);
-    await expect(resolver.auditEvents({ first: 1 }, undefined, context(store))).resolves.toMatchObject({ pageInfo: { hasNextPage: false } });
+    await expect(resolver.auditEvents({ first: 1 }, undefined, context(store))).resolves.toMatchObject({
+      pageInfo: { hasNextPage: false },
+    });
     await store.close();
 
     await expect(resolver.auditEvents({ first: 1 }, undefined, context(store))).rejects.toMatchObject({

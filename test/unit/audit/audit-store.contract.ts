@@ -21,7 +21,11 @@ export interface StoreFixture {
  * The behaviour every AuditStore has, run for real against SQLite and PostgreSQL. Each test works
  * on tenants of its own, so suites may share one database.
  */
-export function describeAuditStore(name: string, setup: () => Promise<StoreFixture>, teardown: () => Promise<void>): void {
+export function describeAuditStore(
+  name: string,
+  setup: () => Promise<StoreFixture>,
+  teardown: () => Promise<void>,
+): void {
   describe(`${name} audit store`, () => {
     let fixture: StoreFixture;
     let store: AuditStore;
@@ -44,7 +48,9 @@ export function describeAuditStore(name: string, setup: () => Promise<StoreFixtu
     async function appendMany(tenantId: string, count: number): Promise<AuditRecord[]> {
       const records: AuditRecord[] = [];
       for (let index = 1; index <= count; index += 1) {
-        records.push(...(await store.append([entry(tenantId, { requestId: `req-${index}`, imageSetId: `is-${index}` })])));
+        records.push(
+          ...(await store.append([entry(tenantId, { requestId: `req-${index}`, imageSetId: `is-${index}` })])),
+        );
       }
       return records;
     }
@@ -58,7 +64,13 @@ export function describeAuditStore(name: string, setup: () => Promise<StoreFixtu
       const tenant = uniqueTenant('append');
       const written = await store.append([
         entry(tenant, { action: 'updateImageSetMetadata', operationType: 'mutation', dataCategories: [] }),
-        entry(tenant, { operationName: null, datastoreId: null, imageSetId: null, versionId: null, upstreamRequestIds: [] }),
+        entry(tenant, {
+          operationName: null,
+          datastoreId: null,
+          imageSetId: null,
+          versionId: null,
+          upstreamRequestIds: [],
+        }),
       ]);
 
       expect(written.map((record) => record.sequence)).toEqual([1, 2]);
@@ -84,7 +96,9 @@ export function describeAuditStore(name: string, setup: () => Promise<StoreFixtu
     it('refuses a malformed or mixed-tenant append and writes none of it', async () => {
       const tenant = uniqueTenant('refused');
       await expect(store.append([entry(tenant), entry(uniqueTenant('other'))])).rejects.toThrow('one tenant');
-      await expect(store.append([entry(tenant), entry(tenant, { clientKind: 'cookie' as never })])).rejects.toThrow('clientKind');
+      await expect(store.append([entry(tenant), entry(tenant, { clientKind: 'cookie' as never })])).rejects.toThrow(
+        'clientKind',
+      );
       await expect(store.append([])).rejects.toThrow('at least one entry');
 
       expect((await store.list(tenant, { first: 10 })).records).toEqual([]);
@@ -110,9 +124,27 @@ export function describeAuditStore(name: string, setup: () => Promise<StoreFixtu
       const tenant = uniqueTenant('filters');
       const at = (minute: number) => new Date(Date.UTC(2026, 2, 1, 10, minute));
       await store.append([entry(tenant, { occurredAt: at(0) })]);
-      await store.append([entry(tenant, { occurredAt: at(1), action: 'deleteImageSet', operationType: 'mutation', outcome: 'FORBIDDEN', subject: 'bob' })]);
-      await store.append([entry(tenant, { occurredAt: at(2), action: 'deleteImageSet', operationType: 'mutation', imageSetId: 'is-2' })]);
-      await store.append([entry(tenant, { occurredAt: at(3), datastoreId: 'ds-2', client: 'partner-key', clientKind: 'api-key', operationName: 'Partner' })]);
+      await store.append([
+        entry(tenant, {
+          occurredAt: at(1),
+          action: 'deleteImageSet',
+          operationType: 'mutation',
+          outcome: 'FORBIDDEN',
+          subject: 'bob',
+        }),
+      ]);
+      await store.append([
+        entry(tenant, { occurredAt: at(2), action: 'deleteImageSet', operationType: 'mutation', imageSetId: 'is-2' }),
+      ]);
+      await store.append([
+        entry(tenant, {
+          occurredAt: at(3),
+          datastoreId: 'ds-2',
+          client: 'partner-key',
+          clientKind: 'api-key',
+          operationName: 'Partner',
+        }),
+      ]);
       const sequences = async (filter: Parameters<AuditStore['list']>[1]['filter']) =>
         (await store.list(tenant, { first: 10, filter })).records.map((record) => record.sequence);
 
@@ -146,14 +178,22 @@ export function describeAuditStore(name: string, setup: () => Promise<StoreFixtu
       expect((await store.list(acme, { first: 10 })).records).toHaveLength(3);
       expect(await store.verify(globex)).toEqual([{ tenantId: globex, recordsChecked: 1, headSequence: 1 }]);
       const all = await store.verify();
-      expect(all.find((result) => result.tenantId === acme)).toEqual({ tenantId: acme, recordsChecked: 3, headSequence: 3 });
+      expect(all.find((result) => result.tenantId === acme)).toEqual({
+        tenantId: acme,
+        recordsChecked: 3,
+        headSequence: 3,
+      });
     });
 
     it('keeps one chain when two independent connections append to one tenant at once', async () => {
       const tenant = uniqueTenant('concurrent');
       const [left, right] = [await open(), await open()];
       const appendFrom = (target: AuditStore, label: string) =>
-        Promise.all(Array.from({ length: 15 }, (_, index) => target.append([entry(tenant, { requestId: `${label}-${index}` }), entry(tenant)])));
+        Promise.all(
+          Array.from({ length: 15 }, (_, index) =>
+            target.append([entry(tenant, { requestId: `${label}-${index}` }), entry(tenant)]),
+          ),
+        );
       await Promise.all([appendFrom(left, 'left'), appendFrom(right, 'right')]);
 
       const records = (await store.list(tenant, { first: 100 })).records.reverse();
@@ -172,8 +212,12 @@ export function describeAuditStore(name: string, setup: () => Promise<StoreFixtu
       // Matched on the message: better-sqlite3's errors fail `instanceof Error` once its native
       // module is shared across Jest's per-file realms.
       const refused = { message: expect.stringContaining('append-only') };
-      await expect(fixture.tamper.runGuarded('UPDATE audit_records SET outcome = ? WHERE tenant_id = ?', ['OK!', tenant])).rejects.toMatchObject(refused);
-      await expect(fixture.tamper.runGuarded('DELETE FROM audit_records WHERE tenant_id = ?', [tenant])).rejects.toMatchObject(refused);
+      await expect(
+        fixture.tamper.runGuarded('UPDATE audit_records SET outcome = ? WHERE tenant_id = ?', ['OK!', tenant]),
+      ).rejects.toMatchObject(refused);
+      await expect(
+        fixture.tamper.runGuarded('DELETE FROM audit_records WHERE tenant_id = ?', [tenant]),
+      ).rejects.toMatchObject(refused);
       expect(await problemOf(tenant)).toBeUndefined();
     });
 
@@ -181,7 +225,11 @@ export function describeAuditStore(name: string, setup: () => Promise<StoreFixtu
       it('finds an edited record', async () => {
         const tenant = uniqueTenant('edited');
         await appendMany(tenant, 4);
-        await fixture.tamper.run('UPDATE audit_records SET outcome = ? WHERE tenant_id = ? AND sequence = ?', ['FORBIDDEN', tenant, 3]);
+        await fixture.tamper.run('UPDATE audit_records SET outcome = ? WHERE tenant_id = ? AND sequence = ?', [
+          'FORBIDDEN',
+          tenant,
+          3,
+        ]);
         expect(await problemOf(tenant)).toMatchObject({ kind: 'changed', sequence: 3 });
         expect((await store.verify(tenant))[0].recordsChecked).toBe(2);
       });
@@ -190,12 +238,10 @@ export function describeAuditStore(name: string, setup: () => Promise<StoreFixtu
         const tenant = uniqueTenant('rehashed');
         const records = await appendMany(tenant, 4);
         const forged = { ...records[1], subject: 'someone-else' };
-        await fixture.tamper.run('UPDATE audit_records SET subject = ?, hash = ? WHERE tenant_id = ? AND sequence = ?', [
-          forged.subject,
-          recordHash(forged),
-          tenant,
-          2,
-        ]);
+        await fixture.tamper.run(
+          'UPDATE audit_records SET subject = ?, hash = ? WHERE tenant_id = ? AND sequence = ?',
+          [forged.subject, recordHash(forged), tenant, 2],
+        );
         expect(await problemOf(tenant)).toMatchObject({ kind: 'changed', sequence: 2 });
       });
 
@@ -209,9 +255,18 @@ export function describeAuditStore(name: string, setup: () => Promise<StoreFixtu
       it('finds a reordered pair', async () => {
         const tenant = uniqueTenant('reordered');
         await appendMany(tenant, 4);
-        await fixture.tamper.run('UPDATE audit_records SET sequence = -1 WHERE tenant_id = ? AND sequence = ?', [tenant, 2]);
-        await fixture.tamper.run('UPDATE audit_records SET sequence = 2 WHERE tenant_id = ? AND sequence = ?', [tenant, 3]);
-        await fixture.tamper.run('UPDATE audit_records SET sequence = 3 WHERE tenant_id = ? AND sequence = ?', [tenant, -1]);
+        await fixture.tamper.run('UPDATE audit_records SET sequence = -1 WHERE tenant_id = ? AND sequence = ?', [
+          tenant,
+          2,
+        ]);
+        await fixture.tamper.run('UPDATE audit_records SET sequence = 2 WHERE tenant_id = ? AND sequence = ?', [
+          tenant,
+          3,
+        ]);
+        await fixture.tamper.run('UPDATE audit_records SET sequence = 3 WHERE tenant_id = ? AND sequence = ?', [
+          tenant,
+          -1,
+        ]);
         expect(await problemOf(tenant)).toMatchObject({ kind: 'reordered', sequence: 2 });
       });
 

@@ -21,9 +21,15 @@ describeAuditStore(
       try {
         await client.query('BEGIN');
         // Inside the transaction: other sessions never see the triggers disabled.
-        if (disableTriggers) await client.query('ALTER TABLE audit_records DISABLE TRIGGER USER; ALTER TABLE audit_heads DISABLE TRIGGER USER');
+        if (disableTriggers)
+          await client.query(
+            'ALTER TABLE audit_records DISABLE TRIGGER USER; ALTER TABLE audit_heads DISABLE TRIGGER USER',
+          );
         await client.query(numbered(sql), params);
-        if (disableTriggers) await client.query('ALTER TABLE audit_records ENABLE TRIGGER USER; ALTER TABLE audit_heads ENABLE TRIGGER USER');
+        if (disableTriggers)
+          await client.query(
+            'ALTER TABLE audit_records ENABLE TRIGGER USER; ALTER TABLE audit_heads ENABLE TRIGGER USER',
+          );
         await client.query('COMMIT');
       } catch (error) {
         await client.query('ROLLBACK');

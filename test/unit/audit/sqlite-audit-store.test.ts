@@ -17,7 +17,9 @@ describeAuditStore(
       try {
         // SQLite cannot disable a trigger; an intruder drops it. Opening a store creates it again.
         if (dropTriggers) {
-          for (const { name } of db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'trigger'").all()) {
+          for (const { name } of db
+            .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+            .all()) {
             db.exec(`DROP TRIGGER ${name}`);
           }
         }

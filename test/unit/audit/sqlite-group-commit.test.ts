@@ -31,7 +31,9 @@ describe('SQLite audit store: appends sharing a transaction', () => {
       store.append([entry('acme', { requestId: 'a2' })]),
     ]);
 
-    expect(results.map((records) => records.map((record) => [record.tenantId, record.sequence, record.requestId]))).toEqual([
+    expect(
+      results.map((records) => records.map((record) => [record.tenantId, record.sequence, record.requestId])),
+    ).toEqual([
       [
         ['acme', 1, 'a1'],
         ['acme', 2, 'a1'],
@@ -50,7 +52,11 @@ describe('SQLite audit store: appends sharing a transaction', () => {
     const [head] = await store.append([entry('globex')]);
     const raw = new Database(file);
     const copy = RECORD_COLUMNS.map((column) => (column === 'sequence' ? '2' : column)).join(', ');
-    raw.prepare(`INSERT INTO audit_records (${RECORD_COLUMNS.join(', ')}) SELECT ${copy} FROM audit_records WHERE tenant_id = ?`).run('globex');
+    raw
+      .prepare(
+        `INSERT INTO audit_records (${RECORD_COLUMNS.join(', ')}) SELECT ${copy} FROM audit_records WHERE tenant_id = ?`,
+      )
+      .run('globex');
     raw.close();
     expect(head.sequence).toBe(1);
 

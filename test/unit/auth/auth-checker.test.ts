@@ -39,7 +39,10 @@ async function run(query: string, principal?: Principal) {
 
 describe('authChecker', () => {
   it('lets a caller holding the scope through', async () => {
-    expect(await run('{ readSomething whoAmI }', reader)).toEqual({ data: { readSomething: 'read', whoAmI: 'someone' }, codes: undefined });
+    expect(await run('{ readSomething whoAmI }', reader)).toEqual({
+      data: { readSomething: 'read', whoAmI: 'someone' },
+      codes: undefined,
+    });
   });
 
   it('answers UNAUTHENTICATED to an anonymous caller, even where no scope is listed', async () => {

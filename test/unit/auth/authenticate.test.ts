@@ -29,7 +29,11 @@ let unreachableJwksUrl: string;
 let registry: TenantRegistry;
 let authenticate: Authenticator;
 
-async function token(keys: Keys | Uint8Array, claims: JWTPayload, options: { alg?: string; kid?: string; expiresIn?: string | null } = {}): Promise<string> {
+async function token(
+  keys: Keys | Uint8Array,
+  claims: JWTPayload,
+  options: { alg?: string; kid?: string; expiresIn?: string | null } = {},
+): Promise<string> {
   const alg = options.alg ?? (keys instanceof Uint8Array ? 'HS256' : 'RS256');
   let jwt = new SignJWT({ sub: 'dr-house', scope: 'imagesets:read', ...claims })
     .setProtectedHeader({ alg, ...(options.kid ? { kid: options.kid } : {}) })
@@ -62,9 +66,14 @@ beforeAll(async () => {
   acmeKeys = await generateKeyPair('RS256', { extractable: true });
   strangerKeys = await generateKeyPair('RS256', { extractable: true });
   remoteKeys = await generateKeyPair('ES256', { extractable: true });
-  writeFileSync(join(dir, 'acme-jwks.json'), JSON.stringify({ keys: [{ ...(await exportJWK(acmeKeys.publicKey)), kid: 'acme-1', alg: 'RS256', use: 'sig' }] }));
+  writeFileSync(
+    join(dir, 'acme-jwks.json'),
+    JSON.stringify({ keys: [{ ...(await exportJWK(acmeKeys.publicKey)), kid: 'acme-1', alg: 'RS256', use: 'sig' }] }),
+  );
 
-  const remoteJwks = JSON.stringify({ keys: [{ ...(await exportJWK(remoteKeys.publicKey)), kid: 'remote-1', alg: 'ES256' }] });
+  const remoteJwks = JSON.stringify({
+    keys: [{ ...(await exportJWK(remoteKeys.publicKey)), kid: 'remote-1', alg: 'ES256' }],
+  });
   jwksServer = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(remoteJwks));
   await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve));
   jwksUrl = `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}/.well-known/jwks.json`;
@@ -77,8 +86,12 @@ beforeAll(async () => {
   registry = parseTenants(
     {
       tenants: [
-        acmeTenantJson({ jwt: { issuer: acmeIssuer, audience, jwksFile: join(dir, 'acme-jwks.json'), algorithms: ['RS256'] } }),
-        globexTenantJson({ jwt: { issuer: 'https://idp.globex.test', audience, hs256Secret, scopesClaim: 'permissions' } }),
+        acmeTenantJson({
+          jwt: { issuer: acmeIssuer, audience, jwksFile: join(dir, 'acme-jwks.json'), algorithms: ['RS256'] },
+        }),
+        globexTenantJson({
+          jwt: { issuer: 'https://idp.globex.test', audience, hs256Secret, scopesClaim: 'permissions' },
+        }),
         {
           id: 'initech',
           name: 'Initech',
@@ -147,16 +160,27 @@ describe('createAuthenticator with bearer tokens', () => {
       aud: audience,
       permissions: ['imagesets:delete', 'admin:everything'],
     });
-    await expect(authenticate(bearer(jwt))).resolves.toMatchObject({ tenantId: 'globex', scopes: ['imagesets:delete'] });
+    await expect(authenticate(bearer(jwt))).resolves.toMatchObject({
+      tenantId: 'globex',
+      scopes: ['imagesets:delete'],
+    });
   });
 
   it('accepts a token verified against a remote JWKS URL', async () => {
-    const jwt = await token(remoteKeys, { iss: 'https://idp.umbrella.test', aud: audience }, { alg: 'ES256', kid: 'remote-1' });
+    const jwt = await token(
+      remoteKeys,
+      { iss: 'https://idp.umbrella.test', aud: audience },
+      { alg: 'ES256', kid: 'remote-1' },
+    );
     await expect(authenticate(bearer(jwt))).resolves.toMatchObject({ tenantId: 'umbrella', subject: 'dr-house' });
   });
 
-  it('reports an unreachable identity provider as UPSTREAM_UNAVAILABLE, not as the caller\'s fault', async () => {
-    const jwt = await token(remoteKeys, { iss: 'https://idp.wayne.test', aud: audience }, { alg: 'ES256', kid: 'remote-1' });
+  it("reports an unreachable identity provider as UPSTREAM_UNAVAILABLE, not as the caller's fault", async () => {
+    const jwt = await token(
+      remoteKeys,
+      { iss: 'https://idp.wayne.test', aud: audience },
+      { alg: 'ES256', kid: 'remote-1' },
+    );
     const error = await rejection(bearer(jwt));
     expect(error).toBeInstanceOf(UpstreamUnavailableError);
     expect(error.message).toBe('The identity provider could not be reached; retry later.');
@@ -199,24 +223,38 @@ describe('createAuthenticator with bearer tokens', () => {
     await expectInvalidToken(bearer(unsigned));
   });
 
-  it('rejects an HS256 token keyed with the RS256 tenant\'s public key (algorithm confusion)', async () => {
+  it("rejects an HS256 token keyed with the RS256 tenant's public key (algorithm confusion)", async () => {
     const publicPem = await exportSPKI(acmeKeys.publicKey);
-    const forged = await token(new TextEncoder().encode(publicPem), { scope: 'imagesets:delete' }, { alg: 'HS256', kid: 'acme-1' });
+    const forged = await token(
+      new TextEncoder().encode(publicPem),
+      { scope: 'imagesets:delete' },
+      { alg: 'HS256', kid: 'acme-1' },
+    );
     await expectInvalidToken(bearer(forged));
   });
 
   it('rejects a tampered payload', async () => {
     const [header, , signature] = (await token(acmeKeys, {}, { kid: 'acme-1' })).split('.');
     const payload = Buffer.from(
-      JSON.stringify({ iss: acmeIssuer, aud: audience, sub: 'dr-house', exp: Math.floor(Date.now() / 1000) + 300, scope: 'imagesets:delete' }),
+      JSON.stringify({
+        iss: acmeIssuer,
+        aud: audience,
+        sub: 'dr-house',
+        exp: Math.floor(Date.now() / 1000) + 300,
+        scope: 'imagesets:delete',
+      }),
     ).toString('base64url');
     await expectInvalidToken(bearer(`${header}.${payload}.${signature}`));
   });
 
   it('selects the tenant named by the tenant claim when tenants share an issuer', async () => {
     const secret = new TextEncoder().encode(hs256Secret);
-    await expect(authenticate(bearer(await token(secret, { iss: sharedIssuer, tid: 'hooli' })))).resolves.toMatchObject({ tenantId: 'hooli' });
-    await expect(authenticate(bearer(await token(secret, { iss: sharedIssuer, tid: 'initech' })))).resolves.toMatchObject({ tenantId: 'initech' });
+    await expect(authenticate(bearer(await token(secret, { iss: sharedIssuer, tid: 'hooli' })))).resolves.toMatchObject(
+      { tenantId: 'hooli' },
+    );
+    await expect(
+      authenticate(bearer(await token(secret, { iss: sharedIssuer, tid: 'initech' }))),
+    ).resolves.toMatchObject({ tenantId: 'initech' });
   });
 
   it('rejects a token whose tenant claim names no tenant of its issuer', async () => {
@@ -283,7 +321,10 @@ describe('createAuthenticator with API keys', () => {
 
 describe('scopesFromClaim', () => {
   it('reads space-separated strings and arrays, keeping only known scopes once', () => {
-    expect(scopesFromClaim('openid imagesets:read  imagesets:read imagesets:write')).toEqual(['imagesets:read', 'imagesets:write']);
+    expect(scopesFromClaim('openid imagesets:read  imagesets:read imagesets:write')).toEqual([
+      'imagesets:read',
+      'imagesets:write',
+    ]);
     expect(scopesFromClaim(['imagesets:delete', 42, 'profile'])).toEqual(['imagesets:delete']);
     expect(scopesFromClaim(undefined)).toEqual([]);
     expect(scopesFromClaim({ 'imagesets:read': true })).toEqual([]);

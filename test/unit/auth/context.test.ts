@@ -126,7 +126,9 @@ describe('createContextFactory', () => {
       expect(response.headers.get('www-authenticate')).toBe('Bearer');
       expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
       if (response.body.kind !== 'complete') throw new Error('expected a complete body');
-      expect(JSON.parse(response.body.string)).toEqual({ errors: [{ message: 'Invalid API key.', extensions: { code: 'UNAUTHENTICATED' } }] });
+      expect(JSON.parse(response.body.string)).toEqual({
+        errors: [{ message: 'Invalid API key.', extensions: { code: 'UNAUTHENTICATED' } }],
+      });
     } finally {
       await server.stop();
     }

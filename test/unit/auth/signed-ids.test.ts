@@ -39,7 +39,9 @@ describe('SignedIds global ids', () => {
   });
 
   it('gives the same object the same id every time', () => {
-    expect(ids.globalId('acme', 'ImageSet', [datastoreId, imageSetId])).toBe(ids.globalId('acme', 'ImageSet', [datastoreId, imageSetId]));
+    expect(ids.globalId('acme', 'ImageSet', [datastoreId, imageSetId])).toBe(
+      ids.globalId('acme', 'ImageSet', [datastoreId, imageSetId]),
+    );
   });
 
   it('reports an id minted for another tenant as not found', () => {
@@ -55,7 +57,9 @@ describe('SignedIds global ids', () => {
     expect(() => ids.parseGlobalId('acme', '')).toThrow(NotFoundError);
     expect(() => ids.parseGlobalId('acme', `${id}.${id}`)).toThrow(NotFoundError);
     const otherDeployment = new SignedIds('another-deployment-secret-0123456789abcdef');
-    expect(() => ids.parseGlobalId('acme', otherDeployment.globalId('acme', 'ImageSet', [datastoreId, imageSetId]))).toThrow(NotFoundError);
+    expect(() =>
+      ids.parseGlobalId('acme', otherDeployment.globalId('acme', 'ImageSet', [datastoreId, imageSetId])),
+    ).toThrow(NotFoundError);
   });
 
   it('does not accept a cursor as a global id', () => {
@@ -91,7 +95,9 @@ describe('SignedIds cursors', () => {
     const ids = new SignedIds(secret);
     const cursor = ids.cursor('acme', imageSetsList, { offset: 10 });
     const [, mac] = cursor.split('.');
-    const forgedBody = Buffer.from(JSON.stringify({ iat: Math.floor(Date.now() / 1000), p: { offset: 0 } })).toString('base64url');
+    const forgedBody = Buffer.from(JSON.stringify({ iat: Math.floor(Date.now() / 1000), p: { offset: 0 } })).toString(
+      'base64url',
+    );
     expectInvalidCursor(() => ids.parseCursor('acme', imageSetsList, `${forgedBody}.${mac}`));
   });
 
@@ -163,7 +169,9 @@ describe('SignedIds cursors', () => {
     const cursor = ids.cursor('acme', imageSetsList, { offset: 1 });
     const [body, mac] = cursor.split('.');
     expectInvalidCursor(() => ids.parseCursor('acme', imageSetsList, `${body}${'A'.repeat(MAX_CURSOR_LENGTH)}.${mac}`));
-    expect(() => ids.cursor('acme', imageSetsList, { token: '\u0001'.repeat(MAX_UPSTREAM_TOKEN_LENGTH * 2) })).toThrow(/size limit/);
+    expect(() => ids.cursor('acme', imageSetsList, { token: '\u0001'.repeat(MAX_UPSTREAM_TOKEN_LENGTH * 2) })).toThrow(
+      /size limit/,
+    );
   });
 
   it('cannot be confused by tenant and parent strings that concatenate alike', () => {

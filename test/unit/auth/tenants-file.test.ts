@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import { generateKeyPair, exportJWK } from 'jose';
 import { ConfigError } from '../../../src/config';
 import { loadTenants, parseTenants } from '../../../src/auth/tenants-file';
-import { acmeApiKey, acmeDatastoreId, acmeTenantJson, globexTenantJson, hs256Secret, sha256Hex } from './tenant-fixtures';
+import {
+  acmeApiKey,
+  acmeDatastoreId,
+  acmeTenantJson,
+  globexTenantJson,
+  hs256Secret,
+  sha256Hex,
+} from './tenant-fixtures';
 
 function issuesOf(json: unknown, env: Record<string, string | undefined> = {}): readonly string[] {
   try {
@@ -16,7 +23,8 @@ function issuesOf(json: unknown, env: Record<string, string | undefined> = {}): 
   throw new Error('parseTenants accepted an invalid file');
 }
 
-const withUpstream = (upstream: Record<string, unknown>) => acmeTenantJson({ upstream: { region: 'us-east-1', ...upstream } });
+const withUpstream = (upstream: Record<string, unknown>) =>
+  acmeTenantJson({ upstream: { region: 'us-east-1', ...upstream } });
 const withJwt = (jwt: Record<string, unknown>) => acmeTenantJson({ jwt });
 
 describe('parseTenants', () => {
@@ -60,15 +68,35 @@ describe('parseTenants', () => {
 
   it('resolves static credentials from the named environment variables', () => {
     const json = {
-      tenants: [withUpstream({ credentials: { type: 'static', accessKeyIdEnv: 'ACME_KEY', secretAccessKeyEnv: 'ACME_SECRET', sessionTokenEnv: 'ACME_TOKEN' } })],
+      tenants: [
+        withUpstream({
+          credentials: {
+            type: 'static',
+            accessKeyIdEnv: 'ACME_KEY',
+            secretAccessKeyEnv: 'ACME_SECRET',
+            sessionTokenEnv: 'ACME_TOKEN',
+          },
+        }),
+      ],
     };
-    const acme = parseTenants(json, { ACME_KEY: 'AKIAEXAMPLE', ACME_SECRET: 's3cret', ACME_TOKEN: 'tok' }).byId('acme')!;
-    expect(acme.upstream.resolvedStaticCredentials).toEqual({ accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 's3cret', sessionToken: 'tok' });
+    const acme = parseTenants(json, { ACME_KEY: 'AKIAEXAMPLE', ACME_SECRET: 's3cret', ACME_TOKEN: 'tok' }).byId(
+      'acme',
+    )!;
+    expect(acme.upstream.resolvedStaticCredentials).toEqual({
+      accessKeyId: 'AKIAEXAMPLE',
+      secretAccessKey: 's3cret',
+      sessionToken: 'tok',
+    });
   });
 
   it('names the field path of an unset credential variable', () => {
     const json = {
-      tenants: [globexTenantJson(), withUpstream({ credentials: { type: 'static', accessKeyIdEnv: 'ACME_KEY', secretAccessKeyEnv: 'ACME_SECRET' } })],
+      tenants: [
+        globexTenantJson(),
+        withUpstream({
+          credentials: { type: 'static', accessKeyIdEnv: 'ACME_KEY', secretAccessKeyEnv: 'ACME_SECRET' },
+        }),
+      ],
     };
     expect(issuesOf(json, { ACME_SECRET: 'set' })).toEqual([
       'tenants[1].upstream.credentials.accessKeyIdEnv: environment variable ACME_KEY is not set',
@@ -76,7 +104,12 @@ describe('parseTenants', () => {
   });
 
   it('accepts an assumeRole credential with its optional fields', () => {
-    const credentials = { type: 'assumeRole', roleArn: 'arn:aws:iam::123456789012:role/gateway-acme', externalId: 'acme-ext-1', sessionName: 'gw' };
+    const credentials = {
+      type: 'assumeRole',
+      roleArn: 'arn:aws:iam::123456789012:role/gateway-acme',
+      externalId: 'acme-ext-1',
+      sessionName: 'gw',
+    };
     const acme = parseTenants({ tenants: [withUpstream({ credentials })] }, {}).byId('acme')!;
     expect(acme.upstream.credentials).toEqual(credentials);
   });
@@ -117,19 +150,24 @@ describe('parseTenants', () => {
   });
 
   it('refuses an HS256 secret where development-only key sources are not allowed', () => {
-    expect(parseTenants({ tenants: [acmeTenantJson()] }, {}, { allowHs256Secret: true }).byId('acme')!.jwt!.hs256Secret).toBe(hs256Secret);
+    expect(
+      parseTenants({ tenants: [acmeTenantJson()] }, {}, { allowHs256Secret: true }).byId('acme')!.jwt!.hs256Secret,
+    ).toBe(hs256Secret);
     let issues: readonly string[] = [];
     try {
       parseTenants({ tenants: [acmeTenantJson()] }, {}, { allowHs256Secret: false });
     } catch (error) {
       issues = (error as ConfigError).issues;
     }
-    expect(issues).toEqual(['tenants[0].jwt.hs256Secret: is for development only; in production verify tokens with jwksUrl or jwksFile']);
+    expect(issues).toEqual([
+      'tenants[0].jwt.hs256Secret: is for development only; in production verify tokens with jwksUrl or jwksFile',
+    ]);
   });
 
   describe('deployment-wide upstream defaults (AWS_REGION, HEALTHIMAGING_ENDPOINT)', () => {
     const defaults = { region: 'eu-central-1', endpoint: 'http://127.0.0.1:4500' };
-    const bare = (upstream: Record<string, unknown>) => acmeTenantJson({ upstream: { credentials: { type: 'default' }, ...upstream } });
+    const bare = (upstream: Record<string, unknown>) =>
+      acmeTenantJson({ upstream: { credentials: { type: 'default' }, ...upstream } });
 
     it('fills region and endpoint for a tenant that omits them', () => {
       const acme = parseTenants({ tenants: [bare({})] }, {}, { upstreamDefaults: defaults }).byId('acme')!;
@@ -146,7 +184,9 @@ describe('parseTenants', () => {
     });
 
     it('leaves the endpoint unset (the public AWS endpoint) when neither the tenant nor the deployment names one', () => {
-      const acme = parseTenants({ tenants: [bare({})] }, {}, { upstreamDefaults: { region: 'eu-central-1' } }).byId('acme')!;
+      const acme = parseTenants({ tenants: [bare({})] }, {}, { upstreamDefaults: { region: 'eu-central-1' } }).byId(
+        'acme',
+      )!;
       expect(acme.upstream.region).toBe('eu-central-1');
       expect(acme.upstream).not.toHaveProperty('endpoint');
     });
@@ -162,7 +202,9 @@ describe('parseTenants', () => {
       try {
         const file = join(dir, 'tenants.json');
         writeFileSync(file, JSON.stringify({ tenants: [bare({})] }));
-        expect(loadTenants(file, {}, { upstreamDefaults: defaults }).byId('acme')!.upstream.endpoint).toBe('http://127.0.0.1:4500');
+        expect(loadTenants(file, {}, { upstreamDefaults: defaults }).byId('acme')!.upstream.endpoint).toBe(
+          'http://127.0.0.1:4500',
+        );
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
@@ -203,19 +245,27 @@ describe('parseTenants', () => {
       'tenants[0].jwt.algorithms[1]: "RS256" is not allowed with hs256Secret (only HS256)',
       'tenants[0].jwt.algorithms[2]: "none" is never accepted (unsigned tokens)',
     ]);
-    expect(issuesOf({ tenants: [withJwt({ ...base, jwksUrl: 'https://idp.acme.test/jwks', algorithms: ['RS256', 'HS256'] })] })).toEqual([
+    expect(
+      issuesOf({
+        tenants: [withJwt({ ...base, jwksUrl: 'https://idp.acme.test/jwks', algorithms: ['RS256', 'HS256'] })],
+      }),
+    ).toEqual([
       'tenants[0].jwt.algorithms[1]: "HS256" is not allowed with a JWKS key source (allowed: RS256, RS384, RS512, PS256, ES256, ES384, EdDSA)',
     ]);
   });
 
   it('refuses a short HS256 secret without echoing it', () => {
-    const issues = issuesOf({ tenants: [withJwt({ issuer: 'https://i', audience: 'gw', hs256Secret: 'short-secret' })] });
+    const issues = issuesOf({
+      tenants: [withJwt({ issuer: 'https://i', audience: 'gw', hs256Secret: 'short-secret' })],
+    });
     expect(issues).toEqual(['tenants[0].jwt.hs256Secret: must be at least 32 characters']);
   });
 
   it('accepts plain-http JWKS URLs only on loopback', () => {
     const base = { issuer: 'https://idp.acme.test', audience: 'gw' };
-    expect(() => parseTenants({ tenants: [withJwt({ ...base, jwksUrl: 'http://localhost:8080/jwks' })] }, {})).not.toThrow();
+    expect(() =>
+      parseTenants({ tenants: [withJwt({ ...base, jwksUrl: 'http://localhost:8080/jwks' })] }, {}),
+    ).not.toThrow();
     expect(issuesOf({ tenants: [withJwt({ ...base, jwksUrl: 'http://idp.acme.test/jwks' })] })).toEqual([
       'tenants[0].jwt.jwksUrl: must be an https URL (http is accepted only for localhost)',
     ]);
@@ -223,7 +273,11 @@ describe('parseTenants', () => {
 
   it('rejects duplicate tenant ids and API key hashes across tenants', () => {
     const duplicateKey = [{ id: 'copy', sha256: sha256Hex(acmeApiKey), scopes: ['imagesets:read'] }];
-    expect(issuesOf({ tenants: [acmeTenantJson(), acmeTenantJson({ jwt: undefined }), globexTenantJson({ apiKeys: duplicateKey })] })).toEqual([
+    expect(
+      issuesOf({
+        tenants: [acmeTenantJson(), acmeTenantJson({ jwt: undefined }), globexTenantJson({ apiKeys: duplicateKey })],
+      }),
+    ).toEqual([
       'tenants[1].id: duplicates the id of tenants[0] (acme)',
       'tenants[1].apiKeys[0].sha256: the same key hash is already used by tenants[0].apiKeys[0]',
       'tenants[2].apiKeys[0].sha256: the same key hash is already used by tenants[0].apiKeys[0]',
@@ -232,7 +286,9 @@ describe('parseTenants', () => {
 
   it('requires a tenant claim on every tenant that shares an issuer', () => {
     const jwt = { issuer: 'https://shared-idp.test', audience: 'gw', hs256Secret };
-    expect(issuesOf({ tenants: [acmeTenantJson({ jwt: { ...jwt, tenantClaim: 'tid' } }), globexTenantJson({ jwt })] })).toEqual([
+    expect(
+      issuesOf({ tenants: [acmeTenantJson({ jwt: { ...jwt, tenantClaim: 'tid' } }), globexTenantJson({ jwt })] }),
+    ).toEqual([
       'tenants[1].jwt.tenantClaim: is required because issuer "https://shared-idp.test" is shared by tenants[0], tenants[1]',
     ]);
   });
@@ -242,7 +298,9 @@ describe('parseTenants', () => {
       { id: 'same', sha256: sha256Hex('one'), scopes: ['imagesets:read'] },
       { id: 'same', sha256: sha256Hex('two'), scopes: ['imagesets:read'] },
     ];
-    expect(issuesOf({ tenants: [acmeTenantJson({ apiKeys })] })).toEqual(['tenants[0].apiKeys[1].id: duplicates API key id same']);
+    expect(issuesOf({ tenants: [acmeTenantJson({ apiKeys })] })).toEqual([
+      'tenants[0].apiKeys[1].id: duplicates API key id same',
+    ]);
   });
 });
 
@@ -255,9 +313,17 @@ describe('loadTenants', () => {
 
   it('resolves a relative jwksFile against the tenants file and checks its keys', async () => {
     const { publicKey } = await generateKeyPair('ES256', { extractable: true });
-    writeFileSync(join(dir, 'acme-jwks.json'), JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid: 'k1' }] }));
+    writeFileSync(
+      join(dir, 'acme-jwks.json'),
+      JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid: 'k1' }] }),
+    );
     const file = join(dir, 'tenants.json');
-    writeFileSync(file, JSON.stringify({ tenants: [withJwt({ issuer: 'https://idp.acme.test', audience: 'gw', jwksFile: 'acme-jwks.json' })] }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        tenants: [withJwt({ issuer: 'https://idp.acme.test', audience: 'gw', jwksFile: 'acme-jwks.json' })],
+      }),
+    );
     expect(loadTenants(file, {}).byId('acme')!.jwt!.jwksFile).toBe(join(dir, 'acme-jwks.json'));
   });
 
@@ -265,12 +331,19 @@ describe('loadTenants', () => {
     const { privateKey } = await generateKeyPair('ES256', { extractable: true });
     writeFileSync(join(dir, 'leaky.json'), JSON.stringify({ keys: [await exportJWK(privateKey)] }));
     const file = join(dir, 'tenants.json');
-    writeFileSync(file, JSON.stringify({ tenants: [withJwt({ issuer: 'https://i', audience: 'gw', jwksFile: 'leaky.json' })] }));
-    expect(() => loadTenants(file, {})).toThrow(/tenants\[0\]\.jwt\.jwksFile: JWKS .*leaky\.json: keys\[0\] contains private key material \("d"\)/);
+    writeFileSync(
+      file,
+      JSON.stringify({ tenants: [withJwt({ issuer: 'https://i', audience: 'gw', jwksFile: 'leaky.json' })] }),
+    );
+    expect(() => loadTenants(file, {})).toThrow(
+      /tenants\[0\]\.jwt\.jwksFile: JWKS .*leaky\.json: keys\[0\] contains private key material \("d"\)/,
+    );
   });
 
   it('names the file when it is missing or not JSON, without quoting its content', () => {
-    expect(() => loadTenants(join(dir, 'absent.json'), {})).toThrow(/TENANTS_FILE: cannot read .*absent\.json \(ENOENT\)/);
+    expect(() => loadTenants(join(dir, 'absent.json'), {})).toThrow(
+      /TENANTS_FILE: cannot read .*absent\.json \(ENOENT\)/,
+    );
     const file = join(dir, 'broken.json');
     writeFileSync(file, `{ "tenants": [ { "hs256Secret": "${hs256Secret}" `);
     expect(() => loadTenants(file, {})).toThrow(ConfigError);

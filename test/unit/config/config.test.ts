@@ -1,8 +1,18 @@
-import { APOLLO_SANDBOX_ORIGIN, ConfigError, describeConfig, loadConfig, upstreamDefaultsOf } from '../../../src/config';
+import {
+  APOLLO_SANDBOX_ORIGIN,
+  ConfigError,
+  describeConfig,
+  loadConfig,
+  upstreamDefaultsOf,
+} from '../../../src/config';
 import { DEFAULT_OPERATION_LIMITS } from '../../../src/limits/operation-limits';
 
 const productionSecret = 'k3Y-for-tests_0123456789abcdefghijKLMNOP';
-const productionEnv = { NODE_ENV: 'production', TENANTS_FILE: '/etc/gateway/tenants.json', CURSOR_SECRET: productionSecret };
+const productionEnv = {
+  NODE_ENV: 'production',
+  TENANTS_FILE: '/etc/gateway/tenants.json',
+  CURSOR_SECRET: productionSecret,
+};
 
 function issuesOf(env: Record<string, string | undefined>): readonly string[] {
   try {
@@ -30,7 +40,7 @@ describe('loadConfig', () => {
       introspection: false,
       operationLimits: DEFAULT_OPERATION_LIMITS,
       requestDeadlineMs: 30_000,
-      maxMetadataBytesInFlight: 128 * 1024 * 1024,
+      maxMetadataBytesInFlight: 512 * 1024 * 1024,
       auditSqliteFile: expect.stringMatching(/\.data\/audit\/audit\.sqlite$/),
       logLevel: 'info',
     });
@@ -95,7 +105,16 @@ describe('loadConfig', () => {
       corsOrigins: ['https://viewer.example.org', 'http://localhost:3000'],
       healthImagingEndpoint: 'http://127.0.0.1:4566',
       awsRegion: 'eu-west-2',
-      operationLimits: { tokens: 1000, depth: 8, aliases: 3, rootFields: 4, directives: 5, fieldRepetition: 1, mutations: 2, cost: 500 },
+      operationLimits: {
+        tokens: 1000,
+        depth: 8,
+        aliases: 3,
+        rootFields: 4,
+        directives: 5,
+        fieldRepetition: 1,
+        mutations: 2,
+        cost: 500,
+      },
       requestDeadlineMs: 5000,
       logLevel: 'warn',
       cursorTtlSeconds: 600,
@@ -103,7 +122,11 @@ describe('loadConfig', () => {
   });
 
   it('hands HEALTHIMAGING_ENDPOINT and AWS_REGION to the tenants file as upstream defaults', () => {
-    expect(upstreamDefaultsOf(loadConfig({ ...productionEnv, HEALTHIMAGING_ENDPOINT: 'http://127.0.0.1:4566', AWS_REGION: 'eu-west-2' }))).toEqual({
+    expect(
+      upstreamDefaultsOf(
+        loadConfig({ ...productionEnv, HEALTHIMAGING_ENDPOINT: 'http://127.0.0.1:4566', AWS_REGION: 'eu-west-2' }),
+      ),
+    ).toEqual({
       endpoint: 'http://127.0.0.1:4566',
       region: 'eu-west-2',
     });
@@ -135,7 +158,9 @@ describe('loadConfig', () => {
   });
 
   it('puts every issue in the thrown message', () => {
-    expect(() => loadConfig({ ...productionEnv, PORT: 'x' })).toThrow(/Invalid gateway configuration:\n {2}- PORT must be an integer/);
+    expect(() => loadConfig({ ...productionEnv, PORT: 'x' })).toThrow(
+      /Invalid gateway configuration:\n {2}- PORT must be an integer/,
+    );
   });
 
   it('refuses a short cursor secret without echoing it', () => {
@@ -151,7 +176,9 @@ describe('loadConfig', () => {
   });
 
   it('refuses CORS entries that are not origins, and a wildcard mixed with origins', () => {
-    expect(issuesOf({ ...productionEnv, CORS_ORIGINS: 'https://ok.example.org,https://bad.example.org/path,*' })).toEqual([
+    expect(
+      issuesOf({ ...productionEnv, CORS_ORIGINS: 'https://ok.example.org,https://bad.example.org/path,*' }),
+    ).toEqual([
       'CORS_ORIGINS: "https://bad.example.org/path" is not an origin like https://app.example.com (scheme, host, optional port; no path)',
       'CORS_ORIGINS: "*" must be the only entry when used',
     ]);

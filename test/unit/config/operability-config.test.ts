@@ -1,6 +1,10 @@
 import { ConfigError, describeConfig, loadConfig } from '../../../src/config';
 
-const env = { NODE_ENV: 'production', TENANTS_FILE: '/etc/gateway/tenants.json', CURSOR_SECRET: 'k3Y-for-tests_0123456789abcdefghijKLMNOP' };
+const env = {
+  NODE_ENV: 'production',
+  TENANTS_FILE: '/etc/gateway/tenants.json',
+  CURSOR_SECRET: 'k3Y-for-tests_0123456789abcdefghijKLMNOP',
+};
 
 function issuesOf(extra: Record<string, string>): readonly string[] {
   try {
@@ -20,11 +24,13 @@ describe('loadConfig: metrics listener and shutdown drain', () => {
   });
 
   it('reads METRICS_PORT, METRICS_HOST and SHUTDOWN_DRAIN_MS', () => {
-    expect(loadConfig({ ...env, METRICS_PORT: '9464', METRICS_HOST: '0.0.0.0', SHUTDOWN_DRAIN_MS: '0' })).toMatchObject({
-      metricsPort: 9464,
-      metricsHost: '0.0.0.0',
-      shutdownDrainMs: 0,
-    });
+    expect(loadConfig({ ...env, METRICS_PORT: '9464', METRICS_HOST: '0.0.0.0', SHUTDOWN_DRAIN_MS: '0' })).toMatchObject(
+      {
+        metricsPort: 9464,
+        metricsHost: '0.0.0.0',
+        shutdownDrainMs: 0,
+      },
+    );
   });
 
   it('refuses a metrics port equal to the API port, and values out of range', () => {
@@ -39,6 +45,10 @@ describe('loadConfig: metrics listener and shutdown drain', () => {
   });
 
   it('logs the new settings at start-up', () => {
-    expect(describeConfig(loadConfig({ ...env, METRICS_PORT: '9464' }))).toMatchObject({ metricsPort: 9464, metricsHost: '127.0.0.1', shutdownDrainMs: 10_000 });
+    expect(describeConfig(loadConfig({ ...env, METRICS_PORT: '9464' }))).toMatchObject({
+      metricsPort: 9464,
+      metricsHost: '127.0.0.1',
+      shutdownDrainMs: 10_000,
+    });
   });
 });

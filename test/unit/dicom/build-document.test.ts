@@ -8,13 +8,23 @@ const IMAGE_SET = 'b'.repeat(32);
 const files = generateStudy(smallCtStudy).filter((f) => f.relativePath.includes('series-001'));
 const prepare = (bytes: Buffer, tag: string) => {
   const parsed = readDicomInstance(bytes);
-  return { parsed, prepared: prepareInstance(parsed, parsed.frames.map((_, i) => `${tag}${i}`.padEnd(32, '0'))) };
+  return {
+    parsed,
+    prepared: prepareInstance(
+      parsed,
+      parsed.frames.map((_, i) => `${tag}${i}`.padEnd(32, '0')),
+    ),
+  };
 };
 
 describe('newDocument', () => {
   it('builds the section 4.6 document: ids, levels, one series keyed by UID, instances keyed by SOP UID', () => {
     const instances = files.map((f, i) => prepare(f.bytes, `f${i}`));
-    const doc = newDocument(DATASTORE, IMAGE_SET, instances.map((i) => i.prepared));
+    const doc = newDocument(
+      DATASTORE,
+      IMAGE_SET,
+      instances.map((i) => i.prepared),
+    );
     const seriesUid = instances[0].parsed.seriesInstanceUid;
     expect(doc.SchemaVersion).toBe('1.1');
     expect(doc.DatastoreID).toBe(DATASTORE);

@@ -50,7 +50,9 @@ export class FakeImportTarget implements ImportTarget {
     const referenced = new Set(
       [...this.imageSets.values()].flatMap((set) =>
         set.versions.flatMap((doc) =>
-          Object.values(doc.Study.Series).flatMap((s) => Object.values(s.Instances).flatMap((i) => i.ImageFrames.map((f) => f.ID))),
+          Object.values(doc.Study.Series).flatMap((s) =>
+            Object.values(s.Instances).flatMap((i) => i.ImageFrames.map((f) => f.ID)),
+          ),
         ),
       ),
     );

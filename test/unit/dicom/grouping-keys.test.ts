@@ -12,7 +12,9 @@ const levels = (overrides: { patient?: object; study?: object; series?: object }
 describe('groupingSignature', () => {
   it('is equal for instances whose grouping keys agree, whatever else differs', () => {
     expect(groupingSignature(levels())).toBe(
-      groupingSignature(levels({ patient: { PatientName: 'C^D' }, study: { StudyDescription: 'X' }, series: { Modality: 'MR' } })),
+      groupingSignature(
+        levels({ patient: { PatientName: 'C^D' }, study: { StudyDescription: 'X' }, series: { Modality: 'MR' } }),
+      ),
     );
   });
 
@@ -35,7 +37,10 @@ describe('groupingSignature', () => {
 
   it('matches the signature of a document built from the same instance', () => {
     const parsed = readDicomInstance(generateStudy(smallCtStudy)[0].bytes);
-    const prepared = prepareInstance(parsed, parsed.frames.map((_, i) => `frame${i}`));
+    const prepared = prepareInstance(
+      parsed,
+      parsed.frames.map((_, i) => `frame${i}`),
+    );
     const doc = newDocument('d'.repeat(32), 'i'.repeat(32), [prepared]);
     expect(documentSignature(doc, parsed.seriesInstanceUid)).toBe(groupingSignature(prepared));
   });

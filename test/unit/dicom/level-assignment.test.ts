@@ -23,7 +23,15 @@ describe('levelOf', () => {
   });
 
   it('puts image, file meta, private and unknown elements at instance level', () => {
-    for (const key of ['SOPInstanceUID', 'Rows', 'PixelData', 'ImagePositionPatient', 'TransferSyntaxUID', '00091001', '60003000']) {
+    for (const key of [
+      'SOPInstanceUID',
+      'Rows',
+      'PixelData',
+      'ImagePositionPatient',
+      'TransferSyntaxUID',
+      '00091001',
+      '60003000',
+    ]) {
       expect(levelOf(key)).toBe('Instance');
     }
   });

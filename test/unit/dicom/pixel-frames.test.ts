@@ -5,7 +5,11 @@ import { extractFrames } from '../../../healthimaging-local/dicom/pixel-frames';
 const EXPLICIT_LE = '1.2.840.10008.1.2.1';
 const JPEG_BASELINE = '1.2.840.10008.1.2.4.50';
 
-function image(pixels: ArrayBuffer | ArrayBuffer[], geometry: Record<string, number>, numberOfFrames?: number): RawDataset {
+function image(
+  pixels: ArrayBuffer | ArrayBuffer[],
+  geometry: Record<string, number>,
+  numberOfFrames?: number,
+): RawDataset {
   const dict: RawDataset = {
     '00280002': { vr: 'US', Value: [geometry.samples ?? 1] },
     '00280010': { vr: 'US', Value: [geometry.rows] },
@@ -32,7 +36,10 @@ describe('extractFrames', () => {
   });
 
   it('reads signed values with PixelRepresentation 1 and only the stored bits', () => {
-    const signed = extractFrames(image(i16([-1000, 5, 1200, -3]), { rows: 2, columns: 2, pixelRepresentation: 1 }), EXPLICIT_LE);
+    const signed = extractFrames(
+      image(i16([-1000, 5, 1200, -3]), { rows: 2, columns: 2, pixelRepresentation: 1 }),
+      EXPLICIT_LE,
+    );
     expect(signed[0]).toMatchObject({ minPixelValue: -1000, maxPixelValue: 1200 });
     // 12 bits stored, signed: 0x0fff is -1 once the sign bit (bit 11) is applied; bit 12+ are ignored.
     const twelveBit = extractFrames(
@@ -47,11 +54,14 @@ describe('extractFrames', () => {
   });
 
   it('takes one fragment per frame from encapsulated pixel data, without a value range', () => {
-    const fragments = [Buffer.from([0xff, 0xd8, 1]), Buffer.from([0xff, 0xd8, 2, 3])].map(
-      (b) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength),
+    const fragments = [Buffer.from([0xff, 0xd8, 1]), Buffer.from([0xff, 0xd8, 2, 3])].map((b) =>
+      b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength),
     );
     const frames = extractFrames(image(fragments, { rows: 8, columns: 8, bitsAllocated: 8 }, 2), JPEG_BASELINE);
-    expect(frames.map((f) => [...f.bytes])).toEqual([[0xff, 0xd8, 1], [0xff, 0xd8, 2, 3]]);
+    expect(frames.map((f) => [...f.bytes])).toEqual([
+      [0xff, 0xd8, 1],
+      [0xff, 0xd8, 2, 3],
+    ]);
     expect(frames[0].minPixelValue).toBeUndefined();
   });
 
@@ -70,6 +80,8 @@ describe('extractFrames', () => {
   });
 
   it('returns no frames for an instance without pixel data', () => {
-    expect(extractFrames({ '00080016': { vr: 'UI', Value: ['1.2.840.10008.5.1.4.1.1.88.11'] } }, EXPLICIT_LE)).toEqual([]);
+    expect(extractFrames({ '00080016': { vr: 'UI', Value: ['1.2.840.10008.5.1.4.1.1.88.11'] } }, EXPLICIT_LE)).toEqual(
+      [],
+    );
   });
 });

@@ -5,7 +5,13 @@ import { crc32 } from '../../../healthimaging-local/dicom/frame-checksum';
 import { ImportJobRejected } from '../../../healthimaging-local/dicom/import-quotas';
 import { runDicomImport, type DicomImportJob } from '../../../healthimaging-local/dicom/run-dicom-import';
 import { encodeInstance } from '../../../scripts/synthetic-instance';
-import { generateStudy, smallCtStudy, smallMrStudy, writeStudy, type SyntheticStudySpec } from '../../../scripts/synthetic-studies';
+import {
+  generateStudy,
+  smallCtStudy,
+  smallMrStudy,
+  writeStudy,
+  type SyntheticStudySpec,
+} from '../../../scripts/synthetic-studies';
 import { FakeImportTarget } from './fake-import-target';
 import { describeIfSamples, SAMPLES_DIR, sampleFiles } from './sample-files';
 
@@ -41,7 +47,10 @@ async function importDir(
   const folder = path.join(outputDir, `${DATASTORE}-DicomImport-${jobId}`);
   const manifest = JSON.parse(await fs.readFile(path.join(folder, 'job-output-manifest.json'), 'utf8'));
   const lines = async (file: string) =>
-    (await fs.readFile(path.join(folder, file), 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    (await fs.readFile(path.join(folder, file), 'utf8'))
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
   return {
     result,
     manifest,
@@ -96,7 +105,12 @@ describe('runDicomImport', () => {
       numberOfGeneratedImageSets: 2,
     });
     expect(manifest.jobSummary.imageSetsSummary).toEqual(
-      target.primaries().map((s) => ({ imageSetId: s.imageSetId, imageSetVersion: 1, isPrimary: true, numberOfMatchedSOPInstances: 3 })),
+      target.primaries().map((s) => ({
+        imageSetId: s.imageSetId,
+        imageSetVersion: 1,
+        isPrimary: true,
+        numberOfMatchedSOPInstances: 3,
+      })),
     );
   });
 
@@ -135,12 +149,18 @@ describe('runDicomImport', () => {
     for (const set of target.imageSets.values()) {
       expect(set.versions).toHaveLength(2);
       const [v1, v2] = set.versions;
-      const sops = (doc: typeof v1) => Object.values(doc.Study.Series).flatMap((s) => Object.keys(s.Instances)).sort();
+      const sops = (doc: typeof v1) =>
+        Object.values(doc.Study.Series)
+          .flatMap((s) => Object.keys(s.Instances))
+          .sort();
       expect(sops(v2)).toEqual(sops(v1));
-      const frameId = (doc: typeof v1) => Object.values(Object.values(doc.Study.Series)[0].Instances)[0].ImageFrames[0].ID;
+      const frameId = (doc: typeof v1) =>
+        Object.values(Object.values(doc.Study.Series)[0].Instances)[0].ImageFrames[0].ID;
       expect(frameId(v2)).not.toBe(frameId(v1));
     }
-    expect(manifest.jobSummary.imageSetsSummary.map((s: { imageSetVersion: number }) => s.imageSetVersion)).toEqual([2, 2]);
+    expect(manifest.jobSummary.imageSetsSummary.map((s: { imageSetVersion: number }) => s.imageSetVersion)).toEqual([
+      2, 2,
+    ]);
     expect(successes.every((s: { importResponse: { isPrimary: boolean } }) => s.importResponse.isPrimary)).toBe(true);
   });
 
@@ -155,8 +175,12 @@ describe('runDicomImport', () => {
     await writeFiles(second, generateStudy(conflicting).slice(0, 1));
     const { successes, manifest } = await importDir(target, second);
     expect(target.nonPrimaries()).toHaveLength(1);
-    expect(successes).toEqual([expect.objectContaining({ importResponse: expect.objectContaining({ isPrimary: false }) })]);
-    expect(manifest.jobSummary.imageSetsSummary).toEqual([expect.objectContaining({ isPrimary: false, imageSetVersion: 1 })]);
+    expect(successes).toEqual([
+      expect.objectContaining({ importResponse: expect.objectContaining({ isPrimary: false }) }),
+    ]);
+    expect(manifest.jobSummary.imageSetsSummary).toEqual([
+      expect.objectContaining({ isPrimary: false, imageSetVersion: 1 }),
+    ]);
     const nonPrimary = target.latest(target.nonPrimaries()[0].imageSetId);
     expect(nonPrimary.Study.DICOM.AccessionNumber).toBe('CHANGED01');
     for (const primary of target.primaries()) expect(primary.versions).toHaveLength(1);
@@ -172,7 +196,9 @@ describe('runDicomImport', () => {
     expect(result.numberOfGeneratedImageSets).toBe(2);
     expect(target.primaries()).toHaveLength(1);
     expect(target.nonPrimaries()).toHaveLength(1);
-    expect(successes.find((s: { inputFile: string }) => s.inputFile.endsWith('zz/late.dcm')).importResponse.isPrimary).toBe(false);
+    expect(
+      successes.find((s: { inputFile: string }) => s.inputFile.endsWith('zz/late.dcm')).importResponse.isPrimary,
+    ).toBe(false);
   });
 
   it('reports junk and truncated files as FAILURE lines and imports the rest', async () => {
@@ -183,11 +209,21 @@ describe('runDicomImport', () => {
     await fs.writeFile(path.join(input, 'cut.dcm'), files[2].bytes.subarray(0, files[2].bytes.length - 300));
     const target = new FakeImportTarget();
     const { result, failures, manifest } = await importDir(target, input);
-    expect(result).toMatchObject({ numberOfScannedFiles: 4, numberOfImportedFiles: 2, numberOfFilesWithCustomerError: 2 });
+    expect(result).toMatchObject({
+      numberOfScannedFiles: 4,
+      numberOfImportedFiles: 2,
+      numberOfFilesWithCustomerError: 2,
+    });
     expect(manifest.jobSummary.numberOfFilesWithCustomerError).toBe(2);
     expect(failures).toEqual([
-      { inputFile: 'incoming/cut.dcm', exception: { exceptionType: 'ValidationException', message: expect.stringContaining('truncated') } },
-      { inputFile: 'incoming/notes.txt', exception: { exceptionType: 'ValidationException', message: expect.stringContaining('not a DICOM') } },
+      {
+        inputFile: 'incoming/cut.dcm',
+        exception: { exceptionType: 'ValidationException', message: expect.stringContaining('truncated') },
+      },
+      {
+        inputFile: 'incoming/notes.txt',
+        exception: { exceptionType: 'ValidationException', message: expect.stringContaining('not a DICOM') },
+      },
     ]);
     for (const failure of failures) {
       expect(failure.exception.message).toContain(failure.inputFile);
@@ -198,7 +234,12 @@ describe('runDicomImport', () => {
   it('completes with zero files when the input prefix is empty or absent', async () => {
     const target = new FakeImportTarget();
     const { result, successes, failures } = await importDir(target, path.join(tmp, 'nothing-here'));
-    expect(result).toEqual({ numberOfScannedFiles: 0, numberOfImportedFiles: 0, numberOfFilesWithCustomerError: 0, numberOfGeneratedImageSets: 0 });
+    expect(result).toEqual({
+      numberOfScannedFiles: 0,
+      numberOfImportedFiles: 0,
+      numberOfFilesWithCustomerError: 0,
+      numberOfGeneratedImageSets: 0,
+    });
     expect(successes).toEqual([]);
     expect(failures).toEqual([]);
   });
@@ -211,7 +252,9 @@ function referencedFrameIds(target: FakeImportTarget): Set<string> {
   return new Set(
     [...target.imageSets.values()].flatMap((set) =>
       set.versions.flatMap((doc) =>
-        Object.values(doc.Study.Series).flatMap((s) => Object.values(s.Instances).flatMap((i) => i.ImageFrames.map((f) => f.ID))),
+        Object.values(doc.Study.Series).flatMap((s) =>
+          Object.values(s.Instances).flatMap((i) => i.ImageFrames.map((f) => f.ID)),
+        ),
       ),
     ),
   );
@@ -250,10 +293,15 @@ describe('runDicomImport and LOCKED primary image sets', () => {
     expect(failures).toEqual([]);
     expect(prepared).toBe(4); // two documents, prepared twice
     expect(changed.versions).toHaveLength(3);
-    expect(Object.keys(target.latest(changed.imageSetId).Study.Series[seriesUid].Instances)).toContain('1.2.3.4.5.6.999');
+    expect(Object.keys(target.latest(changed.imageSetId).Study.Series[seriesUid].Instances)).toContain(
+      '1.2.3.4.5.6.999',
+    );
     expect(untouched.versions).toHaveLength(2);
     const versions = Object.fromEntries(
-      manifest.jobSummary.imageSetsSummary.map((s: { imageSetId: string; imageSetVersion: number }) => [s.imageSetId, s.imageSetVersion]),
+      manifest.jobSummary.imageSetsSummary.map((s: { imageSetId: string; imageSetVersion: number }) => [
+        s.imageSetId,
+        s.imageSetVersion,
+      ]),
     );
     expect(versions).toEqual({ [changed.imageSetId]: 3, [untouched.imageSetId]: 2 });
   });
@@ -275,7 +323,10 @@ describe('runDicomImport and LOCKED primary image sets', () => {
     expect(held.versions).toHaveLength(3);
     expect(free.versions).toHaveLength(2);
     const versions = Object.fromEntries(
-      manifest.jobSummary.imageSetsSummary.map((s: { imageSetId: string; imageSetVersion: number }) => [s.imageSetId, s.imageSetVersion]),
+      manifest.jobSummary.imageSetsSummary.map((s: { imageSetId: string; imageSetVersion: number }) => [
+        s.imageSetId,
+        s.imageSetVersion,
+      ]),
     );
     expect(versions).toEqual({ [held.imageSetId]: 3, [free.imageSetId]: 2 });
   });
@@ -284,12 +335,17 @@ describe('runDicomImport and LOCKED primary image sets', () => {
     const { input, target, held, free } = await importedThenHeld();
     const heldSeries = Object.keys(held.versions[0].Study.Series)[0];
 
-    const { result, manifest, successes, failures } = await importDir(target, input, 's3://bucket/incoming/', { lockWaitMs: 50 });
+    const { result, manifest, successes, failures } = await importDir(target, input, 's3://bucket/incoming/', {
+      lockWaitMs: 50,
+    });
     expect(result).toMatchObject({ numberOfScannedFiles: 6, numberOfImportedFiles: 3, numberOfGeneratedImageSets: 1 });
     expect(manifest.jobSummary.numberOfFilesWithServerError).toBe(3);
     expect(failures).toHaveLength(3);
     for (const failure of failures) {
-      expect(failure.exception).toEqual({ exceptionType: 'ConflictException', message: expect.stringContaining('locked') });
+      expect(failure.exception).toEqual({
+        exceptionType: 'ConflictException',
+        message: expect.stringContaining('locked'),
+      });
       expect(failure.exception.message).toContain(failure.inputFile);
     }
     expect(successes.map((s: { importResponse: { imageSetId: string } }) => s.importResponse.imageSetId)).toEqual([
@@ -344,10 +400,19 @@ describe('runDicomImport warnings, quotas and failures', () => {
       {
         inputFile: 'incoming/rle.dcm',
         importResponse: { imageSetId, imageSetVersion: 1, isPrimary: true },
-        warnings: [{ warning_reason_code: 45344, type: 'UNSUPPORTED_TRANSFER_SYNTAX', message: expect.stringContaining('octet-stream') }],
+        warnings: [
+          {
+            warning_reason_code: 45344,
+            type: 'UNSUPPORTED_TRANSFER_SYNTAX',
+            message: expect.stringContaining('octet-stream'),
+          },
+        ],
       },
     ]);
-    expect([...target.frames.values()].map((f) => f.contentType).sort()).toEqual(['application/octet-stream', 'image/jpeg']);
+    expect([...target.frames.values()].map((f) => f.contentType).sort()).toEqual([
+      'application/octet-stream',
+      'image/jpeg',
+    ]);
   });
 
   it('warns of coerced text when the declared character sets cannot be honoured exactly', async () => {
@@ -356,7 +421,9 @@ describe('runDicomImport warnings, quotas and failures', () => {
     await writeFiles(input, [{ relativePath: 'jis.dcm', bytes }]);
     const { warnings } = await importDir(new FakeImportTarget(), input);
     expect(warnings).toEqual([
-      expect.objectContaining({ warnings: [expect.objectContaining({ warning_reason_code: 45056, type: 'COERCION_OF_DATA_ELEMENTS' })] }),
+      expect.objectContaining({
+        warnings: [expect.objectContaining({ warning_reason_code: 45056, type: 'COERCION_OF_DATA_ELEMENTS' })],
+      }),
     ]);
   });
 
@@ -364,7 +431,9 @@ describe('runDicomImport warnings, quotas and failures', () => {
     const input = path.join(tmp, 'in');
     await writeStudy(input, smallCtStudy);
     const target = new FakeImportTarget();
-    const job = importDir(target, input, 's3://bucket/incoming/', { quotas: { maxFiles: 5, maxTotalBytes: 1e9, maxFolders: 100 } });
+    const job = importDir(target, input, 's3://bucket/incoming/', {
+      quotas: { maxFiles: 5, maxTotalBytes: 1e9, maxFolders: 100 },
+    });
     await expect(job).rejects.toThrow(ImportJobRejected);
     await expect(job).rejects.toThrow(/6 files, more than the 5/);
     expect(target.putFramesCalls).toBe(0);
@@ -375,8 +444,16 @@ describe('runDicomImport warnings, quotas and failures', () => {
     const input = path.join(tmp, 'in');
     await writeStudy(input, smallCtStudy);
     const target = new FakeImportTarget();
-    await expect(importDir(target, input, 's3://bucket/incoming/', { quotas: { maxFiles: 10, maxTotalBytes: 100, maxFolders: 100 } })).rejects.toThrow(/bytes/);
-    await expect(importDir(target, input, 's3://bucket/incoming/', { quotas: { maxFiles: 10, maxTotalBytes: 1e9, maxFolders: 1 } })).rejects.toThrow(/folders/);
+    await expect(
+      importDir(target, input, 's3://bucket/incoming/', {
+        quotas: { maxFiles: 10, maxTotalBytes: 100, maxFolders: 100 },
+      }),
+    ).rejects.toThrow(/bytes/);
+    await expect(
+      importDir(target, input, 's3://bucket/incoming/', {
+        quotas: { maxFiles: 10, maxTotalBytes: 1e9, maxFolders: 1 },
+      }),
+    ).rejects.toThrow(/folders/);
   });
 
   it('writes nothing and takes its frames back when the store fails during the commit', async () => {
@@ -402,13 +479,15 @@ describeIfSamples('runDicomImport with the real samples', () => {
     const dicomFiles = sampleFiles();
     expect(failures).toEqual([expect.objectContaining({ inputFile: 'README.md' })]);
     expect(result.numberOfImportedFiles).toBe(dicomFiles.length);
-    const seriesCount = new Set(
-      [...target.imageSets.values()].flatMap((s) => Object.keys(s.versions[0].Study.Series)),
-    ).size;
+    const seriesCount = new Set([...target.imageSets.values()].flatMap((s) => Object.keys(s.versions[0].Study.Series)))
+      .size;
     expect(seriesCount).toBeGreaterThanOrEqual(10);
     const ct = [...target.imageSets.values()].find((s) => s.versions[0].Patient.DICOM.PatientID === '1CT1')!;
     const instance = Object.values(Object.values(ct.versions[0].Study.Series)[0].Instances)[0];
-    expect(instance.ImageFrames[0].PixelDataChecksumFromBaseToFullResolution[0]).toMatchObject({ Width: 128, Height: 128 });
+    expect(instance.ImageFrames[0].PixelDataChecksumFromBaseToFullResolution[0]).toMatchObject({
+      Width: 128,
+      Height: 128,
+    });
     expect(Object.keys(instance.DICOMVRs ?? {}).length).toBeGreaterThan(50);
   });
 });

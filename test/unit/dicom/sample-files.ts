@@ -26,7 +26,6 @@ export function describeIfSamples(name: string, body: () => void): void {
   if (samplesPresent) {
     describe(name, body);
   } else {
-     
     console.log(`Skipping "${name}": no real DICOM samples at ${SAMPLES_DIR}`);
     describe.skip(name, body);
   }

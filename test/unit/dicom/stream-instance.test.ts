@@ -4,7 +4,11 @@ import * as path from 'node:path';
 import { DicomReadError } from '../../../healthimaging-local/dicom/dicom-read-error';
 import { READ_CHUNK_BYTES } from '../../../healthimaging-local/dicom/file-window';
 import { runDicomImport } from '../../../healthimaging-local/dicom/run-dicom-import';
-import { readWholeInstance, streamDicomInstance, type ReadInstance } from '../../../healthimaging-local/dicom/stream-instance';
+import {
+  readWholeInstance,
+  streamDicomInstance,
+  type ReadInstance,
+} from '../../../healthimaging-local/dicom/stream-instance';
 import type { MetadataDocument } from '../../../healthimaging-local/model/metadata-document';
 import { encodeInstance } from '../../../scripts/synthetic-instance';
 import { generateStudy, smallMrStudy, type SyntheticStudySpec } from '../../../scripts/synthetic-studies';
@@ -46,7 +50,12 @@ const item = (bytes: Buffer) => Buffer.concat([Buffer.from([0xfe, 0xff, 0x00, 0x
  * `frames` lists each frame's fragments; with `offsetTable` the basic offset table points at the
  * first fragment of each frame, otherwise it is empty.
  */
-function encapsulatedFile(frames: Buffer[][], offsetTable: boolean, trailer = Buffer.alloc(0), numberOfFrames = frames.length): Buffer {
+function encapsulatedFile(
+  frames: Buffer[][],
+  offsetTable: boolean,
+  trailer = Buffer.alloc(0),
+  numberOfFrames = frames.length,
+): Buffer {
   const head = encodeInstance(
     dataset({ Rows: 8, Columns: 8, BitsAllocated: 8, BitsStored: 8, NumberOfFrames: numberOfFrames }),
     [],
@@ -76,12 +85,19 @@ function encapsulatedFile(frames: Buffer[][], offsetTable: boolean, trailer = Bu
 }
 
 /** A Data Set Trailing Padding element (FFFC,FFFC) after the pixel data. */
-const padding = Buffer.concat([Buffer.from([0xfc, 0xff, 0xfc, 0xff]), Buffer.from('OB\0\0', 'latin1'), le32(4), Buffer.alloc(4)]);
+const padding = Buffer.concat([
+  Buffer.from([0xfc, 0xff, 0xfc, 0xff]),
+  Buffer.from('OB\0\0', 'latin1'),
+  le32(4),
+  Buffer.alloc(4),
+]);
 
 const bytesOf = (n: number, seed: number) => Buffer.from(Array.from({ length: n }, (_, i) => (i * 31 + seed) & 0xff));
 
 /** What both readers give for one file: the header and frame facts, and the bytes each frame stored. */
-async function bothWays(bytes: Buffer): Promise<{ whole: ReadInstance; streamed: ReadInstance; wholeFrames: Buffer[]; streamedFrames: Buffer[] }> {
+async function bothWays(
+  bytes: Buffer,
+): Promise<{ whole: ReadInstance; streamed: ReadInstance; wholeFrames: Buffer[]; streamedFrames: Buffer[] }> {
   const file = path.join(tmp, 'instance.dcm');
   await fs.writeFile(file, bytes);
   const wholeFrames: Buffer[] = [];
@@ -114,7 +130,14 @@ describe('streamDicomInstance gives what the whole-file read gives', () => {
     const pixels = new Uint16Array(rows * columns * 3);
     for (let i = 0; i < pixels.length; i++) pixels[i] = (i * 7) % 4096;
     const bytes = encodeInstance(
-      dataset({ Rows: rows, Columns: columns, BitsAllocated: 16, BitsStored: 12, NumberOfFrames: 3, PixelData: [pixels.buffer] }),
+      dataset({
+        Rows: rows,
+        Columns: columns,
+        BitsAllocated: 16,
+        BitsStored: 12,
+        NumberOfFrames: 3,
+        PixelData: [pixels.buffer],
+      }),
     );
     expect(bytes.length).toBeGreaterThan(2 * READ_CHUNK_BYTES);
     const { whole, streamed, wholeFrames, streamedFrames } = await bothWays(bytes);
@@ -134,7 +157,15 @@ describe('streamDicomInstance gives what the whole-file read gives', () => {
 
     const pixels = new Int16Array(4 * 4 * 2).map((_, i) => i * 100 - 1500);
     const implicit = encodeInstance(
-      dataset({ Rows: 4, Columns: 4, BitsAllocated: 16, BitsStored: 16, PixelRepresentation: 1, NumberOfFrames: 2, PixelData: [pixels.buffer] }),
+      dataset({
+        Rows: 4,
+        Columns: 4,
+        BitsAllocated: 16,
+        BitsStored: 16,
+        PixelRepresentation: 1,
+        NumberOfFrames: 2,
+        PixelData: [pixels.buffer],
+      }),
       [],
       IMPLICIT_LE,
     );
@@ -151,7 +182,10 @@ describe('streamDicomInstance gives what the whole-file read gives', () => {
     const frames = [[bytesOf(10, 1), bytesOf(7, 2)], [bytesOf(301, 3)], [bytesOf(4, 4), bytesOf(4, 5), bytesOf(9, 6)]];
     const { whole, streamed, wholeFrames, streamedFrames } = await bothWays(encapsulatedFile(frames, true, padding));
     expect(streamed).toEqual(whole);
-    expectSameBytes(streamedFrames, frames.map((fragments) => Buffer.concat(fragments)));
+    expectSameBytes(
+      streamedFrames,
+      frames.map((fragments) => Buffer.concat(fragments)),
+    );
     expectSameBytes(streamedFrames, wholeFrames);
     expect(streamed.instance).toHaveProperty('DataSetTrailingPadding');
   });
@@ -176,7 +210,14 @@ describe('streamDicomInstance gives what the whole-file read gives', () => {
 
 describe('streamDicomInstance refuses what the whole-file read refuses, storing nothing', () => {
   const native = encodeInstance(
-    dataset({ Rows: 16, Columns: 16, BitsAllocated: 16, BitsStored: 16, NumberOfFrames: 2, PixelData: [new Uint16Array(512).buffer] }),
+    dataset({
+      Rows: 16,
+      Columns: 16,
+      BitsAllocated: 16,
+      BitsStored: 16,
+      NumberOfFrames: 2,
+      PixelData: [new Uint16Array(512).buffer],
+    }),
   );
 
   it('a file cut inside native pixel data is TRUNCATED', async () => {
@@ -207,28 +248,44 @@ describe('an import job streams large files into the same image sets as whole-fi
     studyId: 'STREAM1',
     studyDate: '20240301',
     studyDescription: 'STREAMED',
-    series: [{ modality: 'MR', seriesNumber: 1, description: 'multi-frame', bodyPart: 'HEAD', instances: 2, rows: 24, columns: 20, frames: 5 }],
+    series: [
+      {
+        modality: 'MR',
+        seriesNumber: 1,
+        description: 'multi-frame',
+        bodyPart: 'HEAD',
+        instances: 2,
+        rows: 24,
+        columns: 20,
+        frames: 5,
+      },
+    ],
     seed: 'stream-test',
   };
 
   /** The documents with every frame id replaced by the bytes stored under it (ids are random). */
   function resolved(target: FakeImportTarget): unknown[] {
-    return [...target.imageSets.values()].map((set) =>
-      JSON.parse(
-        JSON.stringify(set.versions[0], (key, value: unknown) => {
-          if (key === 'ImageSetID') return 'image-set';
-          if (key === 'ID' && typeof value === 'string') return target.frames.get(value)!.bytes.toString('base64');
-          return value;
-        }),
-      ) as MetadataDocument,
+    return [...target.imageSets.values()].map(
+      (set) =>
+        JSON.parse(
+          JSON.stringify(set.versions[0], (key, value: unknown) => {
+            if (key === 'ImageSetID') return 'image-set';
+            if (key === 'ID' && typeof value === 'string') return target.frames.get(value)!.bytes.toString('base64');
+            return value;
+          }),
+        ) as MetadataDocument,
     );
   }
 
   it('native and encapsulated, with the same frames and checksums', async () => {
     const input = path.join(tmp, 'in');
     await fs.mkdir(input, { recursive: true });
-    for (const file of generateStudy(spec)) await fs.writeFile(path.join(input, path.basename(file.relativePath)), file.bytes);
-    await fs.writeFile(path.join(input, 'jpeg.dcm'), encapsulatedFile([[bytesOf(10, 1), bytesOf(7, 2)], [bytesOf(30, 3)]], true));
+    for (const file of generateStudy(spec))
+      await fs.writeFile(path.join(input, path.basename(file.relativePath)), file.bytes);
+    await fs.writeFile(
+      path.join(input, 'jpeg.dcm'),
+      encapsulatedFile([[bytesOf(10, 1), bytesOf(7, 2)], [bytesOf(30, 3)]], true),
+    );
 
     const run = async (streamFilesOverBytes: number, name: string) => {
       const target = new FakeImportTarget();

@@ -61,7 +61,7 @@ describe('generateStudy', () => {
       SliceThickness: 2.5,
     });
     expect((ct.ImagePositionPatient as number[]).length).toBe(3);
-    expect(((ct.PixelData as ArrayBuffer[])[0]).byteLength).toBe(32 * 32 * 2);
+    expect((ct.PixelData as ArrayBuffer[])[0].byteLength).toBe(32 * 32 * 2);
   });
 });
 
@@ -81,7 +81,8 @@ describe('writeStudy', () => {
 });
 
 describe('demo and benchmark specs', () => {
-  const count = (specs: typeof smallCtStudy[]) => specs.reduce((n, s) => n + s.series.reduce((m, x) => m + x.instances, 0), 0);
+  const count = (specs: (typeof smallCtStudy)[]) =>
+    specs.reduce((n, s) => n + s.series.reduce((m, x) => m + x.instances, 0), 0);
 
   it('gives each demo tenant CT and MR studies of fictional patients, a few hundred instances in total', () => {
     for (const studies of Object.values(DEMO_TENANT_STUDIES)) {

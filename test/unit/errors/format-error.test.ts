@@ -24,7 +24,8 @@ const patientName = 'Doe^John';
 const DicomDate = new GraphQLScalarType({
   name: 'DicomDate',
   parseValue(value) {
-    if (typeof value !== 'string' || !/^\d{8}$/.test(value)) throw new GraphQLError(`Not a DICOM date: ${String(value)}`);
+    if (typeof value !== 'string' || !/^\d{8}$/.test(value))
+      throw new GraphQLError(`Not a DICOM date: ${String(value)}`);
     return value;
   },
 });
@@ -67,7 +68,9 @@ const schema = new GraphQLSchema({
       count: { type: GraphQLInt, args: { n: { type: new GraphQLNonNull(GraphQLInt) } }, resolve: (_root, { n }) => n },
       boom: thrower(() => new LeakyDatabaseError(`no row for patient ${patientName}`)),
       missing: thrower(() => new NotFoundError()),
-      conflict: thrower(() => new VersionConflictError('The image set moved on.', { latestVersionId: '4', state: 'ACTIVE' })),
+      conflict: thrower(
+        () => new VersionConflictError('The image set moved on.', { latestVersionId: '4', state: 'ACTIVE' }),
+      ),
       throttled: thrower(() => new ThrottledError(3)),
       // A dependency's GraphQLError that happens to use one of our codes is still not ours.
       impostor: thrower(() => new GraphQLError(`forbidden for ${patientName}`, { extensions: { code: 'FORBIDDEN' } })),
@@ -77,7 +80,14 @@ const schema = new GraphQLSchema({
             {
               property: 'criteria',
               value: { patientName },
-              children: [{ property: 'patientName', value: patientName, constraints: { maxLength: `${patientName} is too long` }, children: [] }],
+              children: [
+                {
+                  property: 'patientName',
+                  value: patientName,
+                  constraints: { maxLength: `${patientName} is too long` },
+                  children: [],
+                },
+              ],
             },
           ] as never),
       ),
@@ -86,7 +96,10 @@ const schema = new GraphQLSchema({
 });
 
 /** Runs graphql-js directly and formats each error as Apollo would (`toJSON` is Apollo's starting point). */
-async function formattedErrors(source: string, variableValues?: Record<string, unknown>): Promise<GraphQLFormattedError[]> {
+async function formattedErrors(
+  source: string,
+  variableValues?: Record<string, unknown>,
+): Promise<GraphQLFormattedError[]> {
   const result = await graphql({ schema, source, variableValues });
   return (result.errors ?? []).map((error) => formatError(error.toJSON(), error));
 }
@@ -107,10 +120,17 @@ function apolloServer(logger = captureLogs().logger, includeStacktraceInErrorRes
   });
 }
 
-async function apolloErrors(server: ApolloServer<{ requestId: string }>, request: Parameters<ApolloServer['executeOperation']>[0]) {
+async function apolloErrors(
+  server: ApolloServer<{ requestId: string }>,
+  request: Parameters<ApolloServer['executeOperation']>[0],
+) {
   const response = await server.executeOperation(request, { contextValue: { requestId: 'req-0001' } });
   if (response.body.kind !== 'single') throw new Error('expected a single result');
-  return { errors: response.body.singleResult.errors ?? [], headers: response.http.headers, status: response.http.status };
+  return {
+    errors: response.body.singleResult.errors ?? [],
+    headers: response.http.headers,
+    status: response.http.status,
+  };
 }
 
 describe('formatError with variable coercion errors', () => {
@@ -126,14 +146,20 @@ describe('formatError with variable coercion errors', () => {
   it('keeps the path inside an input object', async () => {
     const query = 'query ($c: Criteria!) { search(criteria: $c) }';
     const [enumError] = await formattedErrors(query, { c: { patientName: 'x', modality: patientName } });
-    expect(enumError.message).toBe('Variable "$c" has an invalid value at "c.modality": The value is not a member of the "Modality" enum.');
+    expect(enumError.message).toBe(
+      'Variable "$c" has an invalid value at "c.modality": The value is not a member of the "Modality" enum.',
+    );
     const [plainScalar] = await formattedErrors(query, { c: { patientName: 'x', studyUid: patientName } });
     expect(plainScalar.message).toBe('Variable "$c" has an invalid value at "c.studyUid": Expected type "StudyUid".');
   });
 
   it('falls back to a generic reason when a scalar message may quote the value', async () => {
-    const [error] = await formattedErrors('query ($c: Criteria!) { search(criteria: $c) }', { c: { patientName: 'x', birthDate: patientName } });
-    expect(error.message).toBe('Variable "$c" has an invalid value at "c.birthDate": the value does not match its type.');
+    const [error] = await formattedErrors('query ($c: Criteria!) { search(criteria: $c) }', {
+      c: { patientName: 'x', birthDate: patientName },
+    });
+    expect(error.message).toBe(
+      'Variable "$c" has an invalid value at "c.birthDate": the value does not match its type.',
+    );
   });
 
   it('keeps structural reasons that name only schema elements', async () => {
@@ -143,13 +169,18 @@ describe('formatError with variable coercion errors', () => {
       'Variable "$c" has an invalid value: An input field is not defined by type "Criteria" (see the type\'s fields in the schema).',
     );
     const [missingField] = await formattedErrors(query, { c: { birthDate: '19700101' } });
-    expect(missingField.message).toBe('Variable "$c" has an invalid value: Field "patientName" of required type "String!" was not provided.');
+    expect(missingField.message).toBe(
+      'Variable "$c" has an invalid value: Field "patientName" of required type "String!" was not provided.',
+    );
     const [notProvided] = await formattedErrors(query, {});
     expect(notProvided.message).toBe('Variable "$c" of required type "Criteria!" was not provided.');
   });
 
   it("produces the same rewrite through Apollo Server, with Apollo's BAD_USER_INPUT code", async () => {
-    const { errors, status } = await apolloErrors(apolloServer(), { query: 'query ($n: Int!) { count(n: $n) }', variables: { n: patientName } });
+    const { errors, status } = await apolloErrors(apolloServer(), {
+      query: 'query ($n: Int!) { count(n: $n) }',
+      variables: { n: patientName },
+    });
     expect(errors).toEqual([
       {
         message: 'Variable "$n" has an invalid value: Int cannot represent the given value.',
@@ -181,12 +212,18 @@ describe('formatError with parse and validation errors', () => {
   it('keeps GRAPHQL_PARSE_FAILED and drops the quoted token', async () => {
     const { errors } = await apolloErrors(apolloServer(), { query: `{ "${patientName}" }` });
     expect(errors).toEqual([
-      { message: 'Syntax Error: Expected Name, found String.', locations: [{ line: 1, column: 3 }], extensions: { code: 'GRAPHQL_PARSE_FAILED' } },
+      {
+        message: 'Syntax Error: Expected Name, found String.',
+        locations: [{ line: 1, column: 3 }],
+        extensions: { code: 'GRAPHQL_PARSE_FAILED' },
+      },
     ]);
   });
 
   it('passes PERSISTED_QUERY_NOT_FOUND through unchanged so persisted-query clients can retry', async () => {
-    const { errors } = await apolloErrors(apolloServer(), { extensions: { persistedQuery: { version: 1, sha256Hash: 'a'.repeat(64) } } });
+    const { errors } = await apolloErrors(apolloServer(), {
+      extensions: { persistedQuery: { version: 1, sha256Hash: 'a'.repeat(64) } },
+    });
     expect(errors).toEqual([{ message: 'PersistedQueryNotFound', extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } }]);
   });
 });
@@ -195,7 +232,12 @@ describe('formatError with resolver errors', () => {
   it('passes gateway errors through with their code, path and extensions', async () => {
     const errors = await formattedErrors('{ missing conflict throttled }');
     expect(errors).toEqual([
-      { message: 'The requested resource was not found.', locations: [{ line: 1, column: 3 }], path: ['missing'], extensions: { code: 'NOT_FOUND' } },
+      {
+        message: 'The requested resource was not found.',
+        locations: [{ line: 1, column: 3 }],
+        path: ['missing'],
+        extensions: { code: 'NOT_FOUND' },
+      },
       {
         message: 'The image set moved on.',
         locations: [{ line: 1, column: 11 }],
@@ -215,7 +257,10 @@ describe('formatError with resolver errors', () => {
     const [boom, impostor] = await formattedErrors('{ boom impostor }');
     for (const error of [boom, impostor]) {
       expect(error.message).toBe(INTERNAL_ERROR_MESSAGE);
-      expect(error.extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR', requestId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+      expect(error.extensions).toEqual({
+        code: 'INTERNAL_SERVER_ERROR',
+        requestId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      });
     }
   });
 
@@ -235,7 +280,13 @@ describe('formatError with resolver errors', () => {
     expect(errors[0].extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR', requestId: 'req-0001' });
     expect(headers.get('x-request-id')).toBe('req-0001');
     expect(lines).toEqual([
-      expect.objectContaining({ level: 'error', event: 'graphql.internal_error', requestId: 'req-0001', path: 'boom', errorName: 'LeakyDatabaseError' }),
+      expect.objectContaining({
+        level: 'error',
+        event: 'graphql.internal_error',
+        requestId: 'req-0001',
+        path: 'boom',
+        errorName: 'LeakyDatabaseError',
+      }),
     ]);
     expect(JSON.stringify(lines)).not.toContain('Doe');
   });

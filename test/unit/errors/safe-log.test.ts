@@ -3,7 +3,11 @@ import { createLogger, describeError, redactFields } from '../../../src/errors/s
 
 function capture(level: Parameters<typeof createLogger>[0]['level']) {
   const lines: Record<string, unknown>[] = [];
-  const logger = createLogger({ level, write: (line) => lines.push(JSON.parse(line)), now: () => new Date('2025-01-01T00:00:00Z') });
+  const logger = createLogger({
+    level,
+    write: (line) => lines.push(JSON.parse(line)),
+    now: () => new Date('2025-01-01T00:00:00Z'),
+  });
   return { lines, logger };
 }
 
@@ -12,7 +16,14 @@ describe('createLogger', () => {
     const { lines, logger } = capture('info');
     logger.info('upstream.call', { operation: 'GetImageSet', durationMs: 12, status: 200 });
     expect(lines).toEqual([
-      { time: '2025-01-01T00:00:00.000Z', level: 'info', event: 'upstream.call', operation: 'GetImageSet', durationMs: 12, status: 200 },
+      {
+        time: '2025-01-01T00:00:00.000Z',
+        level: 'info',
+        event: 'upstream.call',
+        operation: 'GetImageSet',
+        durationMs: 12,
+        status: 200,
+      },
     ]);
   });
 
@@ -30,8 +41,18 @@ describe('createLogger', () => {
 
   it('redacts fields outside the whitelist and structured values inside it', () => {
     const { lines, logger } = capture('debug');
-    logger.info('search', { patientName: 'Doe^John', count: 3, keys: ['a', { patientName: 'Doe^John' }], requestId: { nested: true } });
-    expect(lines[0]).toMatchObject({ patientName: '[redacted]', count: 3, keys: ['a', '[redacted]'], requestId: '[redacted]' });
+    logger.info('search', {
+      patientName: 'Doe^John',
+      count: 3,
+      keys: ['a', { patientName: 'Doe^John' }],
+      requestId: { nested: true },
+    });
+    expect(lines[0]).toMatchObject({
+      patientName: '[redacted]',
+      count: 3,
+      keys: ['a', '[redacted]'],
+      requestId: '[redacted]',
+    });
     expect(JSON.stringify(lines)).not.toContain('Doe');
   });
 
@@ -42,7 +63,12 @@ describe('createLogger', () => {
   });
 
   it('survives a failing sink', () => {
-    const logger = createLogger({ level: 'info', write: () => { throw new Error('disk full'); } });
+    const logger = createLogger({
+      level: 'info',
+      write: () => {
+        throw new Error('disk full');
+      },
+    });
     expect(() => logger.error('x')).not.toThrow();
   });
 });
@@ -57,7 +83,9 @@ describe('redactFields', () => {
 
 describe('describeError', () => {
   it('gives the class name, the code and where it was thrown, never the message nor a stack trace', () => {
-    const error = Object.assign(new SyntaxError('Unexpected token \'D\', "Doe^John" is not valid JSON'), { code: 'E_PARSE' });
+    const error = Object.assign(new SyntaxError('Unexpected token \'D\', "Doe^John" is not valid JSON'), {
+      code: 'E_PARSE',
+    });
     const described = describeError(error);
     expect(described).toEqual({
       errorName: 'SyntaxError',
@@ -90,8 +118,17 @@ describe('createLogger with the start-up configuration', () => {
   it('writes the described configuration but never the cursor secret', () => {
     const secret = 'startup-log-secret-0123456789abcdefghijklmn';
     const { lines, logger } = capture('info');
-    logger.info('gateway.config', describeConfig(loadConfig({ NODE_ENV: 'production', TENANTS_FILE: '/etc/t.json', CURSOR_SECRET: secret })));
-    expect(lines[0]).toMatchObject({ environment: 'production', port: 4000, tenantsFile: '/etc/t.json', corsOrigins: [], cursorSecret: '[redacted]' });
+    logger.info(
+      'gateway.config',
+      describeConfig(loadConfig({ NODE_ENV: 'production', TENANTS_FILE: '/etc/t.json', CURSOR_SECRET: secret })),
+    );
+    expect(lines[0]).toMatchObject({
+      environment: 'production',
+      port: 4000,
+      tenantsFile: '/etc/t.json',
+      corsOrigins: [],
+      cursorSecret: '[redacted]',
+    });
     expect(JSON.stringify(lines)).not.toContain(secret);
   });
 });

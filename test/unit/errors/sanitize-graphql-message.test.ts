@@ -20,9 +20,13 @@ describe('sanitizeVariableMessage', () => {
   it('cannot be tricked by a value that imitates the path suffix', () => {
     const reason = 'Expected type "Int". Int cannot represent non-integer value: "x"';
     const forged = `Variable "$c" got invalid value "Doe at \\"c.limit\\"" at "c.limit"; ${reason}`;
-    expect(sanitizeVariableMessage(forged, reason)).toBe('Variable "$c" has an invalid value at "c.limit": Expected type "Int".');
+    expect(sanitizeVariableMessage(forged, reason)).toBe(
+      'Variable "$c" has an invalid value at "c.limit": Expected type "Int".',
+    );
     const withoutPath = `Variable "$c" got invalid value "Doe at \\"c.limit\\""; ${reason}`;
-    expect(sanitizeVariableMessage(withoutPath, reason)).toBe('Variable "$c" has an invalid value: Expected type "Int".');
+    expect(sanitizeVariableMessage(withoutPath, reason)).toBe(
+      'Variable "$c" has an invalid value: Expected type "Int".',
+    );
   });
 
   it('gives a generic reason when the inner reason is unknown or missing', () => {
@@ -38,9 +42,9 @@ describe('sanitizeVariableMessage', () => {
 
 describe('sanitizeCoercionReason', () => {
   it('keeps names and types and drops values', () => {
-    expect(sanitizeCoercionReason('Value "Doe^John" does not exist in "Modality" enum. Did you mean the enum value "MR"?')).toBe(
-      'The value is not a member of the "Modality" enum.',
-    );
+    expect(
+      sanitizeCoercionReason('Value "Doe^John" does not exist in "Modality" enum. Did you mean the enum value "MR"?'),
+    ).toBe('The value is not a member of the "Modality" enum.');
     expect(sanitizeCoercionReason('String cannot represent a non string value: {"name":"Doe^John"}')).toBe(
       'String cannot represent the given value.',
     );
@@ -77,7 +81,9 @@ describe('sanitizeValidationMessage', () => {
 describe('sanitizeSyntaxMessage', () => {
   it('drops the quoted token value but keeps the token kind', () => {
     expect(sanitizeSyntaxMessage('Syntax Error: Unexpected Name "DoeJohn".')).toBe('Syntax Error: Unexpected Name.');
-    expect(sanitizeSyntaxMessage('Syntax Error: Expected ":", found Int "19700101".')).toBe('Syntax Error: Expected ":", found Int.');
+    expect(sanitizeSyntaxMessage('Syntax Error: Expected ":", found Int "19700101".')).toBe(
+      'Syntax Error: Expected ":", found Int.',
+    );
     expect(sanitizeSyntaxMessage('Syntax Error: Unterminated string.')).toBe('Syntax Error: Unterminated string.');
   });
 });

@@ -1,5 +1,10 @@
 import { ServiceError } from '../../../healthimaging-local/errors';
-import { countFrames, mergeIntoDestination, parseCopiableAttributes, selectForCopy } from '../../../healthimaging-local/model/copy-image-set';
+import {
+  countFrames,
+  mergeIntoDestination,
+  parseCopiableAttributes,
+  selectForCopy,
+} from '../../../healthimaging-local/model/copy-image-set';
 import type { MetadataDocument } from '../../../healthimaging-local/model/metadata-document';
 import {
   CT_SERIES_UID,
@@ -20,7 +25,10 @@ import {
 import { validationMessage } from './fixtures/validation';
 
 /** The subset example of the CLI documentation, with our UIDs. */
-const cliSubsetJson = JSON.stringify({ SchemaVersion: 1.1, Study: { Series: { [CT_SERIES_UID]: { Instances: { [CT_SOP_1]: {} } } } } });
+const cliSubsetJson = JSON.stringify({
+  SchemaVersion: 1.1,
+  Study: { Series: { [CT_SERIES_UID]: { Instances: { [CT_SOP_1]: {} } } } },
+});
 
 function merged(result: ReturnType<typeof mergeIntoDestination>): MetadataDocument {
   if (!result.ok) throw new Error(`expected success, got: ${result.message}`);
@@ -102,10 +110,12 @@ describe('selectForCopy', () => {
   });
 
   it('rejects a selected series or instance the source does not hold', () => {
-    expect(validationMessage(() => selectForCopy(ctSeriesDoc, { series: { [OTHER_UID]: {} } }))).toMatch(/Series that is not in the source/);
-    expect(validationMessage(() => selectForCopy(ctSeriesDoc, { series: { [CT_SERIES_UID]: { instances: [OTHER_UID] } } }))).toMatch(
-      /SOP Instance that is not in the source/,
+    expect(validationMessage(() => selectForCopy(ctSeriesDoc, { series: { [OTHER_UID]: {} } }))).toMatch(
+      /Series that is not in the source/,
     );
+    expect(
+      validationMessage(() => selectForCopy(ctSeriesDoc, { series: { [CT_SERIES_UID]: { instances: [OTHER_UID] } } })),
+    ).toMatch(/SOP Instance that is not in the source/);
   });
 });
 
@@ -118,10 +128,16 @@ describe('mergeIntoDestination', () => {
   });
 
   it('adds the copied instances to a destination holding the same series', () => {
-    const doc = merged(mergeIntoDestination(selectForCopy(ctSeriesWithThirdInstanceDoc), ctSeriesDoc, { force: false }));
-    expect(Object.keys(doc.Study.Series[CT_SERIES_UID].Instances).sort()).toEqual([CT_SOP_1, CT_SOP_2, CT_SOP_3].sort());
+    const doc = merged(
+      mergeIntoDestination(selectForCopy(ctSeriesWithThirdInstanceDoc), ctSeriesDoc, { force: false }),
+    );
+    expect(Object.keys(doc.Study.Series[CT_SERIES_UID].Instances).sort()).toEqual(
+      [CT_SOP_1, CT_SOP_2, CT_SOP_3].sort(),
+    );
     expect(doc.ImageSetID).toBe(ctSeriesDoc.ImageSetID);
-    expect(doc.Study.Series[CT_SERIES_UID].Instances[CT_SOP_3]).toEqual(ctSeriesWithThirdInstanceDoc.Study.Series[CT_SERIES_UID].Instances[CT_SOP_3]);
+    expect(doc.Study.Series[CT_SERIES_UID].Instances[CT_SOP_3]).toEqual(
+      ctSeriesWithThirdInstanceDoc.Study.Series[CT_SERIES_UID].Instances[CT_SOP_3],
+    );
   });
 
   it('fails when the Patient grouping key differs', () => {
@@ -133,12 +149,19 @@ describe('mergeIntoDestination', () => {
 
   it('fails when a Study grouping key is set on one side only', () => {
     const noAccession = variantOf(ctSeriesWithThirdInstanceDoc, (d) => void (d.Study.DICOM.AccessionNumber = null));
-    expect(failed(mergeIntoDestination(noAccession, ctSeriesDoc, { force: false }))).toMatch(/Study of SourceImageSet and DestinationImageSet/);
+    expect(failed(mergeIntoDestination(noAccession, ctSeriesDoc, { force: false }))).toMatch(
+      /Study of SourceImageSet and DestinationImageSet/,
+    );
   });
 
   it('fails when another Study attribute holds different values on both sides', () => {
-    const otherDescription = variantOf(ctSeriesWithThirdInstanceDoc, (d) => void (d.Study.DICOM.StudyDescription = 'CT HEAD'));
-    expect(failed(mergeIntoDestination(otherDescription, ctSeriesDoc, { force: false }))).toMatch(/^INVALID_REQUEST: Study of/);
+    const otherDescription = variantOf(
+      ctSeriesWithThirdInstanceDoc,
+      (d) => void (d.Study.DICOM.StudyDescription = 'CT HEAD'),
+    );
+    expect(failed(mergeIntoDestination(otherDescription, ctSeriesDoc, { force: false }))).toMatch(
+      /^INVALID_REQUEST: Study of/,
+    );
   });
 
   it('ignores text padding and attributes only one side holds, and fills in what the destination lacks', () => {
@@ -157,7 +180,10 @@ describe('mergeIntoDestination', () => {
     expect(failed(mergeIntoDestination(selectForCopy(mrSeriesDoc), ctSeriesDoc, { force: false }))).toBe(
       "INVALID_REQUEST: Series of SourceImageSet and DestinationImageSet don't match.",
     );
-    const renumbered = variantOf(ctSeriesWithThirdInstanceDoc, (d) => void (d.Study.Series[CT_SERIES_UID].DICOM.SeriesNumber = '3'));
+    const renumbered = variantOf(
+      ctSeriesWithThirdInstanceDoc,
+      (d) => void (d.Study.Series[CT_SERIES_UID].DICOM.SeriesNumber = '3'),
+    );
     expect(failed(mergeIntoDestination(renumbered, ctSeriesDoc, { force: false }))).toMatch(/Series of SourceImageSet/);
   });
 

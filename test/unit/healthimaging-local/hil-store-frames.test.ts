@@ -12,7 +12,8 @@ describe('HilStore frames', () => {
   });
   afterEach(() => store.close());
 
-  const hasFrame = (imageSetId: string, frameId: string) => store.imageSets.getFrame(DATASTORE_ID, imageSetId, frameId) !== undefined;
+  const hasFrame = (imageSetId: string, frameId: string) =>
+    store.imageSets.getFrame(DATASTORE_ID, imageSetId, frameId) !== undefined;
   const stored = () => (store.db.prepare('SELECT COUNT(*) AS n FROM frames').get() as { n: number }).n;
 
   it('deletes only the frames of a deleted image set, not those an import has stored but not yet committed', () => {

@@ -4,7 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HilStore } from '../../../healthimaging-local/store/hil-store';
 import { SCHEMA_VERSION } from '../../../healthimaging-local/store/schema';
-import { CT_IMAGE_SET_ID, CT_SERIES_UID, DATASTORE_ID, MR_SERIES_UID, twoSeriesDoc } from './fixtures/metadata-documents';
+import {
+  CT_IMAGE_SET_ID,
+  CT_SERIES_UID,
+  DATASTORE_ID,
+  MR_SERIES_UID,
+  twoSeriesDoc,
+} from './fixtures/metadata-documents';
 
 describe('HilStore schema migration', () => {
   let dir: string;

@@ -11,7 +11,11 @@ const DATASTORE = '0123456789abcdef0123456789abcdef';
 function referencedFrames(target: FakeImportTarget): Set<string> {
   return new Set(
     [...target.imageSets.values()].flatMap((set) =>
-      set.versions.flatMap((doc) => Object.values(doc.Study.Series).flatMap((s) => Object.values(s.Instances).flatMap((i) => i.ImageFrames.map((f) => f.ID)))),
+      set.versions.flatMap((doc) =>
+        Object.values(doc.Study.Series).flatMap((s) =>
+          Object.values(s.Instances).flatMap((i) => i.ImageFrames.map((f) => f.ID)),
+        ),
+      ),
     ),
   );
 }

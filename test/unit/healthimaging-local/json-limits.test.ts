@@ -13,12 +13,19 @@ describe('JSON depth limit', () => {
   it('accepts documents at the limit and refuses one level more with ValidationException', () => {
     expect(parseBoundedJson(nested(MAX_JSON_DEPTH), 'doc', 'bad')).toBeDefined();
     expect(() => parseBoundedJson(nested(MAX_JSON_DEPTH + 1), 'doc', 'bad')).toThrow(
-      expect.objectContaining({ name: 'ValidationException', message: `doc nests objects and arrays deeper than ${MAX_JSON_DEPTH} levels` }),
+      expect.objectContaining({
+        name: 'ValidationException',
+        message: `doc nests objects and arrays deeper than ${MAX_JSON_DEPTH} levels`,
+      }),
     );
-    expect(() => parseBoundedJson(nested(100_000), 'doc', 'bad')).toThrow(expect.objectContaining({ name: 'ValidationException' }));
+    expect(() => parseBoundedJson(nested(100_000), 'doc', 'bad')).toThrow(
+      expect.objectContaining({ name: 'ValidationException' }),
+    );
   });
 
   it('answers the given message for text that is not JSON', () => {
-    expect(() => parseBoundedJson('{"a":', 'doc', 'not JSON')).toThrow(expect.objectContaining({ name: 'ValidationException', message: 'not JSON' }));
+    expect(() => parseBoundedJson('{"a":', 'doc', 'not JSON')).toThrow(
+      expect.objectContaining({ name: 'ValidationException', message: 'not JSON' }),
+    );
   });
 });

@@ -25,14 +25,18 @@ describe('page tokens', () => {
   it('refuses a token of another scope, another key, or with any character changed', () => {
     const tokens = new PageTokens(key);
     const token = tokens.issue('ListDICOMImportJobs/ds/COMPLETED', 50);
-    expect(refusal(() => tokens.open('ListDICOMImportJobs/ds/FAILED', token, isOffset))).toMatch(/^ValidationException: Invalid nextToken/);
-    expect(refusal(() => new PageTokens(randomBytes(32)).open('ListDICOMImportJobs/ds/COMPLETED', token, isOffset))).toMatch(
+    expect(refusal(() => tokens.open('ListDICOMImportJobs/ds/FAILED', token, isOffset))).toMatch(
       /^ValidationException: Invalid nextToken/,
     );
+    expect(
+      refusal(() => new PageTokens(randomBytes(32)).open('ListDICOMImportJobs/ds/COMPLETED', token, isOffset)),
+    ).toMatch(/^ValidationException: Invalid nextToken/);
     for (let i = 0; i < token.length; i++) {
       const c = token[i] === 'A' ? 'B' : 'A';
       const edited = token.slice(0, i) + c + token.slice(i + 1);
-      expect(refusal(() => tokens.open('ListDICOMImportJobs/ds/COMPLETED', edited, isOffset))).toMatch(/^ValidationException/);
+      expect(refusal(() => tokens.open('ListDICOMImportJobs/ds/COMPLETED', edited, isOffset))).toMatch(
+        /^ValidationException/,
+      );
     }
   });
 
@@ -43,13 +47,17 @@ describe('page tokens', () => {
     now += TOKEN_TTL_MS - 1;
     expect(tokens.open('s', token, isOffset)).toBe(1);
     now += 1;
-    expect(refusal(() => tokens.open('s', token, isOffset))).toBe('ValidationException: Invalid nextToken: the token has expired');
+    expect(refusal(() => tokens.open('s', token, isOffset))).toBe(
+      'ValidationException: Invalid nextToken: the token has expired',
+    );
   });
 
   it('refuses a signed position of the wrong shape (the signature is not the only check)', () => {
     const tokens = new PageTokens(key);
     for (const p of [null, 'x', [1], { __proto__: 1 }, 1e300, -1, 1.5]) {
-      expect(refusal(() => tokens.open('s', tokens.issue('s', p), isOffset))).toBe('ValidationException: Invalid nextToken');
+      expect(refusal(() => tokens.open('s', tokens.issue('s', p), isOffset))).toBe(
+        'ValidationException: Invalid nextToken',
+      );
     }
   });
 

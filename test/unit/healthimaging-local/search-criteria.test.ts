@@ -6,7 +6,16 @@ import {
   summarizeDicomTags,
   type SearchCandidate,
 } from '../../../healthimaging-local/model/search-criteria';
-import { CT_SERIES_UID, MR_SERIES_UID, PATIENT_ID, PATIENT_NAME, STUDY_UID, ctSeriesDoc, twoSeriesDoc, variantOf } from './fixtures/metadata-documents';
+import {
+  CT_SERIES_UID,
+  MR_SERIES_UID,
+  PATIENT_ID,
+  PATIENT_NAME,
+  STUDY_UID,
+  ctSeriesDoc,
+  twoSeriesDoc,
+  variantOf,
+} from './fixtures/metadata-documents';
 import { validationMessage as validationOf } from './fixtures/validation';
 
 const validationMessage = (body: unknown): string => validationOf(() => parseSearchCriteria(body));
@@ -22,7 +31,13 @@ function candidate(imageSetId: string, overrides: Partial<SearchCandidate> = {})
     createdAt: JAN_1,
     updatedAt: JAN_1,
     isPrimary: true,
-    tags: { DICOMPatientId: PATIENT_ID, DICOMStudyInstanceUID: STUDY_UID, DICOMSeriesInstanceUID: CT_SERIES_UID, DICOMStudyDate: '20240115', DICOMStudyTime: '083000' },
+    tags: {
+      DICOMPatientId: PATIENT_ID,
+      DICOMStudyInstanceUID: STUDY_UID,
+      DICOMSeriesInstanceUID: CT_SERIES_UID,
+      DICOMStudyDate: '20240115',
+      DICOMStudyTime: '083000',
+    },
     seriesInstanceUids: [CT_SERIES_UID],
     ...overrides,
   };
@@ -30,8 +45,12 @@ function candidate(imageSetId: string, overrides: Partial<SearchCandidate> = {})
 
 const ctCandidate = candidate('a'.repeat(32));
 const equal = (value: Record<string, unknown>) => ({ operator: 'EQUAL', values: [value] });
-const between = (lower: Record<string, unknown>, upper: Record<string, unknown>) => ({ operator: 'BETWEEN', values: [lower, upper] });
-const matches = (body: unknown, subject: SearchCandidate = ctCandidate) => matchesCriteria(subject, parseSearchCriteria(body));
+const between = (lower: Record<string, unknown>, upper: Record<string, unknown>) => ({
+  operator: 'BETWEEN',
+  values: [lower, upper],
+});
+const matches = (body: unknown, subject: SearchCandidate = ctCandidate) =>
+  matchesCriteria(subject, parseSearchCriteria(body));
 
 describe('parseSearchCriteria', () => {
   it('treats an absent or empty body as "every image set"', () => {
@@ -50,7 +69,11 @@ describe('parseSearchCriteria', () => {
 
   it('requires 1 or 2 filters when filters is given', () => {
     expect(validationMessage({ filters: [] })).toMatch(/1 or 2 filters/);
-    expect(validationMessage({ filters: [equal({ isPrimary: true }), equal({ isPrimary: true }), equal({ isPrimary: true })] })).toMatch(/1 or 2 filters/);
+    expect(
+      validationMessage({
+        filters: [equal({ isPrimary: true }), equal({ isPrimary: true }), equal({ isPrimary: true })],
+      }),
+    ).toMatch(/1 or 2 filters/);
     expect(validationMessage({ filters: 'x' })).toMatch(/1 or 2 filters/);
   });
 
@@ -59,35 +82,54 @@ describe('parseSearchCriteria', () => {
     expect(validationMessage({ filters: [{ operator: 'EQUAL' }] })).toMatch(/1 or 2 values/);
     const three = [{ createdAt: JAN_1 }, { createdAt: JAN_2 }, { createdAt: JAN_3 }];
     expect(validationMessage({ filters: [{ operator: 'BETWEEN', values: three }] })).toMatch(/1 or 2 values/);
-    expect(validationMessage({ filters: [{ operator: 'LIKE', values: [{ isPrimary: true }] }] })).toMatch(/EQUAL or BETWEEN/);
+    expect(validationMessage({ filters: [{ operator: 'LIKE', values: [{ isPrimary: true }] }] })).toMatch(
+      /EQUAL or BETWEEN/,
+    );
   });
 
   it('gives EQUAL exactly one value and BETWEEN exactly two', () => {
-    expect(validationMessage({ filters: [{ operator: 'EQUAL', values: [{ createdAt: JAN_1 }, { createdAt: JAN_2 }] }] })).toMatch(/EQUAL operator takes exactly one/);
-    expect(validationMessage({ filters: [{ operator: 'BETWEEN', values: [{ createdAt: JAN_1 }] }] })).toMatch(/BETWEEN operator takes exactly two/);
+    expect(
+      validationMessage({ filters: [{ operator: 'EQUAL', values: [{ createdAt: JAN_1 }, { createdAt: JAN_2 }] }] }),
+    ).toMatch(/EQUAL operator takes exactly one/);
+    expect(validationMessage({ filters: [{ operator: 'BETWEEN', values: [{ createdAt: JAN_1 }] }] })).toMatch(
+      /BETWEEN operator takes exactly two/,
+    );
   });
 
   it('allows BETWEEN only on createdAt, updatedAt and DICOMStudyDateAndTime', () => {
-    expect(validationMessage({ filters: [between({ DICOMPatientId: 'A' }, { DICOMPatientId: 'B' })] })).toMatch(/BETWEEN operator applies only/);
-    expect(validationMessage({ filters: [between({ isPrimary: false }, { isPrimary: true })] })).toMatch(/applies only/);
+    expect(validationMessage({ filters: [between({ DICOMPatientId: 'A' }, { DICOMPatientId: 'B' })] })).toMatch(
+      /BETWEEN operator applies only/,
+    );
+    expect(validationMessage({ filters: [between({ isPrimary: false }, { isPrimary: true })] })).toMatch(
+      /applies only/,
+    );
     expect(() => parseSearchCriteria({ filters: [between({ createdAt: JAN_1 }, { createdAt: JAN_2 })] })).not.toThrow();
-    const dates = between({ DICOMStudyDateAndTime: { DICOMStudyDate: '20240101' } }, { DICOMStudyDateAndTime: { DICOMStudyDate: '20240201', DICOMStudyTime: '120000' } });
+    const dates = between(
+      { DICOMStudyDateAndTime: { DICOMStudyDate: '20240101' } },
+      { DICOMStudyDateAndTime: { DICOMStudyDate: '20240201', DICOMStudyTime: '120000' } },
+    );
     expect(() => parseSearchCriteria({ filters: [dates] })).not.toThrow();
   });
 
   it('rejects a BETWEEN whose lower bound is after its upper bound', () => {
-    expect(validationMessage({ filters: [between({ createdAt: JAN_3 }, { createdAt: JAN_1 })] })).toMatch(/lower bound/);
+    expect(validationMessage({ filters: [between({ createdAt: JAN_3 }, { createdAt: JAN_1 })] })).toMatch(
+      /lower bound/,
+    );
   });
 
   it('requires exactly one known member in each value union', () => {
-    expect(validationMessage({ filters: [equal({ DICOMPatientId: 'A', DICOMAccessionNumber: 'B' })] })).toMatch(/exactly one attribute/);
+    expect(validationMessage({ filters: [equal({ DICOMPatientId: 'A', DICOMAccessionNumber: 'B' })] })).toMatch(
+      /exactly one attribute/,
+    );
     expect(validationMessage({ filters: [equal({})] })).toMatch(/exactly one attribute/);
     expect(validationMessage({ filters: [equal({ DICOMPatientName: 'A' })] })).toMatch(/unknown search attribute/);
     expect(validationMessage({ filters: [{ operator: 'EQUAL', values: ['A'] }] })).toMatch(/must be an object/);
   });
 
   it('rejects mixed members in one filter', () => {
-    expect(validationMessage({ filters: [between({ createdAt: JAN_1 }, { updatedAt: JAN_2 })] })).toMatch(/same attribute/);
+    expect(validationMessage({ filters: [between({ createdAt: JAN_1 }, { updatedAt: JAN_2 })] })).toMatch(
+      /same attribute/,
+    );
   });
 
   it('checks member types, lengths and formats', () => {
@@ -96,9 +138,17 @@ describe('parseSearchCriteria', () => {
     expect(validationMessage({ filters: [equal({ DICOMStudyInstanceUID: '1.2.abc' })] })).toMatch(/digits and dots/);
     expect(validationMessage({ filters: [equal({ createdAt: '2024-01-01' })] })).toMatch(/epoch seconds/);
     expect(validationMessage({ filters: [equal({ isPrimary: 'yes' })] })).toMatch(/boolean/);
-    expect(validationMessage({ filters: [equal({ DICOMStudyDateAndTime: { DICOMStudyDate: '2024-01-01' } })] })).toMatch(/YYYYMMDD/);
-    expect(validationMessage({ filters: [equal({ DICOMStudyDateAndTime: { DICOMStudyTime: '120000' } })] })).toMatch(/DICOMStudyDate is required/);
-    expect(validationMessage({ filters: [equal({ DICOMStudyDateAndTime: { DICOMStudyDate: '20240101', DICOMStudyTime: '12:00' } })] })).toMatch(/HHMMSS/);
+    expect(
+      validationMessage({ filters: [equal({ DICOMStudyDateAndTime: { DICOMStudyDate: '2024-01-01' } })] }),
+    ).toMatch(/YYYYMMDD/);
+    expect(validationMessage({ filters: [equal({ DICOMStudyDateAndTime: { DICOMStudyTime: '120000' } })] })).toMatch(
+      /DICOMStudyDate is required/,
+    );
+    expect(
+      validationMessage({
+        filters: [equal({ DICOMStudyDateAndTime: { DICOMStudyDate: '20240101', DICOMStudyTime: '12:00' } })],
+      }),
+    ).toMatch(/HHMMSS/);
   });
 
   it('requires a valid sortField and sortOrder', () => {
@@ -149,25 +199,57 @@ describe('matchesCriteria', () => {
 
   it('matches a study date for the whole day, or a date and time exactly', () => {
     expect(matches({ filters: [equal({ DICOMStudyDateAndTime: { DICOMStudyDate: '20240115' } })] })).toBe(true);
-    expect(matches({ filters: [equal({ DICOMStudyDateAndTime: { DICOMStudyDate: '20240115', DICOMStudyTime: '083000.000' } })] })).toBe(true);
-    expect(matches({ filters: [equal({ DICOMStudyDateAndTime: { DICOMStudyDate: '20240115', DICOMStudyTime: '0830' } })] })).toBe(true);
-    expect(matches({ filters: [equal({ DICOMStudyDateAndTime: { DICOMStudyDate: '20240115', DICOMStudyTime: '083001' } })] })).toBe(false);
+    expect(
+      matches({
+        filters: [equal({ DICOMStudyDateAndTime: { DICOMStudyDate: '20240115', DICOMStudyTime: '083000.000' } })],
+      }),
+    ).toBe(true);
+    expect(
+      matches({ filters: [equal({ DICOMStudyDateAndTime: { DICOMStudyDate: '20240115', DICOMStudyTime: '0830' } })] }),
+    ).toBe(true);
+    expect(
+      matches({
+        filters: [equal({ DICOMStudyDateAndTime: { DICOMStudyDate: '20240115', DICOMStudyTime: '083001' } })],
+      }),
+    ).toBe(false);
   });
 
   it('treats a BETWEEN bound without a time as midnight', () => {
     const lower = { DICOMStudyDateAndTime: { DICOMStudyDate: '20240101' } };
-    expect(matches({ filters: [between(lower, { DICOMStudyDateAndTime: { DICOMStudyDate: '20240115' } })] })).toBe(false);
-    expect(matches({ filters: [between(lower, { DICOMStudyDateAndTime: { DICOMStudyDate: '20240115', DICOMStudyTime: '083000' } })] })).toBe(true);
-    expect(matches({ filters: [between(lower, { DICOMStudyDateAndTime: { DICOMStudyDate: '20240116' } })] })).toBe(true);
+    expect(matches({ filters: [between(lower, { DICOMStudyDateAndTime: { DICOMStudyDate: '20240115' } })] })).toBe(
+      false,
+    );
+    expect(
+      matches({
+        filters: [between(lower, { DICOMStudyDateAndTime: { DICOMStudyDate: '20240115', DICOMStudyTime: '083000' } })],
+      }),
+    ).toBe(true);
+    expect(matches({ filters: [between(lower, { DICOMStudyDateAndTime: { DICOMStudyDate: '20240116' } })] })).toBe(
+      true,
+    );
   });
 
   it('never matches a study date filter for an image set without a study date', () => {
     const undated = candidate('c'.repeat(32), { tags: { DICOMPatientId: PATIENT_ID } });
-    expect(matches({ filters: [between({ DICOMStudyDateAndTime: { DICOMStudyDate: '19000101' } }, { DICOMStudyDateAndTime: { DICOMStudyDate: '29991231' } })] }, undated)).toBe(false);
+    expect(
+      matches(
+        {
+          filters: [
+            between(
+              { DICOMStudyDateAndTime: { DICOMStudyDate: '19000101' } },
+              { DICOMStudyDateAndTime: { DICOMStudyDate: '29991231' } },
+            ),
+          ],
+        },
+        undated,
+      ),
+    ).toBe(false);
   });
 
   it('ANDs two filters', () => {
-    const both = { filters: [equal({ DICOMSeriesInstanceUID: CT_SERIES_UID }), between({ updatedAt: JAN_1 }, { updatedAt: JAN_2 })] };
+    const both = {
+      filters: [equal({ DICOMSeriesInstanceUID: CT_SERIES_UID }), between({ updatedAt: JAN_1 }, { updatedAt: JAN_2 })],
+    };
     expect(matches(both)).toBe(true);
     expect(matches(both, candidate('d'.repeat(32), { updatedAt: JAN_3 }))).toBe(false);
     expect(matches({ filters: [equal({ isPrimary: true }), equal({ DICOMPatientId: 'other' })] })).toBe(false);
@@ -175,8 +257,16 @@ describe('matchesCriteria', () => {
 });
 
 describe('compareForSort', () => {
-  const older = candidate('1'.repeat(32), { createdAt: JAN_3, updatedAt: JAN_1, tags: { DICOMStudyDate: '20230101', DICOMStudyTime: '120000' } });
-  const newer = candidate('2'.repeat(32), { createdAt: JAN_1, updatedAt: JAN_3, tags: { DICOMStudyDate: '20230101', DICOMStudyTime: '090000' } });
+  const older = candidate('1'.repeat(32), {
+    createdAt: JAN_3,
+    updatedAt: JAN_1,
+    tags: { DICOMStudyDate: '20230101', DICOMStudyTime: '120000' },
+  });
+  const newer = candidate('2'.repeat(32), {
+    createdAt: JAN_1,
+    updatedAt: JAN_3,
+    tags: { DICOMStudyDate: '20230101', DICOMStudyTime: '090000' },
+  });
   const tieA = candidate('3'.repeat(32), { createdAt: JAN_2, updatedAt: JAN_2, tags: { DICOMStudyDate: '20220101' } });
   const tieB = candidate('4'.repeat(32), { createdAt: JAN_2, updatedAt: JAN_2, tags: {} });
   const ids = (list: SearchCandidate[]) => list.map((c) => c.imageSetId[0]);
@@ -186,13 +276,27 @@ describe('compareForSort', () => {
   });
 
   it('orders by createdAt in either direction', () => {
-    expect(ids([older, newer, tieB, tieA].sort(compareForSort(parseSearchCriteria({ sort: { sortField: 'createdAt', sortOrder: 'ASC' } }))))).toEqual(['2', '3', '4', '1']);
-    expect(ids([older, newer, tieB, tieA].sort(compareForSort(parseSearchCriteria({ sort: { sortField: 'createdAt', sortOrder: 'DESC' } }))))).toEqual(['1', '3', '4', '2']);
+    expect(
+      ids(
+        [older, newer, tieB, tieA].sort(
+          compareForSort(parseSearchCriteria({ sort: { sortField: 'createdAt', sortOrder: 'ASC' } })),
+        ),
+      ),
+    ).toEqual(['2', '3', '4', '1']);
+    expect(
+      ids(
+        [older, newer, tieB, tieA].sort(
+          compareForSort(parseSearchCriteria({ sort: { sortField: 'createdAt', sortOrder: 'DESC' } })),
+        ),
+      ),
+    ).toEqual(['1', '3', '4', '2']);
   });
 
   it('orders by study date and time, image sets without a study date last', () => {
     const asc = compareForSort(parseSearchCriteria({ sort: { sortField: 'DICOMStudyDateAndTime', sortOrder: 'ASC' } }));
-    const desc = compareForSort(parseSearchCriteria({ sort: { sortField: 'DICOMStudyDateAndTime', sortOrder: 'DESC' } }));
+    const desc = compareForSort(
+      parseSearchCriteria({ sort: { sortField: 'DICOMStudyDateAndTime', sortOrder: 'DESC' } }),
+    );
     expect(ids([tieB, older, newer, tieA].sort(asc))).toEqual(['3', '2', '1', '4']);
     expect(ids([tieB, older, newer, tieA].sort(desc))).toEqual(['1', '2', '3', '4']);
   });
@@ -200,7 +304,10 @@ describe('compareForSort', () => {
 
 describe('echoSort', () => {
   it('echoes the requested sort and nothing when none was requested', () => {
-    expect(echoSort(parseSearchCriteria({ sort: { sortField: 'createdAt', sortOrder: 'ASC' } }))).toEqual({ sortField: 'createdAt', sortOrder: 'ASC' });
+    expect(echoSort(parseSearchCriteria({ sort: { sortField: 'createdAt', sortOrder: 'ASC' } }))).toEqual({
+      sortField: 'createdAt',
+      sortOrder: 'ASC',
+    });
     expect(echoSort(parseSearchCriteria({}))).toBeUndefined();
   });
 });

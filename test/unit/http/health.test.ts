@@ -13,7 +13,10 @@ describe('Readiness', () => {
     ]);
     const report = await readiness.report();
     expect(report).toEqual({ ready: false, checks: { tenants: 'ok', auditStore: 'failed', redis: 'failed' } });
-    expect(await new Readiness([check('tenants', async () => true)]).report()).toEqual({ ready: true, checks: { tenants: 'ok' } });
+    expect(await new Readiness([check('tenants', async () => true)]).report()).toEqual({
+      ready: true,
+      checks: { tenants: 'ok' },
+    });
   });
 
   it('counts a check that does not answer in time as failed', async () => {

@@ -6,7 +6,10 @@ import { idempotencyStepOf, storedResponseOf } from '../../../src/http/idempoten
 import { MemoryIdempotencyStore } from '../../../src/http/idempotency-store';
 
 const principal: Principal = { tenantId: 'acme', subject: 'acme-ci', scopes: ['imagesets:write'], method: 'api-key' };
-const mutation = { query: 'mutation { deleteImageSet(input: {}) { imageSet { imageSetId } } }', operationType: 'mutation' as const };
+const mutation = {
+  query: 'mutation { deleteImageSet(input: {}) { imageSet { imageSetId } } }',
+  operationType: 'mutation' as const,
+};
 const params = { variables: { id: 'x' }, extensions: {} };
 
 describe('idempotencyStepOf', () => {
@@ -14,14 +17,29 @@ describe('idempotencyStepOf', () => {
 
   it('takes part only for authenticated mutations that send the header', async () => {
     const subject = idempotency();
-    expect(await idempotencyStepOf(subject, { header: undefined, admitted: mutation, params, principal })).toEqual({ kind: 'none' });
-    expect(await idempotencyStepOf(subject, { header: 'k', admitted: { ...mutation, operationType: 'query' }, params, principal })).toEqual({ kind: 'none' });
-    expect(await idempotencyStepOf(subject, { header: 'k', admitted: mutation, params, principal: undefined })).toEqual({ kind: 'none' });
-    expect(await idempotencyStepOf(subject, { header: 'k', admitted: mutation, params, principal })).toMatchObject({ kind: 'run' });
+    expect(await idempotencyStepOf(subject, { header: undefined, admitted: mutation, params, principal })).toEqual({
+      kind: 'none',
+    });
+    expect(
+      await idempotencyStepOf(subject, {
+        header: 'k',
+        admitted: { ...mutation, operationType: 'query' },
+        params,
+        principal,
+      }),
+    ).toEqual({ kind: 'none' });
+    expect(await idempotencyStepOf(subject, { header: 'k', admitted: mutation, params, principal: undefined })).toEqual(
+      { kind: 'none' },
+    );
+    expect(await idempotencyStepOf(subject, { header: 'k', admitted: mutation, params, principal })).toMatchObject({
+      kind: 'run',
+    });
   });
 
   it('refuses a malformed key with 400 BAD_REQUEST', async () => {
-    expect(await idempotencyStepOf(idempotency(), { header: '\u0001', admitted: mutation, params, principal })).toMatchObject({
+    expect(
+      await idempotencyStepOf(idempotency(), { header: '\u0001', admitted: mutation, params, principal }),
+    ).toMatchObject({
       kind: 'refused',
       status: 400,
       code: 'BAD_REQUEST',
@@ -31,9 +49,16 @@ describe('idempotencyStepOf', () => {
   it('tells a repeat with other variables from a repeat with the same ones', async () => {
     const subject = idempotency();
     await idempotencyStepOf(subject, { header: 'k', admitted: mutation, params, principal });
-    expect(await idempotencyStepOf(subject, { header: 'k', admitted: mutation, params, principal })).toMatchObject({ status: 409 });
+    expect(await idempotencyStepOf(subject, { header: 'k', admitted: mutation, params, principal })).toMatchObject({
+      status: 409,
+    });
     expect(
-      await idempotencyStepOf(subject, { header: 'k', admitted: mutation, params: { ...params, variables: { id: 'y' } }, principal }),
+      await idempotencyStepOf(subject, {
+        header: 'k',
+        admitted: mutation,
+        params: { ...params, variables: { id: 'y' } },
+        principal,
+      }),
     ).toMatchObject({ status: 422 });
   });
 });
@@ -48,7 +73,9 @@ describe('storedResponseOf', () => {
       ['content-type', 'multipart/mixed; boundary="graphql"'],
       ['x-request-id', 'first'],
     ]);
-    expect(await storedResponseOf({ status: 200, headers, body: { kind: 'chunked', asyncIterator: chunks() } })).toEqual({
+    expect(
+      await storedResponseOf({ status: 200, headers, body: { kind: 'chunked', asyncIterator: chunks() } }),
+    ).toEqual({
       status: 200,
       headers: [['content-type', 'multipart/mixed; boundary="graphql"']],
       body: '--graphql\r\n{"data":{}}\r\n--graphql--\r\n',
@@ -63,6 +90,8 @@ describe('CORS for idempotent requests', () => {
     const actual = policy.evaluate({ origin: 'https://viewer.example', preflight: false });
     if (preflight.kind !== 'allowed' || actual.kind !== 'allowed') throw new Error('expected the origin to be allowed');
     expect(new Map(preflight.headers).get('access-control-allow-headers')).toContain('idempotency-key');
-    expect(new Map(actual.headers).get('access-control-expose-headers')).toBe('x-request-id, idempotent-replayed, retry-after');
+    expect(new Map(actual.headers).get('access-control-expose-headers')).toBe(
+      'x-request-id, idempotent-replayed, retry-after',
+    );
   });
 });

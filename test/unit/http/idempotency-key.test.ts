@@ -2,7 +2,10 @@ import { canonicalJson, checkIdempotencyKey, fingerprintOf, recordIdOf } from '.
 
 describe('checkIdempotencyKey', () => {
   it('accepts 1 to 255 printable ASCII characters (a UUID, a token with spaces), trimmed', () => {
-    expect(checkIdempotencyKey('8e03978e-40d5-43e8-bc93-6894a57f9324')).toEqual({ ok: true, key: '8e03978e-40d5-43e8-bc93-6894a57f9324' });
+    expect(checkIdempotencyKey('8e03978e-40d5-43e8-bc93-6894a57f9324')).toEqual({
+      ok: true,
+      key: '8e03978e-40d5-43e8-bc93-6894a57f9324',
+    });
     expect(checkIdempotencyKey(' order 42 ~!')).toEqual({ ok: true, key: 'order 42 ~!' });
     expect(checkIdempotencyKey('k'.repeat(255))).toMatchObject({ ok: true });
   });
@@ -15,7 +18,10 @@ describe('checkIdempotencyKey', () => {
     ['a control character', 'a\tb'],
   ])('refuses a key that is %s, without quoting it', (_label, value) => {
     const check = checkIdempotencyKey(value);
-    expect(check).toEqual({ ok: false, message: 'The Idempotency-Key header must be 1 to 255 printable ASCII characters.' });
+    expect(check).toEqual({
+      ok: false,
+      message: 'The Idempotency-Key header must be 1 to 255 printable ASCII characters.',
+    });
   });
 });
 
@@ -40,11 +46,20 @@ describe('recordIdOf', () => {
 });
 
 describe('fingerprintOf', () => {
-  const query = 'mutation Copy($input: CopyImageSetInput!) { copyImageSet(input: $input) { destinationImageSet { id } } }';
+  const query =
+    'mutation Copy($input: CopyImageSetInput!) { copyImageSet(input: $input) { destinationImageSet { id } } }';
 
   it('is the same for the same variables in another key order', () => {
-    const a = fingerprintOf({ query, operationName: 'Copy', variables: { input: { datastoreId: 'd', sourceImageSetId: 's', sourceLatestVersionId: '1' } } });
-    const b = fingerprintOf({ query, operationName: 'Copy', variables: { input: { sourceLatestVersionId: '1', sourceImageSetId: 's', datastoreId: 'd' } } });
+    const a = fingerprintOf({
+      query,
+      operationName: 'Copy',
+      variables: { input: { datastoreId: 'd', sourceImageSetId: 's', sourceLatestVersionId: '1' } },
+    });
+    const b = fingerprintOf({
+      query,
+      operationName: 'Copy',
+      variables: { input: { sourceLatestVersionId: '1', sourceImageSetId: 's', datastoreId: 'd' } },
+    });
     expect(b).toBe(a);
   });
 
@@ -59,6 +74,8 @@ describe('fingerprintOf', () => {
 
 describe('canonicalJson', () => {
   it('sorts keys at every depth and keeps arrays in order', () => {
-    expect(canonicalJson({ b: [{ d: 1, c: null }, 'x'], a: true, skipped: undefined })).toBe('{"a":true,"b":[{"c":null,"d":1},"x"]}');
+    expect(canonicalJson({ b: [{ d: 1, c: null }, 'x'], a: true, skipped: undefined })).toBe(
+      '{"a":true,"b":[{"c":null,"d":1},"x"]}',
+    );
   });
 });

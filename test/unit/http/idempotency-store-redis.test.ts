@@ -8,7 +8,11 @@ import { closedPort, describeWithRedis, TEST_REDIS_URL, uniqueRedisPrefix } from
 
 const owner = { tenantId: 'acme', method: 'jwt', subject: 'alice@acme.test' };
 const TTL_MS = 10_000;
-const answer = { status: 200, headers: [['content-type', 'application/json']] as Array<[string, string]>, body: '{"data":{"copyImageSet":null}}' };
+const answer = {
+  status: 200,
+  headers: [['content-type', 'application/json']] as Array<[string, string]>,
+  body: '{"data":{"copyImageSet":null}}',
+};
 
 describeWithRedis('RedisIdempotencyStore', () => {
   const clients: Redis[] = [];
@@ -24,9 +28,14 @@ describeWithRedis('RedisIdempotencyStore', () => {
 
   it('reserves a key for exactly one of many concurrent requests across two replicas', async () => {
     const prefix = uniqueRedisPrefix('idem-race');
-    const stores = [new RedisIdempotencyStore(await connect(), prefix), new RedisIdempotencyStore(await connect(), prefix)];
+    const stores = [
+      new RedisIdempotencyStore(await connect(), prefix),
+      new RedisIdempotencyStore(await connect(), prefix),
+    ];
     const record = { state: 'running' as const, fingerprint: 'f1', startedAt: 1 };
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => stores[i % 2].reserve('id-1', record, TTL_MS)));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => stores[i % 2].reserve('id-1', record, TTL_MS)),
+    );
     expect(results.filter((result) => result.reserved)).toHaveLength(1);
     expect(results.filter((result) => !result.reserved)).toEqual(Array(19).fill({ reserved: false, existing: record }));
   });
@@ -35,7 +44,11 @@ describeWithRedis('RedisIdempotencyStore', () => {
     const prefix = uniqueRedisPrefix('idem-replay');
     const redis = await connect();
     const a = new Idempotency({ store: new RedisIdempotencyStore(redis, prefix), ttlMs: TTL_MS, leaseMs: 60_000 });
-    const b = new Idempotency({ store: new RedisIdempotencyStore(await connect(), prefix), ttlMs: TTL_MS, leaseMs: 60_000 });
+    const b = new Idempotency({
+      store: new RedisIdempotencyStore(await connect(), prefix),
+      ttlMs: TTL_MS,
+      leaseMs: 60_000,
+    });
     const run = await a.begin({ key: 'k1', owner, fingerprint: 'f1' });
     if (run.kind !== 'run') throw new Error(`expected a run, got ${run.kind}`);
     expect(await b.begin({ key: 'k1', owner, fingerprint: 'f1' })).toMatchObject({ kind: 'refused', status: 409 });
@@ -62,7 +75,10 @@ describeWithRedis('RedisIdempotencyStore', () => {
   });
 
   it('refuses every idempotent request while Redis does not answer', async () => {
-    const store = new RedisIdempotencyStore(await connect(`redis://127.0.0.1:${await closedPort()}`), uniqueRedisPrefix('idem-down'));
+    const store = new RedisIdempotencyStore(
+      await connect(`redis://127.0.0.1:${await closedPort()}`),
+      uniqueRedisPrefix('idem-down'),
+    );
     const idempotency = new Idempotency({ store, ttlMs: TTL_MS, leaseMs: 60_000 });
     expect(await idempotency.begin({ key: 'k1', owner, fingerprint: 'f1' })).toMatchObject({
       kind: 'refused',

@@ -1,5 +1,15 @@
-import { Idempotency, IDEMPOTENCY_REFUSALS, documentRan, type IdempotencyStart, type IdempotentRun } from '../../../src/http/idempotency';
-import { MemoryIdempotencyStore, type IdempotencyStore, type StoredResponse } from '../../../src/http/idempotency-store';
+import {
+  Idempotency,
+  IDEMPOTENCY_REFUSALS,
+  documentRan,
+  type IdempotencyStart,
+  type IdempotentRun,
+} from '../../../src/http/idempotency';
+import {
+  MemoryIdempotencyStore,
+  type IdempotencyStore,
+  type StoredResponse,
+} from '../../../src/http/idempotency-store';
 import { createLogger } from '../../../src/errors/safe-log';
 
 const owner = { tenantId: 'acme', method: 'api-key', subject: 'acme-ci' };
@@ -17,7 +27,10 @@ function asRun(start: IdempotencyStart): IdempotentRun {
 function setUp(store: IdempotencyStore = new MemoryIdempotencyStore()) {
   let now = 1_000_000;
   const lines: Array<Record<string, unknown>> = [];
-  const logger = createLogger({ level: 'debug', write: (line) => lines.push(JSON.parse(line) as Record<string, unknown>) });
+  const logger = createLogger({
+    level: 'debug',
+    write: (line) => lines.push(JSON.parse(line) as Record<string, unknown>),
+  });
   const idempotency = new Idempotency({ store, leaseMs: LEASE_MS, ttlMs: 3_600_000, clock: () => now, logger });
   return { idempotency, lines, advance: (ms: number) => (now += ms) };
 }
@@ -28,22 +41,39 @@ describe('Idempotency', () => {
     const run = asRun(await idempotency.begin({ key: 'k1', owner, fingerprint: 'f1' }));
     const answer = response({ data: { copyImageSet: { destinationImageSet: { id: 'new' } } } });
     await run.finish(answer);
-    expect(await idempotency.begin({ key: 'k1', owner, fingerprint: 'f1' })).toEqual({ kind: 'replay', response: answer });
-    expect(await idempotency.begin({ key: 'k1', owner, fingerprint: 'f1' })).toEqual({ kind: 'replay', response: answer });
+    expect(await idempotency.begin({ key: 'k1', owner, fingerprint: 'f1' })).toEqual({
+      kind: 'replay',
+      response: answer,
+    });
+    expect(await idempotency.begin({ key: 'k1', owner, fingerprint: 'f1' })).toEqual({
+      kind: 'replay',
+      response: answer,
+    });
   });
 
   it('refuses the same key with another body (422), before and after the first answered', async () => {
     const { idempotency } = setUp();
     const run = asRun(await idempotency.begin({ key: 'k1', owner, fingerprint: 'f1' }));
-    expect(await idempotency.begin({ key: 'k1', owner, fingerprint: 'f2' })).toEqual({ kind: 'refused', ...IDEMPOTENCY_REFUSALS.reused });
-    await run.finish(response({ data: null, errors: [{ message: 'x', extensions: { code: 'UPSTREAM_UNAVAILABLE' } }] }));
-    expect(await idempotency.begin({ key: 'k1', owner, fingerprint: 'f2' })).toMatchObject({ kind: 'refused', status: 422 });
+    expect(await idempotency.begin({ key: 'k1', owner, fingerprint: 'f2' })).toEqual({
+      kind: 'refused',
+      ...IDEMPOTENCY_REFUSALS.reused,
+    });
+    await run.finish(
+      response({ data: null, errors: [{ message: 'x', extensions: { code: 'UPSTREAM_UNAVAILABLE' } }] }),
+    );
+    expect(await idempotency.begin({ key: 'k1', owner, fingerprint: 'f2' })).toMatchObject({
+      kind: 'refused',
+      status: 422,
+    });
   });
 
   it('answers 409 while the first is still running, and the outcome once it has answered', async () => {
     const { idempotency } = setUp();
     const run = asRun(await idempotency.begin({ key: 'k1', owner, fingerprint: 'f1' }));
-    expect(await idempotency.begin({ key: 'k1', owner, fingerprint: 'f1' })).toEqual({ kind: 'refused', ...IDEMPOTENCY_REFUSALS.inFlight });
+    expect(await idempotency.begin({ key: 'k1', owner, fingerprint: 'f1' })).toEqual({
+      kind: 'refused',
+      ...IDEMPOTENCY_REFUSALS.inFlight,
+    });
     await run.finish(response({ data: { deleteImageSet: null } }));
     expect(await idempotency.begin({ key: 'k1', owner, fingerprint: 'f1' })).toMatchObject({ kind: 'replay' });
   });
@@ -59,15 +89,23 @@ describe('Idempotency', () => {
   it('records errors of a run that executed (the write may have been applied), so a repeat never runs again', async () => {
     const { idempotency } = setUp();
     const run = asRun(await idempotency.begin({ key: 'k1', owner, fingerprint: 'f1' }));
-    const failed = response({ data: { copyImageSet: null }, errors: [{ message: 'x', extensions: { code: 'THROTTLED' } }] });
+    const failed = response({
+      data: { copyImageSet: null },
+      errors: [{ message: 'x', extensions: { code: 'THROTTLED' } }],
+    });
     await run.finish(failed);
-    expect(await idempotency.begin({ key: 'k1', owner, fingerprint: 'f1' })).toEqual({ kind: 'replay', response: failed });
+    expect(await idempotency.begin({ key: 'k1', owner, fingerprint: 'f1' })).toEqual({
+      kind: 'replay',
+      response: failed,
+    });
   });
 
   it('releases the key when the document never ran (a request error has no data entry)', async () => {
     const { idempotency } = setUp();
     const run = asRun(await idempotency.begin({ key: 'k1', owner, fingerprint: 'f1' }));
-    await run.finish(response({ errors: [{ message: 'Unknown argument', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }] }, 400));
+    await run.finish(
+      response({ errors: [{ message: 'Unknown argument', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }] }, 400),
+    );
     asRun(await idempotency.begin({ key: 'k1', owner, fingerprint: 'f2' }));
   });
 
@@ -75,7 +113,10 @@ describe('Idempotency', () => {
     const { idempotency, advance } = setUp();
     asRun(await idempotency.begin({ key: 'k1', owner, fingerprint: 'f1' }));
     advance(LEASE_MS + 1);
-    expect(await idempotency.begin({ key: 'k1', owner, fingerprint: 'f1' })).toEqual({ kind: 'refused', ...IDEMPOTENCY_REFUSALS.abandoned });
+    expect(await idempotency.begin({ key: 'k1', owner, fingerprint: 'f1' })).toEqual({
+      kind: 'refused',
+      ...IDEMPOTENCY_REFUSALS.abandoned,
+    });
   });
 
   it('refuses with UPSTREAM_UNAVAILABLE when the store fails, warns once per outage, and recovers', async () => {
@@ -88,7 +129,10 @@ describe('Idempotency', () => {
     };
     const { idempotency, lines } = setUp(store);
     for (let i = 0; i < 3; i += 1) {
-      expect(await idempotency.begin({ key: `k${i}`, owner, fingerprint: 'f1' })).toEqual({ kind: 'refused', ...IDEMPOTENCY_REFUSALS.storeUnavailable });
+      expect(await idempotency.begin({ key: `k${i}`, owner, fingerprint: 'f1' })).toEqual({
+        kind: 'refused',
+        ...IDEMPOTENCY_REFUSALS.storeUnavailable,
+      });
     }
     expect(IDEMPOTENCY_REFUSALS.storeUnavailable).toMatchObject({ status: 503, code: 'UPSTREAM_UNAVAILABLE' });
     expect(lines.filter((line) => line.event === 'idempotency.store_unavailable')).toHaveLength(1);
@@ -108,7 +152,10 @@ describe('Idempotency', () => {
     const run = asRun(await idempotency.begin({ key: 'k1', owner, fingerprint: 'f1' }));
     await expect(run.finish(response({ data: { copyImageSet: null } }))).resolves.toBeUndefined();
     expect(lines.map((line) => line.event)).toContain('idempotency.record_failed');
-    expect(await idempotency.begin({ key: 'k1', owner, fingerprint: 'f1' })).toMatchObject({ kind: 'refused', status: 409 });
+    expect(await idempotency.begin({ key: 'k1', owner, fingerprint: 'f1' })).toMatchObject({
+      kind: 'refused',
+      status: 409,
+    });
   });
 
   it('never logs the key, the body or the response', async () => {

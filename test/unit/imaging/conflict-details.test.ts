@@ -31,7 +31,9 @@ describe('conflictDetails', () => {
   });
 
   it('names the busy side when no version moved', () => {
-    expect(conflictDetails(copySides, [record(source, '3'), record(destination, '1', 'LOCKED', 'UPDATING')])).toMatchObject({
+    expect(
+      conflictDetails(copySides, [record(source, '3'), record(destination, '1', 'LOCKED', 'UPDATING')]),
+    ).toMatchObject({
       imageSetId: destination,
       state: 'LOCKED',
     });
@@ -39,7 +41,11 @@ describe('conflictDetails', () => {
 
   it('falls back to the first side that could be read, and to nothing when none could', () => {
     expect(conflictDetails(copySides, [undefined, record(destination, '1')])?.imageSetId).toBe(destination);
-    expect(conflictDetails([{ imageSetId: source }], [record(source, '7')])).toEqual({ imageSetId: source, latestVersionId: '7', state: 'ACTIVE' });
+    expect(conflictDetails([{ imageSetId: source }], [record(source, '7')])).toEqual({
+      imageSetId: source,
+      latestVersionId: '7',
+      state: 'ACTIVE',
+    });
     expect(conflictDetails(copySides, [undefined, undefined])).toBeUndefined();
   });
 });

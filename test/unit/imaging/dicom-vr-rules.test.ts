@@ -77,7 +77,11 @@ const SINGLE_VALUES: Array<[string, unknown, string | null]> = [
   // PN: 5 components, 3 groups, 64 characters per group, DICOM JSON object form.
   ['PN', 'Lovelace^Ada', null],
   ['PN', 'Lovelace^Ada^King^Lady^Countess', null],
-  ['PN', 'Lovelace^Ada^King^Lady^Countess^X', 'PN allows at most 5 components per group (family^given^middle^prefix^suffix)'],
+  [
+    'PN',
+    'Lovelace^Ada^King^Lady^Countess^X',
+    'PN allows at most 5 components per group (family^given^middle^prefix^suffix)',
+  ],
   ['PN', 'Yamada^Tarou=山田^太郎=やまだ^たろう', null],
   ['PN', 'A=B=C=D', 'PN allows at most 3 component groups (alphabetic=ideographic=phonetic)'],
   ['PN', `${'A'.repeat(40)}^${'B'.repeat(23)}`, null],
@@ -88,7 +92,11 @@ const SINGLE_VALUES: Array<[string, unknown, string | null]> = [
   ['PN', { Alphabetic: 'A^B^C^D^E^F' }, 'PN allows at most 5 components per group (family^given^middle^prefix^suffix)'],
   ['PN', { Nickname: 'Ada' }, 'PN as an object may only hold Alphabetic, Ideographic and Phonetic strings'],
   ['PN', { Alphabetic: 'A=B' }, 'PN as an object may only hold Alphabetic, Ideographic and Phonetic strings'],
-  ['PN', 42, 'PN must be a string (family^given^middle^prefix^suffix) or an object of Alphabetic, Ideographic and Phonetic strings'],
+  [
+    'PN',
+    42,
+    'PN must be a string (family^given^middle^prefix^suffix) or an object of Alphabetic, Ideographic and Phonetic strings',
+  ],
   // UI: 64 characters, digit components, no leading zeros.
   ['UI', '1.2.840.10008.5.1.4.1.1.2', null],
   ['UI', `1.${'2'.repeat(62)}`, null],
@@ -196,11 +204,14 @@ describe('problems never carry the value', () => {
   it('no broken rule or path repeats the value it was given for', () => {
     // Digits-only values are left out: they can coincide with a bound the rule states (IS 2147483648).
     const invalid = SINGLE_VALUES.filter(
-      ([, value, rule]) => rule !== null && typeof value === 'string' && value.trim().length >= 4 && !/^[\d ]+$/.test(value),
+      ([, value, rule]) =>
+        rule !== null && typeof value === 'string' && value.trim().length >= 4 && !/^[\d ]+$/.test(value),
     );
     expect(invalid.length).toBeGreaterThan(40);
     for (const [vr, value] of invalid) {
-      const reported = JSON.stringify(checkElementValue('p.X', 'X', [value, value], { vr, vm: '1' }, registryResolver()));
+      const reported = JSON.stringify(
+        checkElementValue('p.X', 'X', [value, value], { vr, vm: '1' }, registryResolver()),
+      );
       expect([vr, reported.includes(JSON.stringify(value).slice(1, -1))]).toEqual([vr, false]);
     }
   });
@@ -229,9 +240,19 @@ describe('value multiplicity', () => {
     expect(rulesOf('0.5\\0.5', pixelSpacing)).toEqual([]);
     expect(rulesOf([0.5, 0.5, 0.5], pixelSpacing)).toEqual(['VM 2 needs exactly 2 values (got 3)']);
     expect(rulesOf('0.5', pixelSpacing)).toEqual(['VM 2 needs exactly 2 values (got 1)']);
-    const problems = checkElementValue('study.ImageType', 'ImageType', ['ORIGINAL', 'primary'], elementByKeyword('ImageType')!, registryResolver());
+    const problems = checkElementValue(
+      'study.ImageType',
+      'ImageType',
+      ['ORIGINAL', 'primary'],
+      elementByKeyword('ImageType')!,
+      registryResolver(),
+    );
     expect(problems).toEqual([
-      { path: 'study.ImageType[1]', keyword: 'ImageType', rule: 'CS may only contain uppercase letters, digits, spaces and underscores' },
+      {
+        path: 'study.ImageType[1]',
+        keyword: 'ImageType',
+        rule: 'CS may only contain uppercase letters, digits, spaces and underscores',
+      },
     ]);
   });
 
@@ -256,7 +277,9 @@ describe('value multiplicity', () => {
 
   it('lets private elements (no VM in the registry) carry any number of values', () => {
     expect(rulesOf(['A', 'B', 'C'], { vr: 'LO' })).toEqual([]);
-    expect(rulesOf(['A', 'b'], { vr: 'CS' })).toEqual(['CS may only contain uppercase letters, digits, spaces and underscores']);
+    expect(rulesOf(['A', 'b'], { vr: 'CS' })).toEqual([
+      'CS may only contain uppercase letters, digits, spaces and underscores',
+    ]);
   });
 
   it('checks registry pseudo-VRs against each VR they stand for', () => {
@@ -264,7 +287,9 @@ describe('value multiplicity', () => {
     expect(smallest.vr).toBe('xs');
     expect(rulesOf(-5, smallest)).toEqual([]);
     expect(rulesOf(60000, smallest)).toEqual([]);
-    expect(rulesOf(70000, smallest)).toEqual(['US must be an integer from 0 to 65535, or SS must be an integer from -32768 to 32767']);
+    expect(rulesOf(70000, smallest)).toEqual([
+      'US must be an integer from 0 to 65535, or SS must be an integer from -32768 to 32767',
+    ]);
   });
 });
 
@@ -289,8 +314,16 @@ describe('sequences', () => {
       registryResolver(unresolved),
     );
     expect(problems).toEqual([
-      { path: 'study.ProcedureCodeSequence[1].CodeValue', keyword: 'CodeValue', rule: 'SH must be at most 16 characters' },
-      { path: 'study.ProcedureCodeSequence[1].PurposeOfReferenceCodeSequence[0].ContextUID', keyword: 'ContextUID', rule: UI_FORM },
+      {
+        path: 'study.ProcedureCodeSequence[1].CodeValue',
+        keyword: 'CodeValue',
+        rule: 'SH must be at most 16 characters',
+      },
+      {
+        path: 'study.ProcedureCodeSequence[1].PurposeOfReferenceCodeSequence[0].ContextUID',
+        keyword: 'ContextUID',
+        rule: UI_FORM,
+      },
     ]);
     expect(unresolved).toEqual(['study.ProcedureCodeSequence[1]/Bogus']);
   });
@@ -306,9 +339,19 @@ describe('sequences', () => {
 
   it('takes the VR of private elements in items from the resolver', () => {
     const resolve = registryResolver([], { '00091001': 'US' });
-    const problems = checkElementValue('i.ProcedureCodeSequence', 'ProcedureCodeSequence', [{ '00091001': 'a' }], codeSequence, resolve);
+    const problems = checkElementValue(
+      'i.ProcedureCodeSequence',
+      'ProcedureCodeSequence',
+      [{ '00091001': 'a' }],
+      codeSequence,
+      resolve,
+    );
     expect(problems).toEqual([
-      { path: 'i.ProcedureCodeSequence[0].00091001', keyword: '00091001', rule: 'US must be an integer from 0 to 65535' },
+      {
+        path: 'i.ProcedureCodeSequence[0].00091001',
+        keyword: '00091001',
+        rule: 'US must be an integer from 0 to 65535',
+      },
     ]);
   });
 
@@ -347,7 +390,9 @@ describe('values HealthImaging stores', () => {
         const element = /^[0-9A-F]{8}$/.test(key) ? { vr: vrs[key] } : elementByKeyword(key);
         if (!element) return [`${where}: ${key} is not in the registry`];
         checked += 1;
-        return checkElementValue(`${where}.${key}`, key, value, element, registryResolver([], vrs)).map((p) => `${p.path}: ${p.rule}`);
+        return checkElementValue(`${where}.${key}`, key, value, element, registryResolver([], vrs)).map(
+          (p) => `${p.path}: ${p.rule}`,
+        );
       }),
     );
     expect(problems).toEqual([]);

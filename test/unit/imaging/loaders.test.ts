@@ -64,7 +64,11 @@ class CountingPort implements ImagingPort {
     };
   }
 
-  async listImageSetVersions(datastoreId: string, imageSetId: string, page: { maxResults: number; nextToken?: string }) {
+  async listImageSetVersions(
+    datastoreId: string,
+    imageSetId: string,
+    page: { maxResults: number; nextToken?: string },
+  ) {
     this.record('listImageSetVersions', datastoreId, imageSetId, page.maxResults, page.nextToken);
     return { items: [], ...(page.nextToken ? {} : { nextToken: 'page-2' }) };
   }
@@ -216,7 +220,14 @@ describe('createLoaders', () => {
     await loaders.versionsPage.load(pageKey);
     await loaders.versionsPage.load(otherPageKey);
 
-    const written: ImageSetRecord = { datastoreId: ds, imageSetId: ctSet, versionId: '3', state: 'LOCKED', workflowStatus: 'UPDATING', forced: false };
+    const written: ImageSetRecord = {
+      datastoreId: ds,
+      imageSetId: ctSet,
+      versionId: '3',
+      state: 'LOCKED',
+      workflowStatus: 'UPDATING',
+      forced: false,
+    };
     loaders.afterWrite(ds, ctSet, written);
 
     const latest = await loaders.imageSet.load(latestKey);

@@ -17,7 +17,10 @@ function ctStudy(overrides: (doc: MetadataDocument) => void = () => undefined): 
         [seriesA]: {
           DICOM: { Modality: 'CT', SeriesNumber: '1' },
           Instances: {
-            [`${seriesA}.1`]: { DICOM: { InstanceNumber: '1', ImageType: ['ORIGINAL', 'PRIMARY'] }, ImageFrames: [{ ID: 'f'.repeat(32) }] },
+            [`${seriesA}.1`]: {
+              DICOM: { InstanceNumber: '1', ImageType: ['ORIGINAL', 'PRIMARY'] },
+              ImageFrames: [{ ID: 'f'.repeat(32) }],
+            },
             [`${seriesA}.2`]: { DICOM: { InstanceNumber: '2' } },
           },
         },
@@ -46,7 +49,14 @@ describe('diffMetadata', () => {
       { level: 'PATIENT', keyword: 'PatientName', kind: 'CHANGED', before: 'DOE^JANE', after: 'DOE^J' },
       { level: 'PATIENT', keyword: 'PatientSex', kind: 'REMOVED', before: 'F' },
       { level: 'STUDY', keyword: 'AccessionNumber', kind: 'ADDED', after: 'A1' },
-      { level: 'SERIES', seriesInstanceUid: seriesA, keyword: 'SeriesNumber', kind: 'CHANGED', before: '1', after: '2' },
+      {
+        level: 'SERIES',
+        seriesInstanceUid: seriesA,
+        keyword: 'SeriesNumber',
+        kind: 'CHANGED',
+        before: '1',
+        after: '2',
+      },
       {
         level: 'INSTANCE',
         seriesInstanceUid: seriesA,
@@ -67,8 +77,20 @@ describe('diffMetadata', () => {
       doc.Study.Series[seriesA].Instances[`${seriesA}.3`] = { DICOM: { InstanceNumber: '3' } };
     });
     expect(diffMetadata(ctStudy(), after)).toEqual([
-      { level: 'INSTANCE', seriesInstanceUid: seriesA, sopInstanceUid: `${seriesA}.2`, keyword: '', kind: 'INSTANCE_REMOVED' },
-      { level: 'INSTANCE', seriesInstanceUid: seriesA, sopInstanceUid: `${seriesA}.3`, keyword: '', kind: 'INSTANCE_ADDED' },
+      {
+        level: 'INSTANCE',
+        seriesInstanceUid: seriesA,
+        sopInstanceUid: `${seriesA}.2`,
+        keyword: '',
+        kind: 'INSTANCE_REMOVED',
+      },
+      {
+        level: 'INSTANCE',
+        seriesInstanceUid: seriesA,
+        sopInstanceUid: `${seriesA}.3`,
+        keyword: '',
+        kind: 'INSTANCE_ADDED',
+      },
       { level: 'SERIES', seriesInstanceUid: seriesB, keyword: '', kind: 'SERIES_REMOVED' },
       { level: 'SERIES', seriesInstanceUid: seriesC, keyword: '', kind: 'SERIES_ADDED' },
     ]);

@@ -27,7 +27,9 @@ describe('decodeMetadata', () => {
   });
 
   it('fills absent levels so callers can navigate every document the same way', async () => {
-    const doc = await decodeMetadata(bytesOf({ SchemaVersion: '1.1', Study: { Series: { '1.2': { Instances: { '1.2.3': {} } } } } }));
+    const doc = await decodeMetadata(
+      bytesOf({ SchemaVersion: '1.1', Study: { Series: { '1.2': { Instances: { '1.2.3': {} } } } } }),
+    );
     expect(doc.Patient.DICOM).toEqual({});
     expect(doc.Study.DICOM).toEqual({});
     expect(doc.Study.Series['1.2'].DICOM).toEqual({});
@@ -45,7 +47,9 @@ describe('decodeMetadata', () => {
   });
 
   it('reports invalid JSON without quoting the document', async () => {
-    const error = await decodeMetadata(new Uint8Array(Buffer.from('{"PatientName": "DOE^JANE"'))).catch((e: unknown) => e);
+    const error = await decodeMetadata(new Uint8Array(Buffer.from('{"PatientName": "DOE^JANE"'))).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(MetadataDecodeError);
     expect((error as Error).message).not.toContain('DOE');
   });

@@ -1,8 +1,4 @@
-import {
-  toImageSetRecord,
-  toSearchSummaryRecord,
-  toVersionRecord,
-} from '../../../src/imaging/record-mappers';
+import { toImageSetRecord, toSearchSummaryRecord, toVersionRecord } from '../../../src/imaging/record-mappers';
 
 const ds = 'a'.repeat(32);
 const ctSet = 'b'.repeat(32);
@@ -16,12 +12,29 @@ describe('record mappers', () => {
       ImageSetWorkflowStatus: 'UPDATED',
       overrides: { forced: true },
     });
-    expect(record).toEqual({ datastoreId: ds, imageSetId: ctSet, versionId: '2', state: 'ACTIVE', workflowStatus: 'UPDATED', forced: true });
+    expect(record).toEqual({
+      datastoreId: ds,
+      imageSetId: ctSet,
+      versionId: '2',
+      state: 'ACTIVE',
+      workflowStatus: 'UPDATED',
+      forced: true,
+    });
   });
 
   it('read forced as false when overrides are absent and set latestVersionId only for latest reads', () => {
-    const output = { datastoreId: ds, imageSetId: ctSet, versionId: '3', imageSetState: 'ACTIVE' as const, imageSetWorkflowStatus: 'CREATED' as const };
-    expect(toImageSetRecord(output, true)).toMatchObject({ forced: false, latestVersionId: '3', workflowStatus: 'CREATED' });
+    const output = {
+      datastoreId: ds,
+      imageSetId: ctSet,
+      versionId: '3',
+      imageSetState: 'ACTIVE' as const,
+      imageSetWorkflowStatus: 'CREATED' as const,
+    };
+    expect(toImageSetRecord(output, true)).toMatchObject({
+      forced: false,
+      latestVersionId: '3',
+      workflowStatus: 'CREATED',
+    });
     expect(toImageSetRecord(output, false)).not.toHaveProperty('latestVersionId');
   });
 
@@ -32,8 +45,8 @@ describe('record mappers', () => {
   });
 
   it('refuse an output that lacks a required member', () => {
-    expect(() => toImageSetRecord({ datastoreId: ds, imageSetId: ctSet, versionId: undefined, imageSetState: 'ACTIVE' }, true)).toThrow(
-      /versionId/,
-    );
+    expect(() =>
+      toImageSetRecord({ datastoreId: ds, imageSetId: ctSet, versionId: undefined, imageSetState: 'ACTIVE' }, true),
+    ).toThrow(/versionId/);
   });
 });

@@ -10,7 +10,11 @@ describe('toSearchCriteria', () => {
     const from = new Date('2025-01-01T00:00:00Z');
     const to = new Date('2025-01-02T00:00:00Z');
     expect(
-      toSearchCriteria({ seriesInstanceUid: '1.2.3', updatedAt: { from, to }, sort: { field: 'updatedAt', order: 'DESC' } }),
+      toSearchCriteria({
+        seriesInstanceUid: '1.2.3',
+        updatedAt: { from, to },
+        sort: { field: 'updatedAt', order: 'DESC' },
+      }),
     ).toEqual({
       filters: [
         { operator: 'EQUAL', values: [{ DICOMSeriesInstanceUID: '1.2.3' }] },
@@ -49,8 +53,8 @@ describe('toSearchCriteria', () => {
   it('refuses malformed or inverted ranges', () => {
     expect(() => toSearchCriteria({ studyDate: { from: '2024-01-01', to: '20240131' } })).toThrow(BadUserInputError);
     expect(() => toSearchCriteria({ studyDate: { from: '20240201', to: '20240131' } })).toThrow(BadUserInputError);
-    expect(() =>
-      toSearchCriteria({ createdAt: { from: new Date('2025-02-01'), to: new Date('2025-01-01') } }),
-    ).toThrow(BadUserInputError);
+    expect(() => toSearchCriteria({ createdAt: { from: new Date('2025-02-01'), to: new Date('2025-01-01') } })).toThrow(
+      BadUserInputError,
+    );
   });
 });

@@ -22,7 +22,9 @@ describe('SingleFlight', () => {
 
   it('forgets a call once it settles, failures included, so nothing is cached', async () => {
     const flight = new SingleFlight<string>();
-    await expect(flight.run('k', async () => Promise.reject(new Error('upstream down')))).rejects.toThrow('upstream down');
+    await expect(flight.run('k', async () => Promise.reject(new Error('upstream down')))).rejects.toThrow(
+      'upstream down',
+    );
     expect(flight.size).toBe(0);
     await expect(flight.run('k', async () => 'fresh')).resolves.toBe('fresh');
     expect(flight.size).toBe(0);

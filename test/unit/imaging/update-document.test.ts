@@ -42,14 +42,19 @@ describe('buildUpdatableAttributes', () => {
           [ctSeries]: {
             DICOM: { SeriesDescription: 'AXIAL' },
             Instances: {
-              [ctInstance]: { DICOM: { InstanceNumber: '7', '00091001': 'GE_GENESIS_DD' }, DICOMVRs: { '00091001': 'LO' } },
+              [ctInstance]: {
+                DICOM: { InstanceNumber: '7', '00091001': 'GE_GENESIS_DD' },
+                DICOMVRs: { '00091001': 'LO' },
+              },
             },
           },
         },
       },
     });
     expect(built.encodedBytes).toBe(Buffer.byteLength(JSON.stringify(built.document)));
-    expect(built.forceReasons).toEqual([{ path: 'instances[0].attributes', keyword: '00091001', reason: 'PRIVATE_ELEMENT' }]);
+    expect(built.forceReasons).toEqual([
+      { path: 'instances[0].attributes', keyword: '00091001', reason: 'PRIVATE_ELEMENT' },
+    ]);
   });
 
   it('names every bad keyword in one error, with its path and problem, and never the values', () => {
@@ -59,7 +64,11 @@ describe('buildUpdatableAttributes', () => {
         study: { PatientID: PATIENT_VALUE },
         series: [{ seriesInstanceUid: ctSeries, attributes: { '00091001': PATIENT_VALUE, PixelData: null } }],
         instances: [
-          { seriesInstanceUid: ctSeries, sopInstanceUid: ctInstance, attributes: { '00100010': PATIENT_VALUE, '00291010': 'x' } },
+          {
+            seriesInstanceUid: ctSeries,
+            sopInstanceUid: ctInstance,
+            attributes: { '00100010': PATIENT_VALUE, '00291010': 'x' },
+          },
         ],
       }),
     );
@@ -88,7 +97,9 @@ describe('buildUpdatableAttributes', () => {
     expect(() =>
       buildUpdatableAttributes({
         series: [{ seriesInstanceUid: ctSeries, attributes: { Manufacturer: 'GE' } }],
-        instances: [{ seriesInstanceUid: ctSeries, sopInstanceUid: ctInstance, attributes: { FrameOfReferenceUID: '1.2' } }],
+        instances: [
+          { seriesInstanceUid: ctSeries, sopInstanceUid: ctInstance, attributes: { FrameOfReferenceUID: '1.2' } },
+        ],
       }),
     ).not.toThrow();
   });
@@ -123,14 +134,19 @@ describe('buildUpdatableAttributes', () => {
         ],
       }),
     );
-    expect((error.extensions.invalidKeywords as InvalidKeyword[]).map((k) => k.problem)).toEqual(['INVALID_VR', 'VR_WITHOUT_ATTRIBUTE']);
+    expect((error.extensions.invalidKeywords as InvalidKeyword[]).map((k) => k.problem)).toEqual([
+      'INVALID_VR',
+      'VR_WITHOUT_ATTRIBUTE',
+    ]);
   });
 
   it('flags the changes the upstream only accepts with force', () => {
     const built = buildUpdatableAttributes({
       study: { StudyID: '42', ProcedureCodeSequence: [{}] },
       series: [{ seriesInstanceUid: ctSeries, attributes: { SeriesInstanceUID: '1.2.3' } }],
-      instances: [{ seriesInstanceUid: ctSeries, sopInstanceUid: ctInstance, attributes: { ImageType: ['ORIGINAL', 'PRIMARY'] } }],
+      instances: [
+        { seriesInstanceUid: ctSeries, sopInstanceUid: ctInstance, attributes: { ImageType: ['ORIGINAL', 'PRIMARY'] } },
+      ],
     });
     expect(built.forceReasons.map((r) => [r.keyword, r.reason])).toEqual([
       ['StudyID', 'FORCE_ONLY_ELEMENT'],
@@ -162,7 +178,11 @@ describe('buildUpdatableAttributes: values against their VR and VM', () => {
       buildUpdatableAttributes({ patient: { PatientBirthDate: 'not-a-date' }, study: { StudyDate: 'Lovelace^Ada' } }),
     );
     expect(error.extensions.invalidValues).toEqual([
-      { path: 'patient.PatientBirthDate', keyword: 'PatientBirthDate', rule: 'DA must be YYYYMMDD (a valid calendar date)' },
+      {
+        path: 'patient.PatientBirthDate',
+        keyword: 'PatientBirthDate',
+        rule: 'DA must be YYYYMMDD (a valid calendar date)',
+      },
       { path: 'study.StudyDate', keyword: 'StudyDate', rule: 'DA must be YYYYMMDD (a valid calendar date)' },
     ]);
     expect(error.message).toBe(
@@ -192,7 +212,10 @@ describe('buildUpdatableAttributes: values against their VR and VM', () => {
     expect((error.extensions.invalidValues as InvalidValue[]).map((v) => [v.path, v.rule])).toEqual([
       ['patient.PatientName', 'PN allows at most 5 components per group (family^given^middle^prefix^suffix)'],
       ['patient.PatientSex', 'VM 1 needs exactly 1 value (got 2)'],
-      ['study.StudyTime', 'TM must be HH[MM[SS[.FFFFFF]]] (hours 00-23, minutes 00-59, seconds 00-60, 1 to 6 fraction digits)'],
+      [
+        'study.StudyTime',
+        'TM must be HH[MM[SS[.FFFFFF]]] (hours 00-23, minutes 00-59, seconds 00-60, 1 to 6 fraction digits)',
+      ],
       ['study.StudyInstanceUID', 'UI must be dot-separated numeric components without leading zeros'],
       ['series[0].attributes.SeriesNumber', 'IS must be an integer string of at most 12 characters'],
       ['series[0].attributes.Modality', 'CS may only contain uppercase letters, digits, spaces and underscores'],
@@ -202,20 +225,43 @@ describe('buildUpdatableAttributes: values against their VR and VM', () => {
     ]);
     const bogus = '(key #3 of the map that is not a DICOM keyword; did you mean B1rms, Bold, BolusID?)';
     expect(error.extensions.invalidKeywords).toEqual([{ path: 'patient', keyword: bogus, problem: 'UNKNOWN_KEYWORD' }]);
-    expect(error.message).toContain(`The metadata update cannot be sent: 1 invalid keyword(s): ${bogus}; 9 invalid value(s) (patient.PatientName: `);
+    expect(error.message).toContain(
+      `The metadata update cannot be sent: 1 invalid keyword(s): ${bogus}; 9 invalid value(s) (patient.PatientName: `,
+    );
   });
 
   it('accepts the value forms HealthImaging stores', () => {
     expect(() =>
       buildUpdatableAttributes({
-        patient: { PatientName: { Alphabetic: 'Lovelace^Ada' }, PatientBirthDate: '18151210', PatientSex: null, OtherPatientIDs: ['A', 'B'] },
-        study: { StudyDate: '20240229', StudyTime: '083000.5 ', PatientAge: '036Y', PatientWeight: 61.5, PatientSize: '1.65' },
-        series: [{ seriesInstanceUid: ctSeries, attributes: { SeriesNumber: 3, Modality: 'CT', SeriesDescription: 'Thorax – axial' } }],
+        patient: {
+          PatientName: { Alphabetic: 'Lovelace^Ada' },
+          PatientBirthDate: '18151210',
+          PatientSex: null,
+          OtherPatientIDs: ['A', 'B'],
+        },
+        study: {
+          StudyDate: '20240229',
+          StudyTime: '083000.5 ',
+          PatientAge: '036Y',
+          PatientWeight: 61.5,
+          PatientSize: '1.65',
+        },
+        series: [
+          {
+            seriesInstanceUid: ctSeries,
+            attributes: { SeriesNumber: 3, Modality: 'CT', SeriesDescription: 'Thorax – axial' },
+          },
+        ],
         instances: [
           {
             seriesInstanceUid: ctSeries,
             sopInstanceUid: ctInstance,
-            attributes: { ImagePositionPatient: '-80\\-80\\12.5', ImageType: ['ORIGINAL', 'PRIMARY', 'AXIAL'], Rows: 512, '00091001': 7 },
+            attributes: {
+              ImagePositionPatient: '-80\\-80\\12.5',
+              ImageType: ['ORIGINAL', 'PRIMARY', 'AXIAL'],
+              Rows: 512,
+              '00091001': 7,
+            },
             vrs: { '00091001': 'US' },
           },
         ],
@@ -226,12 +272,21 @@ describe('buildUpdatableAttributes: values against their VR and VM', () => {
   it('checks sequence items recursively, their keywords included, and takes nested private VRs from vrs', () => {
     const error = failure(() =>
       buildUpdatableAttributes({
-        study: { ProcedureCodeSequence: [{ CodeValue: '71250', CodeMeaning: 'CT', NotAKeyword: 'x' }, { CodeValue: 'x'.repeat(17) }] },
+        study: {
+          ProcedureCodeSequence: [
+            { CodeValue: '71250', CodeMeaning: 'CT', NotAKeyword: 'x' },
+            { CodeValue: 'x'.repeat(17) },
+          ],
+        },
         instances: [
           {
             seriesInstanceUid: ctSeries,
             sopInstanceUid: ctInstance,
-            attributes: { ReferencedImageSequence: [{ ReferencedSOPInstanceUID: '1.2.3', '00091010': 70000, '00091011': 'x', '00100010': 'x' }] },
+            attributes: {
+              ReferencedImageSequence: [
+                { ReferencedSOPInstanceUID: '1.2.3', '00091010': 70000, '00091011': 'x', '00100010': 'x' },
+              ],
+            },
             vrs: { '00091010': 'US' },
           },
         ],
@@ -239,7 +294,11 @@ describe('buildUpdatableAttributes: values against their VR and VM', () => {
     );
     expect((error.extensions.invalidValues as InvalidValue[]).map((v) => [v.path, v.keyword, v.rule])).toEqual([
       ['study.ProcedureCodeSequence[1].CodeValue', 'CodeValue', 'SH must be at most 16 characters'],
-      ['instances[0].attributes.ReferencedImageSequence[0].00091010', '00091010', 'US must be an integer from 0 to 65535'],
+      [
+        'instances[0].attributes.ReferencedImageSequence[0].00091010',
+        '00091010',
+        'US must be an integer from 0 to 65535',
+      ],
     ]);
     expect((error.extensions.invalidKeywords as InvalidKeyword[]).map((k) => [k.path, k.keyword, k.problem])).toEqual([
       ['study.ProcedureCodeSequence[0]', '(a key that is not a DICOM keyword)', 'UNKNOWN_KEYWORD'],
@@ -256,9 +315,7 @@ describe('buildUpdatableAttributes: values against their VR and VM', () => {
   });
 
   it('lists the first 20 value problems in the message and all of them in extensions', () => {
-    const study = Object.fromEntries(
-      ['StudyDate', 'LastMenstrualDate'].map((keyword) => [keyword, 'x']),
-    );
+    const study = Object.fromEntries(['StudyDate', 'LastMenstrualDate'].map((keyword) => [keyword, 'x']));
     const many = Array.from({ length: 25 }, (_, i) => ({
       seriesInstanceUid: `${ctSeries}.${i + 1}`,
       attributes: { SeriesDate: PATIENT_VALUE },
@@ -299,20 +356,28 @@ describe('buildRemovableAttributes', () => {
         removeInstances: [{ seriesInstanceUid: ctSeries, sopInstanceUid: ctInstance }],
       }),
     );
-    expect(error.extensions.invalidFields).toEqual([{ path: 'removeInstances[0].seriesInstanceUid', problem: 'DUPLICATE' }]);
+    expect(error.extensions.invalidFields).toEqual([
+      { path: 'removeInstances[0].seriesInstanceUid', problem: 'DUPLICATE' },
+    ]);
   });
 
   it('checks keywords the same way as updates', () => {
     const error = failure(() => buildRemovableAttributes({ patient: { Bogus: 1 } }));
     expect(error.extensions.invalidKeywords).toEqual([
-      { path: 'patient', keyword: '(key #1 of the map that is not a DICOM keyword; did you mean B1rms, Bold, BolusID?)', problem: 'UNKNOWN_KEYWORD' },
+      {
+        path: 'patient',
+        keyword: '(key #1 of the map that is not a DICOM keyword; did you mean B1rms, Bold, BolusID?)',
+        problem: 'UNKNOWN_KEYWORD',
+      },
     ]);
   });
 });
 
 describe('buildCopySubset', () => {
   it('lists exactly the chosen SOP instances per series', () => {
-    expect(buildCopySubset([{ seriesInstanceUid: ctSeries, sopInstanceUids: [ctInstance, `${ctInstance}.2`] }])).toEqual({
+    expect(
+      buildCopySubset([{ seriesInstanceUid: ctSeries, sopInstanceUids: [ctInstance, `${ctInstance}.2`] }]),
+    ).toEqual({
       SchemaVersion: '1.1',
       Study: { Series: { [ctSeries]: { Instances: { [ctInstance]: {}, [`${ctInstance}.2`]: {} } } } },
     });
@@ -335,7 +400,9 @@ describe('buildCopySubset', () => {
 
 describe('the gateway level tables', () => {
   it('exports the four elements only force may change', () => {
-    expect([...FORCE_REQUIRED_KEYWORDS].sort()).toEqual(['SOPInstanceUID', 'StudyID', 'StudyInstanceUID', 'SeriesInstanceUID'].sort());
+    expect([...FORCE_REQUIRED_KEYWORDS].sort()).toEqual(
+      ['SOPInstanceUID', 'StudyID', 'StudyInstanceUID', 'SeriesInstanceUID'].sort(),
+    );
   });
 
   it('place every keyword at a level HealthImaging Local puts it at on import', () => {

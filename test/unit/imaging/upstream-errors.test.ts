@@ -28,11 +28,19 @@ import {
 const meta = (httpStatusCode: number) => ({ httpStatusCode, requestId: 'req-1', attempts: 1, totalRetryDelay: 0 });
 const PATIENT_VALUE = 'DOE^JANE';
 
-function modelled<T>(Ctor: new (opts: { message: string; $metadata: ReturnType<typeof meta> }) => T, status: number, message = 'x'): T {
+function modelled<T>(
+  Ctor: new (opts: { message: string; $metadata: ReturnType<typeof meta> }) => T,
+  status: number,
+  message = 'x',
+): T {
   return new Ctor({ message, $metadata: meta(status) });
 }
 
-function unmodelled(name: string, status: number, fault: 'client' | 'server' = 'client'): MedicalImagingServiceException {
+function unmodelled(
+  name: string,
+  status: number,
+  fault: 'client' | 'server' = 'client',
+): MedicalImagingServiceException {
   return new MedicalImagingServiceException({ name, $fault: fault, message: 'unmodelled', $metadata: meta(status) });
 }
 
@@ -60,7 +68,11 @@ describe('classifyUpstreamError', () => {
     ['a request timeout', transport('TimeoutError', { code: 'ETIMEDOUT' }), 'timeout'],
     [
       'a connect timeout',
-      transport('TimeoutError', {}, '@smithy/node-http-handler - the request socket did not establish a connection with the server within the configured timeout of 5 ms.'),
+      transport(
+        'TimeoutError',
+        {},
+        '@smithy/node-http-handler - the request socket did not establish a connection with the server within the configured timeout of 5 ms.',
+      ),
       'unsent',
     ],
     ['our deadline abort', transport('AbortError'), 'timeout'],
@@ -78,7 +90,11 @@ describe('classifyUpstreamError', () => {
     ['an unknown name with status 429', unmodelled('Weird', 429), 'throttled'],
     ['an unknown name with status 502', unmodelled('Weird', 502, 'server'), 'server'],
     ['a server fault without a status', Object.assign(new Error('x'), { name: 'Weird', $fault: 'server' }), 'server'],
-    ['a wrapped transport error', Object.assign(new Error('deserialization failed'), { cause: transport('Error', { code: 'ECONNRESET' }) }), 'network'],
+    [
+      'a wrapped transport error',
+      Object.assign(new Error('deserialization failed'), { cause: transport('Error', { code: 'ECONNRESET' }) }),
+      'network',
+    ],
     ['a plain Error', new Error('boom'), 'unknown'],
     ['a non-error value', 'boom', 'unknown'],
     ['null', null, 'unknown'],

@@ -4,7 +4,9 @@ import { checkVersionId, isVersionId, nextVersionId, previousVersionId } from '.
 describe('version ids', () => {
   it('accepts canonical positive decimal strings only', () => {
     expect(['1', '10', '9'.repeat(19)].map(isVersionId)).toEqual([true, true, true]);
-    expect(['0', '01', '+1', '-1', '1.0', 'v2', '', '1'.repeat(20), 'Doe^John'].map(isVersionId)).toEqual(Array(9).fill(false));
+    expect(['0', '01', '+1', '-1', '1.0', 'v2', '', '1'.repeat(20), 'Doe^John'].map(isVersionId)).toEqual(
+      Array(9).fill(false),
+    );
   });
 
   it('names the field, never the value, when refusing one', () => {
@@ -15,7 +17,9 @@ describe('version ids', () => {
       thrown = error;
     }
     expect(thrown).toBeInstanceOf(BadUserInputError);
-    expect((thrown as BadUserInputError).message).toBe('from must be a version id: a positive decimal number such as "1".');
+    expect((thrown as BadUserInputError).message).toBe(
+      'from must be a version id: a positive decimal number such as "1".',
+    );
     expect((thrown as BadUserInputError).extensions.invalidFields).toEqual(['from']);
   });
 

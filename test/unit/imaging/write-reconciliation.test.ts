@@ -12,8 +12,21 @@ const startedAt = new Date('2025-01-01T12:00:00Z');
 const window = { startedAt, clockSkewMs: 5000 };
 const at = (offsetMs: number) => new Date(startedAt.getTime() + offsetMs);
 
-function version(versionId: string, workflowStatus: string, updatedAt: Date | undefined, imageSetId = source): ImageSetRecord {
-  return { datastoreId: ds, imageSetId, versionId, state: 'LOCKED', workflowStatus, forced: false, ...(updatedAt ? { updatedAt } : {}) };
+function version(
+  versionId: string,
+  workflowStatus: string,
+  updatedAt: Date | undefined,
+  imageSetId = source,
+): ImageSetRecord {
+  return {
+    datastoreId: ds,
+    imageSetId,
+    versionId,
+    state: 'LOCKED',
+    workflowStatus,
+    forced: false,
+    ...(updatedAt ? { updatedAt } : {}),
+  };
 }
 
 describe('findWrittenVersion', () => {
@@ -46,11 +59,15 @@ describe('findWrittenVersion', () => {
   });
 
   it('rejects a version without timestamps, which proves nothing', () => {
-    expect(findWrittenVersion({ latest: version('4', 'UPDATED', undefined), versions: [] }, expected, window)).toBeUndefined();
+    expect(
+      findWrittenVersion({ latest: version('4', 'UPDATED', undefined), versions: [] }, expected, window),
+    ).toBeUndefined();
   });
 
   it('finds nothing when the latest version did not move', () => {
-    expect(findWrittenVersion({ latest: version('3', 'UPDATED', at(-100_000)), versions: [] }, expected, window)).toBeUndefined();
+    expect(
+      findWrittenVersion({ latest: version('3', 'UPDATED', at(-100_000)), versions: [] }, expected, window),
+    ).toBeUndefined();
   });
 });
 
@@ -81,7 +98,9 @@ describe('pickNewCopyDestination', () => {
   });
 
   it('proves nothing when two fresh copies match', () => {
-    expect(pickNewCopyDestination([candidate('c'.repeat(32)), candidate('d'.repeat(32))], expected, window)).toBeUndefined();
+    expect(
+      pickNewCopyDestination([candidate('c'.repeat(32)), candidate('d'.repeat(32))], expected, window),
+    ).toBeUndefined();
   });
 
   it('expects a primary image set when promotion was asked', () => {

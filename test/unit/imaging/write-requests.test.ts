@@ -49,7 +49,13 @@ describe('toCopyCommandInput', () => {
   });
 
   it('leaves flags GraphQL handed over as null off the wire', () => {
-    const input = { datastoreId: ds, sourceImageSetId: ctSet, sourceLatestVersionId: '1', force: null, promoteToPrimary: null };
+    const input = {
+      datastoreId: ds,
+      sourceImageSetId: ctSet,
+      sourceLatestVersionId: '1',
+      force: null,
+      promoteToPrimary: null,
+    };
     const request = toCopyCommandInput(input as unknown as CopyImageSetRequest);
     expect(request).not.toHaveProperty('force');
     expect(request).not.toHaveProperty('promoteToPrimary');
@@ -57,14 +63,22 @@ describe('toCopyCommandInput', () => {
 
   it('refuses a copy of an image set onto itself, and malformed ids, naming the field only', () => {
     const self = badInput(() =>
-      toCopyCommandInput({ datastoreId: ds, sourceImageSetId: ctSet, sourceLatestVersionId: '1', destination: { imageSetId: ctSet, latestVersionId: '1' } }),
+      toCopyCommandInput({
+        datastoreId: ds,
+        sourceImageSetId: ctSet,
+        sourceLatestVersionId: '1',
+        destination: { imageSetId: ctSet, latestVersionId: '1' },
+      }),
     );
     expect(self.extensions.invalidFields).toEqual(['destination.imageSetId']);
-    const version = badInput(() => toCopyCommandInput({ datastoreId: ds, sourceImageSetId: ctSet, sourceLatestVersionId: 'Doe^John' }));
+    const version = badInput(() =>
+      toCopyCommandInput({ datastoreId: ds, sourceImageSetId: ctSet, sourceLatestVersionId: 'Doe^John' }),
+    );
     expect(version.message).toBe('sourceLatestVersionId must be a version id: a positive decimal number such as "1".');
-    expect(badInput(() => toCopyCommandInput({ datastoreId: ds, sourceImageSetId: 'nope', sourceLatestVersionId: '1' })).extensions.invalidFields).toEqual([
-      'sourceImageSetId',
-    ]);
+    expect(
+      badInput(() => toCopyCommandInput({ datastoreId: ds, sourceImageSetId: 'nope', sourceLatestVersionId: '1' }))
+        .extensions.invalidFields,
+    ).toEqual(['sourceImageSetId']);
   });
 });
 
@@ -79,14 +93,18 @@ describe('toUpdateCommandInput', () => {
       updates: { updatableAttributes, removableAttributes },
       force: false,
     });
-    const updates = request.updateImageSetMetadataUpdates as { DICOMUpdates: { updatableAttributes: Uint8Array; removableAttributes: Uint8Array } };
+    const updates = request.updateImageSetMetadataUpdates as {
+      DICOMUpdates: { updatableAttributes: Uint8Array; removableAttributes: Uint8Array };
+    };
     expect(JSON.parse(new TextDecoder().decode(updates.DICOMUpdates.updatableAttributes))).toEqual(updatableAttributes);
     expect(JSON.parse(new TextDecoder().decode(updates.DICOMUpdates.removableAttributes))).toEqual(removableAttributes);
     expect(request).toMatchObject({ datastoreId: ds, imageSetId: ctSet, latestVersionId: '2', force: false });
   });
 
   it('sends a revert as revertToVersionId alone', () => {
-    expect(toUpdateCommandInput({ datastoreId: ds, imageSetId: ctSet, latestVersionId: '4', revertToVersionId: '1' })).toEqual({
+    expect(
+      toUpdateCommandInput({ datastoreId: ds, imageSetId: ctSet, latestVersionId: '4', revertToVersionId: '1' }),
+    ).toEqual({
       datastoreId: ds,
       imageSetId: ctSet,
       latestVersionId: '4',
@@ -97,15 +115,26 @@ describe('toUpdateCommandInput', () => {
   it('refuses both an update and a revert, and neither', () => {
     const updates = { updatableAttributes: { SchemaVersion: '1.1' } };
     expect(
-      badInput(() => toUpdateCommandInput({ datastoreId: ds, imageSetId: ctSet, latestVersionId: '4', revertToVersionId: '1', updates })).message,
+      badInput(() =>
+        toUpdateCommandInput({
+          datastoreId: ds,
+          imageSetId: ctSet,
+          latestVersionId: '4',
+          revertToVersionId: '1',
+          updates,
+        }),
+      ).message,
     ).toBe('Give either metadata updates or a version to revert to, not both.');
-    expect(badInput(() => toUpdateCommandInput({ datastoreId: ds, imageSetId: ctSet, latestVersionId: '4', updates: {} })).message).toBe(
-      'Give metadata updates or a version to revert to.',
-    );
+    expect(
+      badInput(() => toUpdateCommandInput({ datastoreId: ds, imageSetId: ctSet, latestVersionId: '4', updates: {} }))
+        .message,
+    ).toBe('Give metadata updates or a version to revert to.');
   });
 
   it('refuses a malformed revert target before anything is sent', () => {
-    const error = badInput(() => toUpdateCommandInput({ datastoreId: ds, imageSetId: ctSet, latestVersionId: '4', revertToVersionId: 'latest' }));
+    const error = badInput(() =>
+      toUpdateCommandInput({ datastoreId: ds, imageSetId: ctSet, latestVersionId: '4', revertToVersionId: 'latest' }),
+    );
     expect(error.extensions.invalidFields).toEqual(['revertToVersionId']);
   });
 });

@@ -9,7 +9,14 @@ export function tenant(id: string, rateLimits?: TenantRateLimits): TenantConfig 
     id,
     name: id,
     datastoreIds: [],
-    upstream: { region: 'us-east-1', credentials: { type: 'default' }, maxConcurrency: 1, connectionTimeoutMs: 1, requestTimeoutMs: 1, maxReadAttempts: 1 },
+    upstream: {
+      region: 'us-east-1',
+      credentials: { type: 'default' },
+      maxConcurrency: 1,
+      connectionTimeoutMs: 1,
+      requestTimeoutMs: 1,
+      maxReadAttempts: 1,
+    },
     apiKeys: [],
     ...(rateLimits ? { rateLimits } : {}),
   };
@@ -19,7 +26,11 @@ export function principal(tenantId: string, subject: string, method: Principal['
   return { tenantId, subject, method, scopes: ['imagesets:read'] };
 }
 
-export function settings(credential: [number, number], tenantLimit: [number, number], maxInFlight = 100): RateLimitSettings {
+export function settings(
+  credential: [number, number],
+  tenantLimit: [number, number],
+  maxInFlight = 100,
+): RateLimitSettings {
   return {
     credential: { perSecond: credential[0], burst: credential[1] },
     tenant: { perSecond: tenantLimit[0], burst: tenantLimit[1] },
@@ -29,5 +40,8 @@ export function settings(credential: [number, number], tenantLimit: [number, num
 
 export function capturingLogger(): { logger: Logger; lines: Array<Record<string, unknown>> } {
   const lines: Array<Record<string, unknown>> = [];
-  return { lines, logger: createLogger({ level: 'debug', write: (line) => lines.push(JSON.parse(line) as Record<string, unknown>) }) };
+  return {
+    lines,
+    logger: createLogger({ level: 'debug', write: (line) => lines.push(JSON.parse(line) as Record<string, unknown>) }),
+  };
 }

@@ -21,7 +21,7 @@ describeWithRedis('RateLimits over Redis', () => {
     await Promise.all(clients.splice(0).map((client) => closeRedis(client)));
   });
 
-  it('shares one credential\'s bucket between two replicas (two connections, one Redis)', async () => {
+  it("shares one credential's bucket between two replicas (two connections, one Redis)", async () => {
     const keyPrefix = uniqueRedisPrefix('shared');
     const defaults = settings([1, 4], [1000, 1000]);
     const a = new RateLimits({ defaults, redis: await connect(), keyPrefix });

@@ -21,7 +21,11 @@ describe('rate limit configuration', () => {
   it('defaults to 50/s with a burst of 100 per credential, 200/400 per tenant, 100 in flight, in memory', () => {
     const config = loadConfig(base);
     expect(config.rateLimits).toEqual(DEFAULT_RATE_LIMITS);
-    expect(DEFAULT_RATE_LIMITS).toEqual({ credential: { perSecond: 50, burst: 100 }, tenant: { perSecond: 200, burst: 400 }, maxInFlight: 100 });
+    expect(DEFAULT_RATE_LIMITS).toEqual({
+      credential: { perSecond: 50, burst: 100 },
+      tenant: { perSecond: 200, burst: 400 },
+      maxInFlight: 100,
+    });
     expect(config.redisUrl).toBeUndefined();
     expect(config.redisKeyPrefix).toBe('imaging-gateway:');
   });
@@ -36,7 +40,11 @@ describe('rate limit configuration', () => {
       REDIS_URL: 'redis://:s3cret@cache.internal:6380/2',
       REDIS_KEY_PREFIX: 'gw-prod:',
     });
-    expect(config.rateLimits).toEqual({ credential: { perSecond: 500, burst: 1000 }, tenant: { perSecond: 30, burst: 45 }, maxInFlight: 8 });
+    expect(config.rateLimits).toEqual({
+      credential: { perSecond: 500, burst: 1000 },
+      tenant: { perSecond: 30, burst: 45 },
+      maxInFlight: 8,
+    });
     expect(config.redisUrl).toBe('redis://:s3cret@cache.internal:6380/2');
     expect(config.redisKeyPrefix).toBe('gw-prod:');
     const logged = redactFields(describeConfig(config));
@@ -88,7 +96,10 @@ describe('tenants-file rateLimits', () => {
 
   it('names each invalid field', () => {
     const issues = issuesOf(() =>
-      parseTenants(tenantWith({ credential: { perSecond: 5 }, tenant: { perSecond: 10, burst: 5 }, maxInFlight: 0, perMinute: 3 }), {}),
+      parseTenants(
+        tenantWith({ credential: { perSecond: 5 }, tenant: { perSecond: 10, burst: 5 }, maxInFlight: 0, perMinute: 3 }),
+        {},
+      ),
     );
     expect(issues).toEqual([
       'tenants[0].rateLimits.perMinute: unknown field (allowed: credential, tenant, maxInFlight)',

@@ -4,7 +4,11 @@ import { principal, settings, tenant } from './rate-limits-fixtures';
 
 /** In-memory limits (no REDIS_URL): the buckets and the in-flight cap, called directly. */
 
-async function consumeTimes(limits: RateLimits, times: number, ...args: Parameters<RateLimits['consume']>): Promise<RateVerdict[]> {
+async function consumeTimes(
+  limits: RateLimits,
+  times: number,
+  ...args: Parameters<RateLimits['consume']>
+): Promise<RateVerdict[]> {
   const verdicts: RateVerdict[] = [];
   for (let i = 0; i < times; i++) verdicts.push(await limits.consume(...args));
   return verdicts;
@@ -19,7 +23,12 @@ describe('RateLimits in memory', () => {
     const verdicts = await consumeTimes(limits, 6, principal('acme', 'ci'), acme);
     expect(verdicts.slice(0, 5).every((verdict) => verdict.ok)).toBe(true);
     const refused = verdicts[5];
-    expect(refused).toEqual({ ok: false, scope: 'credential', reason: 'credential_rate', retryAfterSeconds: expect.any(Number) });
+    expect(refused).toEqual({
+      ok: false,
+      scope: 'credential',
+      reason: 'credential_rate',
+      retryAfterSeconds: expect.any(Number),
+    });
     if (refused.ok) throw new Error('unreachable');
     expect(Number.isInteger(refused.retryAfterSeconds) && refused.retryAfterSeconds >= 1).toBe(true);
 
@@ -31,27 +40,44 @@ describe('RateLimits in memory', () => {
 
   it('throttles a tenant whose credentials together exceed the tenant bucket, not the other tenant', async () => {
     const limits = new RateLimits({ defaults: settings([100, 100], [3, 3]) });
-    for (const subject of ['a', 'b', 'c']) expect(await limits.consume(principal('acme', subject), acme)).toEqual({ ok: true });
-    expect(await limits.consume(principal('acme', 'd'), acme)).toMatchObject({ ok: false, scope: 'tenant', reason: 'tenant_rate' });
+    for (const subject of ['a', 'b', 'c'])
+      expect(await limits.consume(principal('acme', subject), acme)).toEqual({ ok: true });
+    expect(await limits.consume(principal('acme', 'd'), acme)).toMatchObject({
+      ok: false,
+      scope: 'tenant',
+      reason: 'tenant_rate',
+    });
     expect(await limits.consume(principal('globex', 'a'), globex)).toEqual({ ok: true });
   });
 
   it('applies a tenant override only to that tenant, other parts keeping the defaults', async () => {
     const strict = tenant('strict', { credential: { perSecond: 1, burst: 1 } });
     const limits = new RateLimits({ defaults: settings([10, 20], [100, 200], 7) });
-    expect(limits.settingsFor(strict)).toEqual({ credential: { perSecond: 1, burst: 1 }, tenant: { perSecond: 100, burst: 200 }, maxInFlight: 7 });
+    expect(limits.settingsFor(strict)).toEqual({
+      credential: { perSecond: 1, burst: 1 },
+      tenant: { perSecond: 100, burst: 200 },
+      maxInFlight: 7,
+    });
     expect(await limits.consume(principal('strict', 'ci'), strict)).toEqual({ ok: true });
-    expect(await limits.consume(principal('strict', 'ci'), strict)).toMatchObject({ ok: false, reason: 'credential_rate' });
+    expect(await limits.consume(principal('strict', 'ci'), strict)).toMatchObject({
+      ok: false,
+      reason: 'credential_rate',
+    });
     const verdicts = await consumeTimes(limits, 20, principal('acme', 'ci'), acme);
     expect(verdicts.every((verdict) => verdict.ok)).toBe(true);
   });
 
-  it('caps a tenant\'s requests in flight; a released slot (once, however often released) admits the next', () => {
+  it("caps a tenant's requests in flight; a released slot (once, however often released) admits the next", () => {
     const limits = new RateLimits({ defaults: settings([100, 100], [100, 100], 2) });
     const first = limits.acquire(acme);
     const second = limits.acquire(acme);
     expect(first.ok && second.ok).toBe(true);
-    expect(limits.acquire(acme)).toEqual({ ok: false, scope: 'tenant', reason: 'tenant_in_flight', retryAfterSeconds: 1 });
+    expect(limits.acquire(acme)).toEqual({
+      ok: false,
+      scope: 'tenant',
+      reason: 'tenant_in_flight',
+      retryAfterSeconds: 1,
+    });
     expect(limits.acquire(globex).ok).toBe(true);
 
     if (!first.ok) throw new Error('unreachable');
@@ -78,6 +104,8 @@ describe('RateLimits in memory', () => {
     const error = throttledErrorOf({ ok: false, scope: 'credential', reason: 'credential_rate', retryAfterSeconds: 2 });
     expect(error.extensions).toEqual({ code: 'THROTTLED', retryAfterSeconds: 2 });
     expect(error.message).toBe('This credential is sending requests faster than its rate limit; retry after 2 s.');
-    expect(throttledErrorOf({ ok: false, scope: 'tenant', reason: 'tenant_in_flight', retryAfterSeconds: 1 }).message).toMatch(/too many requests in progress/);
+    expect(
+      throttledErrorOf({ ok: false, scope: 'tenant', reason: 'tenant_in_flight', retryAfterSeconds: 1 }).message,
+    ).toMatch(/too many requests in progress/);
   });
 });

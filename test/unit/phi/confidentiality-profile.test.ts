@@ -3,9 +3,10 @@ import { PHI_CATEGORIES } from '../../../src/phi/phi-category';
 import { profileAttributeByKeyword, profileAttributeByTag, withheldCategoryOf } from '../../../src/phi/profile-lookup';
 
 // dcmjs's registry: an independent check that each row's tag and keyword name the same element.
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- dcmjs has no type declarations
-const { dictionary } = (require('dcmjs') as { data: { DicomMetaDictionary: { dictionary: Record<string, { name: string } | undefined> } } }).data
-  .DicomMetaDictionary;
+const { dictionary } =
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- dcmjs has no type declarations
+  (require('dcmjs') as { data: { DicomMetaDictionary: { dictionary: Record<string, { name: string } | undefined> } } })
+    .data.DicomMetaDictionary;
 
 describe('confidentiality profile (PS3.15 Table E.1-1)', () => {
   it('holds the 456 single-element rows and 4 patterns of the table, each tag once', () => {
@@ -73,7 +74,16 @@ describe('confidentiality profile (PS3.15 Table E.1-1)', () => {
   });
 
   it('leaves attributes outside the table visible', () => {
-    for (const keyword of ['Modality', 'SeriesNumber', 'InstanceNumber', 'Rows', 'Columns', 'SOPClassUID', 'BodyPartExamined', 'ImageType']) {
+    for (const keyword of [
+      'Modality',
+      'SeriesNumber',
+      'InstanceNumber',
+      'Rows',
+      'Columns',
+      'SOPClassUID',
+      'BodyPartExamined',
+      'ImageType',
+    ]) {
       expect(withheldCategoryOf(keyword)).toBeUndefined();
     }
   });

@@ -11,7 +11,9 @@ function instanceMap(): Record<string, unknown> {
     PatientName: 'Doe^Jane',
     '00111001': 'private text',
     ReferencedImageSequence: [{ ReferencedSOPInstanceUID: '2.25.9' }],
-    ProcedureCodeSequence: [{ CodeValue: 'X1', OperatorsName: 'Op^Erator', NestedSequence: [{ PatientID: 'P-1', CodeMeaning: 'm' }] }],
+    ProcedureCodeSequence: [
+      { CodeValue: 'X1', OperatorsName: 'Op^Erator', NestedSequence: [{ PatientID: 'P-1', CodeMeaning: 'm' }] },
+    ],
   };
 }
 
@@ -23,7 +25,13 @@ describe('redaction', () => {
       InstanceNumber: 3,
       ProcedureCodeSequence: [{ CodeValue: 'X1', NestedSequence: [{ CodeMeaning: 'm' }] }],
     });
-    expect([...categories].sort()).toEqual(['patient-id', 'patient-name', 'personnel', 'private', 'structured-content']);
+    expect([...categories].sort()).toEqual([
+      'patient-id',
+      'patient-name',
+      'personnel',
+      'private',
+      'structured-content',
+    ]);
   });
 
   it('returns the very map, and caches the inspection, when there is nothing to withhold', () => {
@@ -78,7 +86,10 @@ describe('PhiAccess', () => {
 
   it('refuses with FORBIDDEN naming the scope', () => {
     expect(() => PhiAccess.forScopes([]).require('Searching by filter.patientId')).toThrow(
-      expect.objectContaining({ code: 'FORBIDDEN', message: 'Searching by filter.patientId needs the phi:read scope.' }),
+      expect.objectContaining({
+        code: 'FORBIDDEN',
+        message: 'Searching by filter.patientId needs the phi:read scope.',
+      }),
     );
   });
 });
@@ -87,7 +98,14 @@ describe('visibleChanges', () => {
   const changes = [
     { level: 'PATIENT' as const, keyword: 'PatientName', kind: 'CHANGED' as const, before: 'A^B', after: 'C^D' },
     { level: 'STUDY' as const, keyword: 'StudyDate', kind: 'ADDED' as const, after: '20240101' },
-    { level: 'SERIES' as const, seriesInstanceUid: '2.25.5', keyword: 'Modality', kind: 'CHANGED' as const, before: 'CT', after: 'MR' },
+    {
+      level: 'SERIES' as const,
+      seriesInstanceUid: '2.25.5',
+      keyword: 'Modality',
+      kind: 'CHANGED' as const,
+      before: 'CT',
+      after: 'MR',
+    },
     { level: 'SERIES' as const, seriesInstanceUid: '2.25.6', keyword: '', kind: 'SERIES_ADDED' as const },
     {
       level: 'INSTANCE' as const,

@@ -4,7 +4,12 @@ import type { ImagingLoaders } from '../../../src/imaging/loaders';
 import type { ImagingPort } from '../../../src/imaging/imaging-port';
 import { toConnection } from '../../../src/resolvers/support/connection-builder';
 import { offsetCursorCodec, upstreamCursorCodec } from '../../../src/resolvers/support/cursors';
-import { datastoreGlobalId, imageSetGlobalId, imageSetVersionGlobalId, parseNodeId } from '../../../src/resolvers/support/global-ids';
+import {
+  datastoreGlobalId,
+  imageSetGlobalId,
+  imageSetVersionGlobalId,
+  parseNodeId,
+} from '../../../src/resolvers/support/global-ids';
 import { searchCursorParent } from '../../../src/resolvers/support/image-set-search';
 import type { RequestScope } from '../../../src/resolvers/support/request-scope';
 
@@ -41,9 +46,18 @@ describe('cursor codecs', () => {
   });
 
   it.each([
-    ['another tenant', () => upstreamCursorCodec(globex, versions).decode(upstreamCursorCodec(acme, versions).encode({ skip: 1 }))],
-    ['another list', () => upstreamCursorCodec(acme, `${versions}x`).decode(upstreamCursorCodec(acme, versions).encode({ skip: 1 }))],
-    ['an offset cursor on an upstream list', () => upstreamCursorCodec(acme, versions).decode(offsetCursorCodec(acme, versions).encode(5))],
+    [
+      'another tenant',
+      () => upstreamCursorCodec(globex, versions).decode(upstreamCursorCodec(acme, versions).encode({ skip: 1 })),
+    ],
+    [
+      'another list',
+      () => upstreamCursorCodec(acme, `${versions}x`).decode(upstreamCursorCodec(acme, versions).encode({ skip: 1 })),
+    ],
+    [
+      'an offset cursor on an upstream list',
+      () => upstreamCursorCodec(acme, versions).decode(offsetCursorCodec(acme, versions).encode(5)),
+    ],
     ['a global id', () => upstreamCursorCodec(acme, versions).decode(imageSetGlobalId(acme, ds, imageSetId))],
     ['garbage', () => offsetCursorCodec(acme, versions).decode('Doe^John')],
   ])('refuse a cursor from %s as BAD_USER_INPUT on `after`', (_from, decode) => {
@@ -67,16 +81,20 @@ describe('cursor codecs', () => {
     expect(searchCursorParent(ds, { patientId: 'Doe^John' })).toBe(parent);
     expect(searchCursorParent(ds, { patientId: 'Doe^Jane' })).not.toBe(parent);
     const cursor = upstreamCursorCodec(acme, parent).encode({ skip: 2 });
-    expect(rejection(() => upstreamCursorCodec(acme, searchCursorParent(ds, { patientId: 'Doe^Jane' })).decode(cursor))).toBeInstanceOf(
-      BadUserInputError,
-    );
+    expect(
+      rejection(() => upstreamCursorCodec(acme, searchCursorParent(ds, { patientId: 'Doe^Jane' })).decode(cursor)),
+    ).toBeInstanceOf(BadUserInputError);
   });
 });
 
 describe('global ids', () => {
   it('parse back into the object each names', () => {
     expect(parseNodeId(acme, datastoreGlobalId(acme, ds))).toEqual({ type: 'Datastore', datastoreId: ds });
-    expect(parseNodeId(acme, imageSetGlobalId(acme, ds, imageSetId))).toEqual({ type: 'ImageSet', datastoreId: ds, imageSetId });
+    expect(parseNodeId(acme, imageSetGlobalId(acme, ds, imageSetId))).toEqual({
+      type: 'ImageSet',
+      datastoreId: ds,
+      imageSetId,
+    });
     expect(parseNodeId(acme, imageSetVersionGlobalId(acme, ds, imageSetId, '4'))).toEqual({
       type: 'ImageSetVersion',
       datastoreId: ds,
@@ -100,7 +118,14 @@ describe('global ids', () => {
 describe('toConnection', () => {
   it('signs the position after each item, and after the page', () => {
     const connection = toConnection(
-      { items: [{ item: 'a', after: 1 }, { item: 'b', after: 2 }], hasNextPage: true, end: 2 },
+      {
+        items: [
+          { item: 'a', after: 1 },
+          { item: 'b', after: 2 },
+        ],
+        hasNextPage: true,
+        end: 2,
+      },
       (position) => `cursor-${position}`,
       (item) => item.toUpperCase(),
     );
@@ -116,7 +141,14 @@ describe('toConnection', () => {
   it('signs nothing until a cursor is read, so queries without cursors pay no HMAC', () => {
     const signed: number[] = [];
     const connection = toConnection(
-      { items: [{ item: 'a', after: 1 }, { item: 'b', after: 2 }], hasNextPage: true, end: 2 },
+      {
+        items: [
+          { item: 'a', after: 1 },
+          { item: 'b', after: 2 },
+        ],
+        hasNextPage: true,
+        end: 2,
+      },
       (position) => {
         signed.push(position);
         return `cursor-${position}`;
@@ -131,6 +163,9 @@ describe('toConnection', () => {
   });
 
   it('has no end cursor for an empty last page', () => {
-    expect(toConnection({ items: [], hasNextPage: false }, String, String).pageInfo).toEqual({ hasNextPage: false, endCursor: null });
+    expect(toConnection({ items: [], hasNextPage: false }, String, String).pageInfo).toEqual({
+      hasNextPage: false,
+      endCursor: null,
+    });
   });
 });

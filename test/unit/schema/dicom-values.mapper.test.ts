@@ -1,5 +1,11 @@
 import { dicomInt, dicomString } from '../../../src/types/dicom-values.mapper';
-import { frameViews, orderedInstanceUids, orderedSeriesUids, type InstanceEntry, type SeriesEntry } from '../../../src/types/metadata-document.view';
+import {
+  frameViews,
+  orderedInstanceUids,
+  orderedSeriesUids,
+  type InstanceEntry,
+  type SeriesEntry,
+} from '../../../src/types/metadata-document.view';
 import type { MetadataDocument } from '../../../src/imaging/records';
 
 describe('dicomString', () => {
@@ -44,14 +50,26 @@ describe('metadata document views', () => {
   it('orders instances by Instance Number, missing numbers last, then by UID', () => {
     const series: SeriesEntry = {
       DICOM: {},
-      Instances: { '1.9': instance('10'), '1.3': instance(null), '1.2': instance('2'), '1.1': instance('2'), '1.4': instance(1) },
+      Instances: {
+        '1.9': instance('10'),
+        '1.3': instance(null),
+        '1.2': instance('2'),
+        '1.1': instance('2'),
+        '1.4': instance(1),
+      },
     };
     expect(orderedInstanceUids(series)).toEqual(['1.4', '1.1', '1.2', '1.9', '1.3']);
   });
 
   it('orders series by Series Number', () => {
     const document = {
-      Study: { DICOM: {}, Series: { '2.1': { DICOM: { SeriesNumber: '3' }, Instances: {} }, '2.2': { DICOM: { SeriesNumber: 1 }, Instances: {} } } },
+      Study: {
+        DICOM: {},
+        Series: {
+          '2.1': { DICOM: { SeriesNumber: '3' }, Instances: {} },
+          '2.2': { DICOM: { SeriesNumber: 1 }, Instances: {} },
+        },
+      },
     } as unknown as MetadataDocument;
     expect(orderedSeriesUids(document)).toEqual(['2.2', '2.1']);
   });

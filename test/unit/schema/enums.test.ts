@@ -5,7 +5,9 @@ import { ImageSetWorkflowStatus, toImageSetWorkflowStatus } from '../../../src/t
 describe('upstream enum mapping', () => {
   it('keeps known values', () => {
     expect(toImageSetState('LOCKED')).toBe(ImageSetState.LOCKED);
-    expect(toImageSetWorkflowStatus('UPDATING_FOR_STUDY_CONSISTENCY')).toBe(ImageSetWorkflowStatus.UPDATING_FOR_STUDY_CONSISTENCY);
+    expect(toImageSetWorkflowStatus('UPDATING_FOR_STUDY_CONSISTENCY')).toBe(
+      ImageSetWorkflowStatus.UPDATING_FOR_STUDY_CONSISTENCY,
+    );
     expect(toDatastoreStatus('ACTIVE')).toBe(DatastoreStatus.ACTIVE);
   });
 

@@ -4,7 +4,9 @@ import { ImageSet } from '../../../src/types/image-set.type';
 describe('knownOrLoad', () => {
   it('answers a known fact without loading, even when the fact is undefined', async () => {
     const load = jest.fn(async () => ({ state: 'ACTIVE', message: 'loaded' }));
-    expect(await knownOrLoad<{ state?: string; message?: string }, 'message'>({ message: undefined }, 'message', load)).toBeUndefined();
+    expect(
+      await knownOrLoad<{ state?: string; message?: string }, 'message'>({ message: undefined }, 'message', load),
+    ).toBeUndefined();
     expect(load).not.toHaveBeenCalled();
   });
 
@@ -17,7 +19,10 @@ describe('knownOrLoad', () => {
 
 describe('definedFacts', () => {
   it('keeps only defined values, so missing answers fall back to the loader', () => {
-    expect(definedFacts<{ a: number; b: string; c: boolean }>({ a: 1, b: undefined, c: false })).toEqual({ a: 1, c: false });
+    expect(definedFacts<{ a: number; b: string; c: boolean }>({ a: 1, b: undefined, c: false })).toEqual({
+      a: 1,
+      c: false,
+    });
   });
 });
 
@@ -43,7 +48,18 @@ describe('ImageSet roots', () => {
       forced: false,
     });
     expect(Object.keys(root.known).sort()).toEqual(
-      ['arn', 'createdAt', 'deletedAt', 'forced', 'isPrimary', 'latestVersionId', 'message', 'state', 'updatedAt', 'workflowStatus'].sort(),
+      [
+        'arn',
+        'createdAt',
+        'deletedAt',
+        'forced',
+        'isPrimary',
+        'latestVersionId',
+        'message',
+        'state',
+        'updatedAt',
+        'workflowStatus',
+      ].sort(),
     );
     expect(root.known.latestVersionId).toBe('3');
     expect(root.dicomTags).toBeNull();

@@ -31,7 +31,9 @@ describe('toSearchCriteria', () => {
   });
 
   it('refuses more than two criteria and names them, not their values', () => {
-    const error = errorOf(() => toSearchCriteria({ patientId: 'Doe^Jane', studyId: 'S1', accessionNumber: 'A1' }, null));
+    const error = errorOf(() =>
+      toSearchCriteria({ patientId: 'Doe^Jane', studyId: 'S1', accessionNumber: 'A1' }, null),
+    );
     expect(error.message).toMatch(/at most 2 search criteria; 3 were given \(patientId, accessionNumber, studyId\)/);
     expect(error.message).not.toContain('Doe^Jane');
     expect(error.extensions.invalidFields).toEqual(['filter.patientId', 'filter.accessionNumber', 'filter.studyId']);
@@ -39,7 +41,10 @@ describe('toSearchCriteria', () => {
 
   it('does not count the sort as a criterion', () => {
     expect(() =>
-      toSearchCriteria({ patientId: 'P', studyId: 'S' }, { field: ImageSetSortField.UPDATED_AT, order: SortOrder.DESC }),
+      toSearchCriteria(
+        { patientId: 'P', studyId: 'S' },
+        { field: ImageSetSortField.UPDATED_AT, order: SortOrder.DESC },
+      ),
     ).not.toThrow();
   });
 
@@ -57,14 +62,16 @@ describe('toSearchCriteria', () => {
 
   it('accepts 29 February in leap years only', () => {
     expect(() => toSearchCriteria({ studyDate: { from: '20240229', to: '20240229' } }, null)).not.toThrow();
-    expect(() => toSearchCriteria({ studyDate: { from: '20230229', to: '20230301' } }, null)).toThrow(BadUserInputError);
+    expect(() => toSearchCriteria({ studyDate: { from: '20230229', to: '20230301' } }, null)).toThrow(
+      BadUserInputError,
+    );
   });
 
   it('refuses a time range whose start is after its end', () => {
     const later = new Date('2024-02-01T00:00:00Z');
     const earlier = new Date('2024-01-01T00:00:00Z');
-    expect(errorOf(() => toSearchCriteria({ createdAt: { from: later, to: earlier } }, null)).extensions.invalidFields).toEqual([
-      'filter.createdAt',
-    ]);
+    expect(
+      errorOf(() => toSearchCriteria({ createdAt: { from: later, to: earlier } }, null)).extensions.invalidFields,
+    ).toEqual(['filter.createdAt']);
   });
 });

@@ -14,12 +14,22 @@ function update(overrides: Partial<UpdateImageSetMetadataInput>): UpdateImageSet
 }
 
 function copy(overrides: Partial<CopyImageSetInput>): CopyImageSetInput {
-  return { datastoreId: DS, sourceImageSetId: SET, sourceLatestVersionId: '1', force: false, promoteToPrimary: false, ...overrides };
+  return {
+    datastoreId: DS,
+    sourceImageSetId: SET,
+    sourceLatestVersionId: '1',
+    force: false,
+    promoteToPrimary: false,
+    ...overrides,
+  };
 }
 
 const sourceDocument = {
   SchemaVersion: '1.1',
-  Study: { DICOM: {}, Series: { [SERIES]: { DICOM: {}, Instances: { '1.2.3.4.1': { DICOM: {} }, '1.2.3.4.2': { DICOM: {} } } } } },
+  Study: {
+    DICOM: {},
+    Series: { [SERIES]: { DICOM: {}, Instances: { '1.2.3.4.1': { DICOM: {} }, '1.2.3.4.2': { DICOM: {} } } } },
+  },
 } as unknown as MetadataDocument;
 
 describe('toUpdateRequest', () => {
@@ -32,7 +42,10 @@ describe('toUpdateRequest', () => {
           series: [{ seriesInstanceUid: SERIES, attributes: { SeriesDescription: 'AXIAL' } }],
           instances: null,
         },
-        removals: { study: { StudyDescription: 'OLD' }, removeInstances: [{ seriesInstanceUid: SERIES, sopInstanceUid: '1.2.3.4.5' }] },
+        removals: {
+          study: { StudyDescription: 'OLD' },
+          removeInstances: [{ seriesInstanceUid: SERIES, sopInstanceUid: '1.2.3.4.5' }],
+        },
       }),
     );
     expect(request).toEqual({
@@ -61,7 +74,16 @@ describe('toUpdateRequest', () => {
   it('passes private attributes with their VRs to the instance level', () => {
     const request = toUpdateRequest(
       update({
-        updates: { instances: [{ seriesInstanceUid: SERIES, sopInstanceUid: '1.2.3.4.1', attributes: { '00091001': 'X' }, vrs: { '00091001': 'LO' } }] },
+        updates: {
+          instances: [
+            {
+              seriesInstanceUid: SERIES,
+              sopInstanceUid: '1.2.3.4.1',
+              attributes: { '00091001': 'X' },
+              vrs: { '00091001': 'LO' },
+            },
+          ],
+        },
       }),
     );
     expect(request.updates!.updatableAttributes!.Study!.Series![SERIES].Instances!['1.2.3.4.1']).toEqual({
@@ -105,19 +127,25 @@ describe('toCopyRequest', () => {
       loadSource,
     );
     expect(request.destination).toEqual({ imageSetId: 'c'.repeat(32), latestVersionId: '3' });
-    expect(request.copiableAttributes).toEqual({ SchemaVersion: '1.1', Study: { Series: { [SERIES]: { Instances: { '1.2.3.4.2': {} } } } } });
+    expect(request.copiableAttributes).toEqual({
+      SchemaVersion: '1.1',
+      Study: { Series: { [SERIES]: { Instances: { '1.2.3.4.2': {} } } } },
+    });
     expect(loadSource).not.toHaveBeenCalled();
   });
 
   it('expands a series given without instances from the source document', async () => {
-    const request = await toCopyRequest(copy({ subset: { series: [{ seriesInstanceUid: SERIES }] } }), async () => sourceDocument);
+    const request = await toCopyRequest(
+      copy({ subset: { series: [{ seriesInstanceUid: SERIES }] } }),
+      async () => sourceDocument,
+    );
     expect(request.copiableAttributes!.Study!.Series![SERIES].Instances).toEqual({ '1.2.3.4.1': {}, '1.2.3.4.2': {} });
   });
 
   it('refuses a series the source does not hold', async () => {
-    await expect(toCopyRequest(copy({ subset: { series: [{ seriesInstanceUid: '9.9' }] } }), async () => sourceDocument)).rejects.toThrow(
-      /subset\.series\[0\]\.seriesInstanceUid is not a series of the source/,
-    );
+    await expect(
+      toCopyRequest(copy({ subset: { series: [{ seriesInstanceUid: '9.9' }] } }), async () => sourceDocument),
+    ).rejects.toThrow(/subset\.series\[0\]\.seriesInstanceUid is not a series of the source/);
   });
 });
 
@@ -125,24 +153,41 @@ describe('write payloads', () => {
   it('carry exactly what a copy answered for both sides and the created version', () => {
     const payload = copyPayload({
       datastoreId: DS,
-      source: { imageSetId: SET, latestVersionId: '1', state: 'LOCKED', workflowStatus: 'COPYING_WITH_READ_ONLY_ACCESS' },
+      source: {
+        imageSetId: SET,
+        latestVersionId: '1',
+        state: 'LOCKED',
+        workflowStatus: 'COPYING_WITH_READ_ONLY_ACCESS',
+      },
       destination: { imageSetId: 'c'.repeat(32), latestVersionId: '1', state: 'LOCKED', workflowStatus: 'COPYING' },
     });
-    expect(payload.sourceImageSet.known).toEqual({ latestVersionId: '1', state: 'LOCKED', workflowStatus: 'COPYING_WITH_READ_ONLY_ACCESS' });
+    expect(payload.sourceImageSet.known).toEqual({
+      latestVersionId: '1',
+      state: 'LOCKED',
+      workflowStatus: 'COPYING_WITH_READ_ONLY_ACCESS',
+    });
     expect(payload.destinationImageSet.imageSetId).toBe('c'.repeat(32));
     expect(payload.destinationVersion.versionId).toBe('1');
     expect(payload.destinationVersion.known).toEqual({ state: 'LOCKED', workflowStatus: 'COPYING' });
   });
 
   it('describe the version an update created with the state the update answered', () => {
-    const { imageSet, version } = updatedVersion({ datastoreId: DS, imageSetId: SET, latestVersionId: '5', state: 'LOCKED', workflowStatus: 'UPDATING' });
+    const { imageSet, version } = updatedVersion({
+      datastoreId: DS,
+      imageSetId: SET,
+      latestVersionId: '5',
+      state: 'LOCKED',
+      workflowStatus: 'UPDATING',
+    });
     expect(imageSet.known).toEqual({ latestVersionId: '5', state: 'LOCKED', workflowStatus: 'UPDATING' });
     expect(version.versionId).toBe('5');
     expect(version.known).toEqual({ state: 'LOCKED', workflowStatus: 'UPDATING' });
   });
 
   it('describe a deletion as it started', () => {
-    expect(deletePayload({ datastoreId: DS, imageSetId: SET, state: 'LOCKED', workflowStatus: 'DELETING' }).imageSet.known).toEqual({
+    expect(
+      deletePayload({ datastoreId: DS, imageSetId: SET, state: 'LOCKED', workflowStatus: 'DELETING' }).imageSet.known,
+    ).toEqual({
       state: 'LOCKED',
       workflowStatus: 'DELETING',
     });
