@@ -2,7 +2,7 @@
  * What fields weigh in an operation's cost (see operation-cost.ts). A field costs 1 by default;
  * these are the fields that cost more because they call HealthImaging or hold a whole metadata
  * document. The default cost limit (3000) admits the heaviest documented workloads with room to
- * spare (a 20-row study browser with per-row metadata is about 900) and refuses a page of 50 image
+ * spare (the benchmark's 20-row study browser with per-row metadata costs 845) and refuses a page of 50 image
  * sets that each expand their instances.
  */
 
