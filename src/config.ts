@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { isAbsolute, join, resolve } from 'node:path';
-import { LOG_LEVELS, type LogLevel } from './errors/safe-log';
+import { LOG_LEVELS, type LogLevel } from './logging/logger';
 import { DEFAULT_OPERATION_LIMITS, OPERATION_LIMIT_VARIABLES, type OperationLimits } from './limits/operation-limits';
 import {
   DEFAULT_RATE_LIMITS,

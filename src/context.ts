@@ -5,17 +5,17 @@ import type { AuditStore } from './audit/audit-store';
 import { headerValue, type Authenticator, type HeaderSource } from './auth/authenticate';
 import type { Principal } from './auth/principal';
 import { SignedIds } from './auth/signed-ids';
-import type { TenantConfig } from './auth/tenant-config';
-import type { TenantRegistry } from './auth/tenant-registry';
+import type { TenantConfig } from './tenants/tenant-config';
+import type { TenantRegistry } from './tenants/tenant-registry';
 import type { GatewayConfig } from './config';
 import { tagErrorWithRequestId } from './errors/error-request-ids';
 import { UnauthenticatedError, UpstreamUnavailableError } from './errors/gateway-errors';
-import { silentLogger, type Logger } from './errors/safe-log';
+import { silentLogger, type Logger } from './logging/logger';
 import type { ImagingPort } from './imaging/imaging-port';
 import { createLoaders, type ImagingLoaders } from './imaging/loaders';
 import type { MetadataBudget, RequestMetadataBudget } from './imaging/metadata-budget';
 import { PhiAccess } from './phi/phi-access';
-import { TenantServices } from './tenant-services';
+import { TenantServices } from './tenants/tenant-services';
 
 /**
  * Per-request state, built in one place. Anonymous requests get no service and no loaders (the

@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { loadTenants } from './auth/tenants-file';
+import { loadTenants } from './tenants/tenants-file';
 import { ConfigError, describeConfig, loadConfig, upstreamDefaultsOf, type EnvSource } from './config';
-import { createLogger, describeError } from './errors/safe-log';
+import { createLogger, describeError } from './logging/logger';
 import { openAuditStore } from './audit/open-audit-store';
 import { createGateway, GRAPHQL_PATH } from './gateway';
 import { closeRedis, connectRedis, redisReady } from './limits/rate-limits-redis';

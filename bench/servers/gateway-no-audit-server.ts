@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { loadTenants } from '../../src/auth/tenants-file';
+import { loadTenants } from '../../src/tenants/tenants-file';
 import { loadConfig, upstreamDefaultsOf } from '../../src/config';
-import { createLogger } from '../../src/errors/safe-log';
+import { createLogger } from '../../src/logging/logger';
 import { createGateway } from '../../src/gateway';
 
 /**

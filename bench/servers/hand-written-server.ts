@@ -1,5 +1,5 @@
-import { loadTenants } from '../../src/auth/tenants-file';
-import { createMedicalImagingClient } from '../../src/imaging/client-factory';
+import { loadTenants } from '../../src/tenants/tenants-file';
+import { createMedicalImagingClient } from '../../src/imaging/upstream/client-factory';
 import { createHandWrittenServer } from './hand-written/http-server';
 
 /**

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { loadTenants } from '../../src/auth/tenants-file';
+import { loadTenants } from '../../src/tenants/tenants-file';
 import { loadConfig } from '../../src/config';
 import { createGateway } from '../../src/gateway';
 import { passThroughLoaders } from './naive/pass-through-loaders';

@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GatewayContext } from '../context';
-import { describeError } from '../errors/safe-log';
+import { describeError } from '../logging/logger';
 import { auditEntriesOf } from './audit-entries';
 
 /**

@@ -9,11 +9,11 @@ import {
   type JWTVerifyGetKey,
 } from 'jose';
 import { UnauthenticatedError, UpstreamUnavailableError } from '../errors/gateway-errors';
-import { describeError, silentLogger, type Logger } from '../errors/safe-log';
+import { describeError, silentLogger, type Logger } from '../logging/logger';
 import { readJwksFile } from './jwks-file';
 import { SCOPES, type Principal, type Scope } from './principal';
-import type { TenantConfig } from './tenant-config';
-import type { ApiKeyEntry, TenantRegistry } from './tenant-registry';
+import type { TenantConfig } from '../tenants/tenant-config';
+import type { ApiKeyEntry, TenantRegistry } from '../tenants/tenant-registry';
 
 /**
  * Turns request headers into a `Principal`. No credentials: anonymous (`undefined`). Credentials

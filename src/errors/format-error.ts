@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { GraphQLError, Kind, type GraphQLFormattedError } from 'graphql';
 import { requestIdOfError } from './error-request-ids';
 import { GatewayError } from './gateway-errors';
-import { describeError, silentLogger, type Logger } from './safe-log';
+import { describeError, silentLogger, type Logger } from '../logging/logger';
 import { sanitizeSyntaxMessage, sanitizeValidationMessage, sanitizeVariableMessage } from './sanitize-graphql-message';
 
 /**

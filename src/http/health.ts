@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Redis } from 'ioredis';
 import type { AuditStore } from '../audit/audit-store';
-import type { TenantRegistry } from '../auth/tenant-registry';
+import type { TenantRegistry } from '../tenants/tenant-registry';
 
 export const HEALTH_PATH = '/healthz';
 export const READY_PATH = '/readyz';

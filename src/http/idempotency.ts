@@ -1,4 +1,4 @@
-import { describeError, silentLogger, type Logger } from '../errors/safe-log';
+import { describeError, silentLogger, type Logger } from '../logging/logger';
 import { recordIdOf, type KeyOwner } from './idempotency-key';
 import type { IdempotencyStore, StoredResponse } from './idempotency-store';
 

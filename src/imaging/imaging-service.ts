@@ -1,9 +1,9 @@
 import type { MedicalImagingClient } from '@aws-sdk/client-medical-imaging';
-import type { TenantConfig } from '../auth/tenant-config';
+import type { TenantConfig } from '../tenants/tenant-config';
 import { NotFoundError } from '../errors/gateway-errors';
-import { ImageSetWrites } from './image-set-writes';
+import { ImageSetWrites } from './writes/image-set-writes';
 import type { CopyImageSetRequest, ImagingPort, UpdateImageSetMetadataRequest } from './imaging-port';
-import { DEFAULT_MAX_METADATA_BYTES } from './metadata-decode';
+import { DEFAULT_MAX_METADATA_BYTES } from './upstream/metadata-decode';
 import type {
   CopyResultRecord,
   DatastoreRecord,
@@ -18,14 +18,14 @@ import type {
 } from './records';
 import { checkPageSize, checkResourceId } from './request-checks';
 import { checkVersionId } from './version-ids';
-import type { RetryRuntime } from './retry-policy';
-import { toSearchCriteria } from './search-criteria';
-import { SingleFlight } from './single-flight';
-import { UpstreamCaller, type UpstreamCallEvent } from './upstream-caller';
-import { FAILURE_MESSAGES } from './upstream-errors';
-import { UpstreamReads, type PageRequest } from './upstream-reads';
-import { WriteReconciler } from './write-reconciler';
-import { DEFAULT_CLOCK_SKEW_MS } from './write-reconciliation';
+import type { RetryRuntime } from './upstream/retry-policy';
+import { toSearchCriteria } from './upstream/search-criteria';
+import { SingleFlight } from './upstream/single-flight';
+import { UpstreamCaller, type UpstreamCallEvent } from './upstream/upstream-caller';
+import { FAILURE_MESSAGES } from './upstream/upstream-errors';
+import { UpstreamReads, type PageRequest } from './upstream/upstream-reads';
+import { WriteReconciler } from './writes/write-reconciler';
+import { DEFAULT_CLOCK_SKEW_MS } from './writes/written-version-evidence';
 
 export interface ImagingServiceOptions {
   tenant: TenantConfig;

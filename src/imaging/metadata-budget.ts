@@ -1,6 +1,6 @@
 import { ThrottledError } from '../errors/gateway-errors';
 import type { ImagingPort } from './imaging-port';
-import { metadataBytesOf } from './metadata-decode';
+import { metadataBytesOf } from './upstream/metadata-decode';
 
 /**
  * The bound on the metadata one replica holds for the requests it is serving. Decoded documents

@@ -8,8 +8,8 @@ import {
   type RateLimiterAbstract,
 } from 'rate-limiter-flexible';
 import type { Principal } from '../auth/principal';
-import type { TenantConfig } from '../auth/tenant-config';
-import { describeError, silentLogger, type Logger } from '../errors/safe-log';
+import type { TenantConfig } from '../tenants/tenant-config';
+import { describeError, silentLogger, type Logger } from '../logging/logger';
 import { rateLimitsFor, type BucketLimit, type RateLimitSettings } from './rate-limits-settings';
 
 /**

@@ -8,7 +8,7 @@ import {
 } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import type { Principal } from '../auth/principal';
-import type { TenantConfig } from '../auth/tenant-config';
+import type { TenantConfig } from '../tenants/tenant-config';
 import { ForbiddenError, LimitExceededError, UnauthenticatedError } from '../errors/gateway-errors';
 import type { GraphQLParams } from '../http/graphql-params';
 import { measureOperation, selectOperation, UnmeasurableDocumentError, type OperationShape } from './document-shape';

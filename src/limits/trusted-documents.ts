@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Principal } from '../auth/principal';
-import type { TenantConfig } from '../auth/tenant-config';
+import type { TenantConfig } from '../tenants/tenant-config';
 
 /**
  * Trusted documents: a tenant, or one of its API keys, may be restricted to an allow-list of

@@ -1,5 +1,5 @@
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
-import type { UpstreamCallEvent } from '../imaging/upstream-caller';
+import type { UpstreamCallEvent } from '../imaging/upstream/upstream-caller';
 import { codeLabel, keyLabel, OperationLabels } from './label-values';
 
 /** Why a request or call was turned away for load: the rate limits' reasons, and the two others. */

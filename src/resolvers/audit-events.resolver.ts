@@ -5,17 +5,17 @@ import type { AuditPage } from '../audit/audit-store';
 import type { Scope } from '../auth/principal';
 import type { GatewayContext } from '../context';
 import { UpstreamUnavailableError } from '../errors/gateway-errors';
-import { describeError } from '../errors/safe-log';
+import { describeError } from '../logging/logger';
 import { AuditEventConnection } from '../types/audit-event-connection.type';
 import { toAuditFilter } from '../types/audit-event-filter.mapper';
 import { AuditEventFilterInput } from '../types/audit-event-filter.input';
 import { AuditEvent } from '../types/audit-event.type';
 import type { Connection } from '../types/connection';
 import { connectionComplexity, ForwardPaginationArgs } from '../types/pagination.args';
-import { toConnection } from './support/connection-builder';
-import { offsetCursorCodec } from './support/cursors';
-import { pageSize } from './support/page-size';
-import { requestScope } from './support/request-scope';
+import { toConnection } from './paging/connection-builder';
+import { offsetCursorCodec } from './paging/cursors';
+import { pageSize } from './paging/page-size';
+import { requestScope } from './request/request-scope';
 
 @Resolver(() => AuditEvent)
 export class AuditEventsResolver {

@@ -8,10 +8,10 @@ import { ImageSetSearchArgs } from '../types/image-set-search.args';
 import type { ImageSet } from '../types/image-set.type';
 import { upstreamConnectionComplexity } from '../types/pagination.args';
 import { UPSTREAM_READ_COST } from '../limits/cost-weights';
-import { existingDatastores } from './support/granted-datastores';
-import { datastoreGlobalId } from './support/global-ids';
-import { searchImageSets } from './support/image-set-search';
-import { requestScope } from './support/request-scope';
+import { existingDatastores } from './request/granted-datastores';
+import { datastoreGlobalId } from './request/global-ids';
+import { searchImageSets } from './request/image-set-search';
+import { requestScope } from './request/request-scope';
 
 @Resolver(() => Datastore)
 export class DatastoreResolver {

@@ -5,8 +5,8 @@ import { DicomInstanceConnection } from '../types/dicom-instance-connection.type
 import { DicomInstance } from '../types/dicom-instance.type';
 import { DicomSeries } from '../types/dicom-series.type';
 import { connectionComplexity, ForwardPaginationArgs } from '../types/pagination.args';
-import { listDicomInstances } from './support/dicom-instances';
-import { requestScope } from './support/request-scope';
+import { listDicomInstances } from './paging/dicom-instances';
+import { requestScope } from './request/request-scope';
 
 @Resolver(() => DicomSeries)
 export class DicomSeriesResolver {

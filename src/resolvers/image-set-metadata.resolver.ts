@@ -5,7 +5,7 @@ import { phiAccessOr } from '../phi/phi-access';
 import { DicomPatient } from '../types/dicom-patient.type';
 import { DicomStudy } from '../types/dicom-study.type';
 import { ImageSetMetadata } from '../types/image-set-metadata.type';
-import { requestScope } from './support/request-scope';
+import { requestScope } from './request/request-scope';
 
 function loadDocument(root: ImageSetMetadata, context: GatewayContext): Promise<MetadataDocument> {
   return requestScope(context).loaders.metadata.load(root.key);

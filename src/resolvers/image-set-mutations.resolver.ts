@@ -12,9 +12,9 @@ import { UpdateImageSetMetadataInput } from '../types/update-image-set-metadata.
 import { phiAccessOr } from '../phi/phi-access';
 import { checkRevertChanges, checkUpdateAttributes } from '../phi/phi-writes';
 import { diffMetadata } from '../imaging/metadata-changes';
-import { requestScope } from './support/request-scope';
-import { toCopyRequest, toRevertRequest, toUpdateRequest } from './support/write-inputs.mapper';
-import { copyPayload, deletePayload, updatedVersion } from './support/write-payloads.mapper';
+import { requestScope } from './request/request-scope';
+import { toCopyRequest, toRevertRequest, toUpdateRequest } from './mappers/write-inputs.mapper';
+import { copyPayload, deletePayload, updatedVersion } from './mappers/write-payloads.mapper';
 
 /**
  * Image set writes. Each starts an asynchronous upstream job and answers with the state

@@ -14,8 +14,8 @@ import { ImageSet } from '../types/image-set.type';
 import { knownOrLoad, readFailureNote } from '../types/known-facts';
 import { MetadataChange } from '../types/metadata-change.type';
 import { DateTimeScalar } from '../types/scalars';
-import { imageSetVersionGlobalId } from './support/global-ids';
-import { requestScope } from './support/request-scope';
+import { imageSetVersionGlobalId } from './request/global-ids';
+import { requestScope } from './request/request-scope';
 
 /** A fact of this version: known already, or from GetImageSet with this version id (per-request loader). */
 function fact<K extends keyof ImageSetVersionFacts>(

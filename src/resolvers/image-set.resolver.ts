@@ -17,11 +17,11 @@ import { ForwardPaginationArgs, upstreamConnectionComplexity } from '../types/pa
 import { METADATA_COST, UPSTREAM_READ_COST } from '../limits/cost-weights';
 import { DateTimeScalar } from '../types/scalars';
 import { Datastore } from '../types/datastore.type';
-import { imageSetGlobalId } from './support/global-ids';
-import { searchImageSets } from './support/image-set-search';
-import { listImageSetVersions } from './support/image-set-versions';
-import { prefetchFirstVersionPages } from './support/prefetch-versions';
-import { requestScope } from './support/request-scope';
+import { imageSetGlobalId } from './request/global-ids';
+import { searchImageSets } from './request/image-set-search';
+import { listImageSetVersions } from './paging/image-set-versions';
+import { prefetchFirstVersionPages } from './request/prefetch-versions';
+import { requestScope } from './request/request-scope';
 
 /** A fact of the image set's latest version: known already, or from the per-request GetImageSet loader. */
 function fact<K extends keyof ImageSetFacts>(

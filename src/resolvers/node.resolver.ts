@@ -6,8 +6,8 @@ import { Datastore } from '../types/datastore.type';
 import { ImageSetVersion } from '../types/image-set-version.type';
 import { ImageSet } from '../types/image-set.type';
 import { Node } from '../types/node.type';
-import { parseNodeId } from './support/global-ids';
-import { requestScope } from './support/request-scope';
+import { parseNodeId } from './request/global-ids';
+import { requestScope } from './request/request-scope';
 
 @Resolver(() => Node)
 export class NodeResolver {

@@ -1,6 +1,6 @@
 import { BadUserInputError } from '../errors/gateway-errors';
 import type { SearchCriteriaInput } from '../imaging/records';
-import { MAX_SEARCH_FILTERS } from '../imaging/search-criteria';
+import { MAX_SEARCH_FILTERS } from '../imaging/upstream/search-criteria';
 import type { DateTimeRangeInput } from './date-time-range.input';
 import { ImageSetSortField } from './image-set-sort-field.enum';
 import type { ImageSetSearchFilter } from './image-set-search-filter.input';

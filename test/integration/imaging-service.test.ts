@@ -1,7 +1,7 @@
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SearchImageSetsCommand, type MedicalImagingClient } from '@aws-sdk/client-medical-imaging';
-import type { TenantConfig } from '../../src/auth/tenant-config';
+import type { TenantConfig } from '../../src/tenants/tenant-config';
 import {
   BadUserInputError,
   NotFoundError,
@@ -9,10 +9,10 @@ import {
   UpstreamUnavailableError,
   VersionConflictError,
 } from '../../src/errors/gateway-errors';
-import { createMedicalImagingClient } from '../../src/imaging/client-factory';
+import { createMedicalImagingClient } from '../../src/imaging/upstream/client-factory';
 import { ImagingService } from '../../src/imaging/imaging-service';
-import type { UpstreamCallEvent } from '../../src/imaging/upstream-caller';
-import { buildCopySubset, buildUpdatableAttributes } from '../../src/imaging/update-document';
+import type { UpstreamCallEvent } from '../../src/imaging/upstream/upstream-caller';
+import { buildCopySubset, buildUpdatableAttributes } from '../../src/imaging/writes/update-document';
 import { smallCtStudy } from '../../scripts/synthetic-studies';
 import { startTestHil, type TestHil } from '../support/hil-client';
 import { createActiveDatastore, importSyntheticStudy, waitForUnlocked } from '../support/hil-wait';

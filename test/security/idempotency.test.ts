@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { SqliteAuditStore } from '../../src/audit/sqlite-audit-store';
 import { hashApiKey } from '../../src/auth/authenticate';
-import { loadTenants } from '../../src/auth/tenants-file';
+import { loadTenants } from '../../src/tenants/tenants-file';
 import { loadConfig } from '../../src/config';
 import { createGateway, type Gateway } from '../../src/gateway';
 import { closeRedis, connectRedis, redisReady } from '../../src/limits/rate-limits-redis';

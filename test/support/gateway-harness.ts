@@ -10,9 +10,9 @@ import { smallCtStudy, smallMrStudy, type SyntheticStudySpec } from '../../scrip
 import type { AuditStore } from '../../src/audit/audit-store';
 import { hashApiKey } from '../../src/auth/authenticate';
 import { SCOPES, type Scope } from '../../src/auth/principal';
-import { loadTenants } from '../../src/auth/tenants-file';
+import { loadTenants } from '../../src/tenants/tenants-file';
 import { loadConfig } from '../../src/config';
-import { createLogger } from '../../src/errors/safe-log';
+import { createLogger } from '../../src/logging/logger';
 import { createGateway, GRAPHQL_PATH, type Gateway } from '../../src/gateway';
 import { closeRedis, connectRedis, redisReady } from '../../src/limits/rate-limits-redis';
 import type { CallStatsSnapshot, OperationName } from '../../healthimaging-local';

@@ -1,7 +1,7 @@
 import { SqliteAuditStore } from '../../../src/audit/sqlite-audit-store';
 import { SignedIds } from '../../../src/auth/signed-ids';
 import type { GatewayContext } from '../../../src/context';
-import { createLogger } from '../../../src/errors/safe-log';
+import { createLogger } from '../../../src/logging/logger';
 import type { ImagingPort } from '../../../src/imaging/imaging-port';
 import type { ImagingLoaders } from '../../../src/imaging/loaders';
 import { AuditEventsResolver } from '../../../src/resolvers/audit-events.resolver';

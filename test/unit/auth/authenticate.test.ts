@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT, exportJWK, exportSPKI, generateKeyPair, type CryptoKey, type JWTPayload } from 'jose';
 import { createAuthenticator, hashApiKey, scopesFromClaim, type Authenticator } from '../../../src/auth/authenticate';
-import { parseTenants } from '../../../src/auth/tenants-file';
-import type { TenantRegistry } from '../../../src/auth/tenant-registry';
+import { parseTenants } from '../../../src/tenants/tenants-file';
+import type { TenantRegistry } from '../../../src/tenants/tenant-registry';
 import { UnauthenticatedError, UpstreamUnavailableError } from '../../../src/errors/gateway-errors';
 import { acmeApiKey, acmeTenantJson, globexApiKey, globexTenantJson, hs256Secret } from './tenant-fixtures';
 

@@ -1,7 +1,7 @@
 import { ApolloServer, HeaderMap } from '@apollo/server';
 import { createAuthenticator } from '../../../src/auth/authenticate';
-import type { TenantConfig } from '../../../src/auth/tenant-config';
-import { parseTenants } from '../../../src/auth/tenants-file';
+import type { TenantConfig } from '../../../src/tenants/tenant-config';
+import { parseTenants } from '../../../src/tenants/tenants-file';
 import { createContextFactory, type GatewayContext } from '../../../src/context';
 import { requestIdOfError } from '../../../src/errors/error-request-ids';
 import { createFormatError } from '../../../src/errors/format-error';

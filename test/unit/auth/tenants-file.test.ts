@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateKeyPair, exportJWK } from 'jose';
 import { ConfigError } from '../../../src/config';
-import { loadTenants, parseTenants } from '../../../src/auth/tenants-file';
+import { loadTenants, parseTenants } from '../../../src/tenants/tenants-file';
 import {
   acmeApiKey,
   acmeDatastoreId,

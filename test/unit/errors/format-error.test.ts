@@ -16,7 +16,7 @@ import { ArgumentValidationError } from 'type-graphql';
 import { createFormatError, formatError, INTERNAL_ERROR_MESSAGE } from '../../../src/errors/format-error';
 import { NotFoundError, ThrottledError, VersionConflictError } from '../../../src/errors/gateway-errors';
 import { requestIdPlugin } from '../../../src/errors/request-id-plugin';
-import { createLogger } from '../../../src/errors/safe-log';
+import { createLogger } from '../../../src/logging/logger';
 
 const patientName = 'Doe^John';
 

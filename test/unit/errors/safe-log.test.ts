@@ -1,5 +1,5 @@
 import { describeConfig, loadConfig } from '../../../src/config';
-import { createLogger, describeError, redactFields } from '../../../src/errors/safe-log';
+import { createLogger, describeError, redactFields } from '../../../src/logging/logger';
 
 function capture(level: Parameters<typeof createLogger>[0]['level']) {
   const lines: Record<string, unknown>[] = [];

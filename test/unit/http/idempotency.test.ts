@@ -10,7 +10,7 @@ import {
   type IdempotencyStore,
   type StoredResponse,
 } from '../../../src/http/idempotency-store';
-import { createLogger } from '../../../src/errors/safe-log';
+import { createLogger } from '../../../src/logging/logger';
 
 const owner = { tenantId: 'acme', method: 'api-key', subject: 'acme-ci' };
 const LEASE_MS = 60_000;

@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GetImageSetCommand } from '@aws-sdk/client-medical-imaging';
-import type { TenantUpstreamConfig } from '../../../src/auth/tenant-config';
-import { createMedicalImagingClient } from '../../../src/imaging/client-factory';
+import type { TenantUpstreamConfig } from '../../../src/tenants/tenant-config';
+import { createMedicalImagingClient } from '../../../src/imaging/upstream/client-factory';
 
 const staticUpstream = (endpoint?: string): TenantUpstreamConfig => ({
   region: 'us-east-1',

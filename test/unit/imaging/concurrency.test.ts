@@ -1,5 +1,5 @@
-import { KeyedQueue } from '../../../src/imaging/keyed-queue';
-import { Semaphore } from '../../../src/imaging/semaphore';
+import { KeyedQueue } from '../../../src/imaging/writes/keyed-queue';
+import { Semaphore } from '../../../src/imaging/upstream/semaphore';
 
 function deferred<T = void>() {
   let resolve!: (value: T) => void;

@@ -1,4 +1,4 @@
-import { conflictDetails } from '../../../src/imaging/conflict-details';
+import { conflictDetails } from '../../../src/imaging/writes/conflict-details';
 import type { ImageSetRecord } from '../../../src/imaging/records';
 
 const ds = 'a'.repeat(32);

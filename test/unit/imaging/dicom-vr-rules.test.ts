@@ -1,12 +1,12 @@
-import { elementByKeyword } from '../../../src/imaging/dicom-dictionary';
-import { singleValueRule } from '../../../src/imaging/dicom-value-rules';
+import { elementByKeyword } from '../../../src/imaging/dicom/dicom-dictionary';
+import { singleValueRule } from '../../../src/imaging/dicom/dicom-value-rules';
 import {
   MAX_SEQUENCE_DEPTH,
   checkElementValue,
   multiplicityRule,
   type ElementSpec,
   type ItemKeyResolver,
-} from '../../../src/imaging/dicom-vr-rules';
+} from '../../../src/imaging/dicom/dicom-vr-rules';
 import { newDocument, prepareInstance } from '../../../healthimaging-local/dicom/build-document';
 import { readDicomInstance } from '../../../healthimaging-local/dicom/read-instance';
 import { generateStudy, smallCtStudy, smallMrStudy } from '../../../scripts/synthetic-studies';

@@ -1,5 +1,5 @@
 import { gzipSync } from 'node:zlib';
-import { decodeMetadata, isGzip, MetadataDecodeError } from '../../../src/imaging/metadata-decode';
+import { decodeMetadata, isGzip, MetadataDecodeError } from '../../../src/imaging/upstream/metadata-decode';
 
 const ctDocument = {
   SchemaVersion: '1.1',

@@ -1,4 +1,4 @@
-import { toImageSetRecord, toSearchSummaryRecord, toVersionRecord } from '../../../src/imaging/record-mappers';
+import { toImageSetRecord, toSearchSummaryRecord, toVersionRecord } from '../../../src/imaging/upstream/to-records';
 
 const ds = 'a'.repeat(32);
 const ctSet = 'b'.repeat(32);

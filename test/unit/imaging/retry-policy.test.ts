@@ -6,8 +6,8 @@ import {
   runWrite,
   writeFailureDecision,
   type RetryRuntime,
-} from '../../../src/imaging/retry-policy';
-import type { UpstreamErrorKind } from '../../../src/imaging/upstream-errors';
+} from '../../../src/imaging/upstream/retry-policy';
+import type { UpstreamErrorKind } from '../../../src/imaging/upstream/upstream-errors';
 
 const $metadata = { httpStatusCode: 0 };
 const throttled = () => new ThrottlingException({ message: 'slow down', $metadata: { httpStatusCode: 429 } });

@@ -1,5 +1,5 @@
 import { BadUserInputError } from '../../../src/errors/gateway-errors';
-import { toSearchCriteria } from '../../../src/imaging/search-criteria';
+import { toSearchCriteria } from '../../../src/imaging/upstream/search-criteria';
 
 describe('toSearchCriteria', () => {
   it('lists everything when no criterion is given', () => {

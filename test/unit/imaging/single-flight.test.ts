@@ -1,4 +1,4 @@
-import { SingleFlight } from '../../../src/imaging/single-flight';
+import { SingleFlight } from '../../../src/imaging/upstream/single-flight';
 
 describe('SingleFlight', () => {
   it('runs identical concurrent calls once and hands every caller the same result', async () => {

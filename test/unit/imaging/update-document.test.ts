@@ -1,5 +1,5 @@
 import { BadUserInputError } from '../../../src/errors/gateway-errors';
-import { levelTable } from '../../../src/imaging/dicom-dictionary';
+import { levelTable } from '../../../src/imaging/dicom/dicom-dictionary';
 import {
   FORCE_REQUIRED_KEYWORDS,
   UPDATE_PAYLOAD_LIMIT_BYTES,
@@ -8,7 +8,7 @@ import {
   buildUpdatableAttributes,
   type InvalidKeyword,
   type InvalidValue,
-} from '../../../src/imaging/update-document';
+} from '../../../src/imaging/writes/update-document';
 import { levelOf, levelTableKeywords } from '../../../healthimaging-local/dicom/level-assignment';
 import { thrownBy } from '../../support/thrown-by';
 

@@ -23,7 +23,7 @@ import {
   safeParameterNames,
   toGatewayError,
   type UpstreamErrorKind,
-} from '../../../src/imaging/upstream-errors';
+} from '../../../src/imaging/upstream/upstream-errors';
 
 const meta = (httpStatusCode: number) => ({ httpStatusCode, requestId: 'req-1', attempts: 1, totalRetryDelay: 0 });
 const PATIENT_VALUE = 'DOE^JANE';

@@ -4,7 +4,7 @@ import {
   UPDATE_WORKFLOW_STATUSES,
   findWrittenVersion,
   pickNewCopyDestination,
-} from '../../../src/imaging/write-reconciliation';
+} from '../../../src/imaging/writes/written-version-evidence';
 
 const ds = 'a'.repeat(32);
 const source = 'b'.repeat(32);

@@ -1,6 +1,6 @@
 import { BadUserInputError } from '../../../src/errors/gateway-errors';
 import type { CopyImageSetRequest } from '../../../src/imaging/imaging-port';
-import { toCopyCommandInput, toUpdateCommandInput } from '../../../src/imaging/write-requests';
+import { toCopyCommandInput, toUpdateCommandInput } from '../../../src/imaging/upstream/write-requests';
 
 const ds = 'a'.repeat(32);
 const ctSet = 'b'.repeat(32);

@@ -1,6 +1,6 @@
 import type { Principal } from '../../../src/auth/principal';
-import type { TenantConfig } from '../../../src/auth/tenant-config';
-import { createLogger, type Logger } from '../../../src/errors/safe-log';
+import type { TenantConfig } from '../../../src/tenants/tenant-config';
+import { createLogger, type Logger } from '../../../src/logging/logger';
 import type { RateLimitSettings, TenantRateLimits } from '../../../src/limits/rate-limits-settings';
 
 /** Tenants and principals as the authenticator hands them to the limits (only ids matter there). */

@@ -1,6 +1,6 @@
-import { parseTenants } from '../../../src/auth/tenants-file';
+import { parseTenants } from '../../../src/tenants/tenants-file';
 import { ConfigError, describeConfig, loadConfig } from '../../../src/config';
-import { redactFields } from '../../../src/errors/safe-log';
+import { redactFields } from '../../../src/logging/logger';
 import { DEFAULT_RATE_LIMITS } from '../../../src/limits/rate-limits-settings';
 
 /** The limits' configuration: RATE_LIMIT_* and REDIS_* in the environment, `rateLimits` in the tenants file. */

@@ -2,16 +2,16 @@ import { SignedIds } from '../../../src/auth/signed-ids';
 import { BadUserInputError, NotFoundError } from '../../../src/errors/gateway-errors';
 import type { ImagingLoaders } from '../../../src/imaging/loaders';
 import type { ImagingPort } from '../../../src/imaging/imaging-port';
-import { toConnection } from '../../../src/resolvers/support/connection-builder';
-import { offsetCursorCodec, upstreamCursorCodec } from '../../../src/resolvers/support/cursors';
+import { toConnection } from '../../../src/resolvers/paging/connection-builder';
+import { offsetCursorCodec, upstreamCursorCodec } from '../../../src/resolvers/paging/cursors';
 import {
   datastoreGlobalId,
   imageSetGlobalId,
   imageSetVersionGlobalId,
   parseNodeId,
-} from '../../../src/resolvers/support/global-ids';
-import { searchCursorParent } from '../../../src/resolvers/support/image-set-search';
-import type { RequestScope } from '../../../src/resolvers/support/request-scope';
+} from '../../../src/resolvers/request/global-ids';
+import { searchCursorParent } from '../../../src/resolvers/request/image-set-search';
+import type { RequestScope } from '../../../src/resolvers/request/request-scope';
 
 const ds = 'a'.repeat(32);
 const imageSetId = 'b'.repeat(32);

@@ -1,4 +1,4 @@
-import { readOffsetSlice } from '../../../src/resolvers/support/offset-pager';
+import { readOffsetSlice } from '../../../src/resolvers/paging/offset-pager';
 
 describe('readOffsetSlice', () => {
   const items = ['a', 'b', 'c', 'd', 'e'];

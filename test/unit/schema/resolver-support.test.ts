@@ -1,6 +1,6 @@
 import { BadUserInputError, NotFoundError, ThrottledError } from '../../../src/errors/gateway-errors';
-import { existingDatastores } from '../../../src/resolvers/support/granted-datastores';
-import { pageSize } from '../../../src/resolvers/support/page-size';
+import { existingDatastores } from '../../../src/resolvers/request/granted-datastores';
+import { pageSize } from '../../../src/resolvers/paging/page-size';
 
 describe('pageSize', () => {
   it('defaults to 20 and accepts 1 to 50', () => {

@@ -1,5 +1,5 @@
 import type { UpstreamPage } from '../../../src/imaging/records';
-import { readUpstreamSlice, type UpstreamPosition } from '../../../src/resolvers/support/upstream-pager';
+import { readUpstreamSlice, type UpstreamPosition } from '../../../src/resolvers/paging/upstream-pager';
 
 /** A forward-only listing over `items`: tokens are offsets, pages hold at most `maxResults`. */
 function listing(items: string[]) {

@@ -1,7 +1,7 @@
 import { BadUserInputError } from '../../../src/errors/gateway-errors';
 import type { MetadataDocument } from '../../../src/imaging/records';
-import { toCopyRequest, toRevertRequest, toUpdateRequest } from '../../../src/resolvers/support/write-inputs.mapper';
-import { copyPayload, deletePayload, updatedVersion } from '../../../src/resolvers/support/write-payloads.mapper';
+import { toCopyRequest, toRevertRequest, toUpdateRequest } from '../../../src/resolvers/mappers/write-inputs.mapper';
+import { copyPayload, deletePayload, updatedVersion } from '../../../src/resolvers/mappers/write-payloads.mapper';
 import type { CopyImageSetInput } from '../../../src/types/copy-image-set.input';
 import type { UpdateImageSetMetadataInput } from '../../../src/types/update-image-set-metadata.input';
 

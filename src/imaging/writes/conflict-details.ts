@@ -1,4 +1,4 @@
-import type { ImageSetRecord } from './records';
+import type { ImageSetRecord } from '../records';
 
 /** What a VERSION_CONFLICT tells the client about the image set that conflicted, as it is now. */
 export interface ConflictDetails {

@@ -6,7 +6,7 @@ import {
   type GraphQLResolveInfo,
   type SelectionSetNode,
 } from 'graphql';
-import { listImageSetVersions } from './image-set-versions';
+import { listImageSetVersions } from '../paging/image-set-versions';
 import type { RequestScope } from './request-scope';
 
 /**

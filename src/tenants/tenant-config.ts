@@ -1,8 +1,8 @@
 import type { TenantRateLimits } from '../limits/rate-limits-settings';
-import type { Scope } from './principal';
+import type { Scope } from '../auth/principal';
 
 /**
- * The validated shape of one tenant in the tenants file. `src/auth/tenants-file.ts` parses and
+ * The validated shape of one tenant in the tenants file. `src/tenants/tenants-file.ts` parses and
  * validates the file into these; everything else reads only these types.
  */
 

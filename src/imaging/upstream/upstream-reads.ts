@@ -7,9 +7,9 @@ import {
   type MedicalImagingClient,
   type SearchCriteria,
 } from '@aws-sdk/client-medical-imaging';
-import { BadUserInputError } from '../errors/gateway-errors';
+import { BadUserInputError } from '../../errors/gateway-errors';
 import { MetadataDecodeError, decodeMetadata } from './metadata-decode';
-import { toDatastoreRecord, toImageSetRecord, toSearchSummaryRecord, toVersionRecord } from './record-mappers';
+import { toDatastoreRecord, toImageSetRecord, toSearchSummaryRecord, toVersionRecord } from './to-records';
 import type {
   DatastoreRecord,
   ImageSetRecord,
@@ -17,7 +17,7 @@ import type {
   MetadataDocument,
   SearchSummaryRecord,
   UpstreamPage,
-} from './records';
+} from '../records';
 import { BodyTooLargeError, readBodyCapped } from './stream-body';
 import type { CallContext, UpstreamCaller } from './upstream-caller';
 

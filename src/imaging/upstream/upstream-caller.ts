@@ -1,5 +1,5 @@
-import type { TenantConfig } from '../auth/tenant-config';
-import { GatewayError } from '../errors/gateway-errors';
+import type { TenantConfig } from '../../tenants/tenant-config';
+import { GatewayError } from '../../errors/gateway-errors';
 import {
   DEFAULT_BACKOFF,
   MAX_WRITE_ATTEMPTS,

@@ -6,7 +6,7 @@ import { toConnection } from './connection-builder';
 import { offsetCursorCodec } from './cursors';
 import { readOffsetSlice } from './offset-pager';
 import { pageSize } from './page-size';
-import type { RequestScope } from './request-scope';
+import type { RequestScope } from '../request/request-scope';
 
 /** Instance cursors belong to one series of one version: documents of a version never change. */
 export function instancesCursorParent(series: DicomSeries): string {

@@ -18,7 +18,7 @@ import type {
   ImageSetVersionRecord,
   SearchSummaryRecord,
   UpdateResultRecord,
-} from './records';
+} from '../records';
 
 /**
  * SDK output shapes to the gateway's records: one workflow-status field, version ids as decimal

@@ -1,17 +1,17 @@
-import { NotFoundError } from '../errors/gateway-errors';
-import type { CopyImageSetRequest, UpdateImageSetMetadataRequest } from './imaging-port';
+import { NotFoundError } from '../../errors/gateway-errors';
+import type { CopyImageSetRequest, UpdateImageSetMetadataRequest } from '../imaging-port';
 import type {
   CopyResultRecord,
   DeleteResultRecord,
   ImageSetRecord,
   ImageSetVersionRecord,
   UpdateResultRecord,
-} from './records';
-import { toSearchCriteria } from './search-criteria';
-import { MAX_UPSTREAM_PAGE_SIZE } from './request-checks';
-import type { CallContext } from './upstream-caller';
-import type { UpstreamReads } from './upstream-reads';
-import { nextVersionId } from './version-ids';
+} from '../records';
+import { toSearchCriteria } from '../upstream/search-criteria';
+import { MAX_UPSTREAM_PAGE_SIZE } from '../request-checks';
+import type { CallContext } from '../upstream/upstream-caller';
+import type { UpstreamReads } from '../upstream/upstream-reads';
+import { nextVersionId } from '../version-ids';
 import {
   COPY_WORKFLOW_STATUSES,
   DELETE_WORKFLOW_STATUSES,
@@ -20,7 +20,7 @@ import {
   findWrittenVersion,
   pickNewCopyDestination,
   type WriteWindow,
-} from './write-reconciliation';
+} from './written-version-evidence';
 
 /** Reconciliation looks at this many candidate image sets at most (each costs a GetImageSet). */
 const MAX_RECONCILE_CANDIDATES = 5;

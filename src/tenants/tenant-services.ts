@@ -1,4 +1,4 @@
-import type { TenantConfig } from './auth/tenant-config';
+import type { TenantConfig } from './tenant-config';
 
 /**
  * One long-lived service per tenant, created on first use and reused by every later request, so

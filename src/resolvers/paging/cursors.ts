@@ -1,5 +1,5 @@
 import { BadUserInputError } from '../../errors/gateway-errors';
-import type { RequestScope } from './request-scope';
+import type { RequestScope } from '../request/request-scope';
 import type { UpstreamPosition } from './upstream-pager';
 
 /**

@@ -1,5 +1,5 @@
-import type { CopySideRecord, ImageSetRecord, ImageSetVersionRecord } from './records';
-import { nextVersionId } from './version-ids';
+import type { CopySideRecord, ImageSetRecord, ImageSetVersionRecord } from '../records';
+import { nextVersionId } from '../version-ids';
 
 /**
  * Deciding, after an ambiguous write failure (5xx, timeout, reset), whether the write was applied.

@@ -4,19 +4,19 @@ import {
   UpdateImageSetMetadataCommand,
   type MedicalImagingClient,
 } from '@aws-sdk/client-medical-imaging';
-import { UpstreamUnavailableError } from '../errors/gateway-errors';
-import type { CopyImageSetRequest, UpdateImageSetMetadataRequest } from './imaging-port';
+import { UpstreamUnavailableError } from '../../errors/gateway-errors';
+import type { CopyImageSetRequest, UpdateImageSetMetadataRequest } from '../imaging-port';
 import { conflictDetails, type ConflictSide } from './conflict-details';
 import { KeyedQueue } from './keyed-queue';
-import { toCopyResultRecord, toDeleteResultRecord, toUpdateResultRecord } from './record-mappers';
-import type { CopyResultRecord, DeleteResultRecord, UpdateResultRecord } from './records';
-import type { WriteOutcome } from './retry-policy';
-import type { UpstreamCaller } from './upstream-caller';
-import { classifyUpstreamError, toGatewayError } from './upstream-errors';
-import type { UpstreamReads } from './upstream-reads';
+import { toCopyResultRecord, toDeleteResultRecord, toUpdateResultRecord } from '../upstream/to-records';
+import type { CopyResultRecord, DeleteResultRecord, UpdateResultRecord } from '../records';
+import type { WriteOutcome } from '../upstream/retry-policy';
+import type { UpstreamCaller } from '../upstream/upstream-caller';
+import { classifyUpstreamError, toGatewayError } from '../upstream/upstream-errors';
+import type { UpstreamReads } from '../upstream/upstream-reads';
 import type { WriteReconciler } from './write-reconciler';
-import { AMBIGUOUS_WRITE_MESSAGE, type WriteWindow } from './write-reconciliation';
-import { toCopyCommandInput, toUpdateCommandInput } from './write-requests';
+import { AMBIGUOUS_WRITE_MESSAGE, type WriteWindow } from './written-version-evidence';
+import { toCopyCommandInput, toUpdateCommandInput } from '../upstream/write-requests';
 
 export interface ImageSetWritesDeps {
   caller: UpstreamCaller;

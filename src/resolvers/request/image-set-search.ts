@@ -7,11 +7,11 @@ import { ImageSet } from '../../types/image-set.type';
 import { phiAccessOr } from '../../phi/phi-access';
 import { checkSearchFilter, guardSearchTags } from '../../phi/phi-search';
 import { toSearchCriteria } from '../../types/search-filter.mapper';
-import { toConnection } from './connection-builder';
-import { upstreamCursorCodec } from './cursors';
-import { pageSize } from './page-size';
+import { toConnection } from '../paging/connection-builder';
+import { upstreamCursorCodec } from '../paging/cursors';
+import { pageSize } from '../paging/page-size';
 import type { RequestScope } from './request-scope';
-import { readUpstreamSlice } from './upstream-pager';
+import { readUpstreamSlice } from '../paging/upstream-pager';
 
 /**
  * The list a search cursor belongs to: the data store and the exact criteria. Criteria can hold

@@ -1,8 +1,8 @@
 import type { CopyImageSetCommandInput, UpdateImageSetMetadataCommandInput } from '@aws-sdk/client-medical-imaging';
-import { BadUserInputError } from '../errors/gateway-errors';
-import type { CopyImageSetRequest, UpdateImageSetMetadataRequest } from './imaging-port';
-import { checkResourceId } from './request-checks';
-import { checkVersionId } from './version-ids';
+import { BadUserInputError } from '../../errors/gateway-errors';
+import type { CopyImageSetRequest, UpdateImageSetMetadataRequest } from '../imaging-port';
+import { checkResourceId } from '../request-checks';
+import { checkVersionId } from '../version-ids';
 
 /**
  * The wire requests of the two versioned writes, checked and built before anything is sent.

@@ -1,4 +1,4 @@
-import type { Logger } from '../errors/safe-log';
+import type { Logger } from '../../logging/logger';
 import type { UpstreamCallEvent } from './upstream-caller';
 
 /**

@@ -1,6 +1,6 @@
 import { gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
-import type { MetadataDocument } from './records';
+import type { MetadataDocument } from '../records';
 
 const gunzipAsync = promisify(gunzip);
 

@@ -4,7 +4,7 @@ import {
   ThrottledError,
   UpstreamUnavailableError,
   VersionConflictError,
-} from '../errors/gateway-errors';
+} from '../../errors/gateway-errors';
 
 /**
  * What an upstream failure means for us. Every SDK exception, HTTP status and transport failure

@@ -7,7 +7,7 @@ import {
   buildUpdatableAttributes,
   type LevelAttributesInput as LevelAttributes,
   type RemovalInput,
-} from '../../imaging/update-document';
+} from '../../imaging/writes/update-document';
 import type { CopyImageSetInput, CopySubsetInput } from '../../types/copy-image-set.input';
 import type { LevelAttributesInput, MetadataRemovalsInput } from '../../types/level-attributes.input';
 import type { RevertImageSetInput } from '../../types/revert-image-set.input';

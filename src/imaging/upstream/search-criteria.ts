@@ -1,6 +1,6 @@
 import type { SearchByAttributeValue, SearchCriteria, SearchFilter } from '@aws-sdk/client-medical-imaging';
-import { BadUserInputError } from '../errors/gateway-errors';
-import type { SearchCriteriaInput } from './records';
+import { BadUserInputError } from '../../errors/gateway-errors';
+import type { SearchCriteriaInput } from '../records';
 
 /** SearchImageSets accepts one or two filters (docs/healthimaging-behaviour.md#search). */
 export const MAX_SEARCH_FILTERS = 2;

@@ -1,4 +1,4 @@
-import { BadUserInputError } from '../errors/gateway-errors';
+import { BadUserInputError } from '../../errors/gateway-errors';
 import {
   DICOM_VRS,
   FORCE_REQUIRED_KEYWORDS,
@@ -10,11 +10,11 @@ import {
   isPrivateTag,
   levelsOfKeyword,
   type MetadataLevel,
-} from './dicom-dictionary';
-import { checkElementValue, type ElementSpec, type ValueProblem } from './dicom-vr-rules';
-import type { MetadataChangeDocument } from './records';
+} from '../dicom/dicom-dictionary';
+import { checkElementValue, type ElementSpec, type ValueProblem } from '../dicom/dicom-vr-rules';
+import type { MetadataChangeDocument } from '../records';
 
-export { FORCE_REQUIRED_KEYWORDS } from './dicom-dictionary';
+export { FORCE_REQUIRED_KEYWORDS } from '../dicom/dicom-dictionary';
 
 /**
  * Metadata change documents (docs/healthimaging-behaviour.md#update-documents) built from input

@@ -3,7 +3,7 @@ import { ImageSetVersion } from '../../types/image-set-version.type';
 import { toConnection } from './connection-builder';
 import { upstreamCursorCodec } from './cursors';
 import { pageSize } from './page-size';
-import type { RequestScope } from './request-scope';
+import type { RequestScope } from '../request/request-scope';
 import { readUpstreamSlice } from './upstream-pager';
 
 export function versionsCursorParent(datastoreId: string, imageSetId: string): string {

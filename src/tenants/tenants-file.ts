@@ -13,8 +13,8 @@ import {
 } from './json-fields';
 import { normalizeDocumentId } from '../limits/trusted-documents';
 import { RATE_LIMIT_CEILINGS, type BucketLimit, type TenantRateLimits } from '../limits/rate-limits-settings';
-import { readJwksFile } from './jwks-file';
-import { SCOPES, type Scope } from './principal';
+import { readJwksFile } from '../auth/jwks-file';
+import { SCOPES, type Scope } from '../auth/principal';
 import type {
   TenantApiKey,
   TenantConfig,

@@ -4,7 +4,7 @@ import { MedicalImagingClient } from '@aws-sdk/client-medical-imaging';
 import { fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
-import type { TenantUpstreamConfig } from '../auth/tenant-config';
+import type { TenantUpstreamConfig } from '../../tenants/tenant-config';
 
 /** Session name used for assumed roles when the tenant file names none (shows up in CloudTrail). */
 export const DEFAULT_ROLE_SESSION_NAME = 'healthimaging-graphql-gateway';
@@ -29,7 +29,7 @@ export function createMedicalImagingClient(upstream: TenantUpstreamConfig): Medi
     region: upstream.region,
     credentials: credentialsFor(upstream),
     requestHandler,
-    // Our own retry policy decides (src/imaging/retry-policy.ts): the SDK's default would resend
+    // Our own retry policy decides (src/imaging/upstream/retry-policy.ts): the SDK's default would resend
     // non-idempotent writes after a 5xx or a timeout.
     maxAttempts: 1,
     ...(upstream.endpoint !== undefined
