@@ -1,4 +1,3 @@
-import type { MedicalImagingClient } from '@aws-sdk/client-medical-imaging';
 import type { TenantConfig } from '../tenants/tenant-config';
 import { NotFoundError } from '../errors/gateway-errors';
 import { ImageSetWrites } from './writes/image-set-writes';
@@ -24,6 +23,8 @@ import { SingleFlight } from './upstream/single-flight';
 import { UpstreamCaller, type UpstreamCallEvent } from './upstream/upstream-caller';
 import { FAILURE_MESSAGES } from './upstream/upstream-errors';
 import { UpstreamReads, type PageRequest } from './upstream/upstream-reads';
+import { UpstreamWrites } from './upstream/upstream-writes';
+import type { MedicalImagingClient } from './upstream/client-factory';
 import { WriteReconciler } from './writes/write-reconciler';
 import { DEFAULT_CLOCK_SKEW_MS } from './writes/written-version-evidence';
 
@@ -67,7 +68,7 @@ export class ImagingService implements ImagingPort {
     this.reads = new UpstreamReads(caller, client, options.maxMetadataBytes ?? DEFAULT_MAX_METADATA_BYTES);
     this.writes = new ImageSetWrites({
       caller,
-      client,
+      writes: new UpstreamWrites(caller, client),
       reads: this.reads,
       reconciler: new WriteReconciler(this.reads, clock),
       clock,

@@ -6,6 +6,9 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import type { TenantUpstreamConfig } from '../../tenants/tenant-config';
 
+/** The client type, for the layers above that hold a client but never send through it themselves. */
+export type { MedicalImagingClient };
+
 /** Session name used for assumed roles when the tenant file names none (shows up in CloudTrail). */
 export const DEFAULT_ROLE_SESSION_NAME = 'healthimaging-graphql-gateway';
 

@@ -1,14 +1,7 @@
-import {
-  CopyImageSetCommand,
-  DeleteImageSetCommand,
-  UpdateImageSetMetadataCommand,
-  type MedicalImagingClient,
-} from '@aws-sdk/client-medical-imaging';
 import { UpstreamUnavailableError } from '../../errors/gateway-errors';
 import type { CopyImageSetRequest, UpdateImageSetMetadataRequest } from '../imaging-port';
 import { conflictDetails, type ConflictSide } from './conflict-details';
 import { KeyedQueue } from './keyed-queue';
-import { toCopyResultRecord, toDeleteResultRecord, toUpdateResultRecord } from '../upstream/to-records';
 import type { CopyResultRecord, DeleteResultRecord, UpdateResultRecord } from '../records';
 import type { WriteOutcome } from '../upstream/retry-policy';
 import type { UpstreamCaller } from '../upstream/upstream-caller';
@@ -16,11 +9,11 @@ import { classifyUpstreamError, toGatewayError } from '../upstream/upstream-erro
 import type { UpstreamReads } from '../upstream/upstream-reads';
 import type { WriteReconciler } from './write-reconciler';
 import { AMBIGUOUS_WRITE_MESSAGE, type WriteWindow } from './written-version-evidence';
-import { toCopyCommandInput, toUpdateCommandInput } from '../upstream/write-requests';
+import type { UpstreamWrites } from '../upstream/upstream-writes';
 
 export interface ImageSetWritesDeps {
   caller: UpstreamCaller;
-  client: MedicalImagingClient;
+  writes: UpstreamWrites;
   reads: UpstreamReads;
   reconciler: WriteReconciler;
   clock: () => Date;
@@ -40,29 +33,23 @@ export class ImageSetWrites {
 
   copy(input: CopyImageSetRequest): Promise<CopyResultRecord> {
     const { datastoreId, sourceImageSetId, destination } = input;
-    const request = toCopyCommandInput(input);
     const sides: ConflictSide[] = [{ imageSetId: sourceImageSetId, expectedVersionId: input.sourceLatestVersionId }];
     if (destination) sides.push({ imageSetId: destination.imageSetId, expectedVersionId: destination.latestVersionId });
     const keys = sides.map((side) => imageSetKey(datastoreId, side.imageSetId));
     return this.serialised(keys, async () => {
       const window = this.window();
-      const outcome = await this.deps.caller.write({ operation: 'CopyImageSet' }, (abortSignal) =>
-        this.deps.client.send(new CopyImageSetCommand(request), { abortSignal }),
-      );
-      if (outcome.ok) return toCopyResultRecord(outcome.value);
+      const outcome = await this.deps.writes.copy(input);
+      if (outcome.ok) return outcome.value;
       return this.settle(outcome, 'CopyImageSet', datastoreId, sides, () => this.deps.reconciler.copy(input, window));
     });
   }
 
   update(input: UpdateImageSetMetadataRequest): Promise<UpdateResultRecord> {
     const { datastoreId, imageSetId } = input;
-    const request = toUpdateCommandInput(input);
     return this.serialised([imageSetKey(datastoreId, imageSetId)], async () => {
       const window = this.window();
-      const outcome = await this.deps.caller.write({ operation: 'UpdateImageSetMetadata' }, (abortSignal) =>
-        this.deps.client.send(new UpdateImageSetMetadataCommand(request), { abortSignal }),
-      );
-      if (outcome.ok) return toUpdateResultRecord(outcome.value);
+      const outcome = await this.deps.writes.update(input);
+      if (outcome.ok) return outcome.value;
       const sides = [{ imageSetId, expectedVersionId: input.latestVersionId }];
       return this.settle(outcome, 'UpdateImageSetMetadata', datastoreId, sides, () =>
         this.deps.reconciler.update(input, window),
@@ -72,10 +59,8 @@ export class ImageSetWrites {
 
   delete(datastoreId: string, imageSetId: string): Promise<DeleteResultRecord> {
     return this.serialised([imageSetKey(datastoreId, imageSetId)], async () => {
-      const outcome = await this.deps.caller.write({ operation: 'DeleteImageSet' }, (abortSignal) =>
-        this.deps.client.send(new DeleteImageSetCommand({ datastoreId, imageSetId }), { abortSignal }),
-      );
-      if (outcome.ok) return toDeleteResultRecord(outcome.value);
+      const outcome = await this.deps.writes.delete(datastoreId, imageSetId);
+      if (outcome.ok) return outcome.value;
       return this.settle(outcome, 'DeleteImageSet', datastoreId, [{ imageSetId }], () =>
         this.deps.reconciler.delete(datastoreId, imageSetId),
       );
