@@ -1,5 +1,4 @@
-import { ServiceError } from './errors';
-import type { AccessKeyGrant } from './options';
+import type { AccessKeyGrant } from './shapes/access-grant';
 
 /** The keys the stand-in accepts and the data stores each may reach. */
 export class AccessKeyRegistry {
@@ -23,27 +22,5 @@ export class AccessKeyRegistry {
 
   list(): AccessKeyGrant[] {
     return [...this.keys.values()].map((k) => ({ ...k }));
-  }
-}
-
-export function grantCovers(grant: AccessKeyGrant, datastoreId: string): boolean {
-  return grant.datastores === '*' || grant.datastores.includes(datastoreId);
-}
-
-export function assertGrant(grant: AccessKeyGrant, datastoreId: string): void {
-  if (!grantCovers(grant, datastoreId)) {
-    throw new ServiceError(
-      'AccessDeniedException',
-      `User: ${grant.accessKeyId} is not authorized to access data store ${datastoreId}`,
-    );
-  }
-}
-
-export function assertAccountWide(grant: AccessKeyGrant, operation: string): void {
-  if (grant.datastores !== '*') {
-    throw new ServiceError(
-      'AccessDeniedException',
-      `User: ${grant.accessKeyId} is not authorized to perform ${operation}`,
-    );
   }
 }

@@ -1,10 +1,10 @@
 import type { IncomingMessage } from 'node:http';
 import type { CallStats } from './call-stats';
-import { ServiceError, validation } from './errors';
+import { ServiceError, validation } from './shapes/errors';
 import { parseFaultSpec, validateFault, type FaultController } from './faults';
-import { parseBoundedJson } from './json-limits';
+import { parseBoundedJson } from './shapes/json-limits';
 import { parseRateLimits, type RateLimiter } from './rate-limits';
-import type { OperationName } from './routes';
+import type { OperationName } from './shapes/operation-names';
 import { errorResponse, type WireResponse } from './wire';
 
 /**

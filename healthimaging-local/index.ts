@@ -24,7 +24,7 @@ export { parseFaultSpec } from './faults';
 export type { RateLimitSpec, RateLimit } from './rate-limits';
 export { parseRateLimits, QUOTA_RATE_LIMITS } from './rate-limits';
 export type { CallStatsSnapshot } from './call-stats';
-export type { OperationName } from './routes';
+export type { OperationName } from './shapes/operation-names';
 
 export interface HealthImagingLocalAdmin {
   /** Injected faults (also reachable at `/_hil/faults`). */

@@ -1,12 +1,8 @@
 import type { FaultSpec } from './faults';
 import type { RateLimitSpec } from './rate-limits';
+import type { AccessKeyGrant } from './shapes/access-grant';
 
-/** One access key the stand-in accepts, and the data stores it may touch (`'*'` = all). */
-export interface AccessKeyGrant {
-  accessKeyId: string;
-  secretAccessKey: string;
-  datastores: string[] | '*';
-}
+export type { AccessKeyGrant } from './shapes/access-grant';
 
 export interface HealthImagingLocalOptions {
   /** TCP port; 0 (the default) picks a free one. */

@@ -1,5 +1,6 @@
-import { ServiceError } from './errors';
-import { OPERATION_NAMES, type OperationName } from './routes';
+import { ServiceError } from './shapes/errors';
+import { OPERATION_NAMES } from './routes';
+import type { OperationName } from './shapes/operation-names';
 
 export interface RateLimit {
   /** Tokens per second. */

@@ -1,28 +1,10 @@
+import type { OperationName } from './shapes/operation-names';
+
 /**
  * The method + path table of the 18 medical-imaging operations (API 2023-07-19). Matching ignores
  * the Host header (it reads `runtime-<host>` whenever the SDK's host prefix is applied) and
  * percent-decodes each path segment, so `/tags/arn%3Aaws%3A...` yields the plain ARN.
  */
-export type OperationName =
-  | 'CreateDatastore'
-  | 'GetDatastore'
-  | 'ListDatastores'
-  | 'DeleteDatastore'
-  | 'StartDICOMImportJob'
-  | 'GetDICOMImportJob'
-  | 'ListDICOMImportJobs'
-  | 'TagResource'
-  | 'UntagResource'
-  | 'ListTagsForResource'
-  | 'SearchImageSets'
-  | 'GetImageSet'
-  | 'GetImageSetMetadata'
-  | 'GetImageFrame'
-  | 'ListImageSetVersions'
-  | 'UpdateImageSetMetadata'
-  | 'CopyImageSet'
-  | 'DeleteImageSet';
-
 interface RouteDef {
   method: string;
   segments: string[];

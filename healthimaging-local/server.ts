@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { ADMIN_PREFIX, handleAdmin, isLoopback } from './admin-routes';
 import type { CallStats } from './call-stats';
-import { ServiceError, validation } from './errors';
+import { ServiceError, validation } from './shapes/errors';
 import type { FaultController } from './faults';
 import type { RateLimiter } from './rate-limits';
 import type { HilServices, RequestContext } from './responses/handler';

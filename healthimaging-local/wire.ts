@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import { ServiceError } from './errors';
+import { ServiceError } from './shapes/errors';
 
 /**
  * restJson1 output conventions: JSON bodies without null members, epoch-second timestamps with a

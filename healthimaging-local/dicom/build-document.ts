@@ -1,4 +1,4 @@
-import type { DicomAttributes, InstanceNode, MetadataDocument, SeriesNode } from '../model/metadata-document';
+import type { DicomAttributes, InstanceNode, MetadataDocument, SeriesNode } from '../shapes/metadata-document';
 import { frameFacts, type FrameFacts, type PixelFrame } from './pixel-frames';
 import type { InstanceHeader } from './read-instance';
 import { isNativeSyntax } from './transfer-syntax';

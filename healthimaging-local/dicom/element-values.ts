@@ -1,5 +1,5 @@
 import { types } from 'node:util';
-import type { DicomAttributes } from '../model/metadata-document';
+import type { DicomAttributes } from '../shapes/metadata-document';
 import { dictionaryEntry, type RawDataset, type RawElement } from './dcmjs';
 
 /** ArrayBuffers may come from another realm (dcmjs bundles, test sandboxes): no instanceof. */

@@ -1,4 +1,4 @@
-import type { DicomAttributes, MetadataDocument } from '../model/metadata-document';
+import type { DicomAttributes, MetadataDocument } from '../shapes/metadata-document';
 
 /**
  * The grouping keys of an import (docs/healthimaging-behaviour.md#import-grouping): instances of

@@ -1,4 +1,4 @@
-import { newResourceId } from '../model/ids';
+import { newResourceId } from '../shapes/ids';
 import type { PreparedInstance } from './build-document';
 import { documentSignature } from './grouping-keys';
 import type { PrimaryImageSet } from './import-target';

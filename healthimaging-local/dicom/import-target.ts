@@ -1,4 +1,4 @@
-import type { MetadataDocument } from '../model/metadata-document';
+import type { MetadataDocument } from '../shapes/metadata-document';
 
 /** The primary image set of a series as an import finds it. */
 export interface PrimaryImageSet {

@@ -1,4 +1,4 @@
-import type { DicomAttributes } from '../model/metadata-document';
+import type { DicomAttributes } from '../shapes/metadata-document';
 import { isCharacterSetError, readP10, type RawDataset } from './dcmjs';
 import { DicomReadError } from './dicom-read-error';
 import { convertElement } from './element-values';

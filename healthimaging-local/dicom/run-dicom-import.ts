@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { newResourceId } from '../model/ids';
-import type { MetadataDocument } from '../model/metadata-document';
+import { newResourceId } from '../shapes/ids';
+import type { MetadataDocument } from '../shapes/metadata-document';
 import { mergeInstances, newDocument, prepareInstance } from './build-document';
 import { DicomReadError } from './dicom-read-error';
 import { groupingSignature } from './grouping-keys';

@@ -28,9 +28,9 @@
  *
  * Messages name levels only, never DICOM values or UIDs (patient data).
  */
-import { validation } from '../errors';
-import { parseBoundedJson } from '../json-limits';
-import type { DicomAttributes, MetadataDocument, SeriesNode } from './metadata-document';
+import { validation } from '../shapes/errors';
+import { parseBoundedJson } from '../shapes/json-limits';
+import type { DicomAttributes, MetadataDocument, SeriesNode } from '../shapes/metadata-document';
 import { deepClone, dicomValuesEqual, hasOwn, isEmptyDicomValue, isPlainObject } from './rules-json';
 
 export interface CopySelection {

@@ -1,9 +1,9 @@
-import { ServiceError, conflict, notFound, validation } from '../errors';
+import { ServiceError, conflict, notFound, validation } from '../shapes/errors';
 import type { HilStore } from '../store/hil-store';
 import { countFrames, parseCopiableAttributes, selectForCopy, type CopySelection } from './copy-image-set';
-import { newResourceId } from './ids';
-import type { ImageSetRecord, PendingWrite } from './image-set-state';
-import { MAX_CONCURRENT_WRITES_PER_DATASTORE, MAX_FRAMES_PER_COPY } from './metadata-limits';
+import { newResourceId } from '../shapes/ids';
+import type { ImageSetRecord, PendingWrite } from '../shapes/image-set-state';
+import { MAX_CONCURRENT_WRITES_PER_DATASTORE, MAX_FRAMES_PER_COPY } from '../shapes/quotas';
 import type { ParsedUpdate } from './metadata-update';
 
 /**

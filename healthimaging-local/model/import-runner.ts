@@ -2,8 +2,8 @@ import { ImportJobRejected, type ImportQuotas } from '../dicom/import-quotas';
 import type { ImportTarget } from '../dicom/import-target';
 import { runDicomImport } from '../dicom/run-dicom-import';
 import type { HilStore } from '../store/hil-store';
-import type { ImportJobRecord } from '../store/import-job-store';
-import { ServiceError } from '../errors';
+import type { ImportJobRecord } from '../shapes/import-job';
+import { ServiceError } from '../shapes/errors';
 import { resolveInputPrefix, resolveOutputPrefix, S3LocationError } from './s3-paths';
 import { TimerSet } from './timer-set';
 

@@ -34,9 +34,9 @@
  * Messages name keywords, tags and levels only, never DICOM values or UIDs (patient data).
  */
 import { levelOf } from '../dicom/level-assignment';
-import { validation } from '../errors';
-import { parseBoundedJson } from '../json-limits';
-import type { DicomAttributes, InstanceNode, MetadataDocument, SeriesNode } from './metadata-document';
+import { validation } from '../shapes/errors';
+import { parseBoundedJson } from '../shapes/json-limits';
+import type { DicomAttributes, InstanceNode, MetadataDocument, SeriesNode } from '../shapes/metadata-document';
 import {
   elementByKeyword,
   isHexTagKey,

@@ -19,8 +19,8 @@
  * Sorting: by `sort`, default updatedAt DESC; image sets lacking a study date sort last either
  * way; ties break on imageSetId ascending so that pages are stable.
  */
-import { validation } from '../errors';
-import type { MetadataDocument } from './metadata-document';
+import { validation } from '../shapes/errors';
+import type { MetadataDocument } from '../shapes/metadata-document';
 import { isEmptyDicomValue, isPlainObject } from './rules-json';
 
 export type DicomTags = {

@@ -1,9 +1,9 @@
 import type { HilStore } from '../store/hil-store';
 import { encodeDocument } from '../store/document-codec';
 import { mergeIntoDestination, selectForCopy, type CopySelection } from './copy-image-set';
-import type { PendingWrite, PendingWriteRow } from './image-set-state';
-import { MAX_METADATA_BYTES } from './metadata-limits';
-import type { MetadataDocument } from './metadata-document';
+import type { PendingWrite, PendingWriteRow } from '../shapes/image-set-state';
+import { MAX_METADATA_BYTES } from '../shapes/quotas';
+import type { MetadataDocument } from '../shapes/metadata-document';
 import { applyDicomUpdates } from './metadata-update';
 
 type Outcome = { ok: true; doc: MetadataDocument } | { ok: false; message: string };

@@ -1,6 +1,6 @@
-import { assertGrant } from '../access-keys';
-import { conflict, notFound } from '../errors';
-import type { DatastoreRecord } from '../store/datastore-store';
+import { assertGrant } from '../shapes/access-grant';
+import { conflict, notFound } from '../shapes/errors';
+import type { DatastoreRecord } from '../shapes/datastore';
 import type { HilServices, RequestContext } from './handler';
 import { resourceId } from './input';
 

@@ -1,17 +1,16 @@
-import { assertAccountWide, grantCovers } from '../access-keys';
+import { assertAccountWide, grantCovers } from '../shapes/access-grant';
 import { datastoreArn } from '../arns';
-import { ServiceError, conflict, notFound } from '../errors';
-import { newResourceId } from '../model/ids';
-import { MAX_DATASTORES, MAX_TAGS_PER_RESOURCE } from '../model/metadata-limits';
-import type { DatastoreRecord, DatastoreStatus } from '../store/datastore-store';
+import { ServiceError, conflict, notFound } from '../shapes/errors';
+import { newResourceId } from '../shapes/ids';
+import { MAX_DATASTORES, MAX_TAGS_PER_RESOURCE } from '../shapes/quotas';
+import { DATASTORE_STATUSES, type DatastoreRecord } from '../shapes/datastore';
 import { epochSeconds, jsonResponse } from '../wire';
 import { datastoreFor } from './access';
 import type { Handler, RequestContext } from './handler';
 import { CLIENT_TOKEN, fingerprint, replay } from './idempotency';
 import { enumValue, jsonBody, queryMaxResults, queryString, stringMember, tagMap } from './input';
-import { validation } from '../errors';
+import { validation } from '../shapes/errors';
 
-const STATUSES: readonly DatastoreStatus[] = ['CREATING', 'CREATE_FAILED', 'ACTIVE', 'DELETING', 'DELETED'];
 const FORMATS = ['HTJ2K', 'JPEG_2000_LOSSLESS'] as const;
 
 const NAME = { min: 1, max: 256, pattern: /^[A-Za-z0-9._/#-]+$/ };
@@ -103,7 +102,7 @@ const isCursor = (p: unknown): p is [number, string] =>
   Array.isArray(p) && p.length === 2 && Number.isSafeInteger(p[0]) && typeof p[1] === 'string';
 
 export const listDatastores: Handler = (ctx, { store, settings, pageTokens }) => {
-  const status = enumValue('datastoreStatus', queryString(ctx, 'datastoreStatus'), STATUSES);
+  const status = enumValue('datastoreStatus', queryString(ctx, 'datastoreStatus'), DATASTORE_STATUSES);
   const maxResults = queryMaxResults(ctx);
   // The key id is in the scope: a token of one caller's view cannot page another's.
   const scope = `ListDatastores/${status ?? ''}/${ctx.grant.accessKeyId}`;

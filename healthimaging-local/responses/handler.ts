@@ -1,5 +1,5 @@
-import type { AccessKeyGrant } from '../options';
-import type { OperationName } from '../routes';
+import type { AccessKeyGrant } from '../shapes/access-grant';
+import type { OperationName } from '../shapes/operation-names';
 import type { HilStore } from '../store/hil-store';
 import type { WireResponse } from '../wire';
 import type { DatastoreLifecycle } from '../model/datastore-lifecycle';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { conflict } from '../errors';
+import { conflict } from '../shapes/errors';
 import type { HilStore } from '../store/hil-store';
 
 /**

@@ -1,5 +1,5 @@
 import { imageSetArn } from '../arns';
-import type { ImageSetRecord, VersionRecord } from '../model/image-set-state';
+import type { ImageSetRecord, VersionRecord } from '../shapes/image-set-state';
 import { epochSeconds } from '../wire';
 
 /**

@@ -1,6 +1,6 @@
-import { notFound } from '../errors';
+import { notFound } from '../shapes/errors';
 import { liveImageSet } from '../model/image-set-writes';
-import type { ImageSetRecord, VersionRecord } from '../model/image-set-state';
+import type { ImageSetRecord, VersionRecord } from '../shapes/image-set-state';
 import { isVersion } from '../pagination';
 import { jsonResponse } from '../wire';
 import { datastoreFor } from './access';

@@ -1,4 +1,4 @@
-import { validation } from '../errors';
+import { validation } from '../shapes/errors';
 import { beginCopy, beginDelete, beginUpdate } from '../model/image-set-writes';
 import { parseDicomUpdates } from '../model/metadata-update';
 import { epochSeconds, jsonResponse } from '../wire';

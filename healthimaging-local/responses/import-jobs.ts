@@ -1,16 +1,15 @@
-import { ServiceError, notFound, validation } from '../errors';
-import { newResourceId } from '../model/ids';
-import { MAX_CONCURRENT_IMPORTS_PER_DATASTORE } from '../model/metadata-limits';
+import { ServiceError, notFound, validation } from '../shapes/errors';
+import { newResourceId } from '../shapes/ids';
+import { MAX_CONCURRENT_IMPORTS_PER_DATASTORE } from '../shapes/quotas';
 import { S3_URI_PATTERN } from '../model/s3-paths';
 import { isOffset } from '../pagination';
-import type { ImportJobRecord, JobStatus } from '../store/import-job-store';
+import { JOB_STATUSES, type ImportJobRecord } from '../shapes/import-job';
 import { epochSeconds, jsonResponse } from '../wire';
 import { datastoreFor } from './access';
 import type { Handler } from './handler';
 import { CLIENT_TOKEN, fingerprint, replay } from './idempotency';
 import { checkString, enumValue, jsonBody, queryMaxResults, queryString, stringMember } from './input';
 
-const JOB_STATUSES: readonly JobStatus[] = ['SUBMITTED', 'IN_PROGRESS', 'COMPLETED', 'FAILED'];
 const JOB_NAME = { min: 1, max: 64, pattern: /^[A-Za-z0-9._/#-]+$/ };
 const ROLE_ARN = { min: 20, max: 2048, pattern: /^arn:aws(-[^:]+)?:iam::[0-9]{12}:role\/.+$/ };
 const S3_URI = { min: 1, max: 1024, pattern: S3_URI_PATTERN };

@@ -1,4 +1,4 @@
-import type { OperationName } from '../routes';
+import type { OperationName } from '../shapes/operation-names';
 import { createDatastore, deleteDatastore, getDatastore, listDatastores } from './datastores';
 import type { Handler } from './handler';
 import { getImageFrame, getImageSet, getImageSetMetadata, listImageSetVersions } from './image-set-reads';

@@ -1,6 +1,6 @@
-import { validation } from '../errors';
-import { parseBoundedJson } from '../json-limits';
-import { RESOURCE_ID_PATTERN } from '../model/ids';
+import { validation } from '../shapes/errors';
+import { parseBoundedJson } from '../shapes/json-limits';
+import { RESOURCE_ID_PATTERN } from '../shapes/ids';
 import type { RequestContext } from './handler';
 
 /** Input checks shared by the handlers; every violation is a 400 ValidationException. */

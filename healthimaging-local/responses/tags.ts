@@ -1,7 +1,7 @@
-import { assertGrant } from '../access-keys';
+import { assertGrant } from '../shapes/access-grant';
 import { parseResourceArn } from '../arns';
-import { notFound, validation } from '../errors';
-import { MAX_TAGS_PER_RESOURCE } from '../model/metadata-limits';
+import { notFound, validation } from '../shapes/errors';
+import { MAX_TAGS_PER_RESOURCE } from '../shapes/quotas';
 import { jsonResponse } from '../wire';
 import type { HilServices, RequestContext, Handler } from './handler';
 import { TAG_KEY_PATTERN, checkString, jsonBody, tagMap } from './input';

@@ -1,18 +1,5 @@
+import type { DatastoreRecord, DatastoreStatus } from '../shapes/datastore';
 import type { Db } from './database';
-
-export type DatastoreStatus = 'CREATING' | 'CREATE_FAILED' | 'ACTIVE' | 'DELETING' | 'DELETED';
-
-export interface DatastoreRecord {
-  datastoreId: string;
-  datastoreName: string;
-  datastoreStatus: DatastoreStatus;
-  kmsKeyArn: string | null;
-  lambdaAuthorizerArn: string | null;
-  losslessStorageFormat: string;
-  createdAt: number;
-  updatedAt: number;
-  transitionDueAt: number | null;
-}
 
 interface Row {
   id: string;

@@ -1,6 +1,6 @@
 import { promisify } from 'node:util';
 import { gunzipSync, gzip, gzipSync, constants } from 'node:zlib';
-import type { MetadataDocument } from '../model/metadata-document';
+import type { MetadataDocument } from '../shapes/metadata-document';
 
 /** Documents are stored gzip'd, exactly the bytes GetImageSetMetadata sends. */
 export function encodeDocument(doc: MetadataDocument): { gz: Buffer; jsonBytes: number } {

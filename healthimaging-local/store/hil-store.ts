@@ -8,11 +8,11 @@ import { ImportJobStore } from './import-job-store';
 import { PendingWriteStore } from './pending-write-store';
 import { TagStore } from './tag-store';
 import { WalCheckpointer } from './wal-checkpointer';
-import { conflict, notFound } from '../errors';
+import { conflict, notFound } from '../shapes/errors';
 import type { PrimaryImageSet, StoredFrame } from '../dicom/import-target';
-import { frameIdsOf, type MetadataDocument } from '../model/metadata-document';
+import { frameIdsOf, type MetadataDocument } from '../shapes/metadata-document';
 import { summarizeDicomTags } from '../model/search-criteria';
-import type { ImageSetState, WorkflowStatus } from '../model/image-set-state';
+import type { ImageSetState, WorkflowStatus } from '../shapes/image-set-state';
 
 /**
  * The whole persistent state of one HealthImaging Local: one SQLite database behind per-table

@@ -1,5 +1,5 @@
 import type { Db } from './database';
-import type { ImageSetRecord, ImageSetState, VersionRecord, WorkflowStatus } from '../model/image-set-state';
+import type { ImageSetRecord, ImageSetState, VersionRecord, WorkflowStatus } from '../shapes/image-set-state';
 
 interface ImageSetRow {
   datastore_id: string;

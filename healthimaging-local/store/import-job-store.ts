@@ -1,20 +1,5 @@
+import type { ImportJobRecord, JobStatus } from '../shapes/import-job';
 import type { Db } from './database';
-
-export type JobStatus = 'SUBMITTED' | 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';
-
-export interface ImportJobRecord {
-  datastoreId: string;
-  jobId: string;
-  jobName: string;
-  jobStatus: JobStatus;
-  dataAccessRoleArn: string;
-  inputS3Uri: string;
-  outputS3Uri: string;
-  inputOwnerAccountId: string | null;
-  submittedAt: number;
-  endedAt: number | null;
-  message: string | null;
-}
 
 interface Row {
   datastore_id: string;

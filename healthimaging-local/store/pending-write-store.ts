@@ -1,5 +1,5 @@
 import type { Db } from './database';
-import type { PendingWrite, PendingWriteRow } from '../model/image-set-state';
+import type { PendingWrite, PendingWriteRow } from '../shapes/image-set-state';
 
 /** Accepted Update/Copy/Delete work not yet completed; survives restarts. */
 export class PendingWriteStore {

@@ -18,7 +18,7 @@ import {
   type GetImageSetCommandOutput,
   type MedicalImagingClient,
 } from '@aws-sdk/client-medical-imaging';
-import type { MetadataDocument } from '../../healthimaging-local/model/metadata-document';
+import type { MetadataDocument } from '../../healthimaging-local/shapes/metadata-document';
 import { smallCtStudy, smallMrStudy } from '../../scripts/synthetic-studies';
 import { startTestHil, type TestHil } from '../support/hil-client';
 import { expectServiceError } from '../support/hil-errors';

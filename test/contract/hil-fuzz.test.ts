@@ -12,7 +12,7 @@ import { GetImageSetCommand, ListDICOMImportJobsCommand, ListDatastoresCommand }
 import { mkdirSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { ERROR_STATUS } from '../../healthimaging-local/errors';
+import { ERROR_STATUS } from '../../healthimaging-local/shapes/errors';
 import { smallCtStudy } from '../../scripts/synthetic-studies';
 import { startTestHil, type TestHil } from '../support/hil-client';
 import { signedRequest, type RawResponse } from '../support/hil-signed-request';

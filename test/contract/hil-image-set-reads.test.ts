@@ -7,7 +7,7 @@ import {
   UpdateImageSetMetadataCommand,
 } from '@aws-sdk/client-medical-imaging';
 import { gunzipSync } from 'node:zlib';
-import type { MetadataDocument } from '../../healthimaging-local/model/metadata-document';
+import type { MetadataDocument } from '../../healthimaging-local/shapes/metadata-document';
 import { smallMrStudy } from '../../scripts/synthetic-studies';
 import { startTestHil, type TestHil } from '../support/hil-client';
 import { expectServiceError } from '../support/hil-errors';

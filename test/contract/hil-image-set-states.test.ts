@@ -11,7 +11,7 @@ import {
   type MetadataUpdates,
 } from '@aws-sdk/client-medical-imaging';
 import { gunzipSync } from 'node:zlib';
-import type { MetadataDocument } from '../../healthimaging-local/model/metadata-document';
+import type { MetadataDocument } from '../../healthimaging-local/shapes/metadata-document';
 import { smallCtStudy } from '../../scripts/synthetic-studies';
 import { startTestHil, type TestHil } from '../support/hil-client';
 import { expectServiceError } from '../support/hil-errors';

@@ -3,7 +3,7 @@
  * per account and region, and image frames per CopyImageSet request.
  */
 import { CopyImageSetCommand, CreateDatastoreCommand } from '@aws-sdk/client-medical-imaging';
-import type { InstanceNode, MetadataDocument } from '../../healthimaging-local/model/metadata-document';
+import type { InstanceNode, MetadataDocument } from '../../healthimaging-local/shapes/metadata-document';
 import { startTestHil, type TestHil } from '../support/hil-client';
 import { expectServiceError } from '../support/hil-errors';
 import { createActiveDatastore, waitForUnlocked } from '../support/hil-wait';

@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { crc32 } from '../../healthimaging-local/dicom/frame-checksum';
 import { encodeInstance } from '../../scripts/synthetic-instance';
-import type { MetadataDocument } from '../../healthimaging-local/model/metadata-document';
+import type { MetadataDocument } from '../../healthimaging-local/shapes/metadata-document';
 import {
   SYNTHETIC_PRIVATE_TAG,
   generateStudy,

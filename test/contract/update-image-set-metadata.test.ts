@@ -14,7 +14,7 @@ import {
   type GetImageSetCommandOutput,
   type MedicalImagingClient,
 } from '@aws-sdk/client-medical-imaging';
-import type { MetadataDocument } from '../../healthimaging-local/model/metadata-document';
+import type { MetadataDocument } from '../../healthimaging-local/shapes/metadata-document';
 import { SYNTHETIC_PRIVATE_TAG, smallCtStudy } from '../../scripts/synthetic-studies';
 import { startTestHil, type TestHil } from '../support/hil-client';
 import { expectServiceError } from '../support/hil-errors';

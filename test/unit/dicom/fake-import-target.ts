@@ -1,4 +1,4 @@
-import type { MetadataDocument } from '../../../healthimaging-local/model/metadata-document';
+import type { MetadataDocument } from '../../../healthimaging-local/shapes/metadata-document';
 import type { ImportTarget, PrimaryImageSet, StoredFrame } from '../../../healthimaging-local/dicom/import-target';
 
 /**

@@ -9,7 +9,7 @@ import {
   streamDicomInstance,
   type ReadInstance,
 } from '../../../healthimaging-local/dicom/stream-instance';
-import type { MetadataDocument } from '../../../healthimaging-local/model/metadata-document';
+import type { MetadataDocument } from '../../../healthimaging-local/shapes/metadata-document';
 import { encodeInstance } from '../../../scripts/synthetic-instance';
 import { generateStudy, smallMrStudy, type SyntheticStudySpec } from '../../../scripts/synthetic-studies';
 import { FakeImportTarget } from './fake-import-target';

@@ -1,11 +1,11 @@
-import { ServiceError } from '../../../healthimaging-local/errors';
+import { ServiceError } from '../../../healthimaging-local/shapes/errors';
 import {
   countFrames,
   mergeIntoDestination,
   parseCopiableAttributes,
   selectForCopy,
 } from '../../../healthimaging-local/model/copy-image-set';
-import type { MetadataDocument } from '../../../healthimaging-local/model/metadata-document';
+import type { MetadataDocument } from '../../../healthimaging-local/shapes/metadata-document';
 import {
   CT_SERIES_UID,
   CT_SOP_1,

@@ -1,5 +1,5 @@
 import { HilStore } from '../../../healthimaging-local/store/hil-store';
-import { frameIdsOf } from '../../../healthimaging-local/model/metadata-document';
+import { frameIdsOf } from '../../../healthimaging-local/shapes/metadata-document';
 import { CT_IMAGE_SET_ID, DATASTORE_ID, MR_IMAGE_SET_ID, ctSeriesDoc } from './fixtures/metadata-documents';
 
 const frame = (id: string) => ({ id, bytes: Buffer.from(id), contentType: 'application/octet-stream' });

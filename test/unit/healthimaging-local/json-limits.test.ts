@@ -1,4 +1,4 @@
-import { MAX_JSON_DEPTH, jsonDepth, parseBoundedJson } from '../../../healthimaging-local/json-limits';
+import { MAX_JSON_DEPTH, jsonDepth, parseBoundedJson } from '../../../healthimaging-local/shapes/json-limits';
 
 const nested = (depth: number): string => '['.repeat(depth) + ']'.repeat(depth);
 

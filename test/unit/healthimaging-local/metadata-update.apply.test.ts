@@ -1,4 +1,4 @@
-import type { MetadataDocument } from '../../../healthimaging-local/model/metadata-document';
+import type { MetadataDocument } from '../../../healthimaging-local/shapes/metadata-document';
 import {
   applyDicomUpdates,
   parseDicomUpdates,

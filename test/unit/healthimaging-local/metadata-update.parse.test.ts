@@ -1,4 +1,4 @@
-import { ServiceError } from '../../../healthimaging-local/errors';
+import { ServiceError } from '../../../healthimaging-local/shapes/errors';
 import { parseDicomUpdates } from '../../../healthimaging-local/model/metadata-update';
 import { CT_SERIES_UID, CT_SOP_1, PRIVATE_TAG, STUDY_UID, blob } from './fixtures/metadata-documents';
 import { validationMessage } from './fixtures/validation';

@@ -1,0 +1,20 @@
+/** The 18 operations of the medical-imaging API (2023-07-19) that HealthImaging Local serves. */
+export type OperationName =
+  | 'CreateDatastore'
+  | 'GetDatastore'
+  | 'ListDatastores'
+  | 'DeleteDatastore'
+  | 'StartDICOMImportJob'
+  | 'GetDICOMImportJob'
+  | 'ListDICOMImportJobs'
+  | 'TagResource'
+  | 'UntagResource'
+  | 'ListTagsForResource'
+  | 'SearchImageSets'
+  | 'GetImageSet'
+  | 'GetImageSetMetadata'
+  | 'GetImageFrame'
+  | 'ListImageSetVersions'
+  | 'UpdateImageSetMetadata'
+  | 'CopyImageSet'
+  | 'DeleteImageSet';
