@@ -1,15 +1,22 @@
+import { isSpanContextValid, trace } from '@opentelemetry/api';
+import pino, { type DestinationStream, type Logger as PinoLogger } from 'pino';
+import { currentLogContext } from './log-context';
+
 /**
- * A small structured logger: one JSON object per line on stderr, filtered by level. It logs what
- * operators need (ids, codes, timings, counts) and nothing else: every field outside
- * `SAFE_LOG_FIELDS` is replaced by "[redacted]" and error messages are never written, because
- * messages of third-party errors (JSON.parse, the SDK, dcmjs) can quote the data that failed,
- * and that data can be a patient's name or birth date.
+ * The gateway's structured logger: pino, one JSON object per line on stderr, with pino's
+ * standard fields (`level` as its label, `time`, `msg`) plus ours. It logs what operators need
+ * (ids, codes, timings, counts) and nothing else: every field outside `SAFE_LOG_FIELDS` is
+ * replaced by "[redacted]" before pino sees it, and error messages are never written, because
+ * messages of third-party errors (JSON.parse, the SDK, dcmjs) can quote the data that failed, and
+ * that data can be a patient's name or birth date.
+ *
+ * Every line written while a request is served also carries that request's fields (request id,
+ * tenant, subject, operation name; see `log-context.ts`) and, when tracing is on, the trace and
+ * span ids, so a line can be found from its trace and the reverse.
  */
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
-
-const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 
 export type LogFields = Record<string, unknown>;
 
@@ -19,7 +26,7 @@ export interface Logger {
   info(event: string, fields?: LogFields): void;
   warn(event: string, fields?: LogFields): void;
   error(event: string, fields?: LogFields): void;
-  /** A logger that adds `fields` to every line (e.g. `{ requestId, tenantId }`). */
+  /** A logger that adds `fields` to every line (e.g. `{ requestId, tenantId, subject }`). */
   child(fields: LogFields): Logger;
 }
 
@@ -36,6 +43,11 @@ export const SAFE_LOG_FIELDS: ReadonlySet<string> = new Set([
   'operation',
   'operationName',
   'operationType',
+  'trace_id',
+  'span_id',
+  'trace_flags',
+  'limit',
+  'deadlineMs',
   'path',
   'code',
   'reason',
@@ -85,6 +97,7 @@ export const SAFE_LOG_FIELDS: ReadonlySet<string> = new Set([
   'metricsPort',
   'metricsHost',
   'shutdownDrainMs',
+  'tracing',
 ]);
 
 const MAX_STRING = 300;
@@ -158,37 +171,81 @@ function originOf(error: Error): string | undefined {
 
 export interface LoggerOptions {
   level: LogLevel;
-  /** Where lines go; stderr by default (stdout stays free for the process's own output). */
+  /** Where lines go (one call per line, without its newline); stderr by default, as stdout stays free for the process's own output. */
   write?: (line: string) => void;
   now?: () => Date;
   /** Fields written on every line. */
   bindings?: LogFields;
 }
 
-export function createLogger(options: LoggerOptions): Logger {
-  const write = options.write ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const now = options.now ?? (() => new Date());
-  const threshold = RANK[options.level];
-  const bindings = redactFields(options.bindings ?? {});
+/** The ids of the active span, named as OpenTelemetry's log correlation names them. */
+function traceFields(): LogFields | undefined {
+  const span = trace.getActiveSpan();
+  if (!span) return undefined;
+  const spanContext = span.spanContext();
+  if (!isSpanContextValid(spanContext)) return undefined;
+  return {
+    trace_id: spanContext.traceId,
+    span_id: spanContext.spanId,
+    trace_flags: `0${spanContext.traceFlags.toString(16)}`.slice(-2),
+  };
+}
 
-  const emit = (level: Exclude<LogLevel, 'silent'>, event: string, fields?: LogFields): void => {
-    if (RANK[level] < threshold) return;
-    const line = { time: now().toISOString(), level, event, ...bindings, ...redactFields(fields ?? {}) };
+function destinationOf(write: LoggerOptions['write']): DestinationStream {
+  // Synchronous, like the stderr writes before: a line logged just before an exit is not lost.
+  if (!write) return pino.destination({ dest: 2, sync: true });
+  return { write: (line: string) => write(line.endsWith('\n') ? line.slice(0, -1) : line) };
+}
+
+function pinoOf(options: LoggerOptions): PinoLogger {
+  const now = options.now;
+  return pino(
+    {
+      level: options.level,
+      formatters: { level: (label) => ({ level: label }) },
+      timestamp: now ? () => `,"time":"${now().toISOString()}"` : pino.stdTimeFunctions.isoTime,
+    },
+    destinationOf(options.write),
+  );
+}
+
+/** Pino's own fields: a line's fields never repeat them (a JSON object with a key twice reads differently per parser). */
+const PINO_FIELDS: ReadonlySet<string> = new Set(['level', 'time', 'msg', 'pid', 'hostname']);
+
+function withoutPinoFields(fields: LogFields): LogFields {
+  for (const key of PINO_FIELDS) if (key in fields) delete fields[key];
+  return fields;
+}
+
+function wrap(root: PinoLogger, level: LogLevel, bindings: LogFields): Logger {
+  const emit = (lineLevel: Exclude<LogLevel, 'silent'>, event: string, fields?: LogFields): void => {
+    if (!root.isLevelEnabled(lineLevel)) return;
     try {
-      write(JSON.stringify(line));
+      // Later sources win: the request's context, then this logger's bindings, then the line's own fields.
+      const line = withoutPinoFields({
+        ...redactFields(currentLogContext() ?? {}),
+        ...traceFields(),
+        ...bindings,
+        ...redactFields(fields ?? {}),
+        event,
+      });
+      root[lineLevel](line, event);
     } catch {
       // A logger must never take a request down with it.
     }
   };
-
   return {
-    level: options.level,
+    level,
     debug: (event, fields) => emit('debug', event, fields),
     info: (event, fields) => emit('info', event, fields),
     warn: (event, fields) => emit('warn', event, fields),
     error: (event, fields) => emit('error', event, fields),
-    child: (fields) => createLogger({ ...options, write, now, bindings: { ...options.bindings, ...fields } }),
+    child: (fields) => wrap(root, level, { ...bindings, ...redactFields(fields) }),
   };
+}
+
+export function createLogger(options: LoggerOptions): Logger {
+  return wrap(pinoOf(options), options.level, redactFields(options.bindings ?? {}));
 }
 
 /** A logger that writes nothing, for tests and library use. */

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { describeConfig, loadConfig } from '../../../src/config';
 import { createLogger, describeError, redactFields } from '../../../src/logging/logger';
 
@@ -12,19 +13,27 @@ function capture(level: Parameters<typeof createLogger>[0]['level']) {
 }
 
 describe('createLogger', () => {
-  it('writes one JSON object per line with time, level and event', () => {
-    const { lines, logger } = capture('info');
+  it("writes one JSON object per line with pino's level, time and msg, and the event", () => {
+    const written: string[] = [];
+    const logger = createLogger({
+      level: 'info',
+      write: (line) => written.push(line),
+      now: () => new Date('2025-01-01T00:00:00Z'),
+    });
     logger.info('upstream.call', { operation: 'GetImageSet', durationMs: 12, status: 200 });
-    expect(lines).toEqual([
-      {
-        time: '2025-01-01T00:00:00.000Z',
-        level: 'info',
-        event: 'upstream.call',
-        operation: 'GetImageSet',
-        durationMs: 12,
-        status: 200,
-      },
-    ]);
+    expect(written).toHaveLength(1);
+    expect(written[0]).not.toContain('\n');
+    expect(JSON.parse(written[0] ?? '')).toEqual({
+      level: 'info',
+      time: '2025-01-01T00:00:00.000Z',
+      pid: process.pid,
+      hostname: hostname(),
+      msg: 'upstream.call',
+      event: 'upstream.call',
+      operation: 'GetImageSet',
+      durationMs: 12,
+      status: 200,
+    });
   });
 
   it('drops lines below its level and writes nothing when silent', () => {
@@ -56,10 +65,34 @@ describe('createLogger', () => {
     expect(JSON.stringify(lines)).not.toContain('Doe');
   });
 
-  it('adds child bindings to every line', () => {
+  it('adds child bindings to every line, redacted like fields', () => {
     const { lines, logger } = capture('info');
-    logger.child({ requestId: 'req-1', tenantId: 'acme' }).info('done', { durationMs: 5 });
-    expect(lines[0]).toMatchObject({ requestId: 'req-1', tenantId: 'acme', durationMs: 5 });
+    const child = logger.child({ requestId: 'req-1', tenantId: 'acme', patientId: 'PAT-1' });
+    child.child({ subject: 'alice' }).info('done', { durationMs: 5 });
+    expect(lines[0]).toMatchObject({
+      requestId: 'req-1',
+      tenantId: 'acme',
+      subject: 'alice',
+      patientId: '[redacted]',
+      durationMs: 5,
+    });
+    expect(JSON.stringify(lines)).not.toContain('PAT-1');
+  });
+
+  it("writes each field once, the line's own value over a binding", () => {
+    const written: string[] = [];
+    const logger = createLogger({ level: 'info', write: (line) => written.push(line) });
+    logger.child({ requestId: 'req-1', status: 200 }).info('done', { status: 404 });
+    expect(written[0]?.match(/"status"/g)).toHaveLength(1);
+    expect(written[0]?.match(/"requestId"/g)).toHaveLength(1);
+    expect(JSON.parse(written[0] ?? '')).toMatchObject({ requestId: 'req-1', status: 404 });
+  });
+
+  it('cannot be made to write another message or level through its fields', () => {
+    const { lines, logger } = capture('info');
+    logger.info('done', { msg: 'Doe^John', level: 'Doe^John', event: 'Doe^John', time: 'Doe^John' });
+    expect(lines[0]).toMatchObject({ msg: 'done', event: 'done', level: 'info', time: '2025-01-01T00:00:00.000Z' });
+    expect(JSON.stringify(lines)).not.toContain('Doe');
   });
 
   it('survives a failing sink', () => {
@@ -90,7 +123,7 @@ describe('describeError', () => {
     expect(described).toEqual({
       errorName: 'SyntaxError',
       errorCode: 'E_PARSE',
-      origin: expect.stringMatching(/^test\/unit\/errors\/safe-log\.test\.ts:\d+:\d+$/),
+      origin: expect.stringMatching(/^test\/unit\/logging\/logger\.test\.ts:\d+:\d+$/),
     });
     expect(JSON.stringify(described)).not.toContain('Doe');
   });
@@ -98,7 +131,7 @@ describe('describeError', () => {
   it('reads no frame out of a multi-line message that imitates one', () => {
     const error = new Error('Doe^John\n    at Doe^John (/patients/Doe^John.ts:1:1)');
     const described = describeError(error);
-    expect(described.origin).toMatch(/^test\/unit\/errors\/safe-log\.test\.ts:\d+:\d+$/);
+    expect(described.origin).toMatch(/^test\/unit\/logging\/logger\.test\.ts:\d+:\d+$/);
     expect(JSON.stringify(described)).not.toContain('Doe');
   });
 
