@@ -2,6 +2,8 @@ import type { ServerResponse } from 'node:http';
 import type { Redis } from 'ioredis';
 import type { AuditStore } from '../audit/audit-store';
 import type { TenantRegistry } from '../tenants/tenant-registry';
+import { sendJsonError } from './json-responses';
+import type { Route } from './router';
 
 export const HEALTH_PATH = '/healthz';
 export const READY_PATH = '/readyz';
@@ -114,4 +116,17 @@ export async function answerProbe(
   });
   response.end(method === 'HEAD' ? undefined : payload);
   return status;
+}
+
+/** GET/HEAD of one probe; any other method is answered like an unknown path. */
+export function healthRoute(path: typeof HEALTH_PATH | typeof READY_PATH, readiness: Readiness): Route {
+  return {
+    path,
+    handle: (_request, response, { method }) =>
+      method === 'GET' || method === 'HEAD'
+        ? answerProbe(path, method, response, readiness)
+        : Promise.resolve(
+            sendJsonError(response, { status: 404, code: 'NOT_FOUND', message: 'Not found; the probes answer GET.' }),
+          ),
+  };
 }
