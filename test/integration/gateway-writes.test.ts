@@ -62,13 +62,35 @@ describe('gateway: image set writes', () => {
   }
 
   describe('updateImageSetMetadata and revertImageSet', () => {
-    let imageSetId: string;
+    // Every test owns its image set, so its version numbers hold whichever tests run (`-t` included).
+    async function freshImageSet(label: string): Promise<string> {
+      const [imageSetId] = await h.importStudy('acme', label);
+      return imageSetId!;
+    }
 
-    beforeAll(async () => {
-      [imageSetId] = await h.importStudy('acme', 'update');
-    });
+    /** A fresh image set whose version 2 (applied) sets the study description. */
+    async function updatedImageSet(label: string): Promise<string> {
+      const imageSetId = await freshImageSet(label);
+      expectData(
+        await h.gql(
+          UPDATE,
+          {
+            input: {
+              datastoreId: ds,
+              imageSetId,
+              latestVersionId: '1',
+              updates: { study: { StudyDescription: 'CT CHEST REVIEWED' } },
+            },
+          },
+          acme,
+        ),
+      );
+      await waitUntilUnlocked(h, acme, ds, imageSetId);
+      return imageSetId;
+    }
 
     it('starts an update, answers with the LOCKED/UPDATING state and the new version, then applies it', async () => {
+      const imageSetId = await freshImageSet('upd-apply');
       const data = expectData(
         await h.gql(
           UPDATE,
@@ -97,6 +119,7 @@ describe('gateway: image set writes', () => {
     });
 
     it('shows what a version changed, level by level', async () => {
+      const imageSetId = await updatedImageSet('upd-changes');
       const data = expectData(
         await h.gql(
           `query ($ds: String!, $id: String!) {
@@ -123,6 +146,7 @@ describe('gateway: image set writes', () => {
     });
 
     it('refuses a write on a stale version with VERSION_CONFLICT naming the current latest version', async () => {
+      const imageSetId = await updatedImageSet('upd-stale');
       const res = await h.gql(
         UPDATE,
         {
@@ -141,6 +165,7 @@ describe('gateway: image set writes', () => {
     });
 
     it('refuses unknown keywords and keywords at the wrong level before calling HealthImaging', async () => {
+      const imageSetId = await freshImageSet('upd-keywords');
       h.resetUpstreamCalls();
       const res = await h.gql(
         UPDATE,
@@ -148,7 +173,7 @@ describe('gateway: image set writes', () => {
           input: {
             datastoreId: ds,
             imageSetId,
-            latestVersionId: '2',
+            latestVersionId: '1',
             updates: { patient: { NotAKeyword: 'x' }, study: { PatientName: 'Moved^Here' } },
           },
         },
@@ -169,11 +194,15 @@ describe('gateway: image set writes', () => {
     });
 
     it('refuses an update that names neither updates nor removals', async () => {
-      const res = await h.gql(UPDATE, { input: { datastoreId: ds, imageSetId, latestVersionId: '2' } }, acme);
-      expectGraphQLError(res, 'BAD_USER_INPUT');
+      const imageSetId = await freshImageSet('upd-empty');
+      h.resetUpstreamCalls();
+      const res = await h.gql(UPDATE, { input: { datastoreId: ds, imageSetId, latestVersionId: '1' } }, acme);
+      expect(expectGraphQLError(res, 'BAD_USER_INPUT').message).toMatch(/updates|removals/);
+      expect(totalCalls(h.upstreamCalls('acme'))).toBe(0);
     });
 
     it('reverts by appending a version with the content of the earlier one', async () => {
+      const imageSetId = await updatedImageSet('upd-revert');
       const data = expectData(
         await h.gql(REVERT, { input: { datastoreId: ds, imageSetId, latestVersionId: '2', toVersionId: '1' } }, acme),
       );
@@ -189,6 +218,11 @@ describe('gateway: image set writes', () => {
     });
 
     it('pages through every version, newest first, to the end', async () => {
+      const imageSetId = await updatedImageSet('upd-pages');
+      expectData(
+        await h.gql(REVERT, { input: { datastoreId: ds, imageSetId, latestVersionId: '2', toVersionId: '1' } }, acme),
+      );
+      await waitUntilUnlocked(h, acme, ds, imageSetId);
       const versions: Array<{ versionId: string; workflowStatus: string }> = [];
       let after: string | null = null;
       for (let page = 0; page < 10; page += 1) {
@@ -217,11 +251,11 @@ describe('gateway: image set writes', () => {
         after = connection.pageInfo.endCursor;
       }
       expect(versions.map((version) => version.versionId)).toEqual(['3', '2', '1']);
-      expect(versions[0].workflowStatus).toBe('UPDATED');
-      expect(versions[1].workflowStatus).toBe('UPDATED');
+      expect(versions.map((version) => version.workflowStatus)).toEqual(['UPDATED', 'UPDATED', 'IMPORTED']);
     });
 
     it('removes an instance through removals and reports it as an instance change', async () => {
+      const imageSetId = await freshImageSet('upd-remove');
       const before = await studyOf(imageSetId);
       const removed = before.sopInstanceUids[2];
       expectData(
