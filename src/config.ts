@@ -65,6 +65,8 @@ export interface GatewayConfig {
   readonly metricsHost: string;
   /** SHUTDOWN_DRAIN_MS: how long SIGTERM waits for requests in flight before cutting their connections. */
   readonly shutdownDrainMs: number;
+  /** FRAME_URL_TTL_SECONDS: how long a `DicomFrame.url` stays usable (it is a bearer credential: keep it short). */
+  readonly frameUrlTtlSeconds: number;
   readonly logLevel: LogLevel;
 }
 
@@ -338,6 +340,7 @@ export function loadConfig(env: EnvSource): GatewayConfig {
     metricsHost = '127.0.0.1';
   }
   const shutdownDrainMs = reader.integer('SHUTDOWN_DRAIN_MS', 10_000, 0, 600_000);
+  const frameUrlTtlSeconds = reader.integer('FRAME_URL_TTL_SECONDS', 300, 10, 3600);
   const logLevel = reader.oneOf('LOG_LEVEL', LOG_LEVELS, 'info');
 
   if (reader.issues.length > 0) throw new ConfigError(reader.issues);
@@ -366,6 +369,7 @@ export function loadConfig(env: EnvSource): GatewayConfig {
     ...(metricsPort !== undefined ? { metricsPort } : {}),
     metricsHost,
     shutdownDrainMs,
+    frameUrlTtlSeconds,
     logLevel,
   };
   return Object.freeze(config);

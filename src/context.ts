@@ -15,6 +15,7 @@ import type { ImagingPort } from './imaging/imaging-port';
 import { createLoaders, type ImagingLoaders } from './imaging/loaders';
 import type { MetadataBudget, RequestMetadataBudget } from './imaging/metadata-budget';
 import { PhiAccess } from './phi/phi-access';
+import type { FrameUrls } from './frames/frame-urls';
 import { TenantServices } from './tenants/tenant-services';
 
 /**
@@ -42,6 +43,8 @@ export interface GatewayContext {
   logger?: Logger;
   /** The audit trail (authenticated requests, when the gateway has one). */
   audit?: AuditStore;
+  /** Mints `DicomFrame.url` for the caller (authenticated requests, when the gateway serves frames). */
+  frameUrls?: FrameUrls;
 }
 
 /** The categories of PHI a request returned, and the image sets they came from. */
@@ -66,6 +69,7 @@ export interface ContextFactoryDeps {
   ids?: SignedIds;
   logger?: Logger;
   audit?: AuditStore;
+  frameUrls?: FrameUrls;
 }
 
 /** Whatever carries the request's headers: Node's IncomingMessage, or Apollo's HTTPGraphQLRequest. */
@@ -134,6 +138,7 @@ export function createContextFactory(deps: ContextFactoryDeps): ContextFactory {
       ids,
       logger: baseLogger.child({ requestId, tenantId: tenant.id }),
       ...(deps.audit ? { audit: deps.audit } : {}),
+      ...(deps.frameUrls ? { frameUrls: deps.frameUrls } : {}),
     };
   };
 }

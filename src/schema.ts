@@ -3,6 +3,7 @@ import { buildSchema } from 'type-graphql';
 import { authChecker } from './auth/auth-checker';
 import { AuditEventsResolver } from './resolvers/audit-events.resolver';
 import { DatastoreResolver } from './resolvers/datastore.resolver';
+import { DicomFrameResolver } from './resolvers/dicom-frame.resolver';
 import { DicomSeriesResolver } from './resolvers/dicom-series.resolver';
 import { DicomStudyResolver } from './resolvers/dicom-study.resolver';
 import { ImageSetMetadataResolver } from './resolvers/image-set-metadata.resolver';
@@ -22,6 +23,7 @@ export const RESOLVERS = [
   ImageSetMetadataResolver,
   DicomStudyResolver,
   DicomSeriesResolver,
+  DicomFrameResolver,
   ImageSetMutationsResolver,
   AuditEventsResolver,
 ] as const;

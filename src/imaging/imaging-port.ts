@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type {
   CopyResultRecord,
   DatastoreRecord,
@@ -22,6 +23,15 @@ export interface CopyImageSetRequest {
   copiableAttributes?: MetadataChangeDocument;
   force?: boolean;
   promoteToPrimary?: boolean;
+}
+
+/** One image frame as HealthImaging answered it: the body is still streaming, and its reader must consume or destroy it. */
+export interface ImageFrameRecord {
+  /** The content type HealthImaging reported (e.g. `application/octet-stream` for HTJ2K, `image/jph`). */
+  contentType: string;
+  /** Bytes in the body, when HealthImaging said. */
+  contentLength?: number;
+  body: Readable;
 }
 
 export interface UpdateImageSetMetadataRequest {
@@ -72,4 +82,7 @@ export interface ImagingPort {
   updateImageSetMetadata(input: UpdateImageSetMetadataRequest): Promise<UpdateResultRecord>;
 
   deleteImageSet(datastoreId: string, imageSetId: string): Promise<DeleteResultRecord>;
+
+  /** Starts GetImageFrame and resolves once its headers arrived; the bytes stream from `body`. */
+  getImageFrame(datastoreId: string, imageSetId: string, imageFrameId: string): Promise<ImageFrameRecord>;
 }

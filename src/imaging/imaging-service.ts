@@ -1,7 +1,7 @@
 import type { TenantConfig } from '../tenants/tenant-config';
 import { NotFoundError } from '../errors/gateway-errors';
 import { ImageSetWrites } from './writes/image-set-writes';
-import type { CopyImageSetRequest, ImagingPort, UpdateImageSetMetadataRequest } from './imaging-port';
+import type { CopyImageSetRequest, ImageFrameRecord, ImagingPort, UpdateImageSetMetadataRequest } from './imaging-port';
 import { DEFAULT_MAX_METADATA_BYTES } from './upstream/metadata-decode';
 import type {
   CopyResultRecord,
@@ -22,6 +22,7 @@ import { toSearchCriteria } from './upstream/search-criteria';
 import { SingleFlight } from './upstream/single-flight';
 import { UpstreamCaller, type UpstreamCallEvent } from './upstream/upstream-caller';
 import { FAILURE_MESSAGES } from './upstream/upstream-errors';
+import { UpstreamFrames } from './upstream/upstream-frames';
 import { UpstreamReads, type PageRequest } from './upstream/upstream-reads';
 import { UpstreamWrites } from './upstream/upstream-writes';
 import type { MedicalImagingClient } from './upstream/client-factory';
@@ -52,6 +53,7 @@ export class ImagingService implements ImagingPort {
   private readonly grant: ReadonlySet<string>;
   private readonly reads: UpstreamReads;
   private readonly writes: ImageSetWrites;
+  private readonly frames: UpstreamFrames;
   private readonly metadataInFlight = new SingleFlight<MetadataDocument>();
 
   constructor(options: ImagingServiceOptions) {
@@ -66,6 +68,7 @@ export class ImagingService implements ImagingPort {
       ...(options.retry ? { retry: options.retry } : {}),
     });
     this.reads = new UpstreamReads(caller, client, options.maxMetadataBytes ?? DEFAULT_MAX_METADATA_BYTES);
+    this.frames = new UpstreamFrames(caller, client);
     this.writes = new ImageSetWrites({
       caller,
       writes: new UpstreamWrites(caller, client),
@@ -142,6 +145,14 @@ export class ImagingService implements ImagingPort {
     return this.checked(datastoreId, () => {
       checkResourceId(imageSetId, 'imageSetId');
       return this.writes.delete(datastoreId, imageSetId);
+    });
+  }
+
+  getImageFrame(datastoreId: string, imageSetId: string, imageFrameId: string): Promise<ImageFrameRecord> {
+    return this.checked(datastoreId, () => {
+      checkResourceId(imageSetId, 'imageSetId');
+      checkResourceId(imageFrameId, 'imageFrameId');
+      return this.frames.frame({ operation: 'GetImageFrame' }, datastoreId, imageSetId, imageFrameId);
     });
   }
 

@@ -1,8 +1,16 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
+import type { MetadataKey } from './metadata-key';
 
 @ObjectType('DicomFrame', { description: 'One image frame of an instance, as HealthImaging stores it.' })
 export class DicomFrame {
-  constructor(id: string, width: number | null, height: number | null, sizeInBytes: number | null) {
+  constructor(
+    id: string,
+    width: number | null,
+    height: number | null,
+    sizeInBytes: number | null,
+    /** The version whose metadata listed the frame: what a frame URL is bound to. */
+    readonly source?: MetadataKey,
+  ) {
     this.id = id;
     this.width = width;
     this.height = height;

@@ -12,7 +12,7 @@ export class DicomInstance {
   private readonly view: PhiView;
 
   constructor(
-    key: MetadataKey,
+    private readonly key: MetadataKey,
     sopInstanceUid: string,
     private readonly entry: InstanceEntry,
     phi: PhiAccess,
@@ -61,7 +61,7 @@ export class DicomInstance {
   })
   get frames(): DicomFrame[] {
     return frameViews(this.entry).map(
-      (frame) => new DicomFrame(frame.id, frame.width, frame.height, frame.sizeInBytes),
+      (frame) => new DicomFrame(frame.id, frame.width, frame.height, frame.sizeInBytes, this.key),
     );
   }
 }

@@ -19,6 +19,7 @@ function recordingPort(tenant: TenantConfig): ImagingPort {
   return {
     tenantId: tenant.id,
     grantedDatastoreIds: () => tenant.datastoreIds,
+    assertGranted: () => undefined,
     getDatastore: unused,
     searchImageSets: unused,
     getImageSet: unused,
@@ -27,6 +28,7 @@ function recordingPort(tenant: TenantConfig): ImagingPort {
     copyImageSet: unused,
     updateImageSetMetadata: unused,
     deleteImageSet: unused,
+    getImageFrame: unused,
   };
 }
 

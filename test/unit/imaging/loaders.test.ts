@@ -84,6 +84,10 @@ class CountingPort implements ImagingPort {
   async deleteImageSet(): Promise<never> {
     throw new Error('not used');
   }
+
+  async getImageFrame(): Promise<never> {
+    throw new Error('not used');
+  }
 }
 
 describe('createLoaders', () => {
