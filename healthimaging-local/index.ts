@@ -8,7 +8,9 @@ import { FaultController } from './faults';
 import { DatastoreLifecycle } from './model/datastore-lifecycle';
 import { ImportRunner } from './model/import-runner';
 import { WriteScheduler } from './model/write-scheduler';
-import { recoverPendingWrites } from './model/write-completion';
+import { ImportWrites } from './model/import-writes';
+import type { ModelContext } from './model/model-context';
+import { recoverOnStart } from './model/start-up-recovery';
 import { DEFAULT_ACCESS_KEY, DEFAULT_ACCOUNT_ID, type HealthImagingLocalOptions } from './options';
 import { RateLimiter } from './rate-limits';
 import { HilHttpServer } from './server';
@@ -40,7 +42,7 @@ export interface HealthImagingLocalAdmin {
   flushWrites(): number;
   /** Direct, transactional writes of image sets and frames, for seeding without DICOM files. */
   importTarget: Pick<
-    HilStore,
+    ImportWrites,
     'findPrimary' | 'putFrames' | 'discardFrames' | 'createImageSet' | 'appendImportedVersion'
   >;
   /** Where `s3://bucket/prefix` lives on disk. */
@@ -78,13 +80,23 @@ export async function startHealthImagingLocal(options: HealthImagingLocalOptions
     lock?.release();
     throw err;
   }
-  const recovered = recoverPendingWrites(store);
+  const model: ModelContext = { store, now: Date.now };
+  let recovered: number;
+  try {
+    recovered = recoverOnStart(model);
+  } catch (err) {
+    store.close();
+    lock?.release();
+    throw err;
+  }
   if (recovered > 0) log(`completed ${recovered} write(s) left pending by the previous run`);
 
-  const writes = new WriteScheduler(store, log);
-  const datastoreLifecycle = new DatastoreLifecycle(store, log);
+  const importWrites = new ImportWrites(model);
+  const writes = new WriteScheduler(model, log);
+  const datastoreLifecycle = new DatastoreLifecycle(model, log);
   const imports = new ImportRunner(
-    store,
+    model,
+    importWrites,
     s3Dir,
     {
       quotas: { ...DEFAULT_IMPORT_QUOTAS, maxFiles: options.maxImportFiles ?? DEFAULT_IMPORT_QUOTAS.maxFiles },
@@ -100,6 +112,7 @@ export async function startHealthImagingLocal(options: HealthImagingLocalOptions
   const server = new HilHttpServer({
     services: {
       store,
+      model,
       settings: {
         accountId,
         writeDelayMs: options.writeDelayMs ?? 200,
@@ -152,7 +165,7 @@ export async function startHealthImagingLocal(options: HealthImagingLocalOptions
       resetStats: () => stats.reset(),
       accessKeys,
       flushWrites: () => writes.flush(),
-      importTarget: store,
+      importTarget: importWrites,
       s3Dir,
       accountId,
     },

@@ -1,4 +1,4 @@
-import type { HilStore } from '../store/hil-store';
+import type { ModelContext } from './model-context';
 import { TimerSet } from './timer-set';
 
 /** CREATING → ACTIVE and DELETING → DELETED, each after the configured delay. */
@@ -6,7 +6,7 @@ export class DatastoreLifecycle {
   private readonly timers = new TimerSet();
 
   constructor(
-    private readonly store: HilStore,
+    private readonly ctx: ModelContext,
     private readonly log: (line: string) => void,
   ) {}
 
@@ -16,8 +16,8 @@ export class DatastoreLifecycle {
 
   /** Re-arms transitions that were under way when the previous process stopped. */
   resume(): void {
-    const now = this.store.now();
-    for (const ds of this.store.datastores.transitioning()) {
+    const now = this.ctx.now();
+    for (const ds of this.ctx.store.datastores.transitioning()) {
       this.schedule(ds.datastoreId, (ds.transitionDueAt ?? now) - now);
     }
   }
@@ -27,16 +27,17 @@ export class DatastoreLifecycle {
   }
 
   private settle(datastoreId: string): void {
-    if (!this.store.db.open) return;
+    const { store } = this.ctx;
+    if (!store.isOpen) return;
     try {
-      this.store.tx(() => {
-        const ds = this.store.datastores.get(datastoreId);
+      store.tx(() => {
+        const ds = store.datastores.get(datastoreId);
         if (!ds) return;
-        const at = this.store.now();
-        if (ds.datastoreStatus === 'CREATING') this.store.datastores.setStatus(datastoreId, 'ACTIVE', at, null);
+        const at = this.ctx.now();
+        if (ds.datastoreStatus === 'CREATING') store.datastores.setStatus(datastoreId, 'ACTIVE', at, null);
         if (ds.datastoreStatus === 'DELETING') {
-          this.store.datastores.setStatus(datastoreId, 'DELETED', at, null);
-          this.store.tags.removeAll(datastoreId);
+          store.datastores.setStatus(datastoreId, 'DELETED', at, null);
+          store.tags.removeAll(datastoreId);
         }
       });
     } catch (err) {

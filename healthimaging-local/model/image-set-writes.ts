@@ -1,10 +1,12 @@
 import { ServiceError, conflict, notFound, validation } from '../shapes/errors';
-import type { HilStore } from '../store/hil-store';
 import { countFrames, parseCopiableAttributes, selectForCopy, type CopySelection } from './copy-image-set';
 import { newResourceId } from '../shapes/ids';
 import type { ImageSetRecord, PendingWrite } from '../shapes/image-set-state';
 import { MAX_CONCURRENT_WRITES_PER_DATASTORE, MAX_FRAMES_PER_COPY } from '../shapes/quotas';
 import type { ParsedUpdate } from './metadata-update';
+import { insertImageSet, readDocument } from './image-set-content';
+import { assertUnlocked, assertWritable, liveImageSet } from './image-set-rules';
+import type { ModelContext } from './model-context';
 
 /**
  * The synchronous half of Update / Copy / Delete: checks preconditions, then in one transaction
@@ -17,24 +19,7 @@ export interface Accepted<T> {
   result: T;
 }
 
-export function liveImageSet(store: HilStore, datastoreId: string, imageSetId: string): ImageSetRecord {
-  const row = store.imageSets.get(datastoreId, imageSetId);
-  if (!row || row.state === 'DELETED') throw notFound(`Image set ${imageSetId} does not exist`);
-  return row;
-}
-
-function assertWritable(row: ImageSetRecord, claimedLatest: number, what: string): void {
-  if (row.state === 'LOCKED') {
-    throw conflict(`${what} ${row.imageSetId} is locked by another operation`);
-  }
-  if (claimedLatest !== row.latestVersion) {
-    throw conflict(
-      `The latest version of ${what.toLowerCase()} ${row.imageSetId} is ${row.latestVersion}, not ${claimedLatest}`,
-    );
-  }
-}
-
-function assertWriteCapacity(store: HilStore, datastoreId: string): void {
+function assertWriteCapacity({ store }: ModelContext, datastoreId: string): void {
   const pending = store.pendingWrites.all().filter((p) => p.datastoreId === datastoreId).length;
   if (pending >= MAX_CONCURRENT_WRITES_PER_DATASTORE) {
     throw new ServiceError('ServiceQuotaExceededException', 'Too many concurrent image set writes in this data store');
@@ -51,11 +36,12 @@ export interface UpdateRequest {
 }
 
 export function beginUpdate(
-  store: HilStore,
+  ctx: ModelContext,
   req: UpdateRequest,
 ): Accepted<{ imageSet: ImageSetRecord; newVersion: number; at: number }> {
+  const { store } = ctx;
   return store.tx(() => {
-    const row = liveImageSet(store, req.datastoreId, req.imageSetId);
+    const row = liveImageSet(ctx, req.datastoreId, req.imageSetId);
     assertWritable(row, req.latestVersion, 'Image set');
     if (
       req.update.kind === 'revert' &&
@@ -63,9 +49,9 @@ export function beginUpdate(
     ) {
       throw notFound(`Image set version ${req.update.toVersion} does not exist`);
     }
-    assertWriteCapacity(store, req.datastoreId);
+    assertWriteCapacity(ctx, req.datastoreId);
     const newVersion = row.latestVersion + 1;
-    const at = store.now();
+    const at = ctx.now();
     const base = store.imageSets.getDocumentGz(req.datastoreId, req.imageSetId, row.latestVersion)!;
     store.imageSets.insertVersion({
       datastoreId: req.datastoreId,
@@ -115,22 +101,23 @@ export function parseSelection(copiableAttributes: string | undefined): CopySele
   return copiableAttributes === undefined ? undefined : parseCopiableAttributes(copiableAttributes);
 }
 
-export function beginCopy(store: HilStore, req: CopyRequest): Accepted<CopyAccepted> {
+export function beginCopy(ctx: ModelContext, req: CopyRequest): Accepted<CopyAccepted> {
+  const { store } = ctx;
   const selection = parseSelection(req.copiableAttributes);
   return store.tx(() => {
-    const source = liveImageSet(store, req.datastoreId, req.sourceImageSetId);
+    const source = liveImageSet(ctx, req.datastoreId, req.sourceImageSetId);
     assertWritable(source, req.sourceLatestVersion, 'Source image set');
     let destination: ImageSetRecord | undefined;
     if (req.destination) {
       if (req.destination.imageSetId === req.sourceImageSetId) {
         throw validation('The source and destination image sets must differ');
       }
-      destination = liveImageSet(store, req.datastoreId, req.destination.imageSetId);
+      destination = liveImageSet(ctx, req.datastoreId, req.destination.imageSetId);
       assertWritable(destination, req.destination.latestVersion, 'Destination image set');
     }
-    assertWriteCapacity(store, req.datastoreId);
+    assertWriteCapacity(ctx, req.datastoreId);
 
-    const sourceDoc = store.readDocument(req.datastoreId, source.imageSetId, source.latestVersion);
+    const sourceDoc = readDocument(ctx, req.datastoreId, source.imageSetId, source.latestVersion);
     const subset = selectForCopy(sourceDoc, selection);
     if (countFrames(subset) > MAX_FRAMES_PER_COPY) {
       throw new ServiceError(
@@ -139,7 +126,7 @@ export function beginCopy(store: HilStore, req: CopyRequest): Accepted<CopyAccep
       );
     }
 
-    const at = store.now();
+    const at = ctx.now();
     let destinationId: string;
     let destinationVersion: number;
     if (destination) {
@@ -157,12 +144,12 @@ export function beginCopy(store: HilStore, req: CopyRequest): Accepted<CopyAccep
       });
       store.imageSets.setHead(req.datastoreId, destinationId, destinationVersion, 'LOCKED', at);
     } else {
-      if (req.promoteToPrimary) assertNoOtherPrimary(store, req.datastoreId, source);
+      if (req.promoteToPrimary) assertNoOtherPrimary(ctx, req.datastoreId, source);
       destinationId = newResourceId();
       destinationVersion = 1;
       // Until the copy completes, version 1 shows the selected subset under its new identity.
       const placeholder = { ...subset, DatastoreID: req.datastoreId, ImageSetID: destinationId };
-      store.insertImageSet({
+      insertImageSet(ctx, {
         datastoreId: req.datastoreId,
         imageSetId: destinationId,
         document: placeholder,
@@ -215,7 +202,7 @@ export function beginCopy(store: HilStore, req: CopyRequest): Accepted<CopyAccep
   });
 }
 
-function assertNoOtherPrimary(store: HilStore, datastoreId: string, source: ImageSetRecord): void {
+function assertNoOtherPrimary({ store }: ModelContext, datastoreId: string, source: ImageSetRecord): void {
   if (!source.studyInstanceUid || !source.seriesInstanceUid) return;
   const primary = store.imageSets.findPrimary(datastoreId, source.studyInstanceUid, source.seriesInstanceUid);
   if (primary) {
@@ -224,19 +211,20 @@ function assertNoOtherPrimary(store: HilStore, datastoreId: string, source: Imag
 }
 
 export function beginDelete(
-  store: HilStore,
+  ctx: ModelContext,
   req: { datastoreId: string; imageSetId: string; dueAt: number },
 ): Accepted<{ imageSet: ImageSetRecord }> | { alreadyDeleting: ImageSetRecord } {
+  const { store } = ctx;
   return store.tx(() => {
-    const row = liveImageSet(store, req.datastoreId, req.imageSetId);
+    const row = liveImageSet(ctx, req.datastoreId, req.imageSetId);
     if (row.state === 'LOCKED') {
       const latest = store.imageSets.getVersion(req.datastoreId, req.imageSetId, row.latestVersion);
       // DeleteImageSet is idempotent: repeating it while the first one runs is not a conflict.
       if (latest?.workflowStatus === 'DELETING') return { alreadyDeleting: row };
-      throw conflict(`Image set ${req.imageSetId} is locked by another operation`);
     }
-    assertWriteCapacity(store, req.datastoreId);
-    const at = store.now();
+    assertUnlocked(row, 'Image set');
+    assertWriteCapacity(ctx, req.datastoreId);
+    const at = ctx.now();
     store.imageSets.finishVersion(req.datastoreId, req.imageSetId, row.latestVersion, 'LOCKED', 'DELETING', null, at);
     store.imageSets.setState(req.datastoreId, req.imageSetId, 'LOCKED', at);
     const pendingId = store.pendingWrites.insert(

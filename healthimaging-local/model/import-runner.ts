@@ -1,10 +1,10 @@
 import { ImportJobRejected, type ImportQuotas } from '../dicom/import-quotas';
 import type { ImportTarget } from '../dicom/import-target';
 import { runDicomImport } from '../dicom/run-dicom-import';
-import type { HilStore } from '../store/hil-store';
-import type { ImportJobRecord } from '../shapes/import-job';
 import { ServiceError } from '../shapes/errors';
 import { resolveInputPrefix, resolveOutputPrefix, S3LocationError } from './s3-paths';
+import type { ImportWrites } from './import-writes';
+import type { ModelContext } from './model-context';
 import { TimerSet } from './timer-set';
 
 export interface ImportSettings {
@@ -24,7 +24,8 @@ export class ImportRunner {
   private readonly timers = new TimerSet();
 
   constructor(
-    private readonly store: HilStore,
+    private readonly ctx: ModelContext,
+    private readonly writes: ImportWrites,
     private readonly s3Root: string,
     private readonly settings: ImportSettings,
     private readonly log: (line: string) => void,
@@ -37,7 +38,7 @@ export class ImportRunner {
   }
 
   resume(): void {
-    for (const job of this.store.importJobs.unfinished()) this.submit(job.datastoreId, job.jobId, 0);
+    for (const job of this.ctx.store.importJobs.unfinished()) this.submit(job.datastoreId, job.jobId, 0);
   }
 
   /** Stops taking work, makes the running import's writes fail fast, and waits for it to end. */
@@ -52,9 +53,10 @@ export class ImportRunner {
 
   private async run(datastoreId: string, jobId: string): Promise<void> {
     if (this.closing) return;
-    const job = this.store.importJobs.get(datastoreId, jobId);
+    const { store } = this.ctx;
+    const job = store.importJobs.get(datastoreId, jobId);
     if (!job || job.jobStatus === 'COMPLETED' || job.jobStatus === 'FAILED') return;
-    this.store.importJobs.setStatus(datastoreId, jobId, 'IN_PROGRESS', null, null);
+    store.importJobs.setStatus(datastoreId, jobId, 'IN_PROGRESS', null, null);
     let failure: string;
     try {
       const input = resolveInputPrefix(this.s3Root, job.inputS3Uri);
@@ -90,8 +92,8 @@ export class ImportRunner {
             : 'INTERNAL_ERROR: The import job could not be completed';
       this.log(`import job ${jobId} failed (${err instanceof Error ? err.name : 'error'})`);
     }
-    if (!this.store.db.open) return;
-    this.store.importJobs.setStatus(datastoreId, jobId, 'FAILED', this.store.now(), failure);
+    if (!store.isOpen) return;
+    store.importJobs.setStatus(datastoreId, jobId, 'FAILED', this.ctx.now(), failure);
   }
 
   /** The store as one job's importer sees it; after close() starts, every write fails fast. */
@@ -99,23 +101,21 @@ export class ImportRunner {
     const guard = (): void => {
       if (this.closing) throw new Error('HealthImaging Local is shutting down');
     };
-    const store = this.store;
+    const { ctx, writes } = this;
     return {
-      findPrimary: (d, st, se) => (guard(), store.findPrimary(d, st, se)),
-      putFrames: (d, frames) => (guard(), store.putFrames(d, frames)),
-      discardFrames: (d, ids) => (guard(), store.discardFrames(d, ids)),
-      prepareDocument: (doc) => store.prepareDocument(doc),
+      findPrimary: (d, st, se) => (guard(), writes.findPrimary(d, st, se)),
+      putFrames: (d, frames) => (guard(), writes.putFrames(d, frames)),
+      discardFrames: (d, ids) => (guard(), writes.discardFrames(d, ids)),
+      prepareDocument: (doc) => writes.prepareDocument(doc),
       commit: (write) => {
         guard();
-        store.tx(() => {
+        ctx.store.tx(() => {
           write();
-          store.importJobs.setStatus(datastoreId, jobId, 'COMPLETED', store.now(), null);
+          ctx.store.importJobs.setStatus(datastoreId, jobId, 'COMPLETED', ctx.now(), null);
         });
       },
-      createImageSet: (d, id, doc, primary) => store.createImageSet(d, id, doc, primary),
-      appendImportedVersion: (d, id, doc) => store.appendImportedVersion(d, id, doc),
+      createImageSet: (d, id, doc, primary) => writes.createImageSet(d, id, doc, primary),
+      appendImportedVersion: (d, id, doc) => writes.appendImportedVersion(d, id, doc),
     };
   }
 }
-
-export type { ImportJobRecord };

@@ -1,5 +1,6 @@
-import type { HilStore } from '../store/hil-store';
-import { encodeDocument } from '../store/document-codec';
+import { encodeDocument } from './document-codec';
+import { readDocument, writeVersionContent } from './image-set-content';
+import type { ModelContext } from './model-context';
 import { mergeIntoDestination, selectForCopy, type CopySelection } from './copy-image-set';
 import type { PendingWrite, PendingWriteRow } from '../shapes/image-set-state';
 import { MAX_METADATA_BYTES } from '../shapes/quotas';
@@ -13,21 +14,22 @@ type Outcome = { ok: true; doc: MetadataDocument } | { ok: false; message: strin
  * (ACTIVE + UPDATED/COPIED, ACTIVE + *_FAILED with a message, or DELETED) and drops the pending
  * row, all in one transaction. A failed version stays in the history with the previous content.
  */
-export function completePendingWrite(store: HilStore, pendingId: number): void {
+export function completePendingWrite(ctx: ModelContext, pendingId: number): void {
+  const { store } = ctx;
   store.tx(() => {
     const pending = store.pendingWrites.get(pendingId);
     if (!pending) return; // already completed (timer raced a start-up recovery)
-    const at = store.now();
+    const at = ctx.now();
     const write = pending.write;
     switch (write.kind) {
       case 'update':
-        completeUpdate(store, pending, write, at);
+        completeUpdate(ctx, pending, write, at);
         break;
       case 'copy':
-        completeCopy(store, pending, write, at);
+        completeCopy(ctx, pending, write, at);
         break;
       case 'delete':
-        completeDelete(store, pending, write, at);
+        completeDelete(ctx, pending, write, at);
         break;
     }
     store.pendingWrites.remove(pendingId);
@@ -35,17 +37,18 @@ export function completePendingWrite(store: HilStore, pendingId: number): void {
 }
 
 function completeUpdate(
-  store: HilStore,
+  ctx: ModelContext,
   p: PendingWriteRow,
   w: Extract<PendingWrite, { kind: 'update' }>,
   at: number,
 ): void {
+  const { store } = ctx;
   const imageSet = store.imageSets.get(p.datastoreId, w.imageSetId)!;
   let outcome: Outcome;
   if (w.revertToVersion !== undefined) {
-    outcome = { ok: true, doc: store.readDocument(p.datastoreId, w.imageSetId, w.revertToVersion) };
+    outcome = { ok: true, doc: readDocument(ctx, p.datastoreId, w.imageSetId, w.revertToVersion) };
   } else {
-    const base = store.readDocument(p.datastoreId, w.imageSetId, w.baseVersion);
+    const base = readDocument(ctx, p.datastoreId, w.imageSetId, w.baseVersion);
     outcome = safely(() =>
       applyDicomUpdates(
         base,
@@ -56,7 +59,7 @@ function completeUpdate(
   }
   outcome = withinSizeLimit(outcome);
   if (outcome.ok) {
-    store.writeVersionContent(p.datastoreId, w.imageSetId, w.newVersion, outcome.doc);
+    writeVersionContent(ctx, p.datastoreId, w.imageSetId, w.newVersion, outcome.doc);
     store.imageSets.finishVersion(p.datastoreId, w.imageSetId, w.newVersion, 'ACTIVE', 'UPDATED', null, at);
   } else {
     store.imageSets.finishVersion(
@@ -73,24 +76,25 @@ function completeUpdate(
 }
 
 function completeCopy(
-  store: HilStore,
+  ctx: ModelContext,
   p: PendingWriteRow,
   w: Extract<PendingWrite, { kind: 'copy' }>,
   at: number,
 ): void {
+  const { store } = ctx;
   const ds = p.datastoreId;
   const destId = w.destinationImageSetId;
   let outcome: Outcome = safely(() => {
-    const sourceDoc = store.readDocument(ds, w.sourceImageSetId, w.sourceVersion);
+    const sourceDoc = readDocument(ctx, ds, w.sourceImageSetId, w.sourceVersion);
     const subset = selectForCopy(sourceDoc, w.selection as CopySelection | undefined);
-    const destinationDoc = w.destinationIsNew ? undefined : store.readDocument(ds, destId, w.destinationBaseVersion!);
+    const destinationDoc = w.destinationIsNew ? undefined : readDocument(ctx, ds, destId, w.destinationBaseVersion!);
     const merged = mergeIntoDestination(subset, destinationDoc, { force: w.force });
     if (!merged.ok) return merged;
     return { ok: true, doc: { ...merged.doc, DatastoreID: ds, ImageSetID: destId } };
   });
   outcome = withinSizeLimit(outcome);
   if (outcome.ok) {
-    store.writeVersionContent(ds, destId, w.newVersion, outcome.doc);
+    writeVersionContent(ctx, ds, destId, w.newVersion, outcome.doc);
     store.imageSets.finishVersion(ds, destId, w.newVersion, 'ACTIVE', 'COPIED', null, at);
     if (w.promoteToPrimary) store.imageSets.setPrimary(ds, destId, true);
   } else {
@@ -104,11 +108,12 @@ function completeCopy(
 }
 
 function completeDelete(
-  store: HilStore,
+  ctx: ModelContext,
   p: PendingWriteRow,
   w: Extract<PendingWrite, { kind: 'delete' }>,
   at: number,
 ): void {
+  const { store } = ctx;
   store.imageSets.finishVersion(p.datastoreId, w.imageSetId, w.version, 'DELETED', 'DELETED', null, at, at);
   store.imageSets.setState(p.datastoreId, w.imageSetId, 'DELETED', at, at);
   store.imageSets.dropFrameRefs(p.datastoreId, w.imageSetId);
@@ -144,25 +149,23 @@ function withinSizeLimit(outcome: Outcome): Outcome {
  * releases any image set left LOCKED without pending work (which a committed transaction never
  * leaves, but an older or hand-edited database might).
  */
-export function recoverPendingWrites(store: HilStore): number {
+export function recoverPendingWrites(ctx: ModelContext): number {
+  const { store } = ctx;
   const pending = store.pendingWrites.all();
-  for (const row of pending) completePendingWrite(store, row.id);
+  for (const row of pending) completePendingWrite(ctx, row.id);
   store.tx(() => {
-    const stuck = store.db
-      .prepare(`SELECT datastore_id AS ds, id, latest_version AS v FROM image_sets WHERE state = 'LOCKED'`)
-      .all() as Array<{ ds: string; id: string; v: number }>;
-    const at = store.now();
-    for (const s of stuck) {
+    const at = ctx.now();
+    for (const s of store.imageSets.locked()) {
       store.imageSets.finishVersion(
-        s.ds,
-        s.id,
-        s.v,
+        s.datastoreId,
+        s.imageSetId,
+        s.latestVersion,
         'ACTIVE',
         'UPDATE_FAILED',
         'INTERNAL_ERROR: The operation was interrupted',
         at,
       );
-      store.imageSets.setState(s.ds, s.id, 'ACTIVE', at);
+      store.imageSets.setState(s.datastoreId, s.imageSetId, 'ACTIVE', at);
     }
   });
   return pending.length;

@@ -1,4 +1,4 @@
-import type { HilStore } from '../store/hil-store';
+import type { ModelContext } from './model-context';
 import { TimerSet } from './timer-set';
 import { completePendingWrite } from './write-completion';
 
@@ -10,7 +10,7 @@ export class WriteScheduler {
   private readonly timers = new TimerSet();
 
   constructor(
-    private readonly store: HilStore,
+    private readonly ctx: ModelContext,
     private readonly log: (line: string) => void,
   ) {}
 
@@ -20,7 +20,7 @@ export class WriteScheduler {
 
   /** Completes every pending write now (start-up recovery, or `admin.flushWrites()`). */
   flush(): number {
-    const pending = this.store.pendingWrites.all();
+    const pending = this.ctx.store.pendingWrites.all();
     for (const row of pending) this.run(row.id);
     return pending.length;
   }
@@ -30,9 +30,9 @@ export class WriteScheduler {
   }
 
   private run(pendingId: number): void {
-    if (this.timers.closed && !this.store.db.open) return;
+    if (this.timers.closed && !this.ctx.store.isOpen) return;
     try {
-      completePendingWrite(this.store, pendingId);
+      completePendingWrite(this.ctx, pendingId);
     } catch (err) {
       this.log(`pending write ${pendingId} could not complete (${err instanceof Error ? err.name : 'error'})`);
     }

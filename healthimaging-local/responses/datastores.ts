@@ -37,7 +37,7 @@ function summary(ds: DatastoreRecord, ctx: RequestContext, accountId: string) {
   };
 }
 
-export const createDatastore: Handler = (ctx, { store, settings, datastoreLifecycle }) => {
+export const createDatastore: Handler = (ctx, { store, model, settings, datastoreLifecycle }) => {
   assertAccountWide(ctx.grant, 'CreateDatastore');
   const body = jsonBody(ctx);
   const clientToken = stringMember(body, 'clientToken', true, CLIENT_TOKEN);
@@ -65,7 +65,7 @@ export const createDatastore: Handler = (ctx, { store, settings, datastoreLifecy
       );
     }
     const id = newResourceId();
-    const at = store.now();
+    const at = model.now();
     store.datastores.insert({
       datastoreId: id,
       datastoreName: name ?? id,
@@ -131,7 +131,7 @@ export const deleteDatastore: Handler = (ctx, services) => {
       throw conflict('The data store still contains image sets; delete them first');
     }
     if (store.importJobs.countRunning(ds.datastoreId) > 0) throw conflict('The data store has import jobs in progress');
-    const at = store.now();
+    const at = services.model.now();
     store.datastores.setStatus(ds.datastoreId, 'DELETING', at, at + settings.datastoreDelayMs);
     datastoreLifecycle.schedule(ds.datastoreId, settings.datastoreDelayMs);
     return { datastoreId: ds.datastoreId, datastoreStatus: 'DELETING' };

@@ -5,6 +5,7 @@ import type { WireResponse } from '../wire';
 import type { DatastoreLifecycle } from '../model/datastore-lifecycle';
 import type { ImportRunner } from '../model/import-runner';
 import type { WriteScheduler } from '../model/write-scheduler';
+import type { ModelContext } from '../model/model-context';
 import type { PageTokens } from '../pagination';
 
 export interface RequestContext {
@@ -26,6 +27,7 @@ export interface ServiceSettings {
 
 export interface HilServices {
   store: HilStore;
+  model: ModelContext;
   settings: ServiceSettings;
   writes: WriteScheduler;
   datastoreLifecycle: DatastoreLifecycle;

@@ -1,5 +1,5 @@
 import { notFound } from '../shapes/errors';
-import { liveImageSet } from '../model/image-set-writes';
+import { liveImageSet } from '../model/image-set-rules';
 import type { ImageSetRecord, VersionRecord } from '../shapes/image-set-state';
 import { isVersion } from '../pagination';
 import { jsonResponse } from '../wire';
@@ -11,7 +11,7 @@ import { jsonBody, queryMaxResults, queryString, queryVersion, resourceId, strin
 function imageSetFor(ctx: RequestContext, services: HilServices): ImageSetRecord {
   const ds = datastoreFor(ctx, services);
   const imageSetId = resourceId('imageSetId', ctx.params.imageSetId);
-  return liveImageSet(services.store, ds.datastoreId, imageSetId);
+  return liveImageSet(services.model, ds.datastoreId, imageSetId);
 }
 
 function versionFor(ctx: RequestContext, services: HilServices, imageSet: ImageSetRecord): VersionRecord {

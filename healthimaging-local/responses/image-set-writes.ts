@@ -14,7 +14,7 @@ import { jsonBody, objectMember, queryBoolean, queryVersion, resourceId, stringM
  */
 
 export const updateImageSetMetadata: Handler = (ctx, services) => {
-  const { store, settings, writes } = services;
+  const { model, settings, writes } = services;
   const ds = datastoreFor(ctx, services);
   const imageSetId = resourceId('imageSetId', ctx.params.imageSetId);
   const latestVersion = queryVersion(ctx, 'latestVersion', true);
@@ -32,13 +32,13 @@ export const updateImageSetMetadata: Handler = (ctx, services) => {
     ? { kind: 'revert' as const, toVersion: versionNumber('revertToVersionId', body.revertToVersionId) }
     : { kind: 'dicom' as const, parsed: parseDicomUpdates(objectMember(body, 'DICOMUpdates', true)) };
 
-  const accepted = beginUpdate(store, {
+  const accepted = beginUpdate(model, {
     datastoreId: ds.datastoreId,
     imageSetId,
     latestVersion,
     force,
     update,
-    dueAt: store.now() + settings.writeDelayMs,
+    dueAt: model.now() + settings.writeDelayMs,
   });
   writes.schedule(accepted.pendingId, settings.writeDelayMs);
   const { imageSet, newVersion, at } = accepted.result;
@@ -56,7 +56,7 @@ export const updateImageSetMetadata: Handler = (ctx, services) => {
 const COPIABLE = { min: 1, max: 260000 };
 
 export const copyImageSet: Handler = (ctx, services) => {
-  const { store, settings, writes } = services;
+  const { model, settings, writes } = services;
   const ds = datastoreFor(ctx, services);
   const sourceImageSetId = resourceId('sourceImageSetId', ctx.params.imageSetId);
   const force = queryBoolean(ctx, 'force');
@@ -74,7 +74,7 @@ export const copyImageSet: Handler = (ctx, services) => {
       }
     : undefined;
 
-  const accepted = beginCopy(store, {
+  const accepted = beginCopy(model, {
     datastoreId: ds.datastoreId,
     sourceImageSetId,
     sourceLatestVersion,
@@ -82,7 +82,7 @@ export const copyImageSet: Handler = (ctx, services) => {
     destination,
     force,
     promoteToPrimary,
-    dueAt: store.now() + settings.writeDelayMs,
+    dueAt: model.now() + settings.writeDelayMs,
   });
   writes.schedule(accepted.pendingId, settings.writeDelayMs);
   const r = accepted.result;
@@ -111,13 +111,13 @@ export const copyImageSet: Handler = (ctx, services) => {
 };
 
 export const deleteImageSet: Handler = (ctx, services) => {
-  const { store, settings, writes } = services;
+  const { model, settings, writes } = services;
   const ds = datastoreFor(ctx, services);
   const imageSetId = resourceId('imageSetId', ctx.params.imageSetId);
-  const accepted = beginDelete(store, {
+  const accepted = beginDelete(model, {
     datastoreId: ds.datastoreId,
     imageSetId,
-    dueAt: store.now() + settings.writeDelayMs,
+    dueAt: model.now() + settings.writeDelayMs,
   });
   if ('pendingId' in accepted) writes.schedule(accepted.pendingId, settings.writeDelayMs);
   return jsonResponse({

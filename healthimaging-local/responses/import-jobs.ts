@@ -44,7 +44,7 @@ export const startDicomImportJob: Handler = (ctx, services) => {
       throw new ServiceError('ServiceQuotaExceededException', 'Too many concurrent import jobs in this data store');
     }
     const jobId = newResourceId();
-    const at = store.now();
+    const at = services.model.now();
     store.importJobs.insert({
       datastoreId: ds.datastoreId,
       jobId,

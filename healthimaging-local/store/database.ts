@@ -10,7 +10,7 @@ export type Db = Database.Database;
  * `synchronous = NORMAL` under WAL never loses a committed transaction to a process crash
  * (kill -9), only possibly to an OS crash or power loss, which is the trade an emulator wants.
  */
-export function openDatabase(location: { dataDir?: string; inMemory?: boolean }): Db {
+export function openDatabase(location: { dataDir?: string | undefined; inMemory?: boolean | undefined }): Db {
   let db: Db;
   if (location.inMemory || !location.dataDir) {
     db = new Database(':memory:');

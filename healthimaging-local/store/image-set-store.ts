@@ -87,7 +87,7 @@ export interface NewVersion {
 export class ImageSetStore {
   private readonly s;
 
-  constructor(private readonly db: Db) {
+  constructor(db: Db) {
     this.s = {
       get: db.prepare('SELECT * FROM image_sets WHERE datastore_id = ? AND id = ?'),
       insert: db.prepare(
@@ -111,6 +111,9 @@ export class ImageSetStore {
       live: db.prepare(`SELECT * FROM image_sets WHERE datastore_id = ? AND state != 'DELETED'`),
       withoutSeriesList: db.prepare(
         'SELECT datastore_id AS datastoreId, id AS imageSetId, latest_version AS latestVersion FROM image_sets WHERE series_uids IS NULL',
+      ),
+      locked: db.prepare(
+        `SELECT datastore_id AS datastoreId, id AS imageSetId, latest_version AS latestVersion FROM image_sets WHERE state = 'LOCKED'`,
       ),
       countLive: db.prepare(`SELECT COUNT(*) AS n FROM image_sets WHERE datastore_id = ? AND state != 'DELETED'`),
       getVersion: db.prepare(
@@ -211,6 +214,11 @@ export class ImageSetStore {
 
   listLive(datastoreId: string): ImageSetRecord[] {
     return (this.s.live.all(datastoreId) as ImageSetRow[]).map(toImageSet);
+  }
+
+  /** Image sets in the LOCKED state, with their latest version. */
+  locked(): Array<{ datastoreId: string; imageSetId: string; latestVersion: number }> {
+    return this.s.locked.all() as Array<{ datastoreId: string; imageSetId: string; latestVersion: number }>;
   }
 
   countLive(datastoreId: string): number {

@@ -1,14 +1,17 @@
-import { HilStore } from '../../../healthimaging-local/store/hil-store';
+import { ImportWrites } from '../../../healthimaging-local/model/import-writes';
 import { frameIdsOf } from '../../../healthimaging-local/shapes/metadata-document';
+import { HilStore } from '../../../healthimaging-local/store/hil-store';
 import { CT_IMAGE_SET_ID, DATASTORE_ID, MR_IMAGE_SET_ID, ctSeriesDoc } from './fixtures/metadata-documents';
 
 const frame = (id: string) => ({ id, bytes: Buffer.from(id), contentType: 'application/octet-stream' });
 const PENDING_IMPORT_FRAME = 'f'.repeat(32);
 
-describe('HilStore frames', () => {
+describe('frames of imported and deleted image sets', () => {
   let store: HilStore;
+  let writes: ImportWrites;
   beforeEach(() => {
     store = HilStore.open({ inMemory: true });
+    writes = new ImportWrites({ store, now: Date.now });
   });
   afterEach(() => store.close());
 
@@ -18,8 +21,8 @@ describe('HilStore frames', () => {
 
   it('deletes only the frames of a deleted image set, not those an import has stored but not yet committed', () => {
     const ctFrames = frameIdsOf(ctSeriesDoc);
-    store.putFrames(DATASTORE_ID, [...ctFrames.map(frame), frame(PENDING_IMPORT_FRAME)]);
-    store.createImageSet(DATASTORE_ID, CT_IMAGE_SET_ID, { ...ctSeriesDoc, ImageSetID: CT_IMAGE_SET_ID }, true);
+    writes.putFrames(DATASTORE_ID, [...ctFrames.map(frame), frame(PENDING_IMPORT_FRAME)]);
+    writes.createImageSet(DATASTORE_ID, CT_IMAGE_SET_ID, { ...ctSeriesDoc, ImageSetID: CT_IMAGE_SET_ID }, true);
 
     store.imageSets.dropFrameRefs(DATASTORE_ID, CT_IMAGE_SET_ID);
     expect(stored()).toBe(1);
@@ -28,9 +31,9 @@ describe('HilStore frames', () => {
 
   it('keeps a frame another image set still references (a copy shares its source frames)', () => {
     const ctFrames = frameIdsOf(ctSeriesDoc);
-    store.putFrames(DATASTORE_ID, ctFrames.map(frame));
-    store.createImageSet(DATASTORE_ID, CT_IMAGE_SET_ID, { ...ctSeriesDoc, ImageSetID: CT_IMAGE_SET_ID }, true);
-    store.createImageSet(DATASTORE_ID, MR_IMAGE_SET_ID, { ...ctSeriesDoc, ImageSetID: MR_IMAGE_SET_ID }, false);
+    writes.putFrames(DATASTORE_ID, ctFrames.map(frame));
+    writes.createImageSet(DATASTORE_ID, CT_IMAGE_SET_ID, { ...ctSeriesDoc, ImageSetID: CT_IMAGE_SET_ID }, true);
+    writes.createImageSet(DATASTORE_ID, MR_IMAGE_SET_ID, { ...ctSeriesDoc, ImageSetID: MR_IMAGE_SET_ID }, false);
 
     store.imageSets.dropFrameRefs(DATASTORE_ID, CT_IMAGE_SET_ID);
     expect(stored()).toBe(ctFrames.length);
@@ -40,9 +43,9 @@ describe('HilStore frames', () => {
 
   it('discards only the unreferenced ones of the frames it is given', () => {
     const ctFrames = frameIdsOf(ctSeriesDoc);
-    store.putFrames(DATASTORE_ID, [...ctFrames.map(frame), frame(PENDING_IMPORT_FRAME)]);
-    store.createImageSet(DATASTORE_ID, CT_IMAGE_SET_ID, { ...ctSeriesDoc, ImageSetID: CT_IMAGE_SET_ID }, true);
-    store.discardFrames(DATASTORE_ID, [...ctFrames, PENDING_IMPORT_FRAME]);
+    writes.putFrames(DATASTORE_ID, [...ctFrames.map(frame), frame(PENDING_IMPORT_FRAME)]);
+    writes.createImageSet(DATASTORE_ID, CT_IMAGE_SET_ID, { ...ctSeriesDoc, ImageSetID: CT_IMAGE_SET_ID }, true);
+    writes.discardFrames(DATASTORE_ID, [...ctFrames, PENDING_IMPORT_FRAME]);
     expect(stored()).toBe(ctFrames.length);
   });
 });

@@ -2,6 +2,8 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ImportWrites } from '../../../healthimaging-local/model/import-writes';
+import { recoverOnStart } from '../../../healthimaging-local/model/start-up-recovery';
 import { HilStore } from '../../../healthimaging-local/store/hil-store';
 import { SCHEMA_VERSION } from '../../../healthimaging-local/store/schema';
 import {
@@ -21,7 +23,7 @@ describe('HilStore schema migration', () => {
 
   it('upgrades a schema 1 database in place and backfills every image set series list from its document', () => {
     const first = HilStore.open({ dataDir: dir });
-    first.createImageSet(DATASTORE_ID, CT_IMAGE_SET_ID, { ...twoSeriesDoc, ImageSetID: CT_IMAGE_SET_ID }, true);
+    new ImportWrites({ store: first, now: Date.now }).createImageSet(DATASTORE_ID, CT_IMAGE_SET_ID, { ...twoSeriesDoc, ImageSetID: CT_IMAGE_SET_ID }, true);
     first.close();
     // Turn the file back into what schema 1 wrote: no series list column.
     const raw = new Database(join(dir, 'hil.sqlite'));
@@ -31,6 +33,7 @@ describe('HilStore schema migration', () => {
 
     const reopened = HilStore.open({ dataDir: dir });
     try {
+      recoverOnStart({ store: reopened, now: Date.now });
       expect(reopened.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
       const row = reopened.imageSets.get(DATASTORE_ID, CT_IMAGE_SET_ID)!;
       expect(row.seriesInstanceUids).toEqual([CT_SERIES_UID, MR_SERIES_UID]);

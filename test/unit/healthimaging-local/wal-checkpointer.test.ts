@@ -25,7 +25,10 @@ describe('HilStore WAL checkpoints', () => {
     try {
       expect(store.db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
       const before = statSync(join(dir, 'hil.sqlite')).size;
-      store.putFrames(DATASTORE_ID, frames(32)); // 2 MB, only in the WAL once committed
+      // 2 MB, only in the WAL once committed
+      store.tx(() => {
+        for (const f of frames(32)) store.imageSets.putFrame(DATASTORE_ID, f.id, f.contentType, f.bytes);
+      });
       await pollUntil('the checkpoint worker to copy the frames back', async () =>
         statSync(join(dir, 'hil.sqlite')).size >= before + 2 * 1024 * 1024 ? true : undefined,
       );
