@@ -1,4 +1,6 @@
 import { ApolloServer, HeaderMap } from '@apollo/server';
+import DataLoader from 'dataloader';
+import { SignedIds } from '../../../src/auth/signed-ids';
 import { createAuthenticator } from '../../../src/auth/authenticate';
 import type { TenantConfig } from '../../../src/tenants/tenant-config';
 import { parseTenants } from '../../../src/tenants/tenants-file';
@@ -58,7 +60,7 @@ describe('createContextFactory', () => {
     expect(context.imaging).toBeUndefined();
     expect(context.loaders).toBeUndefined();
     expect(context.tenant).toBeUndefined();
-    expect(context.ids).toBeDefined();
+    expect(context.ids).toBeInstanceOf(SignedIds);
     expect(built).toEqual([]);
   });
 
@@ -68,7 +70,7 @@ describe('createContextFactory', () => {
     expect(context.principal).toMatchObject({ tenantId: 'acme', method: 'api-key' });
     expect(context.tenant?.id).toBe('acme');
     expect(context.imaging?.tenantId).toBe('acme');
-    expect(context.loaders?.imageSet).toBeDefined();
+    expect(context.loaders?.imageSet).toBeInstanceOf(DataLoader);
   });
 
   it('reuses one service per tenant across requests but never shares loaders', async () => {
