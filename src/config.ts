@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { isAbsolute, join, resolve } from 'node:path';
 import { LOG_LEVELS, type LogLevel } from './logging/logger';
+import { describeTracing, tracingSettingsOf, type TracingSettings } from './telemetry/tracing-settings';
 import { DEFAULT_OPERATION_LIMITS, OPERATION_LIMIT_VARIABLES, type OperationLimits } from './limits/operation-limits';
 import {
   DEFAULT_RATE_LIMITS,
@@ -68,6 +69,8 @@ export interface GatewayConfig {
   /** FRAME_URL_TTL_SECONDS: how long a `DicomFrame.url` stays usable (it is a bearer credential: keep it short). */
   readonly frameUrlTtlSeconds: number;
   readonly logLevel: LogLevel;
+  /** OTEL_*: OpenTelemetry tracing, off unless OTEL_TRACES_EXPORTER=otlp or an OTLP endpoint asks for it (see src/telemetry/). */
+  readonly tracing: TracingSettings;
 }
 
 export type EnvSource = NodeJS.ProcessEnv | Record<string, string | undefined>;
@@ -342,6 +345,7 @@ export function loadConfig(env: EnvSource): GatewayConfig {
   const shutdownDrainMs = reader.integer('SHUTDOWN_DRAIN_MS', 10_000, 0, 600_000);
   const frameUrlTtlSeconds = reader.integer('FRAME_URL_TTL_SECONDS', 300, 10, 3600);
   const logLevel = reader.oneOf('LOG_LEVEL', LOG_LEVELS, 'info');
+  const tracing = tracingSettingsOf(reader);
 
   if (reader.issues.length > 0) throw new ConfigError(reader.issues);
 
@@ -371,6 +375,7 @@ export function loadConfig(env: EnvSource): GatewayConfig {
     shutdownDrainMs,
     frameUrlTtlSeconds,
     logLevel,
+    tracing,
   };
   return Object.freeze(config);
 }
@@ -391,6 +396,8 @@ export function describeConfig(config: GatewayConfig): Record<string, unknown> {
     rateLimits: JSON.stringify({ ...rateLimits, sharedState: redisUrl !== undefined ? 'redis' : 'memory' }),
     corsOrigins: [...config.corsOrigins],
     operationLimits: JSON.stringify(config.operationLimits),
+    // Where spans go, never the exporter's headers (they hold the collector's key).
+    tracing: describeTracing(config.tracing),
     cursorSecret: `[${cursorSecret.length} characters]`,
     auditStore: auditDatabaseUrl !== undefined ? 'postgresql' : `sqlite ${config.auditSqliteFile}`,
   };
