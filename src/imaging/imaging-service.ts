@@ -21,12 +21,14 @@ import type { RetryRuntime } from './upstream/retry-policy';
 import { toSearchCriteria } from './upstream/search-criteria';
 import { SingleFlight } from './upstream/single-flight';
 import { UpstreamCaller, type UpstreamCallEvent } from './upstream/upstream-caller';
+import type { UpstreamAdmission } from './upstream/upstream-admission';
 import { FAILURE_MESSAGES } from './upstream/upstream-errors';
 import { UpstreamFrames } from './upstream/upstream-frames';
 import { UpstreamReads, type PageRequest } from './upstream/upstream-reads';
 import { UpstreamWrites } from './upstream/upstream-writes';
 import type { MedicalImagingClient } from './upstream/client-factory';
 import { WriteReconciler } from './writes/write-reconciler';
+import { AnsweredCopies } from './writes/answered-copies';
 import { DEFAULT_CLOCK_SKEW_MS } from './writes/written-version-evidence';
 
 export interface ImagingServiceOptions {
@@ -36,6 +38,8 @@ export interface ImagingServiceOptions {
   onUpstreamCall?: (event: UpstreamCallEvent) => void;
   /** Overrides for tests: backoff, sleep and jitter source. */
   retry?: Partial<RetryRuntime>;
+  /** The upstream accounts' write queue and read budgets, shared by every tenant's service. */
+  admission?: UpstreamAdmission;
   maxMetadataBytes?: number;
   clockSkewMs?: number;
 }
@@ -66,14 +70,17 @@ export class ImagingService implements ImagingPort {
       tenant,
       ...(options.onUpstreamCall ? { onUpstreamCall: options.onUpstreamCall } : {}),
       ...(options.retry ? { retry: options.retry } : {}),
+      ...(options.admission ? { admission: options.admission } : {}),
     });
     this.reads = new UpstreamReads(caller, client, options.maxMetadataBytes ?? DEFAULT_MAX_METADATA_BYTES);
     this.frames = new UpstreamFrames(caller, client);
+    const answeredCopies = new AnsweredCopies();
     this.writes = new ImageSetWrites({
       caller,
       writes: new UpstreamWrites(caller, client),
       reads: this.reads,
-      reconciler: new WriteReconciler(this.reads, clock),
+      reconciler: new WriteReconciler(this.reads, clock, answeredCopies),
+      answeredCopies,
       clock,
       clockSkewMs: options.clockSkewMs ?? DEFAULT_CLOCK_SKEW_MS,
     });
@@ -81,6 +88,15 @@ export class ImagingService implements ImagingPort {
 
   grantedDatastoreIds(): readonly string[] {
     return this.datastoreIds;
+  }
+
+  /**
+   * The grant decides first, with the same error and message as an upstream
+   * ResourceNotFoundException: a foreign data store must be indistinguishable from a missing one,
+   * and it never costs an upstream call.
+   */
+  assertGranted(datastoreId: string): void {
+    if (!this.grant.has(datastoreId)) throw new NotFoundError(FAILURE_MESSAGES.notFound);
   }
 
   getDatastore(datastoreId: string): Promise<DatastoreRecord> {
@@ -156,13 +172,9 @@ export class ImagingService implements ImagingPort {
     });
   }
 
-  /**
-   * The grant decides first, with the same error and message as an upstream
-   * ResourceNotFoundException: a foreign data store must be indistinguishable from a missing one,
-   * and it never costs an upstream call.
-   */
+  /** Every method's gate: the grant, then the work (a refusal is a rejected promise, never a throw). */
   private async checked<T>(datastoreId: string, run: () => Promise<T>): Promise<T> {
-    if (!this.grant.has(datastoreId)) throw new NotFoundError(FAILURE_MESSAGES.notFound);
+    this.assertGranted(datastoreId);
     return run();
   }
 }

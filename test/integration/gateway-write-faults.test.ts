@@ -52,6 +52,20 @@ describe('gateway: writes under upstream faults', () => {
     expect(h.upstreamCalls('acme').CopyImageSet).toBe(1);
   });
 
+  it('never answers a failed copy with the destination of an earlier copy of the same series', async () => {
+    const [copied] = await h.importStudy('acme', 'faults-twice');
+    const input = { datastoreId: ds, sourceImageSetId: copied, sourceLatestVersionId: '1' };
+    const first = expectData(await h.gql(COPY, { input }, acme)).copyImageSet;
+    await latestOf(copied);
+    await latestOf(first.destinationImageSet.imageSetId);
+    // Seconds later, within the clock-skew window, the same copy fails before being applied.
+    h.hil.hil.admin.faults.set({ operation: 'CopyImageSet', mode: 'error' });
+    const second = await h.gql(COPY, { input }, acme);
+    expect(expectGraphQLError(second, 'UPSTREAM_UNAVAILABLE').message).toMatch(AMBIGUOUS);
+    expect(second.data).toEqual({ copyImageSet: null });
+    expect(h.upstreamCalls('acme').SearchImageSets).toBe(1);
+  });
+
   it('sends a copy whose connection hung once, and reconciles by reading instead of resending', async () => {
     h.hil.hil.admin.faults.set({ operation: 'CopyImageSet', mode: 'hang' });
     const res = await h.gql(

@@ -7,6 +7,7 @@ import type { WriteOutcome } from '../upstream/retry-policy';
 import type { UpstreamCaller } from '../upstream/upstream-caller';
 import { classifyUpstreamError, toGatewayError } from '../upstream/upstream-errors';
 import type { UpstreamReads } from '../upstream/upstream-reads';
+import type { AnsweredCopies } from './answered-copies';
 import type { WriteReconciler } from './write-reconciler';
 import { AMBIGUOUS_WRITE_MESSAGE, type WriteWindow } from './written-version-evidence';
 import type { UpstreamWrites } from '../upstream/upstream-writes';
@@ -16,6 +17,8 @@ export interface ImageSetWritesDeps {
   writes: UpstreamWrites;
   reads: UpstreamReads;
   reconciler: WriteReconciler;
+  /** Shared with the reconciler, which must never take an answered copy's destination for a new one. */
+  answeredCopies: AnsweredCopies;
   clock: () => Date;
   clockSkewMs: number;
 }
@@ -39,8 +42,13 @@ export class ImageSetWrites {
     return this.serialised(keys, async () => {
       const window = this.window();
       const outcome = await this.deps.writes.copy(input);
-      if (outcome.ok) return outcome.value;
-      return this.settle(outcome, 'CopyImageSet', datastoreId, sides, () => this.deps.reconciler.copy(input, window));
+      const result = outcome.ok
+        ? outcome.value
+        : await this.settle(outcome, 'CopyImageSet', datastoreId, sides, () =>
+            this.deps.reconciler.copy(input, window),
+          );
+      if (!destination) this.deps.answeredCopies.add(datastoreId, result.destination.imageSetId);
+      return result;
     });
   }
 

@@ -21,6 +21,7 @@ import {
   pickNewCopyDestination,
   type WriteWindow,
 } from './written-version-evidence';
+import { AnsweredCopies } from './answered-copies';
 
 /** Reconciliation looks at this many candidate image sets at most (each costs a GetImageSet). */
 const MAX_RECONCILE_CANDIDATES = 5;
@@ -31,13 +32,14 @@ const reconciling = (operation: string): CallContext => ({ operation, reconcilin
 /**
  * After an ambiguous write failure (5xx, timeout, reset): reads what HealthImaging now holds and
  * answers the write's result only when the evidence proves it was applied (the rules are in
- * `write-reconciliation.ts`); `undefined` means "unknown". It reads, never resends, and every read
+ * `written-version-evidence.ts`); `undefined` means "unknown". It reads, never resends, and every read
  * failure counts as "unknown" rather than as an answer.
  */
 export class WriteReconciler {
   constructor(
     private readonly reads: UpstreamReads,
     private readonly clock: () => Date,
+    private readonly answeredCopies = new AnsweredCopies(),
   ) {}
 
   async update(input: UpdateImageSetMetadataRequest, window: WriteWindow): Promise<UpdateResultRecord | undefined> {
@@ -177,7 +179,11 @@ export class WriteReconciler {
     }
     return pickNewCopyDestination(
       candidates,
-      { sourceImageSetId, promoteToPrimary: input.promoteToPrimary === true },
+      {
+        sourceImageSetId,
+        promoteToPrimary: input.promoteToPrimary === true,
+        answered: (imageSetId) => this.answeredCopies.has(datastoreId, imageSetId),
+      },
       window,
     );
   }

@@ -56,17 +56,18 @@ export function findWrittenVersion(
 /**
  * Among image sets found by a search after a copy into a new image set, the one that copy made:
  * version 1, a copy workflow status, created after the call started, primary only when promotion
- * was asked, and not the source. Proven only when exactly one matches; two concurrent copies of
- * the same series cannot be told apart.
+ * was asked, not the source, and not the destination of a copy already answered. Proven only when
+ * exactly one matches; two concurrent copies of the same series cannot be told apart.
  */
 export function pickNewCopyDestination(
   candidates: readonly ImageSetRecord[],
-  expected: { sourceImageSetId: string; promoteToPrimary: boolean },
+  expected: { sourceImageSetId: string; promoteToPrimary: boolean; answered?: (imageSetId: string) => boolean },
   window: WriteWindow,
 ): ImageSetRecord | undefined {
   const matches = candidates.filter(
     (candidate) =>
       candidate.imageSetId !== expected.sourceImageSetId &&
+      expected.answered?.(candidate.imageSetId) !== true &&
       candidate.versionId === '1' &&
       candidate.workflowStatus !== undefined &&
       COPY_WORKFLOW_STATUSES.includes(candidate.workflowStatus) &&

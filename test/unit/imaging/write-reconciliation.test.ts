@@ -97,6 +97,14 @@ describe('pickNewCopyDestination', () => {
     expect(pickNewCopyDestination([...others, ours], expected, window)).toBe(ours);
   });
 
+  it('never takes the destination of a copy it already answered', () => {
+    const earlier = candidate('c'.repeat(32));
+    const answered = (imageSetId: string): boolean => imageSetId === earlier.imageSetId;
+    expect(pickNewCopyDestination([earlier], { ...expected, answered }, window)).toBeUndefined();
+    const ours = candidate('d'.repeat(32));
+    expect(pickNewCopyDestination([earlier, ours], { ...expected, answered }, window)).toBe(ours);
+  });
+
   it('proves nothing when two fresh copies match', () => {
     expect(
       pickNewCopyDestination([candidate('c'.repeat(32)), candidate('d'.repeat(32))], expected, window),
