@@ -16,5 +16,7 @@ module.exports = {
   },
   transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   setupFiles: ['reflect-metadata'],
+  // Builds the explorer's browser bundle (dist/explorer/) when missing or stale; see scripts/build-explorer.ts.
+  globalSetup: '<rootDir>/test/support/explorer-bundle-setup.ts',
   testTimeout: 30000,
 };

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { resolve } from 'node:path';
 import { startGatewayServer } from '../src/main';
+import { demoExplorerEnv, printExplorerHint } from './demo-explorer';
 import { demoGatewayEnv, printDemoCredentials, startDemoUpstream } from './demo-upstream';
 
 /**
@@ -13,8 +14,12 @@ const DATA_DIR = resolve(process.env.DATA_DIR ?? '.data');
 
 async function startEmbedded(): Promise<void> {
   const upstream = await startDemoUpstream(DATA_DIR, (line) => console.log(`[embedded] ${line}`));
-  const gateway = await startGatewayServer(demoGatewayEnv(upstream, process.env));
+  const env = demoGatewayEnv(upstream, process.env);
+  // The explorers open ready to run; the operator's own EXPLORER_DEFAULT_* (in env) win.
+  const explorerEnv = await demoExplorerEnv(upstream.state, env);
+  const gateway = await startGatewayServer({ ...explorerEnv, ...env });
   await printDemoCredentials(upstream.state, gateway.url);
+  printExplorerHint(gateway.url, explorerEnv.EXPLORER_DEFAULT_HEADERS !== undefined);
 
   const stop = (): void => {
     void gateway

@@ -40,6 +40,12 @@ export interface GatewayConfig {
   /** Apollo Sandbox landing page on GET /graphql. */
   readonly landingPage: boolean;
   readonly introspection: boolean;
+  /** EXPLORER (on/off): the offline GraphiQL page at /explorer; on by default in development only. */
+  readonly explorer: boolean;
+  /** EXPLORER_DEFAULT_HEADERS (development only): the headers Sandbox and /explorer open with. A credential: never logged. */
+  readonly explorerDefaultHeaders?: Readonly<Record<string, string>>;
+  /** EXPLORER_DEFAULT_VARIABLES: the variables Sandbox and /explorer open with (the Browse query takes `ds`). */
+  readonly explorerDefaultVariables?: Readonly<Record<string, unknown>>;
   /** HEALTHIMAGING_ENDPOINT: the endpoint of every tenant whose tenants-file `upstream.endpoint` is omitted (HealthImaging Local, a VPC endpoint). */
   readonly healthImagingEndpoint?: string;
   /** AWS_REGION: the region of every tenant whose tenants-file `upstream.region` is omitted. */
@@ -135,6 +141,11 @@ function environmentOf(reader: EnvReader): GatewayEnvironment {
   if (reader.raw('NODE_ENV') !== undefined) return reader.oneOf('NODE_ENV', GATEWAY_ENVIRONMENTS, 'production');
   // Unset means production: the safe side (no introspection, no sandbox, secrets required).
   return 'production';
+}
+
+/** The environment `loadConfig(env)` settles on (production when the variable is invalid). */
+export function gatewayEnvironmentOf(env: EnvSource): GatewayEnvironment {
+  return environmentOf(new EnvReader(env));
 }
 
 function parseOrigin(value: string): string | undefined {
@@ -243,6 +254,23 @@ function rateLimitsOf(reader: EnvReader): RateLimitSettings {
   });
 }
 
+/** A JSON object setting; the value is not echoed (it may hold a credential). */
+function jsonObjectOf(reader: EnvReader, name: string): Record<string, unknown> | undefined {
+  const value = reader.raw(name);
+  if (value === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    parsed = undefined;
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    reader.issues.push(`${name} must be a JSON object`);
+    return undefined;
+  }
+  return parsed as Record<string, unknown>;
+}
+
 function redisUrlOf(reader: EnvReader): string | undefined {
   const value = reader.raw('REDIS_URL');
   if (value === undefined) return undefined;
@@ -345,6 +373,16 @@ export function loadConfig(env: EnvSource): GatewayConfig {
   const shutdownDrainMs = reader.integer('SHUTDOWN_DRAIN_MS', 10_000, 0, 600_000);
   const frameUrlTtlSeconds = reader.integer('FRAME_URL_TTL_SECONDS', 300, 10, 3600);
   const logLevel = reader.oneOf('LOG_LEVEL', LOG_LEVELS, 'info');
+  const explorer = reader.oneOf('EXPLORER', ['on', 'off'], development ? 'on' : 'off') === 'on';
+  const explorerDefaultHeaders = jsonObjectOf(reader, 'EXPLORER_DEFAULT_HEADERS');
+  if (explorerDefaultHeaders !== undefined && !development) {
+    reader.issues.push(
+      'EXPLORER_DEFAULT_HEADERS is for development only: the page would hand its credential to anyone',
+    );
+  } else if (explorerDefaultHeaders && Object.values(explorerDefaultHeaders).some((v) => typeof v !== 'string')) {
+    reader.issues.push('EXPLORER_DEFAULT_HEADERS must map header names to string values');
+  }
+  const explorerDefaultVariables = jsonObjectOf(reader, 'EXPLORER_DEFAULT_VARIABLES');
   const tracing = tracingSettingsOf(reader);
 
   if (reader.issues.length > 0) throw new ConfigError(reader.issues);
@@ -360,6 +398,13 @@ export function loadConfig(env: EnvSource): GatewayConfig {
     corsOrigins: Object.freeze(corsOrigins),
     landingPage: development,
     introspection: development,
+    explorer,
+    ...(explorerDefaultHeaders !== undefined
+      ? { explorerDefaultHeaders: Object.freeze(explorerDefaultHeaders as Record<string, string>) }
+      : {}),
+    ...(explorerDefaultVariables !== undefined
+      ? { explorerDefaultVariables: Object.freeze(explorerDefaultVariables) }
+      : {}),
     ...(healthImagingEndpoint !== undefined ? { healthImagingEndpoint } : {}),
     ...(awsRegion !== undefined ? { awsRegion } : {}),
     operationLimits,
@@ -390,9 +435,10 @@ export function upstreamDefaultsOf(config: GatewayConfig): { region?: string; en
 
 /** The configuration as it may be logged at start-up: the secret is replaced by its length. */
 export function describeConfig(config: GatewayConfig): Record<string, unknown> {
-  const { cursorSecret, auditDatabaseUrl, redisUrl, rateLimits, ...rest } = config;
+  const { cursorSecret, auditDatabaseUrl, redisUrl, rateLimits, explorerDefaultHeaders, ...rest } = config;
   return {
     ...rest,
+    ...(explorerDefaultHeaders ? { explorerDefaultHeaders: Object.keys(explorerDefaultHeaders) } : {}),
     rateLimits: JSON.stringify({ ...rateLimits, sharedState: redisUrl !== undefined ? 'redis' : 'memory' }),
     corsOrigins: [...config.corsOrigins],
     operationLimits: JSON.stringify(config.operationLimits),

@@ -41,6 +41,8 @@ import { graphqlRoute } from './http/graphql-route';
 import { sendGraphQLErrorWith } from './http/json-responses';
 import { refusalAuditor } from './http/refusal-audit';
 import { createRouter, type Route } from './http/router';
+import { explorerRoutes } from './http/explorer/explorer-route';
+import { explorerSettingsOf } from './http/explorer/explorer-page';
 
 export const GRAPHQL_PATH = '/graphql';
 export { HEALTH_PATH, READY_PATH } from './http/health';
@@ -165,6 +167,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
       requestDeadlineMs: config.requestDeadlineMs,
       ...(metrics ? { metrics } : {}),
     }),
+    ...(config.explorer ? explorerRoutes({ settings: explorerSettingsOf(GRAPHQL_PATH, config), logger }) : []),
   ];
   const handler = createRouter({
     routes,

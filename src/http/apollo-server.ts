@@ -4,7 +4,6 @@ import {
   ApolloServerPluginLandingPageDisabled,
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { GraphQLSchema } from 'graphql';
 import { auditPlugin } from '../audit/audit-plugin';
 import type { GatewayConfig } from '../config';
@@ -13,12 +12,13 @@ import type { FormatError } from '../errors/format-error';
 import { requestIdPlugin } from '../errors/request-id-plugin';
 import { outcomePlugin } from '../metrics/request-outcome';
 import { phiExtensionPlugin } from '../phi/phi-extension.plugin';
+import { sandboxLandingPage } from './explorer/sandbox-landing-page';
 
 /** Apollo Server as the gateway runs it: executes what the request gate admitted, nothing more. */
 export function createApolloServer(
   schema: GraphQLSchema,
   formatError: FormatError,
-  config: Pick<GatewayConfig, 'introspection' | 'landingPage'>,
+  config: Pick<GatewayConfig, 'introspection' | 'landingPage' | 'explorerDefaultHeaders' | 'explorerDefaultVariables'>,
 ): ApolloServer<GatewayContext> {
   return new ApolloServer<GatewayContext>({
     schema,
@@ -39,13 +39,7 @@ export function createApolloServer(
       auditPlugin(),
       phiExtensionPlugin(),
       outcomePlugin(),
-      config.landingPage
-        ? ApolloServerPluginLandingPageLocalDefault({
-            embed: { runTelemetry: false },
-            footer: false,
-            includeCookies: false,
-          })
-        : ApolloServerPluginLandingPageDisabled(),
+      config.landingPage ? sandboxLandingPage(config) : ApolloServerPluginLandingPageDisabled(),
     ],
   });
 }
