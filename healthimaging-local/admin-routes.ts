@@ -5,7 +5,7 @@ import { parseFaultSpec, validateFault, type FaultController } from './faults';
 import { parseBoundedJson } from './shapes/json-limits';
 import { parseRateLimits, type RateLimiter } from './rate-limits';
 import type { OperationName } from './shapes/operation-names';
-import { errorResponse, type WireResponse } from './wire';
+import { errorResponse, type WireResponse } from './responses/wire';
 
 /**
  * `/_hil/*`: the control endpoints (faults, rate limits, call statistics, health). Not part of the

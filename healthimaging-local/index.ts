@@ -5,17 +5,13 @@ import { AccessKeyRegistry } from './access-keys';
 import { CallStats, type CallStatsSnapshot } from './call-stats';
 import { DEFAULT_IMPORT_QUOTAS } from './dicom/import-quotas';
 import { FaultController } from './faults';
-import { DatastoreLifecycle } from './model/datastore-lifecycle';
-import { ImportRunner } from './model/import-runner';
-import { WriteScheduler } from './model/write-scheduler';
-import { ImportWrites } from './model/import-writes';
-import type { ModelContext } from './model/model-context';
-import { recoverOnStart } from './model/start-up-recovery';
+import { HealthImagingModel } from './model/healthimaging-model';
+import type { ImportWrites } from './model/import-writes';
 import { DEFAULT_ACCESS_KEY, DEFAULT_ACCOUNT_ID, type HealthImagingLocalOptions } from './options';
 import { RateLimiter } from './rate-limits';
 import { HilHttpServer } from './server';
 import { SigV4Verifier } from './sigv4-verifier';
-import { PageTokens } from './pagination';
+import { PageTokens } from './responses/page-tokens';
 import { lockDataDir, type DataDirLock } from './store/data-dir-lock';
 import { HilStore } from './store/hil-store';
 
@@ -58,7 +54,7 @@ export interface HealthImagingLocal {
 }
 
 /**
- * Starts HealthImaging Local: opens (and recovers) the store, then listens. Every write the
+ * Starts HealthImaging Local: opens the store, recovers it through the model, then listens. Every write the
  * previous process acknowledged is completed before the first request is served.
  */
 export async function startHealthImagingLocal(options: HealthImagingLocalOptions = {}): Promise<HealthImagingLocal> {
@@ -80,10 +76,23 @@ export async function startHealthImagingLocal(options: HealthImagingLocalOptions
     lock?.release();
     throw err;
   }
-  const model: ModelContext = { store, now: Date.now };
+  const model = new HealthImagingModel(
+    store,
+    {
+      writeDelayMs: options.writeDelayMs ?? 200,
+      datastoreDelayMs: options.datastoreDelayMs ?? 200,
+      importDelayMs: options.importDelayMs ?? 50,
+      s3Dir,
+      import: {
+        quotas: { ...DEFAULT_IMPORT_QUOTAS, maxFiles: options.maxImportFiles ?? DEFAULT_IMPORT_QUOTAS.maxFiles },
+        lockWaitMs: options.importLockWaitMs ?? 60_000,
+      },
+    },
+    log,
+  );
   let recovered: number;
   try {
-    recovered = recoverOnStart(model);
+    recovered = model.recover();
   } catch (err) {
     store.close();
     lock?.release();
@@ -91,39 +100,13 @@ export async function startHealthImagingLocal(options: HealthImagingLocalOptions
   }
   if (recovered > 0) log(`completed ${recovered} write(s) left pending by the previous run`);
 
-  const importWrites = new ImportWrites(model);
-  const writes = new WriteScheduler(model, log);
-  const datastoreLifecycle = new DatastoreLifecycle(model, log);
-  const imports = new ImportRunner(
-    model,
-    importWrites,
-    s3Dir,
-    {
-      quotas: { ...DEFAULT_IMPORT_QUOTAS, maxFiles: options.maxImportFiles ?? DEFAULT_IMPORT_QUOTAS.maxFiles },
-      lockWaitMs: options.importLockWaitMs ?? 60_000,
-    },
-    log,
-  );
   const accountId = options.accountId ?? DEFAULT_ACCOUNT_ID;
   const accessKeys = new AccessKeyRegistry(options.accessKeys ?? [DEFAULT_ACCESS_KEY]);
   const faults = new FaultController(options.faults);
   const rateLimiter = new RateLimiter(options.rateLimits);
   const stats = new CallStats();
   const server = new HilHttpServer({
-    services: {
-      store,
-      model,
-      settings: {
-        accountId,
-        writeDelayMs: options.writeDelayMs ?? 200,
-        datastoreDelayMs: options.datastoreDelayMs ?? 200,
-        importDelayMs: options.importDelayMs ?? 50,
-      },
-      writes,
-      datastoreLifecycle,
-      imports,
-      pageTokens,
-    },
+    services: { model, accountId, pageTokens },
     verifier: new SigV4Verifier(accessKeys, options.maxClockSkewMs ?? 15 * 60_000),
     faults,
     rateLimiter,
@@ -140,8 +123,7 @@ export async function startHealthImagingLocal(options: HealthImagingLocalOptions
     lock?.release();
     throw err;
   }
-  datastoreLifecycle.resume();
-  imports.resume();
+  model.resume();
 
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   let closed: Promise<void> | undefined;
@@ -150,10 +132,9 @@ export async function startHealthImagingLocal(options: HealthImagingLocalOptions
     port: address.port,
     close: () =>
       (closed ??= (async () => {
-        writes.close();
-        datastoreLifecycle.close();
+        model.stopTimers();
         await server.close();
-        await imports.close();
+        await model.stopImports();
         store.close();
         lock?.release();
         if (tempS3) rmSync(tempS3, { recursive: true, force: true });
@@ -164,8 +145,8 @@ export async function startHealthImagingLocal(options: HealthImagingLocalOptions
       stats: () => stats.snapshot(),
       resetStats: () => stats.reset(),
       accessKeys,
-      flushWrites: () => writes.flush(),
-      importTarget: importWrites,
+      flushWrites: () => model.flushWrites(),
+      importTarget: model.importWrites,
       s3Dir,
       accountId,
     },

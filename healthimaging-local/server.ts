@@ -10,7 +10,7 @@ import type { HilServices, RequestContext } from './responses/handler';
 import { HANDLERS } from './responses';
 import { matchRoute, REPEATABLE_QUERY_PARAMETERS } from './routes';
 import { accessKeyOf, type SigV4Verifier } from './sigv4-verifier';
-import { errorResponse, newRequestId, writeResponse, type WireResponse } from './wire';
+import { errorResponse, newRequestId, writeResponse, type WireResponse } from './responses/wire';
 
 export interface ServerDeps {
   services: HilServices;

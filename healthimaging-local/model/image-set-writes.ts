@@ -83,8 +83,8 @@ export interface CopyRequest {
   datastoreId: string;
   sourceImageSetId: string;
   sourceLatestVersion: number;
-  copiableAttributes?: string;
-  destination?: { imageSetId: string; latestVersion: number };
+  copiableAttributes?: string | undefined;
+  destination?: { imageSetId: string; latestVersion: number } | undefined;
   force: boolean;
   promoteToPrimary: boolean;
   dueAt: number;

@@ -1,4 +1,4 @@
-import { validation } from './shapes/errors';
+import { validation } from '../shapes/errors';
 
 export function datastoreArn(region: string, accountId: string, datastoreId: string): string {
   return `arn:aws:medical-imaging:${region}:${accountId}:datastore/${datastoreId}`;

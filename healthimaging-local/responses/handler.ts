@@ -1,12 +1,8 @@
+import type { HealthImagingModel } from '../model/healthimaging-model';
 import type { AccessKeyGrant } from '../shapes/access-grant';
 import type { OperationName } from '../shapes/operation-names';
-import type { HilStore } from '../store/hil-store';
-import type { WireResponse } from '../wire';
-import type { DatastoreLifecycle } from '../model/datastore-lifecycle';
-import type { ImportRunner } from '../model/import-runner';
-import type { WriteScheduler } from '../model/write-scheduler';
-import type { ModelContext } from '../model/model-context';
-import type { PageTokens } from '../pagination';
+import type { PageTokens } from './page-tokens';
+import type { WireResponse } from './wire';
 
 export interface RequestContext {
   operation: OperationName;
@@ -18,20 +14,10 @@ export interface RequestContext {
   region: string;
 }
 
-export interface ServiceSettings {
-  accountId: string;
-  writeDelayMs: number;
-  datastoreDelayMs: number;
-  importDelayMs: number;
-}
-
 export interface HilServices {
-  store: HilStore;
-  model: ModelContext;
-  settings: ServiceSettings;
-  writes: WriteScheduler;
-  datastoreLifecycle: DatastoreLifecycle;
-  imports: ImportRunner;
+  model: HealthImagingModel;
+  /** Account id used in ARNs. */
+  accountId: string;
   pageTokens: PageTokens;
 }
 

@@ -1,6 +1,6 @@
-import { imageSetArn } from '../arns';
+import { imageSetArn } from './arns';
 import type { ImageSetRecord, VersionRecord } from '../shapes/image-set-state';
-import { epochSeconds } from '../wire';
+import { epochSeconds } from '../shapes/times';
 
 /**
  * The properties every image set response shares. `createdAt` is the image set's creation time

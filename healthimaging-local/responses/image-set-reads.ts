@@ -1,24 +1,19 @@
-import { notFound } from '../shapes/errors';
-import { liveImageSet } from '../model/image-set-rules';
 import type { ImageSetRecord, VersionRecord } from '../shapes/image-set-state';
-import { isVersion } from '../pagination';
-import { jsonResponse } from '../wire';
 import { datastoreFor } from './access';
 import type { Handler, HilServices, RequestContext } from './handler';
 import { arnOf, versionProperties } from './image-set-properties';
 import { jsonBody, queryMaxResults, queryString, queryVersion, resourceId, stringMember } from './input';
+import { isVersion } from './page-tokens';
+import { jsonResponse } from './wire';
 
 function imageSetFor(ctx: RequestContext, services: HilServices): ImageSetRecord {
   const ds = datastoreFor(ctx, services);
   const imageSetId = resourceId('imageSetId', ctx.params.imageSetId);
-  return liveImageSet(services.model, ds.datastoreId, imageSetId);
+  return services.model.imageSets.live(ds.datastoreId, imageSetId);
 }
 
 function versionFor(ctx: RequestContext, services: HilServices, imageSet: ImageSetRecord): VersionRecord {
-  const requested = queryVersion(ctx, 'version') ?? imageSet.latestVersion;
-  const version = services.store.imageSets.getVersion(imageSet.datastoreId, imageSet.imageSetId, requested);
-  if (!version) throw notFound(`Image set version ${requested} does not exist`);
-  return version;
+  return services.model.imageSets.version(imageSet, queryVersion(ctx, 'version') ?? imageSet.latestVersion);
 }
 
 export const getImageSet: Handler = (ctx, services) => {
@@ -28,7 +23,7 @@ export const getImageSet: Handler = (ctx, services) => {
     datastoreId: imageSet.datastoreId,
     ...versionProperties(imageSet, version),
     imageSetWorkflowStatus: version.workflowStatus,
-    imageSetArn: arnOf(ctx.region, services.settings.accountId, imageSet),
+    imageSetArn: arnOf(ctx.region, services.accountId, imageSet),
     storageTier: 'FREQUENT_ACCESS',
   });
 };
@@ -36,11 +31,10 @@ export const getImageSet: Handler = (ctx, services) => {
 export const getImageSetMetadata: Handler = (ctx, services) => {
   const imageSet = imageSetFor(ctx, services);
   const version = versionFor(ctx, services, imageSet);
-  const gz = services.store.imageSets.getDocumentGz(imageSet.datastoreId, imageSet.imageSetId, version.version)!;
   return {
     status: 200,
     headers: { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' },
-    body: gz,
+    body: services.model.imageSets.metadataGz(imageSet, version.version),
   };
 };
 
@@ -50,8 +44,7 @@ export const getImageFrame: Handler = (ctx, services) => {
   const body = jsonBody(ctx);
   const imageSet = imageSetFor(ctx, services);
   const frameId = stringMember(body, 'imageFrameId', true, FRAME_ID);
-  const frame = services.store.imageSets.getFrame(imageSet.datastoreId, imageSet.imageSetId, frameId);
-  if (!frame) throw notFound(`Image frame ${frameId} does not exist in image set ${imageSet.imageSetId}`);
+  const frame = services.model.imageSets.frame(imageSet, frameId);
   return { status: 200, headers: { 'Content-Type': frame.contentType }, body: frame.bytes };
 };
 
@@ -60,12 +53,7 @@ export const listImageSetVersions: Handler = (ctx, services) => {
   const maxResults = queryMaxResults(ctx);
   const scope = `ListImageSetVersions/${imageSet.datastoreId}/${imageSet.imageSetId}`;
   const from = services.pageTokens.open(scope, queryString(ctx, 'nextToken'), isVersion) ?? imageSet.latestVersion;
-  const versions = services.store.imageSets.listVersions(
-    imageSet.datastoreId,
-    imageSet.imageSetId,
-    from,
-    maxResults + 1,
-  );
+  const versions = services.model.imageSets.versions(imageSet, from, maxResults + 1);
   const page = versions.slice(0, maxResults);
   return jsonResponse({
     imageSetPropertiesList: page.map((v) => ({

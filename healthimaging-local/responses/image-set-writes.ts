@@ -1,7 +1,7 @@
 import { validation } from '../shapes/errors';
-import { beginCopy, beginDelete, beginUpdate } from '../model/image-set-writes';
 import { parseDicomUpdates } from '../model/metadata-update';
-import { epochSeconds, jsonResponse } from '../wire';
+import { jsonResponse } from './wire';
+import { epochSeconds } from '../shapes/times';
 import { datastoreFor } from './access';
 import type { Handler } from './handler';
 import { arnOf } from './image-set-properties';
@@ -14,7 +14,6 @@ import { jsonBody, objectMember, queryBoolean, queryVersion, resourceId, stringM
  */
 
 export const updateImageSetMetadata: Handler = (ctx, services) => {
-  const { model, settings, writes } = services;
   const ds = datastoreFor(ctx, services);
   const imageSetId = resourceId('imageSetId', ctx.params.imageSetId);
   const latestVersion = queryVersion(ctx, 'latestVersion', true);
@@ -32,16 +31,13 @@ export const updateImageSetMetadata: Handler = (ctx, services) => {
     ? { kind: 'revert' as const, toVersion: versionNumber('revertToVersionId', body.revertToVersionId) }
     : { kind: 'dicom' as const, parsed: parseDicomUpdates(objectMember(body, 'DICOMUpdates', true)) };
 
-  const accepted = beginUpdate(model, {
+  const { imageSet, newVersion, at } = services.model.imageSets.update({
     datastoreId: ds.datastoreId,
     imageSetId,
     latestVersion,
     force,
     update,
-    dueAt: model.now() + settings.writeDelayMs,
   });
-  writes.schedule(accepted.pendingId, settings.writeDelayMs);
-  const { imageSet, newVersion, at } = accepted.result;
   return jsonResponse({
     datastoreId: ds.datastoreId,
     imageSetId,
@@ -56,7 +52,6 @@ export const updateImageSetMetadata: Handler = (ctx, services) => {
 const COPIABLE = { min: 1, max: 260000 };
 
 export const copyImageSet: Handler = (ctx, services) => {
-  const { model, settings, writes } = services;
   const ds = datastoreFor(ctx, services);
   const sourceImageSetId = resourceId('sourceImageSetId', ctx.params.imageSetId);
   const force = queryBoolean(ctx, 'force');
@@ -74,7 +69,7 @@ export const copyImageSet: Handler = (ctx, services) => {
       }
     : undefined;
 
-  const accepted = beginCopy(model, {
+  const r = services.model.imageSets.copy({
     datastoreId: ds.datastoreId,
     sourceImageSetId,
     sourceLatestVersion,
@@ -82,11 +77,8 @@ export const copyImageSet: Handler = (ctx, services) => {
     destination,
     force,
     promoteToPrimary,
-    dueAt: model.now() + settings.writeDelayMs,
   });
-  writes.schedule(accepted.pendingId, settings.writeDelayMs);
-  const r = accepted.result;
-  const arn = (set: typeof r.source) => arnOf(ctx.region, settings.accountId, set);
+  const arn = (set: typeof r.source) => arnOf(ctx.region, services.accountId, set);
   return jsonResponse({
     datastoreId: ds.datastoreId,
     sourceImageSetProperties: {
@@ -111,15 +103,9 @@ export const copyImageSet: Handler = (ctx, services) => {
 };
 
 export const deleteImageSet: Handler = (ctx, services) => {
-  const { model, settings, writes } = services;
   const ds = datastoreFor(ctx, services);
   const imageSetId = resourceId('imageSetId', ctx.params.imageSetId);
-  const accepted = beginDelete(model, {
-    datastoreId: ds.datastoreId,
-    imageSetId,
-    dueAt: model.now() + settings.writeDelayMs,
-  });
-  if ('pendingId' in accepted) writes.schedule(accepted.pendingId, settings.writeDelayMs);
+  services.model.imageSets.delete(ds.datastoreId, imageSetId);
   return jsonResponse({
     datastoreId: ds.datastoreId,
     imageSetId,

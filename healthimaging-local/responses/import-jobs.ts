@@ -1,22 +1,20 @@
-import { ServiceError, notFound, validation } from '../shapes/errors';
-import { newResourceId } from '../shapes/ids';
-import { MAX_CONCURRENT_IMPORTS_PER_DATASTORE } from '../shapes/quotas';
 import { S3_URI_PATTERN } from '../model/s3-paths';
-import { isOffset } from '../pagination';
+import { validation } from '../shapes/errors';
 import { JOB_STATUSES, type ImportJobRecord } from '../shapes/import-job';
-import { epochSeconds, jsonResponse } from '../wire';
-import { datastoreFor } from './access';
+import { epochSeconds } from '../shapes/times';
+import { datastoreFor, grantedDatastoreId } from './access';
 import type { Handler } from './handler';
-import { CLIENT_TOKEN, fingerprint, replay } from './idempotency';
+import { CLIENT_TOKEN, fingerprint } from './idempotency';
 import { checkString, enumValue, jsonBody, queryMaxResults, queryString, stringMember } from './input';
+import { isOffset } from './page-tokens';
+import { jsonResponse } from './wire';
 
 const JOB_NAME = { min: 1, max: 64, pattern: /^[A-Za-z0-9._/#-]+$/ };
 const ROLE_ARN = { min: 20, max: 2048, pattern: /^arn:aws(-[^:]+)?:iam::[0-9]{12}:role\/.+$/ };
 const S3_URI = { min: 1, max: 1024, pattern: S3_URI_PATTERN };
 const ACCOUNT_ID = { min: 12, max: 12, pattern: /^\d{12}$/ };
 
-export const startDicomImportJob: Handler = (ctx, services) => {
-  const { store, imports } = services;
+export const startDicomImportJob: Handler = (ctx, { model }) => {
   const body = jsonBody(ctx);
   const jobName = stringMember(body, 'jobName', false, JOB_NAME);
   const dataAccessRoleArn = stringMember(body, 'dataAccessRoleArn', true, ROLE_ARN);
@@ -28,40 +26,18 @@ export const startDicomImportJob: Handler = (ctx, services) => {
     throw validation('importConfiguration is not supported by HealthImaging Local');
   }
 
-  const result = store.tx(() => {
-    const ds = datastoreFor(ctx, services);
-    const print = fingerprint([
-      ds.datastoreId,
-      jobName,
-      dataAccessRoleArn,
-      inputS3Uri,
-      outputS3Uri,
-      inputOwnerAccountId,
-    ]);
-    const previous = replay<Record<string, unknown>>(store, 'StartDICOMImportJob', clientToken, print);
-    if (previous) return previous;
-    if (store.importJobs.countRunning(ds.datastoreId) >= MAX_CONCURRENT_IMPORTS_PER_DATASTORE) {
-      throw new ServiceError('ServiceQuotaExceededException', 'Too many concurrent import jobs in this data store');
-    }
-    const jobId = newResourceId();
-    const at = services.model.now();
-    store.importJobs.insert({
-      datastoreId: ds.datastoreId,
-      jobId,
-      jobName: jobName ?? `DicomImport-${jobId}`,
-      jobStatus: 'SUBMITTED',
-      dataAccessRoleArn,
-      inputS3Uri,
-      outputS3Uri,
-      inputOwnerAccountId: inputOwnerAccountId ?? null,
-      submittedAt: at,
-    });
-    const response = { datastoreId: ds.datastoreId, jobId, jobStatus: 'SUBMITTED', submittedAt: epochSeconds(at) };
-    store.clientTokens.put('StartDICOMImportJob', clientToken, print, response, at);
-    imports.submit(ds.datastoreId, jobId, services.settings.importDelayMs);
-    return response;
+  const datastoreId = grantedDatastoreId(ctx);
+  const answer = model.importJobs.start({
+    datastoreId,
+    clientToken,
+    fingerprint: fingerprint([datastoreId, jobName, dataAccessRoleArn, inputS3Uri, outputS3Uri, inputOwnerAccountId]),
+    jobName,
+    dataAccessRoleArn,
+    inputS3Uri,
+    outputS3Uri,
+    inputOwnerAccountId,
   });
-  return jsonResponse(result);
+  return jsonResponse(answer);
 };
 
 const JOB_ID = { min: 1, max: 32, pattern: /^[0-9a-z]+$/ };
@@ -84,9 +60,7 @@ function jobProperties(job: ImportJobRecord) {
 export const getDicomImportJob: Handler = (ctx, services) => {
   const ds = datastoreFor(ctx, services, { requireActive: false });
   const jobId = checkString('jobId', ctx.params.jobId ?? '', JOB_ID);
-  const job = services.store.importJobs.get(ds.datastoreId, jobId);
-  if (!job) throw notFound(`Import job ${jobId} does not exist`);
-  return jsonResponse({ jobProperties: jobProperties(job) });
+  return jsonResponse({ jobProperties: jobProperties(services.model.importJobs.get(ds.datastoreId, jobId)) });
 };
 
 export const listDicomImportJobs: Handler = (ctx, services) => {
@@ -95,7 +69,7 @@ export const listDicomImportJobs: Handler = (ctx, services) => {
   const maxResults = queryMaxResults(ctx);
   const scope = `ListDICOMImportJobs/${ds.datastoreId}/${status ?? ''}`;
   const offset = services.pageTokens.open(scope, queryString(ctx, 'nextToken'), isOffset) ?? 0;
-  const jobs = services.store.importJobs.list(ds.datastoreId, status);
+  const jobs = services.model.importJobs.list(ds.datastoreId, status);
   const page = jobs.slice(offset, offset + maxResults);
   return jsonResponse({
     jobSummaries: page.map((job) => {

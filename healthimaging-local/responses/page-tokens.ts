@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { validation } from './shapes/errors';
+import { validation } from '../shapes/errors';
 
 /**
  * `nextToken`s only this server can issue. A token is `base64url(payload).base64url(mac)`, the

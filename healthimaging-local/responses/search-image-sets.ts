@@ -1,12 +1,6 @@
-import {
-  compareForSort,
-  echoSort,
-  matchesCriteria,
-  parseSearchCriteria,
-  type SearchCandidate,
-} from '../model/search-criteria';
-import { isOffset } from '../pagination';
-import { epochSeconds, jsonResponse } from '../wire';
+import { echoSort, parseSearchCriteria } from '../model/search-criteria';
+import { isOffset } from './page-tokens';
+import { jsonResponse } from './wire';
 import { datastoreFor } from './access';
 import type { Handler } from './handler';
 import { fingerprint } from './idempotency';
@@ -25,16 +19,7 @@ export const searchImageSets: Handler = (ctx, services) => {
   const scope = `SearchImageSets/${ds.datastoreId}/${fingerprint(body)}`;
   const offset = services.pageTokens.open(scope, queryString(ctx, 'nextToken'), isOffset) ?? 0;
 
-  const candidates: SearchCandidate[] = services.store.imageSets.listLive(ds.datastoreId).map((row) => ({
-    imageSetId: row.imageSetId,
-    version: row.latestVersion,
-    createdAt: epochSeconds(row.createdAt),
-    updatedAt: epochSeconds(row.updatedAt),
-    isPrimary: row.isPrimary,
-    tags: JSON.parse(row.summary) as SearchCandidate['tags'],
-    seriesInstanceUids: row.seriesInstanceUids,
-  }));
-  const matches = candidates.filter((c) => matchesCriteria(c, criteria)).sort(compareForSort(criteria));
+  const matches = services.model.imageSets.search(ds.datastoreId, criteria);
   const page = matches.slice(offset, offset + maxResults);
   return jsonResponse({
     imageSetsMetadataSummaries: page.map((c) => ({

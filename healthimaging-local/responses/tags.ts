@@ -1,37 +1,25 @@
 import { assertGrant } from '../shapes/access-grant';
-import { parseResourceArn } from '../arns';
+import { parseResourceArn } from './arns';
 import { notFound, validation } from '../shapes/errors';
-import { MAX_TAGS_PER_RESOURCE } from '../shapes/quotas';
-import { jsonResponse } from '../wire';
+import type { TaggedResource } from '../model/tags';
+import { jsonResponse } from './wire';
 import type { HilServices, RequestContext, Handler } from './handler';
 import { TAG_KEY_PATTERN, checkString, jsonBody, tagMap } from './input';
 
-/** The tag store key of the data store or image set an ARN names, after access checks. */
-function taggedResource(ctx: RequestContext, { store, settings }: HilServices): string {
+/** The data store or image set an ARN names, after the ARN's shape (400) and the caller's grant (403). */
+function taggedResource(ctx: RequestContext, { accountId }: HilServices): TaggedResource {
   const arn = parseResourceArn(ctx.params.resourceArn ?? '');
   assertGrant(ctx.grant, arn.datastoreId);
-  const missing = () => notFound('The resource does not exist');
-  if (arn.accountId !== settings.accountId) throw missing();
-  const ds = store.datastores.get(arn.datastoreId);
-  if (!ds || ds.datastoreStatus === 'DELETED') throw missing();
-  if (!arn.imageSetId) return arn.datastoreId;
-  const imageSet = store.imageSets.get(arn.datastoreId, arn.imageSetId);
-  if (!imageSet || imageSet.state === 'DELETED') throw missing();
-  return `${arn.datastoreId}/${arn.imageSetId}`;
+  // Another account's resource is one this account cannot see.
+  if (arn.accountId !== accountId) throw notFound('The resource does not exist');
+  return { datastoreId: arn.datastoreId, imageSetId: arn.imageSetId };
 }
 
 export const tagResource: Handler = (ctx, services) => {
   const body = jsonBody(ctx);
   if (body.tags === undefined) throw validation('tags is required');
   const tags = tagMap('tags', body.tags);
-  services.store.tx(() => {
-    const resource = taggedResource(ctx, services);
-    const merged = { ...services.store.tags.list(resource), ...tags };
-    if (Object.keys(merged).length > MAX_TAGS_PER_RESOURCE) {
-      throw validation(`A resource can have at most ${MAX_TAGS_PER_RESOURCE} tags`);
-    }
-    services.store.tags.put(resource, tags);
-  });
+  services.model.tags.tag(taggedResource(ctx, services), tags);
   return jsonResponse({});
 };
 
@@ -39,10 +27,10 @@ export const untagResource: Handler = (ctx, services) => {
   const keys = ctx.query.getAll('tagKeys');
   if (keys.length > 200) throw validation('tagKeys can hold at most 200 keys');
   for (const k of keys) checkString('tag key', k, { min: 1, max: 128, pattern: TAG_KEY_PATTERN });
-  services.store.tx(() => services.store.tags.remove(taggedResource(ctx, services), keys));
+  services.model.tags.untag(taggedResource(ctx, services), keys);
   return jsonResponse({});
 };
 
 export const listTagsForResource: Handler = (ctx, services) => {
-  return jsonResponse({ tags: services.store.tags.list(taggedResource(ctx, services)) });
+  return jsonResponse({ tags: services.model.tags.list(taggedResource(ctx, services)) });
 };

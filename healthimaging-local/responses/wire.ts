@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import { ServiceError } from './shapes/errors';
+import { ServiceError } from '../shapes/errors';
 
 /**
  * restJson1 output conventions: JSON bodies without null members, epoch-second timestamps with a
@@ -10,11 +10,6 @@ import { ServiceError } from './shapes/errors';
 
 export function newRequestId(): string {
   return randomUUID();
-}
-
-/** Epoch milliseconds (how the store keeps time) → epoch seconds with ms fraction. */
-export function epochSeconds(ms: number): number {
-  return Math.round(ms) / 1000;
 }
 
 /** Drops undefined/null members recursively so absent optional members are omitted, not null. */

@@ -23,7 +23,12 @@ describe('HilStore schema migration', () => {
 
   it('upgrades a schema 1 database in place and backfills every image set series list from its document', () => {
     const first = HilStore.open({ dataDir: dir });
-    new ImportWrites({ store: first, now: Date.now }).createImageSet(DATASTORE_ID, CT_IMAGE_SET_ID, { ...twoSeriesDoc, ImageSetID: CT_IMAGE_SET_ID }, true);
+    new ImportWrites({ store: first, now: Date.now }).createImageSet(
+      DATASTORE_ID,
+      CT_IMAGE_SET_ID,
+      { ...twoSeriesDoc, ImageSetID: CT_IMAGE_SET_ID },
+      true,
+    );
     first.close();
     // Turn the file back into what schema 1 wrote: no series list column.
     const raw = new Database(join(dir, 'hil.sqlite'));

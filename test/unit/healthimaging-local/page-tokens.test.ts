@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KEY_FILE, PageTokens, TOKEN_TTL_MS, isOffset } from '../../../healthimaging-local/pagination';
+import { KEY_FILE, PageTokens, TOKEN_TTL_MS, isOffset } from '../../../healthimaging-local/responses/page-tokens';
 
 const refusal = (fn: () => unknown): string => {
   try {
