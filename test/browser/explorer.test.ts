@@ -104,7 +104,7 @@ describe('the offline explorer in Chromium', () => {
     expect(await editorText(page, queryEditor)).toBe(readmeBrowseQuery());
 
     // The Headers tab is open by default; the Variables tab takes the data store id.
-    await pasteInto(page, toolEditor, JSON.stringify({ Authorization: `Bearer ${h.tokens.acme}` }));
+    await pasteInto(page, toolEditor, JSON.stringify({ Authorization: `Bearer ${h.tokens.acme}` }, null, 2));
     await page.getByRole('button', { name: 'Variables' }).click();
     await pasteInto(page, toolEditor, JSON.stringify({ ds: h.datastores.acme }));
     await page.click('button.graphiql-execute-button');
@@ -121,7 +121,9 @@ describe('the offline explorer in Chromium', () => {
     await expect(page.locator(resultPane).getByText('"acme"').first().isVisible()).resolves.toBe(true);
 
     // The screenshot shows the pasted header next to the answer.
-    await page.getByRole('button', { name: 'Headers' }).click();
+    const headersTab = page.getByRole('button', { name: 'Headers' });
+    await headersTab.click();
+    await headersTab.blur();
     mkdirSync(OUTPUT_DIR, { recursive: true });
     await page.screenshot({ path: join(OUTPUT_DIR, 'browse-result.png') });
 
