@@ -43,6 +43,10 @@ import { refusalAuditor } from './http/refusal-audit';
 import { createRouter, type Route } from './http/router';
 import { explorerRoutes } from './http/explorer/explorer-route';
 import { explorerSettingsOf } from './http/explorer/explorer-page';
+import { FrameTokens } from './frames/frame-tokens';
+import { FrameUrls } from './frames/frame-urls';
+import { framesRoute } from './frames/frame-route';
+import { TenantServices } from './tenants/tenant-services';
 
 export const GRAPHQL_PATH = '/graphql';
 export { HEALTH_PATH, READY_PATH } from './http/health';
@@ -106,6 +110,9 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
       clients.push(client);
       return new ImagingService({ tenant, client, onUpstreamCall });
     });
+  // One service (one SDK client, one upstream bound) per tenant, shared by GraphQL and frame fetches.
+  const services = new TenantServices(serviceFor);
+  const frameTokens = new FrameTokens(config.cursorSecret, config.frameUrlTtlSeconds);
 
   const ids = new SignedIds(config.cursorSecret, Date.now, { cursorTtlSeconds: config.cursorTtlSeconds });
   const gate = new RequestGate({
@@ -134,9 +141,10 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
     config,
     registry: deps.registry,
     authenticate: deps.authenticate ?? createAuthenticator(deps.registry, { logger }),
-    serviceFor,
+    serviceFor: (tenant) => services.for(tenant),
     ...(deps.loadersFor ? { loadersFor: deps.loadersFor } : {}),
     ...(deps.audit ? { audit: deps.audit } : {}),
+    frameUrls: new FrameUrls(frameTokens),
     logger,
   });
 
@@ -166,6 +174,16 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
       bodyLimitBytes: bodyLimit,
       requestDeadlineMs: config.requestDeadlineMs,
       ...(metrics ? { metrics } : {}),
+    }),
+    framesRoute({
+      tokens: frameTokens,
+      registry: deps.registry,
+      rateLimits,
+      imagingFor: (tenant) => services.for(tenant),
+      cors,
+      logger,
+      ...(deps.audit ? { audit: deps.audit } : {}),
+      ...(metrics ? { onThrottled: (reason) => metrics.throttled(reason) } : {}),
     }),
     ...(config.explorer ? explorerRoutes({ settings: explorerSettingsOf(GRAPHQL_PATH, config), logger }) : []),
   ];

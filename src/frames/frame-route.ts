@@ -3,6 +3,8 @@ import { pipeline } from 'node:stream/promises';
 import type { AuditStore } from '../audit/audit-store';
 import type { Principal } from '../auth/principal';
 import { GatewayError } from '../errors/gateway-errors';
+import type { CorsPolicy } from '../http/cors-policy';
+import type { Route } from '../http/router';
 import type { ImageFrameRecord, ImagingPort } from '../imaging/imaging-port';
 import { withRequestSignal } from '../imaging/upstream/request-signal';
 import type { RateLimits, ThrottleReason } from '../limits/rate-limits';
@@ -10,7 +12,7 @@ import { describeError, silentLogger, type Logger } from '../logging/logger';
 import type { TenantConfig } from '../tenants/tenant-config';
 import type { TenantRegistry } from '../tenants/tenant-registry';
 import { frameAuditEntry } from './frame-audit';
-import { FRAMES_PATH_PREFIX } from './frame-paths';
+import { FRAMES_LOGGED_PATH, FRAMES_PATH_PREFIX } from './frame-paths';
 import { sendFrameError, statusOfGatewayError, type FrameError } from './frame-errors';
 import type { FrameGrant, FrameTokens } from './frame-tokens';
 
@@ -28,10 +30,21 @@ export interface FrameRouteDeps {
   /** Epoch milliseconds, for `Cache-Control: max-age` (the tokens' own clock decides expiry). */
   clock?: () => number;
   onThrottled?: (reason: ThrottleReason) => void;
+  /** The GraphQL endpoint's origins: a viewer on an allowed origin may read frames with fetch(). */
+  cors?: CorsPolicy;
 }
 
 /** Answers one request under `/frames/`; resolves with the HTTP status it answered. */
 export type FrameRoute = (request: IncomingMessage, response: ServerResponse, requestId: string) => Promise<number>;
+
+/** The route for the gateway's router: every path under `/frames/`, logged as its pattern. */
+export function framesRoute(deps: FrameRouteDeps): Route {
+  const serve = createFrameRoute(deps);
+  return {
+    path: `${FRAMES_PATH_PREFIX}*`,
+    handle: (request, response, { requestId }) => serve(request, response, requestId),
+  };
+}
 
 /** One answer for every token that grants nothing: expired, forged, revoked or outside the grant look alike. */
 const NOT_FOUND: FrameError = { status: 404, code: 'NOT_FOUND', message: 'The requested resource was not found.' };
@@ -50,8 +63,29 @@ export function createFrameRoute(deps: FrameRouteDeps): FrameRoute {
   const registry = typeof deps.registry === 'function' ? deps.registry : () => deps.registry as TenantRegistry;
 
   return async (request, response, requestId) => {
-    const logger = baseLogger.child({ requestId });
+    const logger = baseLogger.child({ requestId, path: FRAMES_LOGGED_PATH });
     const method = (request.method ?? 'GET').toUpperCase();
+    if (deps.cors) {
+      const verdict = deps.cors.evaluate({
+        ...(typeof request.headers.origin === 'string' ? { origin: request.headers.origin } : {}),
+        ...(request.headers.host
+          ? { selfOrigin: `${'encrypted' in request.socket ? 'https' : 'http'}://${request.headers.host}` }
+          : {}),
+        preflight: method === 'OPTIONS',
+      });
+      if (verdict.kind === 'denied')
+        return sendFrameError(response, {
+          status: 403,
+          code: 'FORBIDDEN',
+          message: 'This origin may not call the gateway.',
+        });
+      if (verdict.kind === 'allowed') for (const [name, value] of verdict.headers) response.setHeader(name, value);
+      if (method === 'OPTIONS' && verdict.kind === 'allowed') {
+        response.writeHead(204, { 'content-length': '0' });
+        response.end();
+        return 204;
+      }
+    }
     if (method !== 'GET') {
       response.setHeader('allow', 'GET');
       return sendFrameError(response, {
