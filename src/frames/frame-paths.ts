@@ -3,10 +3,6 @@ export const FRAMES_PATH_PREFIX = '/frames/';
 /** How a frame path appears in logs: the token is a credential and is never written anywhere. */
 export const FRAMES_LOGGED_PATH = '/frames/{token}';
 
-export function isFramePath(pathname: string): boolean {
-  return pathname.startsWith(FRAMES_PATH_PREFIX);
-}
-
 export function framePath(token: string): string {
   return `${FRAMES_PATH_PREFIX}${token}`;
 }
