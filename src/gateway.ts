@@ -16,6 +16,7 @@ import { createMedicalImagingClient } from './imaging/upstream/client-factory';
 import type { ImagingPort } from './imaging/imaging-port';
 import type { ImagingLoaders } from './imaging/loaders';
 import { ImagingService } from './imaging/imaging-service';
+import { createUpstreamAdmission } from './imaging/upstream/upstream-admission';
 import { logUpstreamCall } from './imaging/upstream/upstream-call-log';
 import type { UpstreamCallEvent } from './imaging/upstream/upstream-caller';
 import { RequestGate } from './limits/request-gate';
@@ -103,12 +104,20 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
     observe?.(event);
     metrics?.upstreamCall(event);
   };
+  // One write queue and read budget per upstream account and operation, for every tenant of it.
+  const admission = createUpstreamAdmission({
+    settings: config.upstreamBudgets,
+    ...(deps.redis ? { redis: deps.redis } : {}),
+    keyPrefix: config.redisKeyPrefix,
+    logger,
+    ...(metrics ? { observer: metrics } : {}),
+  });
   const serviceFor =
     deps.serviceFor ??
     ((tenant: TenantConfig): ImagingPort => {
       const client = createMedicalImagingClient(tenant.upstream);
       clients.push(client);
-      return new ImagingService({ tenant, client, onUpstreamCall });
+      return new ImagingService({ tenant, client, onUpstreamCall, ...(admission ? { admission } : {}) });
     });
   // One service (one SDK client, one upstream bound) per tenant, shared by GraphQL and frame fetches.
   const services = new TenantServices(serviceFor);

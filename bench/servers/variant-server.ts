@@ -59,6 +59,11 @@ export class VariantServer {
       // One log line per request is the gateway's default; none of the baselines logs, so none
       // of the measured servers does.
       LOG_LEVEL: 'warn',
+      // HealthImaging Local meters nothing here and one account drives thousands of calls/s: the
+      // upstream budgets still run on every call (their cost is measured) but never hold one.
+      UPSTREAM_WRITE_RATE_PER_SECOND: '100000',
+      UPSTREAM_WRITE_BURST: '1000000',
+      UPSTREAM_READ_BUDGETS: '*=100000/1000000',
       ...(options.floorBodiesFile ? { BODIES_FILE: options.floorBodiesFile } : {}),
       ...(options.auditSqliteFile ? { AUDIT_SQLITE_FILE: options.auditSqliteFile } : {}),
     };

@@ -1,10 +1,11 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { UpstreamCallEvent } from '../imaging/upstream/upstream-caller';
+import type { AdmissionObserver, AdmissionRefusal } from '../imaging/upstream/upstream-admission';
 import { codeLabel, keyLabel, OperationLabels } from './label-values';
 
 /** Why a request or call was turned away for load: the rate limits' reasons, and the two others. */
 export type ThrottleReason =
-  'credential_rate' | 'tenant_rate' | 'tenant_in_flight' | 'metadata_budget' | 'upstream_throttled';
+  'credential_rate' | 'tenant_rate' | 'tenant_in_flight' | 'metadata_budget' | 'upstream_throttled' | AdmissionRefusal;
 
 export interface FinishedRequest {
   /** The operation name the client sent or the document declared (client text: bounded here). */
@@ -18,13 +19,15 @@ export interface FinishedRequest {
 /** Seconds: a cached read answers in milliseconds, a metadata read of a large study in seconds. */
 const REQUEST_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 const AUDIT_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
+/** Seconds a write waits for its account's quota: none, a token's interval (4 s by default), the 10 s bound. */
+const WRITE_QUEUE_BUCKETS = [0.01, 0.1, 0.5, 1, 2, 4, 6, 8, 10, 15, 30];
 
 /**
  * The gateway's Prometheus metrics, in a registry of their own (two gateways in one process, as in
  * tests, never share counters). Every label value is an identifier the gateway defined, a status,
  * or a bounded operation name (see label-values.ts): never a tenant's data.
  */
-export class GatewayMetrics {
+export class GatewayMetrics implements AdmissionObserver {
   readonly registry = new Registry();
   private readonly operations: OperationLabels;
   private readonly requests: Counter<'operation' | 'code' | 'status'>;
@@ -35,6 +38,8 @@ export class GatewayMetrics {
   private readonly gateRefusals: Counter<'limit'>;
   private readonly auditAppends: Counter<'outcome'>;
   private readonly auditSeconds: Histogram;
+  private readonly writeQueueDepth: Gauge<'tenant'>;
+  private readonly writeQueueSeconds: Histogram<'tenant'>;
 
   constructor(options: { maxOperationLabels?: number; processMetrics?: boolean } = {}) {
     const registers = [this.registry];
@@ -67,7 +72,7 @@ export class GatewayMetrics {
     });
     this.throttles = new Counter({
       name: 'gateway_throttles_total',
-      help: 'Requests or calls turned away for load, by reason (rate limits, metadata budget, upstream THROTTLED).',
+      help: 'Requests or calls turned away for load, by reason (rate limits, metadata budget, upstream write queue and read budgets, upstream THROTTLED).',
       labelNames: ['reason'],
       registers,
     });
@@ -87,6 +92,19 @@ export class GatewayMetrics {
       name: 'gateway_audit_append_duration_seconds',
       help: 'Time for an audit append to become durable (or fail).',
       buckets: AUDIT_BUCKETS,
+      registers,
+    });
+    this.writeQueueDepth = new Gauge({
+      name: 'gateway_upstream_write_queue_depth',
+      help: "Writes waiting on this replica for their upstream account's write quota, by tenant.",
+      labelNames: ['tenant'],
+      registers,
+    });
+    this.writeQueueSeconds = new Histogram({
+      name: 'gateway_upstream_write_queue_wait_seconds',
+      help: "Time a write waited for its upstream account's write quota before it was sent, by tenant.",
+      labelNames: ['tenant'],
+      buckets: WRITE_QUEUE_BUCKETS,
       registers,
     });
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry });
@@ -110,6 +128,19 @@ export class GatewayMetrics {
 
   throttled(reason: ThrottleReason): void {
     this.throttles.labels(reason).inc();
+  }
+
+  /** Tenant ids label these: identifiers from the tenants file, as few as the tenants. */
+  writeQueueChanged(tenantId: string, delta: number): void {
+    this.writeQueueDepth.labels(keyLabel(tenantId)).inc(delta);
+  }
+
+  writeAdmitted(tenantId: string, seconds: number): void {
+    this.writeQueueSeconds.labels(keyLabel(tenantId)).observe(seconds);
+  }
+
+  refused(reason: AdmissionRefusal): void {
+    this.throttled(reason);
   }
 
   gateRefused(limit: unknown): void {

@@ -30,6 +30,13 @@ export interface TenantUpstreamConfig {
   requestTimeoutMs: number;
   /** Attempts for reads (throttling and 5xx are retried); writes retry only on throttling. */
   maxReadAttempts: number;
+  /**
+   * This tenant's share of its upstream account's quotas against the other tenants of that account
+   * (its weight in the account's fair queues; 1 when unset). See src/imaging/upstream/upstream-admission.ts.
+   */
+  quotaWeight?: number;
+  /** Names the upstream account for quota sharing when the credentials cannot tell (static keys of one account). */
+  quotaAccount?: string;
 }
 
 export interface TenantJwtConfig {

@@ -57,6 +57,7 @@ const API_KEY_ID = /^[A-Za-z0-9._-]{1,64}$/;
 const SHA256_HEX = /^[0-9a-fA-F]{64}$/;
 const CLAIM_NAME = /^[A-Za-z0-9_:./-]{1,128}$/;
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+const QUOTA_ACCOUNT = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
  * Deployment-wide upstream settings (`AWS_REGION`, `HEALTHIMAGING_ENDPOINT`) that apply to every
@@ -283,6 +284,8 @@ function parseUpstream(
     'connectionTimeoutMs',
     'requestTimeoutMs',
     'maxReadAttempts',
+    'quotaWeight',
+    'quotaAccount',
   ]);
   if (!obj) return undefined;
   let region: string | undefined;
@@ -327,8 +330,29 @@ function parseUpstream(
       fallback: 10_000,
     }),
     maxReadAttempts: optionalInteger(obj, 'maxReadAttempts', path, issues, { min: 1, max: 10, fallback: 3 }),
+    ...quotaSharingOf(obj, path, issues),
   };
   return region && parsed ? upstream : undefined;
+}
+
+/** The tenant's weight in its upstream account's fair queues, and the account's name when set. */
+function quotaSharingOf(
+  obj: JsonObject,
+  path: string,
+  issues: FieldIssues,
+): Pick<TenantUpstreamConfig, 'quotaWeight' | 'quotaAccount'> {
+  const quotaWeight =
+    obj.quotaWeight === undefined
+      ? undefined
+      : optionalInteger(obj, 'quotaWeight', path, issues, { min: 1, max: 1000, fallback: 1 });
+  const quotaAccount = optionalString(obj, 'quotaAccount', path, issues, {
+    pattern: QUOTA_ACCOUNT,
+    patternHint: '1-128 letters, digits or ._:- naming the AWS account (e.g. its id)',
+  });
+  return {
+    ...(quotaWeight !== undefined ? { quotaWeight } : {}),
+    ...(quotaAccount !== undefined ? { quotaAccount } : {}),
+  };
 }
 
 function checkEndpoint(endpoint: string, path: string, issues: FieldIssues): void {

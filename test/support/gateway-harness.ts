@@ -233,6 +233,9 @@ export async function startGatewayHarness(options: GatewayHarnessOptions = {}): 
     CURSOR_SECRET: secret(),
     TENANTS_FILE: tenantsPath,
     LOG_LEVEL: 'silent',
+    // This HealthImaging Local meters nothing, so neither does the gateway (the fair-share tests
+    // turn both on): at the default 0.25 writes/s per account the write tests would take minutes.
+    UPSTREAM_BUDGETS: 'off',
     ...options.env,
   });
   const logs: Array<Record<string, unknown>> = [];

@@ -11,6 +11,7 @@ import {
 } from './retry-policy';
 import { abortable, currentRequestSignal, noteUpstreamRequestId } from './request-signal';
 import { Semaphore } from './semaphore';
+import { AdmissionRefusedError, type AdmissionTenant, type UpstreamAdmission } from './upstream-admission';
 import { classifyUpstreamError, describeForLog, toGatewayError, type UpstreamErrorKind } from './upstream-errors';
 
 /** One upstream HTTP call as it happened: ids, codes and timings only, never DICOM values. */
@@ -41,6 +42,8 @@ export interface UpstreamCallerOptions {
   onUpstreamCall?: (event: UpstreamCallEvent) => void;
   /** Overrides for tests: backoff, sleep and jitter source. */
   retry?: Partial<RetryRuntime>;
+  /** The upstream accounts' budgets (write queue, read budgets); none: every call goes at once. */
+  admission?: UpstreamAdmission;
 }
 
 const UPSTREAM_REQUEST_ID = /^[A-Za-z0-9-]{1,128}$/;
@@ -58,10 +61,14 @@ export class UpstreamCaller {
   private readonly retry: RetryRuntime;
   private readonly deadlineMs: number;
   private readonly onUpstreamCall?: (event: UpstreamCallEvent) => void;
+  private readonly tenant: AdmissionTenant;
+  private readonly admission: UpstreamAdmission | undefined;
 
   constructor(options: UpstreamCallerOptions) {
     const { upstream } = options.tenant;
     this.tenantId = options.tenant.id;
+    this.tenant = options.tenant;
+    this.admission = options.admission;
     this.maxReadAttempts = upstream.maxReadAttempts;
     this.limiter = new Semaphore(Math.max(1, Math.floor(upstream.maxConcurrency)));
     this.retry = {
@@ -86,8 +93,11 @@ export class UpstreamCaller {
   }
 
   /** A write, resent only after failures that prove it was not applied; never after an ambiguous one. */
-  write<T>(context: CallContext, exec: UpstreamExec<T>): Promise<WriteOutcome<T>> {
-    return runWrite((attempt) => this.call(context, attempt, exec), MAX_WRITE_ATTEMPTS, this.retry);
+  async write<T>(context: CallContext, exec: UpstreamExec<T>): Promise<WriteOutcome<T>> {
+    const outcome = await runWrite((attempt) => this.call(context, attempt, exec), MAX_WRITE_ATTEMPTS, this.retry);
+    // Refused by the account's write queue: nothing was sent, so there is nothing to reconcile.
+    if (!outcome.ok && outcome.error instanceof AdmissionRefusedError) throw outcome.error;
+    return outcome;
   }
 
   /** The wait a THROTTLED error suggests: as long as the longest backoff of a full read. */
@@ -97,7 +107,27 @@ export class UpstreamCaller {
     return Math.max(1, Math.ceil(Math.min(maxDelayMs, baseDelayMs * 2 ** attempts) / 1000));
   }
 
-  private call<T>(context: CallContext, attempt: number, exec: UpstreamExec<T>): Promise<T> {
+  /**
+   * One attempt: admitted by its account's budget, then sent. Every attempt is admitted again (a
+   * retry spends quota too), and before the semaphore, so a call waiting for quota holds none of
+   * the tenant's slots. Upstream throttling is reported back to the budget.
+   */
+  private async call<T>(context: CallContext, attempt: number, exec: UpstreamExec<T>): Promise<T> {
+    if (!this.admission) return this.send(context, attempt, exec);
+    const requestSignal = currentRequestSignal();
+    if (requestSignal?.aborted) throw requestSignal.reason as Error;
+    const ticket = await this.admission.admit(this.tenant, context.operation, requestSignal);
+    try {
+      const value = await this.send(context, attempt, exec);
+      ticket.settle('ok');
+      return value;
+    } catch (error) {
+      ticket.settle(classifyUpstreamError(error) === 'throttled' ? 'throttled' : 'failed');
+      throw error;
+    }
+  }
+
+  private send<T>(context: CallContext, attempt: number, exec: UpstreamExec<T>): Promise<T> {
     // The request's deadline ends its calls, retries and waits for a slot included.
     const requestSignal = currentRequestSignal();
     if (requestSignal?.aborted) return Promise.reject(requestSignal.reason as Error);

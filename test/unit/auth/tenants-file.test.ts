@@ -138,7 +138,7 @@ describe('parseTenants', () => {
       'tenants[0].name: must not be empty',
       'tenants[0].datastoreIds[0]: must be a data store id of 32 lowercase letters or digits (got "not-a-datastore-id")',
       `tenants[0].datastoreIds[2]: duplicates data store ${acmeDatastoreId}`,
-      'tenants[0].upstream.retries: unknown field (allowed: region, endpoint, credentials, maxConcurrency, connectionTimeoutMs, requestTimeoutMs, maxReadAttempts)',
+      'tenants[0].upstream.retries: unknown field (allowed: region, endpoint, credentials, maxConcurrency, connectionTimeoutMs, requestTimeoutMs, maxReadAttempts, quotaWeight, quotaAccount)',
       'tenants[0].upstream.region: must be an AWS region like us-east-1 (got "moon-base")',
       'tenants[0].upstream.endpoint: must use http or https',
       'tenants[0].upstream.credentials.roleArn: must be an IAM role ARN like arn:aws:iam::123456789012:role/name (got "arn:aws:s3:::bucket")',
