@@ -3,6 +3,7 @@ import { buildSchema } from 'type-graphql';
 import { authChecker } from './auth/auth-checker';
 import { AuditEventsResolver } from './resolvers/audit-events.resolver';
 import { DatastoreResolver } from './resolvers/datastore.resolver';
+import { ImageSetChangedResolver } from './resolvers/image-set-changed.resolver';
 import { DicomFrameResolver } from './resolvers/dicom-frame.resolver';
 import { DicomSeriesResolver } from './resolvers/dicom-series.resolver';
 import { DicomStudyResolver } from './resolvers/dicom-study.resolver';
@@ -13,6 +14,7 @@ import { ImageSetResolver } from './resolvers/image-set.resolver';
 import { NodeResolver } from './resolvers/node.resolver';
 import { ViewerResolver } from './resolvers/viewer.resolver';
 import { DateTimeScalar } from './types/scalars';
+import { NO_TOPIC_PUBSUB } from './subscriptions/no-topic-pubsub';
 
 export const RESOLVERS = [
   ViewerResolver,
@@ -26,6 +28,7 @@ export const RESOLVERS = [
   DicomFrameResolver,
   ImageSetMutationsResolver,
   AuditEventsResolver,
+  ImageSetChangedResolver,
 ] as const;
 
 /**
@@ -39,12 +42,15 @@ export async function buildGatewaySchema(): Promise<GraphQLSchema> {
     authMode: 'error',
     validate: false,
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
+    pubSub: NO_TOPIC_PUBSUB,
   });
   // type-graphql has no option for the root types' descriptions; they head Sandbox's docs pane.
   const query = schema.getQueryType();
   if (query) query.description = ROOT_DESCRIPTIONS.query;
   const mutation = schema.getMutationType();
   if (mutation) mutation.description = ROOT_DESCRIPTIONS.mutation;
+  const subscription = schema.getSubscriptionType();
+  if (subscription) subscription.description = ROOT_DESCRIPTIONS.subscription;
   return schema;
 }
 
@@ -52,7 +58,9 @@ const ROOT_DESCRIPTIONS = {
   query:
     "Reads over AWS HealthImaging, scoped to the caller's tenant: its data stores, image sets, their versions and typed DICOM metadata. Every read needs the `imagesets:read` scope.",
   mutation:
-    'Writes to image sets: copy, update metadata, revert and delete. HealthImaging applies them asynchronously: each payload shows the LOCKED / ...ING state it answered, and clients poll `imageSet.workflowStatus`.',
+    'Writes to image sets: copy, update metadata, revert and delete. HealthImaging applies them asynchronously: each payload shows the LOCKED / ...ING state it answered, and clients poll `imageSet.workflowStatus` or subscribe to `imageSetChanged`.',
+  subscription:
+    'Live progress over WebSocket (the graphql-ws protocol, on the GraphQL path), authenticated by the `connection_init` payload with the same credentials as HTTP. Every subscription needs the `imagesets:read` scope.',
 } as const;
 
 export const SCHEMA_FILE_HEADER =
