@@ -11,6 +11,14 @@ import {
   type RateLimitSettings,
 } from './limits/rate-limits-settings';
 import { DEFAULT_SUBSCRIPTION_SETTINGS, type SubscriptionSettings } from './subscriptions/subscription-settings';
+import {
+  BUDGET_CEILINGS,
+  DEFAULT_UPSTREAM_BUDGETS,
+  MIN_BUDGET_PER_SECOND,
+  UPSTREAM_BUDGET_VARIABLES,
+  parseReadBudgets,
+  type UpstreamBudgetSettings,
+} from './imaging/upstream/upstream-budget-settings';
 
 /**
  * The gateway's one configuration object. `loadConfig(env)` is the only reader of environment
@@ -63,6 +71,8 @@ export interface GatewayConfig {
   readonly maxMetadataBytesInFlight: number;
   /** Request rate limits and the in-flight cap (RATE_LIMIT_*); a tenant may override them. */
   readonly rateLimits: RateLimitSettings;
+  /** UPSTREAM_*: how fast calls of one upstream account reach HealthImaging, per operation (see src/imaging/upstream/upstream-admission.ts). */
+  readonly upstreamBudgets: UpstreamBudgetSettings;
   /** REDIS_URL: limits shared by every replica through Redis; unset keeps them in this process. Never logged. */
   readonly redisUrl?: string;
   /** REDIS_KEY_PREFIX: starts every key the gateway writes, so deployments (or test runs) can share one Redis. */
@@ -116,6 +126,17 @@ class EnvReader {
     if (value === undefined) return fallback;
     if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
       this.issues.push(`${name} must be an integer from ${min} to ${max} (got "${truncate(value)}")`);
+      return fallback;
+    }
+    return Number(value);
+  }
+
+  /** A decimal number such as 0.25 (no exponent, no sign). */
+  decimal(name: string, fallback: number, min: number, max: number): number {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    if (!/^\d+(?:\.\d+)?$/.test(value) || Number(value) < min || Number(value) > max) {
+      this.issues.push(`${name} must be a number from ${min} to ${max} (got "${truncate(value)}")`);
       return fallback;
     }
     return Number(value);
@@ -274,6 +295,33 @@ function jsonObjectOf(reader: EnvReader, name: string): Record<string, unknown> 
   return parsed as Record<string, unknown>;
 }
 
+function upstreamBudgetsOf(reader: EnvReader): UpstreamBudgetSettings {
+  const names = UPSTREAM_BUDGET_VARIABLES;
+  const defaults = DEFAULT_UPSTREAM_BUDGETS;
+  const enabled = reader.oneOf(names.enabled, ['on', 'off'], 'on') === 'on';
+  const perSecond = reader.decimal(
+    names.writePerSecond,
+    defaults.write.perSecond,
+    MIN_BUDGET_PER_SECOND,
+    BUDGET_CEILINGS.perSecond,
+  );
+  const burst = reader.integer(names.writeBurst, defaults.write.burst, 1, BUDGET_CEILINGS.burst);
+  const readsText = reader.raw(names.reads);
+  let reads = defaults.reads;
+  if (readsText !== undefined) {
+    const parsed = parseReadBudgets(readsText);
+    if ('issues' in parsed) for (const issue of parsed.issues) reader.issues.push(`${names.reads}: ${issue}`);
+    else reads = Object.freeze(parsed.budgets);
+  }
+  return Object.freeze({
+    enabled,
+    write: Object.freeze({ perSecond, burst }),
+    writeQueueWaitMs: reader.integer(names.writeQueueWaitMs, defaults.writeQueueWaitMs, 0, 600_000),
+    reads,
+    readWaitMs: reader.integer(names.readWaitMs, defaults.readWaitMs, 0, 60_000),
+  });
+}
+
 function redisUrlOf(reader: EnvReader): string | undefined {
   const value = reader.raw('REDIS_URL');
   if (value === undefined) return undefined;
@@ -354,6 +402,7 @@ export function loadConfig(env: EnvSource): GatewayConfig {
     16 * 1024 * 1024 * 1024,
   );
   const rateLimits = rateLimitsOf(reader);
+  const upstreamBudgets = upstreamBudgetsOf(reader);
   const redisUrl = redisUrlOf(reader);
   const redisKeyPrefix = reader.raw('REDIS_KEY_PREFIX') ?? 'imaging-gateway:';
   if (!/^[A-Za-z0-9:_.-]{1,64}$/.test(redisKeyPrefix)) {
@@ -417,6 +466,7 @@ export function loadConfig(env: EnvSource): GatewayConfig {
     auditSqliteFile,
     maxMetadataBytesInFlight,
     rateLimits,
+    upstreamBudgets,
     ...(redisUrl !== undefined ? { redisUrl } : {}),
     redisKeyPrefix,
     ...(metricsPort !== undefined ? { metricsPort } : {}),
@@ -447,6 +497,7 @@ export function describeConfig(config: GatewayConfig): Record<string, unknown> {
     rateLimits: JSON.stringify({ ...rateLimits, sharedState: redisUrl !== undefined ? 'redis' : 'memory' }),
     corsOrigins: [...config.corsOrigins],
     operationLimits: JSON.stringify(config.operationLimits),
+    upstreamBudgets: JSON.stringify(config.upstreamBudgets),
     // Where spans go, never the exporter's headers (they hold the collector's key).
     tracing: describeTracing(config.tracing),
     cursorSecret: `[${cursorSecret.length} characters]`,
