@@ -136,7 +136,7 @@ export function createContextFactory(deps: ContextFactoryDeps): ContextFactory {
       loaders: loadersFor(metadataBudget ? metadataBudget.port(imaging) : imaging),
       ...(metadataBudget ? { metadataBudget } : {}),
       ids,
-      logger: baseLogger.child({ requestId, tenantId: tenant.id }),
+      logger: baseLogger.child({ requestId, tenantId: tenant.id, subject: principal.subject }),
       ...(deps.audit ? { audit: deps.audit } : {}),
       ...(deps.frameUrls ? { frameUrls: deps.frameUrls } : {}),
     };

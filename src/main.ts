@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { loadTenants } from './tenants/tenants-file';
 import { ConfigError, describeConfig, loadConfig, upstreamDefaultsOf, type EnvSource } from './config';
 import { createLogger, describeError } from './logging/logger';
+import { startTelemetry } from './telemetry/start-telemetry';
 import { openAuditStore } from './audit/open-audit-store';
 import { createGateway, GRAPHQL_PATH } from './gateway';
 import { closeRedis, connectRedis, redisReady } from './limits/rate-limits-redis';
@@ -47,6 +48,8 @@ export async function startGatewayServer(env: EnvSource): Promise<RunningGateway
     });
   }
 
+  // Before anything serves: every request span needs the provider, the propagator and the context manager.
+  const telemetry = startTelemetry(config.tracing, { logger });
   const metrics = config.metricsPort !== undefined ? new GatewayMetrics() : undefined;
   const openedAudit = await openAuditStore({
     ...(config.auditDatabaseUrl !== undefined ? { databaseUrl: config.auditDatabaseUrl } : {}),
@@ -96,6 +99,8 @@ export async function startGatewayServer(env: EnvSource): Promise<RunningGateway
           .then(() => audit.close())
           .then(() => (redis ? closeRedis(redis) : undefined))
           .then(() => metricsServer?.close())
+          // Last: the spans of the drained requests are exported before the process exits.
+          .then(() => telemetry.shutdown())
           .catch((error: unknown) => logger.error('gateway.stop_failed', describeError(error)))
           .finally(resolve);
       });

@@ -17,6 +17,8 @@ import { idempotencyStepOf, recordedResponse, writeReplay } from './idempotency-
 import { IDEMPOTENCY_KEY_HEADER } from './idempotency-key';
 import { sendJsonError, writeResponse, type SendGraphQLError } from './json-responses';
 import { headerMapFromRaw } from './raw-headers';
+import { noteRequestCaller, noteRequestOperation } from '../telemetry/request-facts';
+import { tracedRoute } from '../telemetry/traced-route';
 import type { AuditRefusal } from './refusal-audit';
 import type { Route } from './router';
 
@@ -39,10 +41,11 @@ export interface GraphQLRouteDeps {
 /**
  * The GraphQL endpoint, in the order the steps must run: body, credentials, rate limits, the
  * request gate (before Apollo parses anything), idempotency, then execution under the deadline.
+ * Each request runs inside its trace span (see src/telemetry/traced-route.ts).
  */
 export function graphqlRoute(deps: GraphQLRouteDeps): Route {
   const { server, gate, rateLimits, idempotency, sendGraphQLError, metrics } = deps;
-  return {
+  return tracedRoute({
     path: deps.path,
     async handle(request, response, { requestId, url, method }) {
       const preflight = method === 'OPTIONS';
@@ -92,6 +95,7 @@ export function graphqlRoute(deps: GraphQLRouteDeps): Route {
       } catch (error) {
         return sendGraphQLError(response, error, requestId);
       }
+      if (context.principal) noteRequestCaller(context.principal);
       // Anonymous requests reach the gate, which refuses them (or lets development's introspection by).
       if (context.principal && context.tenant) {
         const admission = await rateLimits.admit(context.principal, context.tenant);
@@ -129,6 +133,8 @@ export function graphqlRoute(deps: GraphQLRouteDeps): Route {
         }
         throw error;
       }
+      // The gate admits the operation the request names; an unnamed request runs its document's only one.
+      noteRequestOperation({ ...admitted, operationName: gate.operationOf(params)?.operation.name?.value });
       withAdmittedQuery(httpGraphQLRequest, admitted.query);
       const idempotent = await idempotencyStepOf(idempotency, {
         header: headers.get(IDEMPOTENCY_KEY_HEADER),
@@ -181,5 +187,5 @@ export function graphqlRoute(deps: GraphQLRouteDeps): Route {
         context.metadataBudget?.release();
       }
     },
-  };
+  });
 }

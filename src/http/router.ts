@@ -2,6 +2,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import type { Logger } from '../logging/logger';
 import { requestIdFrom } from '../context';
 import { sendJsonError } from './json-responses';
+import { addLogContext, runWithLogContext } from '../logging/log-context';
 
 /** What every route gets besides the Node request and response. */
 export interface RouteRequest {
@@ -52,6 +53,7 @@ export function createRouter(options: RouterOptions): RequestListener {
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const requestId = requestIdFrom(request.headers);
+    addLogContext({ requestId });
     response.setHeader('x-request-id', requestId);
     const url = new URL(request.url ?? '/', 'http://gateway.invalid');
     const method = (request.method ?? 'GET').toUpperCase();
@@ -81,7 +83,8 @@ export function createRouter(options: RouterOptions): RequestListener {
   };
 
   return (request, response) => {
-    handle(request, response).catch((error: unknown) => {
+    // Every line logged while serving the request, by any logger, carries its id (and later its caller and operation).
+    runWithLogContext({}, () => handle(request, response)).catch((error: unknown) => {
       logger.error('http.unhandled_error', { errorName: error instanceof Error ? error.name : typeof error });
       if (!response.headersSent) {
         sendJsonError(response, { status: 500, code: 'INTERNAL_SERVER_ERROR', message: 'Internal server error' });

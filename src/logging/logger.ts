@@ -1,4 +1,4 @@
-import { isSpanContextValid, trace } from '@opentelemetry/api';
+import { isSpanContextValid, trace, type Span } from '@opentelemetry/api';
 import pino, { type DestinationStream, type Logger as PinoLogger } from 'pino';
 import { currentLogContext } from './log-context';
 
@@ -178,9 +178,8 @@ export interface LoggerOptions {
   bindings?: LogFields;
 }
 
-/** The ids of the active span, named as OpenTelemetry's log correlation names them. */
-function traceFields(): LogFields | undefined {
-  const span = trace.getActiveSpan();
+/** The ids of a span, named as OpenTelemetry's log correlation names them; none for an invalid (no-op) span. */
+export function traceFieldsOf(span: Span | undefined): LogFields | undefined {
   if (!span) return undefined;
   const spanContext = span.spanContext();
   if (!isSpanContextValid(spanContext)) return undefined;
@@ -224,7 +223,7 @@ function wrap(root: PinoLogger, level: LogLevel, bindings: LogFields): Logger {
       // Later sources win: the request's context, then this logger's bindings, then the line's own fields.
       const line = withoutPinoFields({
         ...redactFields(currentLogContext() ?? {}),
-        ...traceFields(),
+        ...traceFieldsOf(trace.getActiveSpan()),
         ...bindings,
         ...redactFields(fields ?? {}),
         event,

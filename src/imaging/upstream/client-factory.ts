@@ -5,6 +5,7 @@ import { fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/creden
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import type { TenantUpstreamConfig } from '../../tenants/tenant-config';
+import { passTraceContext } from './trace-context';
 
 /** The client type, for the layers above that hold a client but never send through it themselves. */
 export type { MedicalImagingClient };
@@ -28,7 +29,7 @@ export function createMedicalImagingClient(upstream: TenantUpstreamConfig): Medi
     httpsAgent: new HttpsAgent(agentOptions),
   });
 
-  return new MedicalImagingClient({
+  const client = new MedicalImagingClient({
     region: upstream.region,
     credentials: credentialsFor(upstream),
     requestHandler,
@@ -43,6 +44,8 @@ export function createMedicalImagingClient(upstream: TenantUpstreamConfig): Medi
         }
       : {}),
   });
+  passTraceContext(client);
+  return client;
 }
 
 /** The credential source a tenant's configuration names. */

@@ -11,6 +11,7 @@ import {
 } from './retry-policy';
 import { abortable, currentRequestSignal, noteUpstreamRequestId } from './request-signal';
 import { Semaphore } from './semaphore';
+import { traceUpstreamCall } from '../../telemetry/upstream-span';
 import { AdmissionRefusedError, type AdmissionTenant, type UpstreamAdmission } from './upstream-admission';
 import { classifyUpstreamError, describeForLog, toGatewayError, type UpstreamErrorKind } from './upstream-errors';
 
@@ -142,7 +143,10 @@ export class UpstreamCaller {
         const signal = requestSignal ? AbortSignal.any([controller.signal, requestSignal]) : controller.signal;
         const started = performance.now();
         try {
-          const value = await exec(signal);
+          const value = await traceUpstreamCall(
+            { ...context, tenantId: this.tenantId, attempt, errorKindOf: classifyUpstreamError },
+            () => exec(signal),
+          );
           this.report(context, attempt, started, undefined, value);
           return value;
         } catch (error) {
