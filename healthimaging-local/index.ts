@@ -1,27 +1,27 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AccessKeyRegistry } from './access-keys';
-import { CallStats, type CallStatsSnapshot } from './call-stats';
+import { AccessKeyRegistry } from './http/access-keys';
+import { CallStats, type CallStatsSnapshot } from './http/call-stats';
 import { DEFAULT_IMPORT_QUOTAS } from './dicom/import-quotas';
-import { FaultController } from './faults';
+import { FaultController } from './http/faults';
 import { HealthImagingModel } from './model/healthimaging-model';
 import type { ImportWrites } from './model/import-writes';
 import { DEFAULT_ACCESS_KEY, DEFAULT_ACCOUNT_ID, type HealthImagingLocalOptions } from './options';
-import { RateLimiter } from './rate-limits';
-import { HilHttpServer } from './server';
-import { SigV4Verifier } from './sigv4-verifier';
+import { RateLimiter } from './http/rate-limits';
+import { HilHttpServer } from './http/server';
+import { SigV4Verifier } from './http/sigv4-verifier';
 import { PageTokens } from './responses/page-tokens';
 import { lockDataDir, type DataDirLock } from './store/data-dir-lock';
 import { HilStore } from './store/hil-store';
 
 export type { HealthImagingLocalOptions, AccessKeyGrant } from './options';
 export { DEFAULT_ACCESS_KEY, DEFAULT_ACCOUNT_ID } from './options';
-export type { FaultSpec, FaultMode } from './faults';
-export { parseFaultSpec } from './faults';
-export type { RateLimitSpec, RateLimit } from './rate-limits';
-export { parseRateLimits, QUOTA_RATE_LIMITS } from './rate-limits';
-export type { CallStatsSnapshot } from './call-stats';
+export type { FaultSpec, FaultMode } from './http/faults';
+export { parseFaultSpec } from './http/faults';
+export type { RateLimitSpec, RateLimit } from './http/rate-limits';
+export { parseRateLimits, QUOTA_RATE_LIMITS } from './http/rate-limits';
+export type { CallStatsSnapshot } from './http/call-stats';
 export type { OperationName } from './shapes/operation-names';
 
 export interface HealthImagingLocalAdmin {

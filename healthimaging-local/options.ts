@@ -1,5 +1,5 @@
-import type { FaultSpec } from './faults';
-import type { RateLimitSpec } from './rate-limits';
+import type { FaultSpec } from './http/faults';
+import type { RateLimitSpec } from './http/rate-limits';
 import type { AccessKeyGrant } from './shapes/access-grant';
 
 export type { AccessKeyGrant } from './shapes/access-grant';

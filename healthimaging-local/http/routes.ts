@@ -1,4 +1,4 @@
-import type { OperationName } from './shapes/operation-names';
+import type { OperationName } from '../shapes/operation-names';
 
 /**
  * The method + path table of the 18 medical-imaging operations (API 2023-07-19). Matching ignores

@@ -1,11 +1,11 @@
 import type { IncomingMessage } from 'node:http';
 import type { CallStats } from './call-stats';
-import { ServiceError, validation } from './shapes/errors';
+import { ServiceError, validation } from '../shapes/errors';
 import { parseFaultSpec, validateFault, type FaultController } from './faults';
-import { parseBoundedJson } from './shapes/json-limits';
+import { parseBoundedJson } from '../shapes/json-limits';
 import { parseRateLimits, type RateLimiter } from './rate-limits';
-import type { OperationName } from './shapes/operation-names';
-import { errorResponse, type WireResponse } from './responses/wire';
+import type { OperationName } from '../shapes/operation-names';
+import { errorResponse, type WireResponse } from '../responses/wire';
 
 /**
  * `/_hil/*`: the control endpoints (faults, rate limits, call statistics, health). Not part of the

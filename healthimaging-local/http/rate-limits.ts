@@ -1,6 +1,6 @@
-import { ServiceError } from './shapes/errors';
+import { ServiceError } from '../shapes/errors';
 import { OPERATION_NAMES } from './routes';
-import type { OperationName } from './shapes/operation-names';
+import type { OperationName } from '../shapes/operation-names';
 
 export interface RateLimit {
   /** Tokens per second. */

@@ -2,9 +2,9 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { AccessKeyRegistry } from './access-keys';
-import { ServiceError } from './shapes/errors';
+import { ServiceError } from '../shapes/errors';
 import { NodeSha256 } from './node-sha256';
-import type { AccessKeyGrant } from './shapes/access-grant';
+import type { AccessKeyGrant } from '../shapes/access-grant';
 
 export const SIGNING_SERVICE = 'medical-imaging';
 

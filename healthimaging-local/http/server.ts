@@ -3,14 +3,14 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { ADMIN_PREFIX, handleAdmin, isLoopback } from './admin-routes';
 import type { CallStats } from './call-stats';
-import { ServiceError, validation } from './shapes/errors';
+import { ServiceError, validation } from '../shapes/errors';
 import type { FaultController } from './faults';
 import type { RateLimiter } from './rate-limits';
-import type { HilServices, RequestContext } from './responses/handler';
-import { HANDLERS } from './responses';
+import type { HilServices, RequestContext } from '../responses/handler';
+import { HANDLERS } from '../responses';
 import { matchRoute, REPEATABLE_QUERY_PARAMETERS } from './routes';
 import { accessKeyOf, type SigV4Verifier } from './sigv4-verifier';
-import { errorResponse, newRequestId, writeResponse, type WireResponse } from './responses/wire';
+import { errorResponse, newRequestId, writeResponse, type WireResponse } from '../responses/wire';
 
 export interface ServerDeps {
   services: HilServices;

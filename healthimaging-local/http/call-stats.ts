@@ -1,4 +1,4 @@
-import type { OperationName } from './shapes/operation-names';
+import type { OperationName } from '../shapes/operation-names';
 
 export interface CallStatsSnapshot {
   total: number;

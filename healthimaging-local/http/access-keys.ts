@@ -1,4 +1,4 @@
-import type { AccessKeyGrant } from './shapes/access-grant';
+import type { AccessKeyGrant } from '../shapes/access-grant';
 
 /** The keys the stand-in accepts and the data stores each may reach. */
 export class AccessKeyRegistry {
