@@ -41,6 +41,7 @@ import { outcomeOf } from './metrics/request-outcome';
 import { graphqlRoute } from './http/graphql-route';
 import { sendGraphQLErrorWith } from './http/json-responses';
 import { refusalAuditor } from './http/refusal-audit';
+import { replayAuditor } from './http/replay-audit';
 import { createRouter, type Route } from './http/router';
 import { explorerRoutes } from './http/explorer/explorer-route';
 import { explorerSettingsOf } from './http/explorer/explorer-page';
@@ -179,6 +180,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
       rateLimits,
       idempotency,
       auditRefusal: refusalAuditor(schema, gate),
+      auditReplay: replayAuditor(schema, gate),
       sendGraphQLError: sendGraphQLErrorWith(formatError),
       bodyLimitBytes: bodyLimit,
       requestDeadlineMs: config.requestDeadlineMs,

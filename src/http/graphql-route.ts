@@ -1,7 +1,7 @@
 import type { ApolloServer } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import type { ContextFactory, GatewayContext } from '../context';
-import { DeadlineExceededError } from '../errors/gateway-errors';
+import { DeadlineExceededError, UpstreamUnavailableError } from '../errors/gateway-errors';
 import type { SignedIds } from '../auth/signed-ids';
 import { abortable, withRequestSignal } from '../imaging/upstream/request-signal';
 import { GateRefusal, type Admitted, type RequestGate } from '../limits/request-gate';
@@ -20,6 +20,7 @@ import { headerMapFromRaw } from './raw-headers';
 import { noteRequestCaller, noteRequestOperation } from '../telemetry/request-facts';
 import { tracedRoute } from '../telemetry/traced-route';
 import type { AuditRefusal } from './refusal-audit';
+import type { AuditReplay } from './replay-audit';
 import type { Route } from './router';
 
 export interface GraphQLRouteDeps {
@@ -32,6 +33,7 @@ export interface GraphQLRouteDeps {
   rateLimits: RateLimits;
   idempotency: Idempotency;
   auditRefusal: AuditRefusal;
+  auditReplay: AuditReplay;
   sendGraphQLError: SendGraphQLError;
   bodyLimitBytes: number;
   requestDeadlineMs: number;
@@ -154,6 +156,12 @@ export function graphqlRoute(deps: GraphQLRouteDeps): Route {
       }
       if (idempotent.kind === 'replay') {
         context.logger?.info('graphql.idempotent_replay', { status: idempotent.response.status });
+        if (!(await deps.auditReplay(context, refused, idempotent.response))) {
+          const unrecorded = new UpstreamUnavailableError(
+            'The request could not be recorded in the audit trail, so its answer is withheld; retry later.',
+          );
+          return sendGraphQLError(response, unrecorded, requestId, 503);
+        }
         writeReplay(response, idempotent.response);
         return idempotent.response.status;
       }

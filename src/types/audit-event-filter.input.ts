@@ -6,7 +6,7 @@ export class AuditEventFilterInput {
   @Field(() => String, {
     nullable: true,
     description:
-      'Only this action: `read`, `copyImageSet`, `updateImageSetMetadata`, `revertImageSet` or `deleteImageSet`.',
+      'Only this action: `read`, `copyImageSet`, `updateImageSetMetadata`, `revertImageSet`, `deleteImageSet` or `replayed`.',
   })
   action?: string | null;
 

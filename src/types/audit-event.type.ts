@@ -70,7 +70,7 @@ export class AuditEvent {
 
   @Field(() => String, {
     description:
-      'What was done: `read`, or the mutation (`copyImageSet`, `updateImageSetMetadata`, `revertImageSet`, `deleteImageSet`).',
+      'What was done: `read`, the mutation (`copyImageSet`, `updateImageSetMetadata`, `revertImageSet`, `deleteImageSet`), or `replayed` (an Idempotency-Key repeat answered with a recorded result; nothing ran again).',
   })
   readonly action: string;
 
