@@ -205,3 +205,8 @@ export function describeTracing(settings: TracingSettings): string {
   const url = new URL(settings.url);
   return `otlp ${url.origin}${url.pathname} sampler=${settings.sampler}${settings.sampler.endsWith('traceidratio') ? `:${settings.samplerRatio}` : ''}`;
 }
+
+/** The settings of an environment without any OTEL_* variable: tracing off (tests turn it on through a seam). */
+export function defaultTracingSettings(): TracingSettings {
+  return tracingSettingsOf({ raw: () => undefined, integer: (_name, fallback) => fallback, issues: [] });
+}

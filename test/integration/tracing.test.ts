@@ -4,8 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { smallCtStudy, smallMrStudy } from '../../scripts/synthetic-studies';
-import { loadConfig } from '../../src/config';
 import { startTelemetry, type Telemetry } from '../../src/telemetry/start-telemetry';
+import { defaultTracingSettings } from '../../src/telemetry/tracing-settings';
 import { expectData } from '../support/gateway-expect';
 import { startGatewayHarness, type GatewayHarness, type GatewayHarnessOptions } from '../support/gateway-harness';
 import { leakMatchers, patientValuesIn, patientValuesOf } from '../support/phi-leak-scan';
@@ -93,9 +93,8 @@ describe('tracing: W3C trace context in, spans for the request and its upstream 
   let acme: Record<string, string>;
 
   beforeAll(async () => {
-    // The settings of a default configuration (tracing off); the seam's exporter turns it on.
-    const { tracing } = loadConfig({ GATEWAY_ENV: 'test', CURSOR_SECRET: hex(32), TENANTS_FILE: '/dev/null' });
-    telemetry = startTelemetry(tracing, { spanExporter: exporter });
+    // The default settings (tracing off); the seam's exporter turns it on.
+    telemetry = startTelemetry(defaultTracingSettings(), { spanExporter: exporter });
     proxy = await startRecordingProxy();
     // The harness spreads `upstream` over each tenant's settings: the gateway's calls go through the proxy.
     const upstream: NonNullable<GatewayHarnessOptions['upstream']> & { endpoint: string } = {

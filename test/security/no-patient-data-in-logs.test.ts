@@ -8,8 +8,11 @@ import {
   smallMrStudy,
   type SyntheticStudySpec,
 } from '../../scripts/synthetic-studies';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { AuditRecord } from '../../src/audit/audit-record';
 import { SqliteAuditStore } from '../../src/audit/sqlite-audit-store';
+import { startTelemetry, type Telemetry } from '../../src/telemetry/start-telemetry';
+import { defaultTracingSettings } from '../../src/telemetry/tracing-settings';
 import { expectData, expectGraphQLError, waitUntilUnlocked } from '../support/gateway-expect';
 import { startGatewayHarness, type GatewayHarness, type GqlResponse } from '../support/gateway-harness';
 import { dateValues, leakMatchers, nameValues, patientValuesIn, patientValuesOf } from '../support/phi-leak-scan';
@@ -18,7 +21,7 @@ import { dateValues, leakMatchers, nameValues, patientValuesIn, patientValuesOf 
  * The log-and-error scan of the protection review: a full workload over HTTP (every query shape,
  * every mutation, the failures a client or the upstream can cause) with several credentials, then
  * a search for every patient value of the imported studies, and every value the workload itself
- * sent, in each gateway log line, each `errors` entry, each response header and each audit record;
+ * sent, in each gateway log line, each trace span, each `errors` entry, each response header and each audit record;
  * and, for callers without `phi:read`, in their whole responses. Counts of what was scanned are
  * asserted so the scan cannot pass by looking at nothing, and a positive control shows the same
  * matcher finds the values in `data` a `phi:read` caller legitimately receives.
@@ -160,6 +163,9 @@ describe('security: no patient value in logs, errors, headers or the audit trail
   let ada: string[];
   let alan: string[];
   const exchanges: Exchange[] = [];
+  // Tracing on, through the test seam: every span the workload makes is scanned like a log line.
+  const spans = new InMemorySpanExporter();
+  let telemetry: Telemetry | undefined;
 
   async function send(
     label: string,
@@ -209,6 +215,7 @@ describe('security: no patient value in logs, errors, headers or the audit trail
   }
 
   beforeAll(async () => {
+    telemetry = startTelemetry(defaultTracingSettings(), { spanExporter: spans });
     folder = mkdtempSync(join(tmpdir(), 'phi-scan-'));
     store = new SqliteAuditStore(join(folder, 'audit.sqlite'));
     // A short deadline so a hung upstream call reaches it; upstream timeouts longer than the deadline.
@@ -236,6 +243,7 @@ describe('security: no patient value in logs, errors, headers or the audit trail
     h?.hil.hil.admin.faults.clear();
     await h?.close();
     await store?.close();
+    await telemetry?.shutdown();
     if (folder) rmSync(folder, { recursive: true, force: true });
   });
 
@@ -874,6 +882,12 @@ describe('security: no patient value in logs, errors, headers or the audit trail
     };
 
     h.logs.forEach((line, index) => scan(`log line ${index} (${String(line.event)})`, JSON.stringify(line)));
+    await telemetry?.forceFlush();
+    const finishedSpans = spans.getFinishedSpans();
+    for (const span of finishedSpans) {
+      const { name, attributes, events, status, links } = span;
+      scan(`span ${name}`, JSON.stringify({ name, attributes, events, status, links }));
+    }
     let errorsScanned = 0;
     let withheldBodies = 0;
     for (const exchange of exchanges) {
@@ -916,6 +930,7 @@ describe('security: no patient value in logs, errors, headers or the audit trail
     const counts = {
       values: PATIENT_VALUES.length,
       logLines: h.logs.length,
+      spans: finishedSpans.length,
       exchanges: exchanges.length,
       errorsScanned,
       withheldBodies,
@@ -925,6 +940,7 @@ describe('security: no patient value in logs, errors, headers or the audit trail
     const minimums: typeof counts = {
       values: 60,
       logLines: 300,
+      spans: 300,
       exchanges: 150,
       errorsScanned: 80,
       withheldBodies: 40,
