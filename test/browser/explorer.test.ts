@@ -1,7 +1,11 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { hashApiKey } from '../../src/auth/authenticate';
+import { SCOPES } from '../../src/auth/principal';
+import { startGatewayServer } from '../../src/main';
 import { startGatewayHarness, type GatewayHarness } from '../support/gateway-harness';
 
 /**
@@ -38,6 +42,28 @@ async function pasteInto(page: Page, selector: string, text: string): Promise<vo
   await page.keyboard.insertText(text);
 }
 
+/** A page whose requests off the gateway's origin are refused and remembered, with its console errors. */
+async function watchedPage(context: BrowserContext, origin: string) {
+  const page = await context.newPage();
+  const requested: string[] = [];
+  const outside: string[] = [];
+  const problems: string[] = [];
+  page.on('request', (request) => requested.push(request.url()));
+  // Refused at once, so an attempt fails the test without waiting on a network.
+  await page.route(
+    (url) => url.origin !== origin && url.protocol !== 'data:',
+    (route) => {
+      outside.push(route.request().url());
+      return route.abort();
+    },
+  );
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(message.text());
+  });
+  page.on('pageerror', (error) => problems.push(error.message));
+  return { page, requested, outside, problems };
+}
+
 function readmeBrowseQuery(): string {
   const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
   const block = /```graphql\n(query Browse[\s\S]*?)```/.exec(readme);
@@ -47,13 +73,21 @@ function readmeBrowseQuery(): string {
 
 describe('the offline explorer in Chromium', () => {
   const available = existsSync(CHROMIUM);
+  const queryEditor = 'section.graphiql-query-editor .CodeMirror';
+  const toolEditor = 'section.graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror';
+  const resultPane = 'section.result-window .CodeMirror';
   let h: GatewayHarness;
   let context: BrowserContext;
   let userDataDir: string;
 
   beforeAll(async () => {
-    if (!available) return;
-    // Development, as `npm start` runs it, but without the launcher's prefilled header: the test pastes one.
+    if (!available) {
+      console.log(
+        `skipped: ${CHROMIUM} is absent (apt-get install -y chromium); the explorer was not driven in a browser`,
+      );
+      return;
+    }
+    // Development, but not `npm start`: nothing is prefilled, the first test pastes a header.
     h = await startGatewayHarness({ env: { GATEWAY_ENV: 'development' } });
     userDataDir = mkdtempSync(join(tmpdir(), 'explorer-chromium-'));
     context = await chromium.launchPersistentContext(userDataDir, {
@@ -71,35 +105,11 @@ describe('the offline explorer in Chromium', () => {
   });
 
   it('runs the README Browse query with a pasted header and shows the tenant’s image sets', async () => {
-    if (!available) {
-      console.log(
-        `skipped: ${CHROMIUM} is absent (apt-get install -y chromium); the explorer was not driven in a browser`,
-      );
-      return;
-    }
+    if (!available) return;
     const origin = new URL(h.url).origin;
-    const requested: string[] = [];
-    const outside: string[] = [];
-    const problems: string[] = [];
-    context.on('request', (request) => requested.push(request.url()));
-    // Anything not for the gateway is refused and remembered, so an attempt fails the test without waiting on a network.
-    await context.route(
-      (url) => url.origin !== origin && url.protocol !== 'data:',
-      (route) => {
-        outside.push(route.request().url());
-        return route.abort();
-      },
-    );
-    const page = context.pages()[0] ?? (await context.newPage());
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(message.text());
-    });
-    page.on('pageerror', (error) => problems.push(error.message));
+    const { page, requested, outside, problems } = await watchedPage(context, origin);
 
     await page.goto(`${origin}/explorer`);
-    const queryEditor = 'section.graphiql-query-editor .CodeMirror';
-    const toolEditor = 'section.graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror';
-    const resultPane = 'section.result-window .CodeMirror';
     await page.waitForSelector(queryEditor);
     expect(await editorText(page, queryEditor)).toBe(readmeBrowseQuery());
 
@@ -108,8 +118,12 @@ describe('the offline explorer in Chromium', () => {
     await page.getByRole('button', { name: 'Variables' }).click();
     await pasteInto(page, toolEditor, JSON.stringify({ ds: h.datastores.acme }));
     await page.click('button.graphiql-execute-button');
-    // The answer's first lines (the viewer, then the image sets) are in view once it has arrived.
-    await page.locator(resultPane).getByText('"imageSets"').first().waitFor();
+    // The answer's first lines (the viewer and the image sets, or the errors) are in view once it arrives.
+    await page
+      .locator(resultPane)
+      .getByText(/"imageSets"|"errors"/)
+      .first()
+      .waitFor();
 
     const shown = JSON.parse(await editorText(page, resultPane)) as { data?: any; errors?: unknown };
     expect(shown.errors).toBeUndefined();
@@ -131,5 +145,72 @@ describe('the offline explorer in Chromium', () => {
     expect(requested.filter((url) => !url.startsWith(`${origin}/`) && !url.startsWith('data:'))).toEqual([]);
     expect(requested).toEqual(expect.arrayContaining([`${origin}/explorer`, `${origin}/graphql`]));
     expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('opens ready to run where the launcher set the default headers and variables: Run alone answers', async () => {
+    if (!available) return;
+    // The real entry point with the settings `npm start` passes, over the harness's HealthImaging Local.
+    const dir = mkdtempSync(join(tmpdir(), 'explorer-prefilled-'));
+    const apiKey = `acme-${randomBytes(16).toString('hex')}`;
+    writeFileSync(
+      join(dir, 'tenants.json'),
+      JSON.stringify({
+        tenants: [
+          {
+            id: 'acme',
+            name: 'Acme Radiology',
+            datastoreIds: [h.datastores.acme],
+            upstream: {
+              region: 'us-east-1',
+              endpoint: h.hil.url,
+              credentials: { type: 'static', accessKeyIdEnv: 'HIL_KEY_ID', secretAccessKeyEnv: 'HIL_SECRET' },
+            },
+            apiKeys: [{ id: 'acme-app', sha256: hashApiKey(apiKey), scopes: [...SCOPES] }],
+          },
+        ],
+      }),
+    );
+    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    const gateway = await startGatewayServer({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'silent',
+      GATEWAY_ENV: 'development',
+      CURSOR_SECRET: randomBytes(32).toString('base64url'),
+      TENANTS_FILE: join(dir, 'tenants.json'),
+      AUDIT_SQLITE_FILE: join(dir, 'audit.sqlite'),
+      HIL_KEY_ID: h.hil.credentials.accessKeyId,
+      HIL_SECRET: h.hil.credentials.secretAccessKey,
+      EXPLORER_DEFAULT_HEADERS: JSON.stringify({ 'x-api-key': apiKey }),
+      EXPLORER_DEFAULT_VARIABLES: JSON.stringify({ ds: h.datastores.acme }),
+    });
+    log.mockRestore();
+    try {
+      const origin = new URL(gateway.url).origin;
+      const { page, outside, problems } = await watchedPage(context, origin);
+      await page.goto(`${origin}/explorer`);
+      await page.waitForSelector(queryEditor);
+      expect(JSON.parse(await editorText(page, toolEditor))).toEqual({ 'x-api-key': apiKey });
+      await page.click('button.graphiql-execute-button');
+      await page
+        .locator(resultPane)
+        .getByText(/"imageSets"|"errors"/)
+        .first()
+        .waitFor();
+
+      const shown = JSON.parse(await editorText(page, resultPane)) as { data?: any; errors?: unknown };
+      expect(shown.errors).toBeUndefined();
+      expect(shown.data.viewer.tenantId).toBe('acme');
+      expect(shown.data.imageSets.edges.map((edge: any) => edge.node.imageSetId).sort()).toEqual(
+        [...h.imageSets.acme].sort(),
+      );
+      expect(outside).toEqual([]);
+      expect(problems).toEqual([]);
+      await page.close();
+    } finally {
+      await gateway.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -34,6 +34,9 @@ if (root) {
       fetcher={fetcher}
       storage={memoryStorage()}
       defaultTabs={[{ query: settings.query, variables: settings.variables, headers: settings.headers }]}
+      // GraphiQL fills the first tab's variables editor from this prop only, not from defaultTabs;
+      // a constant string sets it once.
+      variables={settings.variables}
       defaultHeaders={settings.headers}
       defaultEditorToolsVisibility="headers"
       isHeadersEditorEnabled

@@ -46,6 +46,7 @@ export function renderExplorerPage(settings: ExplorerSettings, manifest: Explore
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>HealthImaging GraphQL explorer</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="${asset(manifest.stylesheet)}">
 <script type="application/json" id="${EXPLORER_SETTINGS_ELEMENT_ID}">${jsonForHtml(settings)}</script>
 <script defer src="${asset(manifest.script)}"></script>
