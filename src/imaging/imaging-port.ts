@@ -56,6 +56,13 @@ export interface ImagingPort {
   /** The tenant's granted data store ids, in configuration order. */
   grantedDatastoreIds(): readonly string[];
 
+  /**
+   * The grant check every method runs first: NOT_FOUND, exactly as for a data store that does not
+   * exist, when the id is outside the grant. Exposed so that a path that must refuse before doing
+   * anything else (reading a cursor, checking a filter) uses this very check.
+   */
+  assertGranted(datastoreId: string): void;
+
   getDatastore(datastoreId: string): Promise<DatastoreRecord>;
 
   searchImageSets(

@@ -32,10 +32,12 @@ export interface ImagingLoaders {
   metadata: DataLoader<VersionKey, MetadataDocument, string>;
   versionsPage: DataLoader<VersionsPageKey, UpstreamPage<ImageSetVersionRecord>, string>;
   /**
-   * After a write to an image set: forget what this request read about it (its latest version
-   * and its version pages) and, when given, remember the record the write produced.
+   * The one place a write reaches this request's caches: forget everything the request read about
+   * the image sets the write touched (their latest and versioned records, their version pages), so
+   * that what the request reads next comes from upstream. Every mutation reaches it through
+   * `src/resolvers/request/image-set-write.ts`.
    */
-  afterWrite(datastoreId: string, imageSetId: string, primed?: ImageSetRecord): void;
+  afterWrite(datastoreId: string, ...imageSetIds: string[]): void;
 }
 
 // Ids never contain the separator (`[0-9a-z]{32}`, `\d+`), so joined keys cannot collide;
@@ -150,15 +152,13 @@ export function createLoaders(port: ImagingPort): ImagingLoaders {
     { cacheKeyFn: versionsPageCacheKey, cacheMap: versionsPageCache },
   );
 
-  const afterWrite = (datastoreId: string, imageSetId: string, primed?: ImageSetRecord): void => {
-    const prefix = imageSetPrefix(datastoreId, imageSetId);
-    imageSet.clear({ datastoreId, imageSetId });
-    deleteByPrefix(versionsPageCache, prefix);
-    if (primed) {
-      const latest: ImageSetRecord = { ...primed, latestVersionId: primed.versionId };
-      imageSet.prime({ datastoreId, imageSetId }, latest);
-      const versionKey = { datastoreId, imageSetId, versionId: primed.versionId };
-      imageSet.clear(versionKey).prime(versionKey, latest);
+  const afterWrite = (datastoreId: string, ...imageSetIds: string[]): void => {
+    for (const imageSetId of imageSetIds) {
+      const prefix = imageSetPrefix(datastoreId, imageSetId);
+      // A write changes the latest version and the state of the version it started from (a copy
+      // source turns COPYING_WITH_READ_ONLY_ACCESS), so versioned records go too.
+      deleteByPrefix(imageSetCache, prefix);
+      deleteByPrefix(versionsPageCache, prefix);
     }
   };
 

@@ -12,6 +12,7 @@ import { UpdateImageSetMetadataInput } from '../types/update-image-set-metadata.
 import { phiAccessOr } from '../phi/phi-access';
 import { checkRevertChanges, checkUpdateAttributes } from '../phi/phi-writes';
 import { diffMetadata } from '../imaging/metadata-changes';
+import { sendWrite } from './request/image-set-write';
 import { requestScope } from './request/request-scope';
 import { toCopyRequest, toRevertRequest, toUpdateRequest } from './mappers/write-inputs.mapper';
 import { copyPayload, deletePayload, updatedVersion } from './mappers/write-payloads.mapper';
@@ -32,15 +33,12 @@ export class ImageSetMutationsResolver {
     @Arg('input', () => CopyImageSetInput, { description: 'What to copy, and where to.' }) input: CopyImageSetInput,
     @Ctx() context: GatewayContext,
   ): Promise<CopyImageSetPayload> {
-    const { imaging, loaders } = requestScope(context);
+    const scope = requestScope(context);
     const { datastoreId, sourceImageSetId, sourceLatestVersionId } = input;
     const request = await toCopyRequest(input, () =>
-      loaders.metadata.load({ datastoreId, imageSetId: sourceImageSetId, versionId: sourceLatestVersionId }),
+      scope.loaders.metadata.load({ datastoreId, imageSetId: sourceImageSetId, versionId: sourceLatestVersionId }),
     );
-    const result = await imaging.copyImageSet(request);
-    loaders.afterWrite(datastoreId, result.source.imageSetId);
-    loaders.afterWrite(datastoreId, result.destination.imageSetId);
-    return copyPayload(result);
+    return copyPayload(await sendWrite(scope, (imaging) => imaging.copyImageSet(request)));
   }
 
   @Authorized<Scope>('imagesets:write')
@@ -55,10 +53,10 @@ export class ImageSetMutationsResolver {
     input: UpdateImageSetMetadataInput,
     @Ctx() context: GatewayContext,
   ): Promise<UpdateImageSetMetadataPayload> {
-    const { imaging, loaders } = requestScope(context);
+    const scope = requestScope(context);
     checkUpdateAttributes(phiAccessOr(context.phi), input);
-    const result = await imaging.updateImageSetMetadata(toUpdateRequest(input));
-    loaders.afterWrite(result.datastoreId, result.imageSetId);
+    const request = toUpdateRequest(input);
+    const result = await sendWrite(scope, (imaging) => imaging.updateImageSetMetadata(request));
     const { imageSet, version } = updatedVersion(result);
     return new UpdateImageSetMetadataPayload(imageSet, version);
   }
@@ -76,7 +74,8 @@ export class ImageSetMutationsResolver {
     input: RevertImageSetInput,
     @Ctx() context: GatewayContext,
   ): Promise<RevertImageSetPayload> {
-    const { imaging, loaders } = requestScope(context);
+    const scope = requestScope(context);
+    const { loaders } = scope;
     const request = toRevertRequest(input);
     const phi = phiAccessOr(context.phi);
     if (!phi.granted) {
@@ -88,8 +87,7 @@ export class ImageSetMutationsResolver {
       ]);
       checkRevertChanges(phi, diffMetadata(latest, restored));
     }
-    const result = await imaging.updateImageSetMetadata(request);
-    loaders.afterWrite(result.datastoreId, result.imageSetId);
+    const result = await sendWrite(scope, (imaging) => imaging.updateImageSetMetadata(request));
     const { imageSet, version } = updatedVersion(result);
     return new RevertImageSetPayload(imageSet, version);
   }
@@ -100,9 +98,9 @@ export class ImageSetMutationsResolver {
     @Arg('input', () => DeleteImageSetInput, { description: 'The image set to delete.' }) input: DeleteImageSetInput,
     @Ctx() context: GatewayContext,
   ): Promise<DeleteImageSetPayload> {
-    const { imaging, loaders } = requestScope(context);
-    const result = await imaging.deleteImageSet(input.datastoreId, input.imageSetId);
-    loaders.afterWrite(result.datastoreId, result.imageSetId);
-    return deletePayload(result);
+    const { datastoreId, imageSetId } = input;
+    return deletePayload(
+      await sendWrite(requestScope(context), (imaging) => imaging.deleteImageSet(datastoreId, imageSetId)),
+    );
   }
 }

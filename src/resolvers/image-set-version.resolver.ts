@@ -7,30 +7,33 @@ import { phiAccessOr } from '../phi/phi-access';
 import { visibleChanges } from '../phi/phi-changes';
 import { checkVersionId, previousVersionId } from '../imaging/version-ids';
 import { ImageSetMetadata } from '../types/image-set-metadata.type';
-import { ImageSetState, toImageSetState } from '../types/image-set-state.enum';
 import { ImageSetVersion, imageSetVersionFacts, type ImageSetVersionFacts } from '../types/image-set-version.type';
-import { ImageSetWorkflowStatus, toImageSetWorkflowStatus } from '../types/image-set-workflow-status.enum';
 import { ImageSet } from '../types/image-set.type';
-import { knownOrLoad, readFailureNote } from '../types/known-facts';
+import { readFailureNote } from '../types/known-facts';
 import { MetadataChange } from '../types/metadata-change.type';
-import { DateTimeScalar } from '../types/scalars';
 import { imageSetVersionGlobalId } from './request/global-ids';
 import { requestScope } from './request/request-scope';
-
-/** A fact of this version: known already, or from GetImageSet with this version id (per-request loader). */
-function fact<K extends keyof ImageSetVersionFacts>(
-  root: ImageSetVersion,
-  key: K,
-  context: GatewayContext,
-): Promise<ImageSetVersionFacts[K] | undefined> {
-  const { datastoreId, imageSetId, versionId } = root;
-  return knownOrLoad(root.known, key, async () =>
-    imageSetVersionFacts(await requestScope(context).loaders.imageSet.load({ datastoreId, imageSetId, versionId })),
-  );
-}
+import { VersionFactsResolver } from './version-facts.resolver';
 
 @Resolver(() => ImageSetVersion)
-export class ImageSetVersionResolver {
+export class ImageSetVersionResolver extends VersionFactsResolver(ImageSetVersion, {
+  state: `The lock state reported for this version. ${readFailureNote('version')}`,
+  workflowStatus: 'What happened to this version.',
+  isPrimary: 'Whether the image set was primary at this version.',
+  createdAt: 'When the image set was created.',
+  updatedAt: 'When this version was written.',
+  deletedAt: 'When the image set was deleted.',
+  message: 'Why writing this version failed (on `…_FAILED` statuses).',
+  forced: `Whether this version was written with \`force\`. ${readFailureNote('version')}`,
+}) {
+  /** Facts not known yet come from GetImageSet with this version id (per-request loader). */
+  protected override async loadFacts(root: ImageSetVersion, context: GatewayContext): Promise<ImageSetVersionFacts> {
+    const { datastoreId, imageSetId, versionId } = root;
+    return imageSetVersionFacts(
+      await requestScope(context).loaders.imageSet.load({ datastoreId, imageSetId, versionId }),
+    );
+  }
+
   @Authorized<Scope>('imagesets:read')
   @Query(() => ImageSetVersion, {
     nullable: true,
@@ -56,58 +59,6 @@ export class ImageSetVersionResolver {
   @FieldResolver(() => ImageSet, { description: 'The image set this version belongs to (as of its latest version).' })
   imageSet(@Root() root: ImageSetVersion): ImageSet {
     return ImageSet.withFacts(root.datastoreId, root.imageSetId, {});
-  }
-
-  @FieldResolver(() => ImageSetState, {
-    nullable: true,
-    description: `The lock state reported for this version. ${readFailureNote('version')}`,
-  })
-  async state(@Root() root: ImageSetVersion, @Ctx() context: GatewayContext): Promise<ImageSetState> {
-    return toImageSetState(await fact(root, 'state', context));
-  }
-
-  @FieldResolver(() => ImageSetWorkflowStatus, { nullable: true, description: 'What happened to this version.' })
-  async workflowStatus(
-    @Root() root: ImageSetVersion,
-    @Ctx() context: GatewayContext,
-  ): Promise<ImageSetWorkflowStatus | null> {
-    return toImageSetWorkflowStatus(await fact(root, 'workflowStatus', context));
-  }
-
-  @FieldResolver(() => Boolean, { nullable: true, description: 'Whether the image set was primary at this version.' })
-  async isPrimary(@Root() root: ImageSetVersion, @Ctx() context: GatewayContext): Promise<boolean | null> {
-    return (await fact(root, 'isPrimary', context)) ?? null;
-  }
-
-  @FieldResolver(() => DateTimeScalar, { nullable: true, description: 'When the image set was created.' })
-  async createdAt(@Root() root: ImageSetVersion, @Ctx() context: GatewayContext): Promise<Date | null> {
-    return (await fact(root, 'createdAt', context)) ?? null;
-  }
-
-  @FieldResolver(() => DateTimeScalar, { nullable: true, description: 'When this version was written.' })
-  async updatedAt(@Root() root: ImageSetVersion, @Ctx() context: GatewayContext): Promise<Date | null> {
-    return (await fact(root, 'updatedAt', context)) ?? null;
-  }
-
-  @FieldResolver(() => DateTimeScalar, { nullable: true, description: 'When the image set was deleted.' })
-  async deletedAt(@Root() root: ImageSetVersion, @Ctx() context: GatewayContext): Promise<Date | null> {
-    return (await fact(root, 'deletedAt', context)) ?? null;
-  }
-
-  @FieldResolver(() => String, {
-    nullable: true,
-    description: 'Why writing this version failed (on `…_FAILED` statuses).',
-  })
-  async message(@Root() root: ImageSetVersion, @Ctx() context: GatewayContext): Promise<string | null> {
-    return (await fact(root, 'message', context)) ?? null;
-  }
-
-  @FieldResolver(() => Boolean, {
-    nullable: true,
-    description: `Whether this version was written with \`force\`. ${readFailureNote('version')}`,
-  })
-  async forced(@Root() root: ImageSetVersion, @Ctx() context: GatewayContext): Promise<boolean> {
-    return (await fact(root, 'forced', context)) ?? false;
   }
 
   @Authorized<Scope>('imagesets:read')

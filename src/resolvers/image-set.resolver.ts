@@ -6,44 +6,46 @@ import type { Connection } from '../types/connection';
 import { ImageSetConnection } from '../types/image-set-connection.type';
 import { ImageSetMetadata } from '../types/image-set-metadata.type';
 import { ImageSetSearchArgs } from '../types/image-set-search.args';
-import { ImageSetState, toImageSetState } from '../types/image-set-state.enum';
 import { ImageSetVersionConnection } from '../types/image-set-version-connection.type';
 import { ImageSetVersion } from '../types/image-set-version.type';
-import { ImageSetWorkflowStatus, toImageSetWorkflowStatus } from '../types/image-set-workflow-status.enum';
 import type { ImageSetRecord } from '../imaging/records';
 import { ImageSet, imageSetFacts, type ImageSetFacts } from '../types/image-set.type';
-import { knownOrLoad, readFailureNote } from '../types/known-facts';
+import { knownOrLoad, mapMaybe, readFailureNote } from '../types/known-facts';
 import { ForwardPaginationArgs, upstreamConnectionComplexity } from '../types/pagination.args';
 import { METADATA_COST, UPSTREAM_READ_COST } from '../limits/cost-weights';
-import { DateTimeScalar } from '../types/scalars';
 import { Datastore } from '../types/datastore.type';
 import { imageSetGlobalId } from './request/global-ids';
 import { searchImageSets } from './request/image-set-search';
 import { listImageSetVersions } from './paging/image-set-versions';
 import { prefetchFirstVersionPages } from './request/prefetch-versions';
 import { requestScope } from './request/request-scope';
-
-/** A fact of the image set's latest version: known already, or from the per-request GetImageSet loader. */
-function fact<K extends keyof ImageSetFacts>(
-  root: ImageSet,
-  key: K,
-  context: GatewayContext,
-): Promise<ImageSetFacts[K] | undefined> {
-  return knownOrLoad(root.known, key, async () => imageSetFacts(await loadLatest(root, context)));
-}
+import { VersionFactsResolver } from './version-facts.resolver';
 
 function loadLatest(root: ImageSet, context: GatewayContext): Promise<ImageSetRecord> {
   return requestScope(context).loaders.imageSet.load({ datastoreId: root.datastoreId, imageSetId: root.imageSetId });
 }
 
-async function latestVersionIdOf(root: ImageSet, context: GatewayContext): Promise<string> {
+function latestVersionIdOf(root: ImageSet, context: GatewayContext): string | Promise<string> {
   const known = root.known.latestVersionId;
   if (known !== undefined) return known;
-  return (await loadLatest(root, context)).versionId;
+  return loadLatest(root, context).then((record) => record.versionId);
 }
 
 @Resolver(() => ImageSet)
-export class ImageSetResolver {
+export class ImageSetResolver extends VersionFactsResolver(ImageSet, {
+  state: `The lock state; LOCKED while an asynchronous write runs. ${readFailureNote('image set')}`,
+  workflowStatus: 'What happened or is happening to the latest version; poll it after a write.',
+  isPrimary: 'Whether this is the primary image set of its series (false: data that conflicted on import or copy).',
+  createdAt: 'When the image set was created.',
+  updatedAt: 'When the latest version was written.',
+  deletedAt: 'When the image set was deleted.',
+  message: 'Why the latest write failed (on `…_FAILED` statuses).',
+  forced: `Whether the latest version was written with \`force\`. ${readFailureNote('image set')}`,
+}) {
+  protected override async loadFacts(root: ImageSet, context: GatewayContext): Promise<ImageSetFacts> {
+    return imageSetFacts(await loadLatest(root, context));
+  }
+
   @Authorized<Scope>('imagesets:read')
   @Query(() => ImageSetConnection, {
     nullable: true,
@@ -96,65 +98,16 @@ export class ImageSetResolver {
     nullable: true,
     description: `The latest version id, a decimal string. ${readFailureNote('image set')}`,
   })
-  latestVersionId(@Root() root: ImageSet, @Ctx() context: GatewayContext): Promise<string> {
+  latestVersionId(@Root() root: ImageSet, @Ctx() context: GatewayContext): string | Promise<string> {
     return latestVersionIdOf(root, context);
   }
 
-  @FieldResolver(() => ImageSetState, {
-    nullable: true,
-    description: `The lock state; LOCKED while an asynchronous write runs. ${readFailureNote('image set')}`,
-  })
-  async state(@Root() root: ImageSet, @Ctx() context: GatewayContext): Promise<ImageSetState> {
-    return toImageSetState(await fact(root, 'state', context));
-  }
-
-  @FieldResolver(() => ImageSetWorkflowStatus, {
-    nullable: true,
-    description: 'What happened or is happening to the latest version; poll it after a write.',
-  })
-  async workflowStatus(@Root() root: ImageSet, @Ctx() context: GatewayContext): Promise<ImageSetWorkflowStatus | null> {
-    return toImageSetWorkflowStatus(await fact(root, 'workflowStatus', context));
-  }
-
   @FieldResolver(() => String, { nullable: true, description: 'The image set ARN.' })
-  async arn(@Root() root: ImageSet, @Ctx() context: GatewayContext): Promise<string | null> {
-    return (await fact(root, 'arn', context)) ?? null;
-  }
-
-  @FieldResolver(() => Boolean, {
-    nullable: true,
-    description: 'Whether this is the primary image set of its series (false: data that conflicted on import or copy).',
-  })
-  async isPrimary(@Root() root: ImageSet, @Ctx() context: GatewayContext): Promise<boolean | null> {
-    return (await fact(root, 'isPrimary', context)) ?? null;
-  }
-
-  @FieldResolver(() => DateTimeScalar, { nullable: true, description: 'When the image set was created.' })
-  async createdAt(@Root() root: ImageSet, @Ctx() context: GatewayContext): Promise<Date | null> {
-    return (await fact(root, 'createdAt', context)) ?? null;
-  }
-
-  @FieldResolver(() => DateTimeScalar, { nullable: true, description: 'When the latest version was written.' })
-  async updatedAt(@Root() root: ImageSet, @Ctx() context: GatewayContext): Promise<Date | null> {
-    return (await fact(root, 'updatedAt', context)) ?? null;
-  }
-
-  @FieldResolver(() => DateTimeScalar, { nullable: true, description: 'When the image set was deleted.' })
-  async deletedAt(@Root() root: ImageSet, @Ctx() context: GatewayContext): Promise<Date | null> {
-    return (await fact(root, 'deletedAt', context)) ?? null;
-  }
-
-  @FieldResolver(() => String, { nullable: true, description: 'Why the latest write failed (on `…_FAILED` statuses).' })
-  async message(@Root() root: ImageSet, @Ctx() context: GatewayContext): Promise<string | null> {
-    return (await fact(root, 'message', context)) ?? null;
-  }
-
-  @FieldResolver(() => Boolean, {
-    nullable: true,
-    description: `Whether the latest version was written with \`force\`. ${readFailureNote('image set')}`,
-  })
-  async forced(@Root() root: ImageSet, @Ctx() context: GatewayContext): Promise<boolean> {
-    return (await fact(root, 'forced', context)) ?? false;
+  arn(@Root() root: ImageSet, @Ctx() context: GatewayContext): string | null | Promise<string | null> {
+    return mapMaybe(
+      knownOrLoad(root.known, 'arn', () => this.loadFacts(root, context)),
+      (arn) => arn ?? null,
+    );
   }
 
   @Authorized<Scope>('imagesets:read')
@@ -194,12 +147,12 @@ export class ImageSetResolver {
     nullable: true,
     description: `The latest version of the image set. ${readFailureNote('image set')}`,
   })
-  async latestVersion(@Root() root: ImageSet, @Ctx() context: GatewayContext): Promise<ImageSetVersion> {
+  latestVersion(@Root() root: ImageSet, @Ctx() context: GatewayContext): ImageSetVersion | Promise<ImageSetVersion> {
     // A latest version id known already (search summary, write answer) costs nothing here; its
     // facts then load by version id, which the loader serves from the image set's own latest load.
     const versionId = root.known.latestVersionId;
     if (versionId !== undefined) return ImageSetVersion.withFacts(root.datastoreId, root.imageSetId, versionId, {});
-    return ImageSetVersion.fromRecord(await loadLatest(root, context));
+    return loadLatest(root, context).then((record) => ImageSetVersion.fromRecord(record));
   }
 
   @Authorized<Scope>('imagesets:read')
@@ -208,13 +161,16 @@ export class ImageSetResolver {
     complexity: METADATA_COST,
     description: `The decoded DICOM metadata of a version (default: the latest). Fetched and decoded at most once per request and version, and only when one of its fields is selected. ${readFailureNote('image set')}`,
   })
-  async metadata(
+  metadata(
     @Root() root: ImageSet,
     @Arg('versionId', () => String, { nullable: true, description: 'The version to read; omitted: the latest.' })
     versionId: string | null | undefined,
     @Ctx() context: GatewayContext,
-  ): Promise<ImageSetMetadata> {
-    const resolved = versionId ?? (await latestVersionIdOf(root, context));
-    return new ImageSetMetadata({ datastoreId: root.datastoreId, imageSetId: root.imageSetId, versionId: resolved });
+  ): ImageSetMetadata | Promise<ImageSetMetadata> {
+    const { datastoreId, imageSetId } = root;
+    return mapMaybe(
+      versionId ?? latestVersionIdOf(root, context),
+      (resolved) => new ImageSetMetadata({ datastoreId, imageSetId, versionId: resolved }),
+    );
   }
 }

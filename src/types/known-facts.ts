@@ -15,13 +15,22 @@ export function definedFacts<T extends object>(facts: { [K in keyof T]?: T[K] | 
   return known;
 }
 
-export async function knownOrLoad<T extends object, K extends keyof T>(
+/**
+ * A known fact is answered synchronously (graphql-js then skips the promise machinery for the
+ * field); only an unknown one waits for the loader.
+ */
+export function knownOrLoad<T extends object, K extends keyof T>(
   known: KnownFacts<T>,
   key: K,
   load: () => Promise<T>,
-): Promise<T[K] | undefined> {
+): T[K] | undefined | Promise<T[K] | undefined> {
   if (Object.prototype.hasOwnProperty.call(known, key)) return known[key];
-  return (await load())[key];
+  return load().then((facts) => facts[key]);
+}
+
+/** Applies `map` to a value that may still be on its way, without a promise when it is not. */
+export function mapMaybe<T, R>(value: T | Promise<T>, map: (value: T) => R): R | Promise<R> {
+  return value instanceof Promise ? value.then(map) : map(value);
 }
 
 /**

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { NotFoundError } from '../../errors/gateway-errors';
 import type { SearchCriteriaInput } from '../../imaging/records';
 import type { Connection } from '../../types/connection';
 import type { ImageSetSearchArgs } from '../../types/image-set-search.args';
@@ -30,7 +29,7 @@ export async function searchImageSets(
 ): Promise<Connection<ImageSet>> {
   // The grant decides first: for another tenant's data store every input, valid or not, and any
   // cursor answer NOT_FOUND, exactly as for a data store that does not exist.
-  if (!scope.imaging.grantedDatastoreIds().includes(datastoreId)) throw new NotFoundError();
+  scope.imaging.assertGranted(datastoreId);
   const phi = phiAccessOr(scope.phi);
   // Searching by patient identity is refused before anything is sent upstream.
   checkSearchFilter(phi, args.filter);

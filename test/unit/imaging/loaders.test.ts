@@ -29,6 +29,8 @@ class CountingPort implements ImagingPort {
     return [ds];
   }
 
+  assertGranted(): void {}
+
   async getDatastore(datastoreId: string) {
     this.record('getDatastore', datastoreId);
     return { datastoreId, name: 'acme-store', status: 'ACTIVE' };
@@ -214,37 +216,44 @@ describe('createLoaders', () => {
     expect(port.count('getDatastore', ds)).toBe(2);
   });
 
-  it('after a write forgets the image set latest record and its versions pages, and primes the new record', async () => {
+  it('after a write forgets what it read about the image sets written, and nothing else', async () => {
     const port = new CountingPort();
     const loaders = createLoaders(port);
     const latestKey = { datastoreId: ds, imageSetId: ctSet };
+    const versionKey = { ...latestKey, versionId: '1' };
     const pageKey = { datastoreId: ds, imageSetId: ctSet, maxResults: 10 };
     const otherPageKey = { datastoreId: ds, imageSetId: mrSet, maxResults: 10 };
     await loaders.imageSet.load(latestKey);
+    await loaders.imageSet.load(versionKey);
     await loaders.versionsPage.load(pageKey);
     await loaders.versionsPage.load(otherPageKey);
 
-    const written: ImageSetRecord = {
-      datastoreId: ds,
-      imageSetId: ctSet,
-      versionId: '3',
-      state: 'LOCKED',
-      workflowStatus: 'UPDATING',
-      forced: false,
-    };
-    loaders.afterWrite(ds, ctSet, written);
+    loaders.afterWrite(ds, ctSet);
 
-    const latest = await loaders.imageSet.load(latestKey);
-    const v3 = await loaders.imageSet.load({ ...latestKey, versionId: '3' });
-    expect(latest).toMatchObject({ versionId: '3', latestVersionId: '3', state: 'LOCKED' });
-    expect(v3.versionId).toBe('3');
-    expect(port.count('getImageSet', ds, ctSet, undefined)).toBe(1);
-    expect(port.count('getImageSet', ds, ctSet, '3')).toBe(0);
-
+    await loaders.imageSet.load(latestKey);
+    await loaders.imageSet.load(versionKey);
     await loaders.versionsPage.load(pageKey);
     await loaders.versionsPage.load(otherPageKey);
+    expect(port.count('getImageSet', ds, ctSet, undefined)).toBe(2);
+    expect(port.count('getImageSet', ds, ctSet, '1')).toBe(2);
     expect(port.count('listImageSetVersions', ds, ctSet, 10, undefined)).toBe(2);
     expect(port.count('listImageSetVersions', ds, mrSet, 10, undefined)).toBe(1);
+  });
+
+  it('after a copy forgets both sides', async () => {
+    const port = new CountingPort();
+    const loaders = createLoaders(port);
+    await loaders.imageSet.loadMany([
+      { datastoreId: ds, imageSetId: ctSet },
+      { datastoreId: ds, imageSetId: mrSet },
+    ]);
+    loaders.afterWrite(ds, ctSet, mrSet);
+    await loaders.imageSet.loadMany([
+      { datastoreId: ds, imageSetId: ctSet },
+      { datastoreId: ds, imageSetId: mrSet },
+    ]);
+    expect(port.count('getImageSet', ds, ctSet, undefined)).toBe(2);
+    expect(port.count('getImageSet', ds, mrSet, undefined)).toBe(2);
   });
 
   it('after a write without a record re-reads the latest version', async () => {
