@@ -44,8 +44,10 @@ export function prepareInstance(
     ChecksumType: checksumType(parsed.transferSyntaxUid),
     ImageFrames: parsed.frames.map((given, i) => {
       const frame = 'bytes' in given ? frameFacts(given) : given;
+      const id = frameIds[i];
+      if (id === undefined) throw new Error(`frame ${i + 1} of an instance was stored without an id`);
       return {
-        ID: frameIds[i],
+        ID: id,
         PixelDataChecksumFromBaseToFullResolution: [
           { Width: frame.width, Height: frame.height, Checksum: frame.checksum },
         ],

@@ -24,7 +24,8 @@ function crcTable(): Uint32Array {
 export function tableCrc32(bytes: Uint8Array, previous = 0): number {
   const t = crcTable();
   let crc = (previous ^ 0xffffffff) >>> 0;
-  for (let i = 0; i < bytes.length; i++) crc = t[(crc ^ bytes[i]) & 0xff] ^ (crc >>> 8);
+  // The index is masked to 0..255, inside the table: `?? 0` is never taken.
+  for (const byte of bytes) crc = (t[(crc ^ byte) & 0xff] ?? 0) ^ (crc >>> 8);
   return (crc ^ 0xffffffff) >>> 0;
 }
 

@@ -69,8 +69,7 @@ const withSlash = (uri: string): string => (uri.endsWith('/') ? uri : `${uri}/`)
  * walked) plus the file's path below that folder.
  */
 export function inputFileKey(inputS3Uri: string, relativePath: string): string {
-  const match = /^s3:\/\/[^/]+\/?(.*)$/.exec(inputS3Uri);
-  const prefix = match ? match[1] : '';
+  const prefix = /^s3:\/\/[^/]+\/?(.*)$/.exec(inputS3Uri)?.[1] ?? '';
   return `${prefix.slice(0, prefix.lastIndexOf('/') + 1)}${relativePath}`;
 }
 

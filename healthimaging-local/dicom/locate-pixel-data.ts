@@ -253,7 +253,8 @@ async function readFragments(file: FileWindow, start: number): Promise<{ pieces:
   const starts = new Map(fragments.map((fragment, i) => [fragment.item, i]));
   const pieces = offsets.map((offset, k) => {
     const from = starts.get(offset);
-    const next = k + 1 < offsets.length ? starts.get(offsets[k + 1]) : fragments.length;
+    const following = offsets[k + 1];
+    const next = following === undefined ? fragments.length : starts.get(following);
     // A table entry that is not the start of a fragment: dcmjs would read garbage; leave it to dcmjs.
     if (from === undefined || next === undefined || next < from)
       throw new NotWalkable('basic offset table off the fragments');

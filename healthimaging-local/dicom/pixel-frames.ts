@@ -120,7 +120,11 @@ export class ValueRange {
     let { min, max } = this;
     for (let i = 0; i < count; i++) {
       let v =
-        bitsAllocated === 8 ? bytes[i] : bitsAllocated === 16 ? bytes.readUInt16LE(i * 2) : bytes.readUInt32LE(i * 4);
+        bitsAllocated === 8
+          ? bytes.readUInt8(i)
+          : bitsAllocated === 16
+            ? bytes.readUInt16LE(i * 2)
+            : bytes.readUInt32LE(i * 4);
       v = stored >= 32 ? v >>> 0 : v & this.mask;
       if (signed && v & this.signBit) v = stored >= 32 ? v | 0 : v - (this.mask + 1);
       if (v < min) min = v;
@@ -190,11 +194,11 @@ export function encapsulatedFrameParts<P>(pieces: P[], sizeOf: (piece: P) => num
 
 function encapsulatedFrames(value: unknown[], px: PixelModule): PixelFrame[] {
   const parts = encapsulatedFrameParts(value.map(asBuffer), (b) => b.length, px.numberOfFrames);
-  return parts.map((frame) => ({
-    bytes: frame.length === 1 ? frame[0] : Buffer.concat(frame),
-    width: px.columns,
-    height: px.rows,
-  }));
+  return parts.map((frame) => {
+    const [only] = frame;
+    // One fragment is the frame itself: no copy.
+    return { bytes: frame.length === 1 && only ? only : Buffer.concat(frame), width: px.columns, height: px.rows };
+  });
 }
 
 /** The frames of a dataset; an instance without pixel data (e.g. a report) has none. */

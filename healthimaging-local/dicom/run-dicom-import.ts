@@ -134,23 +134,22 @@ type Source = Buffer | { stream: string } | Error;
 async function readAndGroup(job: DicomImportJob, files: string[], frames: FrameBatcher): Promise<ReadResult> {
   const result: ReadResult = { buckets: new Map(), failures: [], customerErrors: 0, serverErrors: 0, orphanFrames: [] };
   const streamOver = job.streamFilesOverBytes ?? STREAM_FILES_OVER_BYTES;
-  const readAt = async (i: number): Promise<Source> => {
-    const file = path.join(job.inputDir, ...files[i].split('/'));
+  const readAt = async (name: string): Promise<Source> => {
+    const file = path.join(job.inputDir, ...name.split('/'));
     try {
       return (await fs.stat(file)).size > streamOver ? { stream: file } : await fs.readFile(file);
     } catch (e: unknown) {
       return e instanceof Error ? e : new Error(String(e));
     }
   };
-  const inFlight: Array<Promise<Source>> = [];
-  for (let i = 0; i < Math.min(READ_AHEAD, files.length); i++) inFlight.push(readAt(i));
+  // The reads of the next READ_AHEAD files, oldest first; taking one out releases its bytes once parsed.
+  const inFlight = files.slice(0, READ_AHEAD).map(readAt);
 
-  for (let i = 0; i < files.length; i++) {
-    const source = await inFlight[i];
-    if (i + READ_AHEAD < files.length) inFlight.push(readAt(i + READ_AHEAD));
-    // eslint-disable-next-line @typescript-eslint/no-array-delete -- a hole on purpose: the file's bytes are released now
-    delete inFlight[i];
-    const inputFile = inputFileKey(job.inputS3Uri, files[i]);
+  for (const [i, name] of files.entries()) {
+    const source = (await inFlight.shift()) ?? new Error('the file was not read');
+    const ahead = files[i + READ_AHEAD];
+    if (ahead !== undefined) inFlight.push(readAt(ahead));
+    const inputFile = inputFileKey(job.inputS3Uri, name);
     const frameIds: string[] = [];
     const sink = (bytes: Buffer, header: InstanceHeader): void => {
       const id = newResourceId();
@@ -274,7 +273,8 @@ async function prepareDocuments(job: DicomImportJob, plan: ImportPlan): Promise<
 
 /** Whether two plans of the same groups write to the same places (new image set ids aside). */
 function sameTargets(a: ImportPlan, b: ImportPlan): boolean {
-  const sameWrite = (x: PlannedWrite, y: PlannedWrite): boolean =>
+  const sameWrite = (x: PlannedWrite, y: PlannedWrite | undefined): boolean =>
+    y !== undefined &&
     x.group === y.group &&
     (x.kind === 'create'
       ? y.kind === 'create' && x.isPrimary === y.isPrimary
@@ -283,9 +283,10 @@ function sameTargets(a: ImportPlan, b: ImportPlan): boolean {
     a.writes.length === b.writes.length &&
     a.blocked.length === b.blocked.length &&
     a.writes.every((write, i) => sameWrite(write, b.writes[i])) &&
-    a.blocked.every(
-      (blocked, i) => blocked.imageSetId === b.blocked[i].imageSetId && blocked.group === b.blocked[i].group,
-    )
+    a.blocked.every((blocked, i) => {
+      const other = b.blocked[i];
+      return other !== undefined && blocked.imageSetId === other.imageSetId && blocked.group === other.group;
+    })
   );
 }
 
@@ -298,7 +299,7 @@ function supersededFrames(group: InstanceGroup): string[] {
   const last = new Map<string, number>();
   group.instances.forEach((instance, i) => last.set(instance.sopInstanceUid, i));
   return group.instances.flatMap((instance, i) =>
-    last.get(instance.sopInstanceUid) === i ? [] : group.files[i].frameIds,
+    last.get(instance.sopInstanceUid) === i ? [] : (group.files[i]?.frameIds ?? []),
   );
 }
 
@@ -323,7 +324,11 @@ async function writeWhenUnlocked(job: DicomImportJob, scanned: number, read: Rea
       const report = buildReport(scanned, read, plan);
       writeImportReport(job, report);
       job.target.commit(() => {
-        plan.writes.forEach((write, i) => applyWrite(job, write, documents[i]));
+        plan.writes.forEach((write, i) => {
+          const document = documents[i];
+          if (!document) throw new Error('a planned write has no prepared document');
+          applyWrite(job, write, document);
+        });
       });
       const unused = [
         ...read.orphanFrames,

@@ -38,15 +38,15 @@ export function validateFault(input: unknown): FaultSpec {
     throw new Error(`unknown operation "${String(spec.operation)}"`);
   }
   if (!MODES.includes(spec.mode as FaultMode)) throw new Error(`unknown fault mode "${String(spec.mode)}"`);
-  if (spec.mode === 'latency' && !(Number.isInteger(spec.latencyMs) && (spec.latencyMs as number) >= 0)) {
-    throw new Error('a latency fault needs latencyMs >= 0');
-  }
-  if (spec.count !== undefined && !(Number.isInteger(spec.count) && spec.count > 0)) {
+  const { latencyMs, count } = spec;
+  const latencyValid = typeof latencyMs === 'number' && Number.isInteger(latencyMs) && latencyMs >= 0;
+  if (spec.mode === 'latency' && !latencyValid) throw new Error('a latency fault needs latencyMs >= 0');
+  if (count !== undefined && !(Number.isInteger(count) && count > 0)) {
     throw new Error('count must be a positive integer');
   }
   const out: FaultSpec = { operation: spec.operation as FaultSpec['operation'], mode: spec.mode as FaultMode };
-  if (spec.mode === 'latency') out.latencyMs = spec.latencyMs;
-  if (spec.count !== undefined) out.count = spec.count;
+  if (spec.mode === 'latency' && latencyValid) out.latencyMs = latencyMs;
+  if (count !== undefined) out.count = count;
   return out;
 }
 
@@ -76,9 +76,9 @@ export class FaultController {
 
   /** The fault this call suffers (consuming one of its `count`), if any. */
   take(operation: OperationName): FaultEffect {
-    const key = this.faults.has(operation) ? operation : this.faults.has('*') ? '*' : undefined;
-    if (!key) return { kind: 'none' };
-    const spec = this.faults.get(key)!;
+    const key = this.faults.has(operation) ? operation : '*';
+    const spec = this.faults.get(key);
+    if (!spec) return { kind: 'none' };
     if (spec.count !== undefined) {
       spec.count -= 1;
       if (spec.count <= 0) this.faults.delete(key);

@@ -55,26 +55,28 @@ export function matchRoute(method: string, rawPath: string): RouteMatch | undefi
   const rawSegments = pathSegments(rawPath);
   if (!rawSegments) return undefined;
   for (const route of ROUTES) {
-    if (route.method !== method || route.segments.length !== rawSegments.length) continue;
-    const params: Record<string, string> = {};
-    let ok = true;
-    for (let i = 0; i < route.segments.length; i++) {
-      const pattern = route.segments[i];
-      if (pattern.startsWith('{')) {
-        const decoded = safeDecode(rawSegments[i]);
-        if (decoded === undefined) {
-          ok = false;
-          break;
-        }
-        params[pattern.slice(1, -1)] = decoded;
-      } else if (pattern !== rawSegments[i]) {
-        ok = false;
-        break;
-      }
-    }
-    if (ok) return { operation: route.operation, params };
+    if (route.method !== method) continue;
+    const params = paramsOf(route.segments, rawSegments);
+    if (params) return { operation: route.operation, params };
   }
   return undefined;
+}
+
+/** The `{name}` values of a path that matches a route's segments, percent-decoded; else undefined. */
+function paramsOf(segments: string[], rawSegments: string[]): Record<string, string> | undefined {
+  if (segments.length !== rawSegments.length) return undefined;
+  const params: Record<string, string> = {};
+  for (const [i, pattern] of segments.entries()) {
+    const raw = rawSegments[i] ?? '';
+    if (pattern.startsWith('{')) {
+      const decoded = safeDecode(raw);
+      if (decoded === undefined) return undefined;
+      params[pattern.slice(1, -1)] = decoded;
+    } else if (pattern !== raw) {
+      return undefined;
+    }
+  }
+  return params;
 }
 
 /**

@@ -231,7 +231,8 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       chunks.push(chunk);
     });
     req.on('end', () => {
-      if (!failed) resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+      const [only] = chunks;
+      if (!failed) resolve(chunks.length === 1 && only ? only : Buffer.concat(chunks));
     });
     // An aborted upload surfaces as 'error' (ECONNRESET) or as a 'close' before 'end'.
     const gone = (): void => {
@@ -248,7 +249,8 @@ function queryRecord(query: URLSearchParams): Record<string, string | string[]> 
   const out: Record<string, string | string[]> = {};
   for (const key of new Set(query.keys())) {
     const values = query.getAll(key);
-    out[key] = values.length === 1 ? values[0] : values;
+    const [only] = values;
+    out[key] = values.length === 1 && only !== undefined ? only : values;
   }
   return out;
 }

@@ -38,21 +38,14 @@ export function parseAuthorization(header: string | undefined): ParsedAuthorizat
   if (!header) {
     throw new ServiceError('MissingAuthenticationTokenException', 'Missing Authentication Token');
   }
-  const m = AUTH_PATTERN.exec(header);
-  if (!m) {
+  const [, accessKeyId, date, region, service, signedHeaders, signature] = AUTH_PATTERN.exec(header) ?? [];
+  if (!accessKeyId || !date || !region || !service || !signedHeaders || !signature) {
     throw new ServiceError(
       'IncompleteSignatureException',
       'Authorization header is not a valid AWS4-HMAC-SHA256 signature',
     );
   }
-  return {
-    accessKeyId: m[1],
-    date: m[2],
-    region: m[3],
-    service: m[4],
-    signedHeaders: m[5].split(';'),
-    signature: m[6],
-  };
+  return { accessKeyId, date, region, service, signedHeaders: signedHeaders.split(';'), signature };
 }
 
 /** The access key named in a request's Authorization header, for call statistics; no checks. */
@@ -89,7 +82,7 @@ export class SigV4Verifier {
     }
     const amzDate = headerValue(request.headers['x-amz-date']);
     const signingDate = amzDate ? parseAmzDate(amzDate) : undefined;
-    if (!signingDate || !amzDate!.startsWith(auth.date)) {
+    if (!amzDate || !signingDate || !amzDate.startsWith(auth.date)) {
       throw new ServiceError(
         'IncompleteSignatureException',
         'The request must carry a valid X-Amz-Date matching the credential scope.',
@@ -122,17 +115,18 @@ export class SigV4Verifier {
         "The provided 'x-amz-content-sha256' header does not match the request body.",
       );
     }
-    const [hostname, port] = splitHost(headers.host);
+    // Present: 'host' is a signed header, and every signed header was found above.
+    const [hostname, port] = splitHost(headers.host ?? '');
     const signed = await this.signerFor(grant).sign(
       {
         method: request.method,
         protocol: 'http:',
         hostname,
-        port,
+        ...(port === undefined ? {} : { port }),
         path: request.rawPath,
         query: request.query,
         headers,
-        body: request.body.length > 0 ? request.body : undefined,
+        ...(request.body.length > 0 ? { body: request.body } : {}),
       },
       {
         signingDate,
@@ -174,13 +168,16 @@ function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
+/** `YYYYMMDDTHHMMSSZ`. */
 function parseAmzDate(value: string): Date | undefined {
-  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
-  if (!m) return undefined;
-  return new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]));
+  if (!/^\d{8}T\d{6}Z$/.test(value)) return undefined;
+  const digits = (from: number, to: number): number => Number(value.slice(from, to));
+  return new Date(
+    Date.UTC(digits(0, 4), digits(4, 6) - 1, digits(6, 8), digits(9, 11), digits(11, 13), digits(13, 15)),
+  );
 }
 
 function splitHost(host: string): [string, number | undefined] {
-  const m = /^(.*?)(?::(\d+))?$/.exec(host);
-  return m && m[2] ? [m[1], Number(m[2])] : [host, undefined];
+  const [, name, port] = /^(.*?)(?::(\d+))?$/.exec(host) ?? [];
+  return name !== undefined && port ? [name, Number(port)] : [host, undefined];
 }

@@ -113,10 +113,11 @@ export function selectForCopy(source: MetadataDocument, selection?: CopySelectio
     }
     const instances: SeriesNode['Instances'] = {};
     for (const sopUid of wanted.instances) {
-      if (!hasOwn(sourceSeries.Instances, sopUid)) {
+      const instance = hasOwn(sourceSeries.Instances, sopUid) ? sourceSeries.Instances[sopUid] : undefined;
+      if (!instance) {
         throw validation('copiableAttributes names a SOP Instance that is not in the source image set.');
       }
-      instances[sopUid] = sourceSeries.Instances[sopUid];
+      instances[sopUid] = instance;
     }
     series[seriesUid] = { DICOM: sourceSeries.DICOM, Instances: instances };
   }

@@ -11,15 +11,25 @@ import { summarizeDicomTags } from './search-criteria';
  * from the latest document.
  */
 
-export function readDocument(
+/** A version's document as stored: gzip'd JSON, the bytes GetImageSetMetadata sends. */
+export function storedDocument(
   { store }: ModelContext,
   datastoreId: string,
   imageSetId: string,
   version: number,
-): MetadataDocument {
+): Buffer {
   const gz = store.imageSets.getDocumentGz(datastoreId, imageSetId, version);
   if (!gz) throw notFound(`Image set version ${version} does not exist`);
-  return decodeDocument(gz);
+  return gz;
+}
+
+export function readDocument(
+  ctx: ModelContext,
+  datastoreId: string,
+  imageSetId: string,
+  version: number,
+): MetadataDocument {
+  return decodeDocument(storedDocument(ctx, datastoreId, imageSetId, version));
 }
 
 /**

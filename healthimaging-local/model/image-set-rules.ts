@@ -1,5 +1,5 @@
 import { conflict, notFound } from '../shapes/errors';
-import type { ImageSetRecord } from '../shapes/image-set-state';
+import type { ImageSetRecord, VersionRecord } from '../shapes/image-set-state';
 import type { ModelContext } from './model-context';
 
 /**
@@ -12,6 +12,17 @@ export function liveImageSet({ store }: ModelContext, datastoreId: string, image
   const row = store.imageSets.get(datastoreId, imageSetId);
   if (!row || row.state === 'DELETED') throw notFound(`Image set ${imageSetId} does not exist`);
   return row;
+}
+
+export function existingVersion(
+  { store }: ModelContext,
+  datastoreId: string,
+  imageSetId: string,
+  version: number,
+): VersionRecord {
+  const found = store.imageSets.getVersion(datastoreId, imageSetId, version);
+  if (!found) throw notFound(`Image set version ${version} does not exist`);
+  return found;
 }
 
 /** `what` names the image set's role in the message ("Image set", "Source image set", ...). */

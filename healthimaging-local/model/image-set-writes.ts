@@ -1,11 +1,11 @@
-import { ServiceError, conflict, notFound, validation } from '../shapes/errors';
+import { ServiceError, conflict, validation } from '../shapes/errors';
 import { countFrames, parseCopiableAttributes, selectForCopy, type CopySelection } from './copy-image-set';
 import { newResourceId } from '../shapes/ids';
 import type { ImageSetRecord, PendingWrite } from '../shapes/image-set-state';
 import { MAX_CONCURRENT_WRITES_PER_DATASTORE, MAX_FRAMES_PER_COPY } from '../shapes/quotas';
 import type { ParsedUpdate } from './metadata-update';
-import { insertImageSet, readDocument } from './image-set-content';
-import { assertUnlocked, assertWritable, liveImageSet } from './image-set-rules';
+import { insertImageSet, readDocument, storedDocument } from './image-set-content';
+import { assertUnlocked, assertWritable, existingVersion, liveImageSet } from './image-set-rules';
 import type { ModelContext } from './model-context';
 
 /**
@@ -43,16 +43,11 @@ export function beginUpdate(
   return store.tx(() => {
     const row = liveImageSet(ctx, req.datastoreId, req.imageSetId);
     assertWritable(row, req.latestVersion, 'Image set');
-    if (
-      req.update.kind === 'revert' &&
-      !store.imageSets.getVersion(req.datastoreId, req.imageSetId, req.update.toVersion)
-    ) {
-      throw notFound(`Image set version ${req.update.toVersion} does not exist`);
-    }
+    if (req.update.kind === 'revert') existingVersion(ctx, req.datastoreId, req.imageSetId, req.update.toVersion);
     assertWriteCapacity(ctx, req.datastoreId);
     const newVersion = row.latestVersion + 1;
     const at = ctx.now();
-    const base = store.imageSets.getDocumentGz(req.datastoreId, req.imageSetId, row.latestVersion)!;
+    const base = storedDocument(ctx, req.datastoreId, req.imageSetId, row.latestVersion);
     store.imageSets.insertVersion({
       datastoreId: req.datastoreId,
       imageSetId: req.imageSetId,
@@ -140,7 +135,7 @@ export function beginCopy(ctx: ModelContext, req: CopyRequest): Accepted<CopyAcc
         workflowStatus: 'COPYING',
         forced: req.force,
         at,
-        document: store.imageSets.getDocumentGz(req.datastoreId, destinationId, destination.latestVersion)!,
+        document: storedDocument(ctx, req.datastoreId, destinationId, destination.latestVersion),
       });
       store.imageSets.setHead(req.datastoreId, destinationId, destinationVersion, 'LOCKED', at);
     } else {
@@ -160,11 +155,12 @@ export function beginCopy(ctx: ModelContext, req: CopyRequest): Accepted<CopyAcc
       });
     }
 
-    const previousStatus = store.imageSets.getVersion(
+    const previousStatus = existingVersion(
+      ctx,
       req.datastoreId,
       source.imageSetId,
       source.latestVersion,
-    )!.workflowStatus;
+    ).workflowStatus;
     store.imageSets.finishVersion(
       req.datastoreId,
       source.imageSetId,
@@ -193,8 +189,8 @@ export function beginCopy(ctx: ModelContext, req: CopyRequest): Accepted<CopyAcc
     return {
       pendingId,
       result: {
-        source: store.imageSets.get(req.datastoreId, source.imageSetId)!,
-        destination: store.imageSets.get(req.datastoreId, destinationId)!,
+        source: liveImageSet(ctx, req.datastoreId, source.imageSetId),
+        destination: liveImageSet(ctx, req.datastoreId, destinationId),
         destinationVersion,
         at,
       },
@@ -233,6 +229,6 @@ export function beginDelete(
       { kind: 'delete', imageSetId: req.imageSetId, version: row.latestVersion },
       req.dueAt,
     );
-    return { pendingId, result: { imageSet: store.imageSets.get(req.datastoreId, req.imageSetId)! } };
+    return { pendingId, result: { imageSet: liveImageSet(ctx, req.datastoreId, req.imageSetId) } };
   });
 }

@@ -1,7 +1,8 @@
 import { notFound } from '../shapes/errors';
 import type { ImageSetRecord, VersionRecord } from '../shapes/image-set-state';
 import { epochSeconds } from '../shapes/times';
-import { liveImageSet } from './image-set-rules';
+import { storedDocument } from './image-set-content';
+import { existingVersion, liveImageSet } from './image-set-rules';
 import {
   beginCopy,
   beginDelete,
@@ -32,16 +33,12 @@ export class ImageSets {
   }
 
   version(imageSet: ImageSetRecord, version: number): VersionRecord {
-    const found = this.ctx.store.imageSets.getVersion(imageSet.datastoreId, imageSet.imageSetId, version);
-    if (!found) throw notFound(`Image set version ${version} does not exist`);
-    return found;
+    return existingVersion(this.ctx, imageSet.datastoreId, imageSet.imageSetId, version);
   }
 
   /** The version's metadata document as stored: gzip'd JSON, the bytes GetImageSetMetadata sends. */
   metadataGz(imageSet: ImageSetRecord, version: number): Buffer {
-    const gz = this.ctx.store.imageSets.getDocumentGz(imageSet.datastoreId, imageSet.imageSetId, version);
-    if (!gz) throw notFound(`Image set version ${version} does not exist`);
-    return gz;
+    return storedDocument(this.ctx, imageSet.datastoreId, imageSet.imageSetId, version);
   }
 
   /** A frame the image set references, as stored. */

@@ -50,8 +50,8 @@ import { deepClone, dicomValuesEqual, hasOwn, isPlainObject } from './rules-json
 import { carriesMultipleValues, valueFitsVr } from './rules-vr';
 
 export interface ParsedUpdate {
-  updatable?: Record<string, unknown>;
-  removable?: Record<string, unknown>;
+  updatable?: Record<string, unknown> | undefined;
+  removable?: Record<string, unknown> | undefined;
 }
 
 type Member = 'updatableAttributes' | 'removableAttributes';

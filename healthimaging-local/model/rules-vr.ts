@@ -27,6 +27,8 @@ const MAX_LENGTH: Record<string, number> = {
   UT: 2 ** 32 - 2,
 };
 
+const AT_PATTERN = /^[0-9A-Fa-f]{8}$/;
+
 const PATTERN: Record<string, RegExp> = {
   AS: /^\d{3}[DWMY]$/,
   CS: /^[A-Z0-9 _]*$/,
@@ -36,7 +38,7 @@ const PATTERN: Record<string, RegExp> = {
   IS: /^ *[+-]?\d+ *$/,
   TM: /^\d{2}(\d{2}(\d{2}(\.\d{1,6})?)?)?$/,
   UI: /^(0|[1-9]\d*)(\.(0|[1-9]\d*))*$/,
-  AT: /^[0-9A-Fa-f]{8}$/,
+  AT: AT_PATTERN,
 };
 
 const INTEGER_RANGE: Record<string, [number, number]> = {
@@ -113,7 +115,7 @@ export function valueFitsVr(value: unknown, vr: string): boolean {
   if (vr === 'SQ') return Array.isArray(value) && value.every(isPlainObject);
   if (vr === 'na') return false;
   return candidateVrs(vr).some((candidate) => {
-    if (candidate === 'AT' && typeof value === 'string') return value.split('\\').every((v) => PATTERN.AT.test(v));
+    if (candidate === 'AT' && typeof value === 'string') return value.split('\\').every((v) => AT_PATTERN.test(v));
     return valuesOf(value, candidate).every((item) => singleValueFits(item, candidate));
   });
 }

@@ -23,9 +23,9 @@ export interface InputPrefix {
 }
 
 function parse(uri: string): { bucket: string; key: string } {
-  const m = /^s3:\/\/([^/]+)(?:\/(.*))?$/.exec(uri);
-  if (!m) throw new S3LocationError('Not an s3:// URI');
-  return { bucket: m[1], key: m[2] ?? '' };
+  const [, bucket, key] = /^s3:\/\/([^/]+)(?:\/(.*))?$/.exec(uri) ?? [];
+  if (bucket === undefined) throw new S3LocationError('Not an s3:// URI');
+  return { bucket, key: key ?? '' };
 }
 
 /** A key segment a file system folder can hold (no empty, `.` or `..` segment). */

@@ -23,23 +23,24 @@ import { validation } from '../shapes/errors';
 import type { MetadataDocument } from '../shapes/metadata-document';
 import { isEmptyDicomValue, isPlainObject } from './rules-json';
 
+/** The DICOMTags summary of a search result; a member absent or undefined is not known. */
 export type DicomTags = {
-  DICOMPatientId?: string;
-  DICOMPatientName?: string;
-  DICOMPatientBirthDate?: string;
-  DICOMPatientSex?: string;
-  DICOMStudyInstanceUID?: string;
-  DICOMStudyId?: string;
-  DICOMStudyDescription?: string;
-  DICOMNumberOfStudyRelatedSeries?: number;
-  DICOMNumberOfStudyRelatedInstances?: number;
-  DICOMAccessionNumber?: string;
-  DICOMSeriesInstanceUID?: string;
-  DICOMSeriesModality?: string;
-  DICOMSeriesBodyPart?: string;
-  DICOMSeriesNumber?: number;
-  DICOMStudyDate?: string;
-  DICOMStudyTime?: string;
+  DICOMPatientId?: string | undefined;
+  DICOMPatientName?: string | undefined;
+  DICOMPatientBirthDate?: string | undefined;
+  DICOMPatientSex?: string | undefined;
+  DICOMStudyInstanceUID?: string | undefined;
+  DICOMStudyId?: string | undefined;
+  DICOMStudyDescription?: string | undefined;
+  DICOMNumberOfStudyRelatedSeries?: number | undefined;
+  DICOMNumberOfStudyRelatedInstances?: number | undefined;
+  DICOMAccessionNumber?: string | undefined;
+  DICOMSeriesInstanceUID?: string | undefined;
+  DICOMSeriesModality?: string | undefined;
+  DICOMSeriesBodyPart?: string | undefined;
+  DICOMSeriesNumber?: number | undefined;
+  DICOMStudyDate?: string | undefined;
+  DICOMStudyTime?: string | undefined;
 };
 
 /** One image set as search sees it; times in epoch seconds. */
@@ -69,11 +70,10 @@ export type SearchValue =
   | { attribute: 'DICOMStudyDateAndTime'; date: string; instant: string; hasTime: boolean }
   | { attribute: 'isPrimary'; flag: boolean };
 
-export interface SearchFilter {
-  operator: 'EQUAL' | 'BETWEEN';
-  attribute: SearchAttribute;
-  values: SearchValue[];
-}
+/** EQUAL takes exactly one value, BETWEEN exactly two (lower, upper). */
+export type SearchFilter =
+  | { operator: 'EQUAL'; attribute: SearchAttribute; values: [SearchValue] }
+  | { operator: 'BETWEEN'; attribute: SearchAttribute; values: [lower: SearchValue, upper: SearchValue] };
 
 export type SortField = 'updatedAt' | 'createdAt' | 'DICOMStudyDateAndTime';
 export type SortOrder = 'ASC' | 'DESC';
@@ -111,7 +111,7 @@ const STUDY_TIME = /^\d{2}(\d{2}(\d{2}(\.\d{1,6})?)?)?$/;
 /** `HHMMSS.FFFFFF` with missing parts as zeros; legacy `HH:MM:SS` colons are dropped first. */
 function normalizeTime(time: string): string {
   const compact = time.replace(/:/g, '').trim();
-  const [clock, fraction = ''] = compact.split('.');
+  const [clock = '', fraction = ''] = compact.split('.');
   return `${clock.padEnd(6, '0').slice(0, 6)}.${fraction.padEnd(6, '0').slice(0, 6)}`;
 }
 
@@ -175,20 +175,22 @@ function parseFilter(raw: unknown): SearchFilter {
   if (operator !== 'EQUAL' && operator !== 'BETWEEN') throw validation('Filter operator must be EQUAL or BETWEEN.');
   if (!Array.isArray(values) || values.length < 1 || values.length > 2)
     throw validation('A filter must have 1 or 2 values.');
-  const parsed = values.map(parseValue);
-  const attribute = parsed[0].attribute;
-  if (parsed.some((value) => value.attribute !== attribute))
+  const [first, second] = values.map(parseValue);
+  if (!first) throw validation('A filter must have 1 or 2 values.');
+  const attribute = first.attribute;
+  if (second && second.attribute !== attribute)
     throw validation('All values of one filter must use the same attribute.');
-  if (operator === 'EQUAL' && parsed.length !== 1) throw validation('The EQUAL operator takes exactly one value.');
-  if (operator === 'BETWEEN') {
-    if (parsed.length !== 2) throw validation('The BETWEEN operator takes exactly two values.');
-    if (!BETWEEN_ATTRIBUTES.has(attribute)) {
-      throw validation('The BETWEEN operator applies only to createdAt, updatedAt and DICOMStudyDateAndTime.');
-    }
-    if (orderKey(parsed[0]) > orderKey(parsed[1]))
-      throw validation('The lower bound of BETWEEN must not be after its upper bound.');
+  if (operator === 'EQUAL') {
+    if (second) throw validation('The EQUAL operator takes exactly one value.');
+    return { operator, attribute, values: [first] };
   }
-  return { operator, attribute, values: parsed };
+  if (!second) throw validation('The BETWEEN operator takes exactly two values.');
+  if (!BETWEEN_ATTRIBUTES.has(attribute)) {
+    throw validation('The BETWEEN operator applies only to createdAt, updatedAt and DICOMStudyDateAndTime.');
+  }
+  if (orderKey(first) > orderKey(second))
+    throw validation('The lower bound of BETWEEN must not be after its upper bound.');
+  return { operator, attribute, values: [first, second] };
 }
 
 /** Validates the SearchImageSets body (already JSON-parsed; absent means "everything"). */
@@ -236,7 +238,7 @@ function valueMatches(candidate: SearchCandidate, value: SearchValue): boolean {
   }
 }
 
-function withinBounds(candidate: SearchCandidate, filter: SearchFilter): boolean {
+function withinBounds(candidate: SearchCandidate, filter: Extract<SearchFilter, { operator: 'BETWEEN' }>): boolean {
   const [lower, upper] = filter.values;
   let subject: number | string | undefined;
   if (filter.attribute === 'createdAt' || filter.attribute === 'updatedAt')

@@ -1,5 +1,6 @@
 import { encodeDocument } from './document-codec';
 import { readDocument, writeVersionContent } from './image-set-content';
+import { liveImageSet } from './image-set-rules';
 import type { ModelContext } from './model-context';
 import { mergeIntoDestination, selectForCopy, type CopySelection } from './copy-image-set';
 import type { PendingWrite, PendingWriteRow } from '../shapes/image-set-state';
@@ -43,7 +44,7 @@ function completeUpdate(
   at: number,
 ): void {
   const { store } = ctx;
-  const imageSet = store.imageSets.get(p.datastoreId, w.imageSetId)!;
+  const imageSet = liveImageSet(ctx, p.datastoreId, w.imageSetId);
   let outcome: Outcome;
   if (w.revertToVersion !== undefined) {
     outcome = { ok: true, doc: readDocument(ctx, p.datastoreId, w.imageSetId, w.revertToVersion) };
@@ -87,7 +88,10 @@ function completeCopy(
   let outcome: Outcome = safely(() => {
     const sourceDoc = readDocument(ctx, ds, w.sourceImageSetId, w.sourceVersion);
     const subset = selectForCopy(sourceDoc, w.selection as CopySelection | undefined);
-    const destinationDoc = w.destinationIsNew ? undefined : readDocument(ctx, ds, destId, w.destinationBaseVersion!);
+    const destinationDoc =
+      w.destinationIsNew || w.destinationBaseVersion === undefined
+        ? undefined
+        : readDocument(ctx, ds, destId, w.destinationBaseVersion);
     const merged = mergeIntoDestination(subset, destinationDoc, { force: w.force });
     if (!merged.ok) return merged;
     return { ok: true, doc: { ...merged.doc, DatastoreID: ds, ImageSetID: destId } };

@@ -12,14 +12,16 @@ export interface ParsedArn {
   region: string;
   accountId: string;
   datastoreId: string;
-  imageSetId?: string;
+  imageSetId?: string | undefined;
 }
 
 const ARN_PATTERN =
-  /^arn:aws((-us-gov)|(-iso)|(-iso-b)|(-cn))?:medical-imaging:([a-z0-9-]+):([0-9]{12}):datastore\/([0-9a-z]{32})(\/imageset\/([0-9a-z]{32}))?$/;
+  /^arn:aws(?:-us-gov|-iso|-iso-b|-cn)?:medical-imaging:(?<region>[a-z0-9-]+):(?<accountId>[0-9]{12}):datastore\/(?<datastoreId>[0-9a-z]{32})(?:\/imageset\/(?<imageSetId>[0-9a-z]{32}))?$/;
 
 export function parseResourceArn(arn: string): ParsedArn {
-  const m = ARN_PATTERN.exec(arn);
-  if (!m) throw validation('resourceArn is not a valid medical-imaging data store or image set ARN');
-  return { region: m[6], accountId: m[7], datastoreId: m[8], imageSetId: m[10] };
+  const { region, accountId, datastoreId, imageSetId } = ARN_PATTERN.exec(arn)?.groups ?? {};
+  if (region === undefined || accountId === undefined || datastoreId === undefined) {
+    throw validation('resourceArn is not a valid medical-imaging data store or image set ARN');
+  }
+  return { region, accountId, datastoreId, imageSetId };
 }

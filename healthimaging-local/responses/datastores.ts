@@ -84,10 +84,11 @@ export const listDatastores: Handler = (ctx, { model, accountId, pageTokens }) =
     .filter((ds) => grantCovers(ctx.grant, ds.datastoreId))
     .filter((ds) => !after || ds.createdAt > after[0] || (ds.createdAt === after[0] && ds.datastoreId > after[1]));
   const page = visible.slice(0, maxResults);
-  const last = page[page.length - 1];
+  const last = page.at(-1);
   return jsonResponse({
     datastoreSummaries: page.map((ds) => summary(ds, ctx, accountId)),
-    nextToken: visible.length > maxResults ? pageTokens.issue(scope, [last.createdAt, last.datastoreId]) : undefined,
+    nextToken:
+      visible.length > maxResults && last ? pageTokens.issue(scope, [last.createdAt, last.datastoreId]) : undefined,
   });
 };
 

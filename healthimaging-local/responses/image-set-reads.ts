@@ -55,13 +55,13 @@ export const listImageSetVersions: Handler = (ctx, services) => {
   const from = services.pageTokens.open(scope, queryString(ctx, 'nextToken'), isVersion) ?? imageSet.latestVersion;
   const versions = services.model.imageSets.versions(imageSet, from, maxResults + 1);
   const page = versions.slice(0, maxResults);
+  const next = versions[maxResults];
   return jsonResponse({
     imageSetPropertiesList: page.map((v) => ({
       ...versionProperties(imageSet, v),
       // Capital I: the model names the member this way in ImageSetProperties only.
       ImageSetWorkflowStatus: v.workflowStatus,
     })),
-    nextToken:
-      versions.length > maxResults ? services.pageTokens.issue(scope, versions[maxResults].version) : undefined,
+    nextToken: next ? services.pageTokens.issue(scope, next.version) : undefined,
   });
 };

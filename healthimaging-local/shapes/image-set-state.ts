@@ -50,7 +50,10 @@ export interface VersionRecord {
   deletedAt: number | null;
 }
 
-/** What a pending Update/Copy/Delete carries from the request to its completion. */
+/**
+ * What a pending Update/Copy/Delete carries from the request to its completion. Stored as JSON,
+ * so a member written as undefined reads back absent: both mean "not given".
+ */
 export type PendingWrite =
   | {
       kind: 'update';
@@ -58,9 +61,9 @@ export type PendingWrite =
       baseVersion: number;
       newVersion: number;
       force: boolean;
-      revertToVersion?: number;
-      updatable?: Record<string, unknown>;
-      removable?: Record<string, unknown>;
+      revertToVersion?: number | undefined;
+      updatable?: Record<string, unknown> | undefined;
+      removable?: Record<string, unknown> | undefined;
     }
   | {
       kind: 'copy';
@@ -70,7 +73,7 @@ export type PendingWrite =
       selection?: unknown;
       destinationImageSetId: string;
       destinationIsNew: boolean;
-      destinationBaseVersion?: number;
+      destinationBaseVersion?: number | undefined;
       newVersion: number;
       force: boolean;
       promoteToPrimary: boolean;

@@ -32,7 +32,11 @@ export function openDatabase(location: { dataDir?: string | undefined; inMemory?
     // then each migration after its version.
     const fresh = current === 0;
     db.exec(SCHEMA_SQL);
-    if (!fresh) for (let v = current + 1; v <= SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v]);
+    for (let v = current + 1; !fresh && v <= SCHEMA_VERSION; v++) {
+      const migration = MIGRATIONS[v];
+      if (migration === undefined) throw new Error(`no migration to database schema version ${v}`);
+      db.exec(migration);
+    }
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   })();
   return db;
