@@ -49,6 +49,9 @@ import { FrameTokens } from './frames/frame-tokens';
 import { FrameUrls } from './frames/frame-urls';
 import { framesRoute } from './frames/frame-route';
 import { TenantServices } from './tenants/tenant-services';
+import { createImageSetFeed } from './subscriptions/image-set-feed';
+import { publishingPort } from './subscriptions/publishing-port';
+import { createSubscriptionServer, type SubscriptionServer } from './subscriptions/subscription-server';
 
 export const GRAPHQL_PATH = '/graphql';
 export { HEALTH_PATH, READY_PATH } from './http/health';
@@ -56,6 +59,8 @@ export { HEALTH_PATH, READY_PATH } from './http/health';
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
 /** How long after its deadline a running idempotent request may still record its outcome (reconciliation reads). */
 const IDEMPOTENCY_LEASE_MARGIN_MS = 60_000;
+/** How long start waits to hear the other replicas' image set changes (Redis pub/sub) before serving anyway. */
+const REDIS_FEED_WAIT_MS = 1000;
 /** The embedded Sandbox of the development landing page runs in an iframe on this origin. */
 export const SANDBOX_EMBED_ORIGIN = 'https://sandbox.embed.apollographql.com';
 
@@ -85,6 +90,13 @@ export interface Gateway {
   server: ApolloServer<GatewayContext>;
   /** A Node `http` request listener serving `/graphql` (and `/healthz`); it never listens itself. */
   handler: RequestListener;
+  /** The http server's `upgrade` listener: GraphQL over WebSocket (subscriptions) on `/graphql`. */
+  upgrade: SubscriptionServer['upgrade'];
+  /**
+   * Closes every WebSocket connection ("going away"). Call it before the http server's `close()`,
+   * which otherwise waits for them; `stop()` calls it too.
+   */
+  closeSubscriptions(): Promise<void>;
   start(): Promise<void>;
   /** Stops Apollo and releases the SDK clients this gateway created. */
   stop(): Promise<void>;
@@ -121,7 +133,17 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
       return new ImagingService({ tenant, client, onUpstreamCall, ...(admission ? { admission } : {}) });
     });
   // One service (one SDK client, one upstream bound) per tenant, shared by GraphQL and frame fetches.
-  const services = new TenantServices(serviceFor);
+  // This replica's shared image set watches, fed by its own writes (the publishing port) and, with
+  // Redis, by the other replicas.
+  const feed = createImageSetFeed({
+    settings: config.subscriptions,
+    ...(deps.redis ? { redis: deps.redis } : {}),
+    keyPrefix: config.redisKeyPrefix,
+    logger,
+  });
+  const services = new TenantServices((tenant: TenantConfig) =>
+    publishingPort(serviceFor(tenant), (change) => feed.watches.publish(change)),
+  );
   const frameTokens = new FrameTokens(config.cursorSecret, config.frameUrlTtlSeconds);
 
   const ids = new SignedIds(config.cursorSecret, Date.now, { cursorTtlSeconds: config.cursorTtlSeconds });
@@ -209,16 +231,35 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
       metrics.requestFinished({ operationName, code, status, seconds: durationMs / 1000 });
     },
   });
+  const subscriptions = createSubscriptionServer({
+    schema,
+    contextFactory,
+    gate,
+    formatError,
+    watches: feed.watches,
+    settings: config.subscriptions,
+    maxPayloadBytes: bodyLimit,
+    path: GRAPHQL_PATH,
+    admit: (principal, tenant) => rateLimits.admit(principal, tenant),
+    accepting: () => started,
+    logger,
+  });
 
   return {
     server,
     handler,
+    upgrade: (request, socket, head) => subscriptions.upgrade(request, socket, head),
+    closeSubscriptions: () => subscriptions.close(),
     async start() {
       await server.start();
+      // Bounded: a Redis that does not answer leaves each replica's subscribers on its own pollers.
+      await feed.ready(REDIS_FEED_WAIT_MS);
       started = true;
     },
     async stop() {
       started = false;
+      await subscriptions.close();
+      await feed.close();
       await server.stop();
       for (const client of clients.splice(0)) client.destroy();
     },

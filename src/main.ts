@@ -69,6 +69,7 @@ export async function startGatewayServer(env: EnvSource): Promise<RunningGateway
   });
   await gateway.start();
   const server = createServer(gateway.handler);
+  server.on('upgrade', gateway.upgrade);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
@@ -91,6 +92,8 @@ export async function startGatewayServer(env: EnvSource): Promise<RunningGateway
       // Node closes only the connections idle when close() is called; a keep-alive connection whose
       // response ends later would hold the drain until the client's idle timeout.
       const sweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
+      // WebSocket connections would hold close() open: they are told to go away (clients reconnect elsewhere).
+      void gateway.closeSubscriptions();
       server.close(() => {
         clearTimeout(force);
         clearInterval(sweep);

@@ -6,7 +6,7 @@ import { NotFoundError } from '../errors/gateway-errors';
 import { UPSTREAM_READ_COST } from '../limits/cost-weights';
 import { CompletionRule, imageSetChangeStream, type ImageSetEvent } from '../subscriptions/image-set-change-stream';
 import { eventImageSet } from '../subscriptions/event-image-set';
-import { imageSetWatchesOf, type SubscriptionContext } from '../subscriptions/subscription-context';
+import { imageSetWatchesOf, notOverWebSocket, type SubscriptionContext } from '../subscriptions/subscription-context';
 import { ImageSet } from '../types/image-set.type';
 import { requestScope } from './request/request-scope';
 
@@ -46,7 +46,7 @@ export class ImageSetChangedResolver {
       'The image set (`state`, `workflowStatus`, `latestVersionId`, `message`, ...) now and on every change of those, until a write has settled: the stream completes at the first settled state (ACTIVE, no `…ING` status) after a running write was seen, or at once when `untilVersionId` has already settled, or when the image set is deleted. Served over WebSocket (graphql-ws) on the GraphQL path, authenticated by the `connection_init` payload (`{"authorization": "Bearer …"}` or `{"x-api-key": "…"}`). Patient-identifying attributes are withheld in events whatever the scopes (query them, which is audited). NOT_FOUND when the image set does not exist or is outside the tenant.',
   })
   imageSetChanged(
-    @Root() event: ImageSetEvent,
+    @Root() event: ImageSetEvent | undefined,
     @Arg('datastoreId', () => String, { description: 'The HealthImaging data store id.' }) _datastoreId: string,
     @Arg('imageSetId', () => String, { description: 'The HealthImaging image set id.' }) _imageSetId: string,
     @Arg('untilVersionId', () => String, {
@@ -57,6 +57,7 @@ export class ImageSetChangedResolver {
     _untilVersionId: string | null | undefined,
     @Ctx() context: SubscriptionContext,
   ): ImageSet {
+    if (event === undefined) throw notOverWebSocket();
     if (event instanceof Error) throw event;
     // Fields beyond the event's facts load through this subscription's loaders; what they cached
     // about the image set's latest version is from an earlier event.

@@ -61,6 +61,11 @@ class Watch {
   }
 }
 
+/** A write's answer that arrives after a read of the finished write describes an earlier moment. */
+function isOlder(updatedAt: Date | undefined, knownUpdatedAt: Date | undefined): boolean {
+  return updatedAt !== undefined && knownUpdatedAt !== undefined && updatedAt.getTime() < knownUpdatedAt.getTime();
+}
+
 export class ImageSetWatches {
   /** This replica, as the origin of the changes it shares. */
   readonly origin = randomUUID();
@@ -133,7 +138,8 @@ export class ImageSetWatches {
   private apply(watch: Watch, change: ImageSetChange): boolean {
     if (watch.ended) return false;
     const known = watch.last?.facts.latestVersionId;
-    if (compareVersions(change.facts.latestVersionId, known) < 0) return false;
+    const age = compareVersions(change.facts.latestVersionId, known);
+    if (age < 0 || (age === 0 && isOlder(change.facts.updatedAt, watch.last?.facts.updatedAt))) return false;
     // A delete's answer names no version; the version it locked is still the latest.
     const completed: ImageSetChange =
       change.facts.latestVersionId === undefined && known !== undefined

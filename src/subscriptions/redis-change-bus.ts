@@ -11,6 +11,8 @@ import type { ChangeBus } from './image-set-watches';
  * their back-off), and nothing waits on Redis. A subscribing connection cannot send other
  * commands, so it is a duplicate of the gateway's client.
  */
+const SUBSCRIBE_TIMEOUT_MS = 5000;
+
 export class RedisChangeBus implements ChangeBus {
   private readonly channel: string;
   private readonly subscriber: Redis;
@@ -26,8 +28,13 @@ export class RedisChangeBus implements ChangeBus {
     this.logger = logger ?? silentLogger;
     this.channel = `${keyPrefix}subscriptions:image-set-changed`;
     // Queued until connected (the gateway's client fails fast instead), retried across reconnects,
-    // and re-subscribed on every ready: a SUBSCRIBE lost to an outage is sent again.
-    this.subscriber = redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null, commandTimeout: 0 });
+    // and re-subscribed on every ready: a SUBSCRIBE lost to an outage is sent again. Nothing waits
+    // on it, so its timeout only has to be finite.
+    this.subscriber = redis.duplicate({
+      enableOfflineQueue: true,
+      maxRetriesPerRequest: null,
+      commandTimeout: SUBSCRIBE_TIMEOUT_MS,
+    });
     this.subscriber.on('error', () => undefined);
     this.subscriber.on('ready', () => void this.listen());
     this.subscriber.on('message', (channel: string, text: string) => {

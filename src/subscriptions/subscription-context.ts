@@ -7,10 +7,13 @@ export interface SubscriptionContext extends GatewayContext {
   imageSetWatches?: ImageSetWatches;
 }
 
-/** The watches, which only the WebSocket transport provides (HTTP never runs a subscription). */
+/** A subscription document sent over HTTP, which runs it as a one-off query without events. */
+export function notOverWebSocket(): BadUserInputError {
+  return new BadUserInputError('Subscriptions are served over WebSocket (graphql-ws) on the GraphQL path.');
+}
+
+/** The watches, which only the WebSocket transport provides. */
 export function imageSetWatchesOf(context: SubscriptionContext): ImageSetWatches {
-  if (!context.imageSetWatches) {
-    throw new BadUserInputError('Subscriptions are served over WebSocket (graphql-ws) on the GraphQL path.');
-  }
+  if (!context.imageSetWatches) throw notOverWebSocket();
   return context.imageSetWatches;
 }

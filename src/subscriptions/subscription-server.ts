@@ -43,6 +43,8 @@ export const CLOSE_UNAUTHORIZED = 4401;
 const CLOSE_TRY_AGAIN_LATER = 1013;
 const CLOSE_NORMAL = 1000;
 const CLOSE_GOING_AWAY = 1001;
+/** How long closing waits for clients to answer the close before cutting them. */
+const CLOSE_GRACE_MS = 1000;
 
 export interface SubscriptionSettings {
   /** Subscriptions one credential may hold at once on one replica. */
@@ -286,10 +288,11 @@ export function createSubscriptionServer(options: SubscriptionServerOptions): Su
     options.keepAliveMs,
   );
 
+  let closing: Promise<void> | undefined;
   return {
     upgrade(request, socket, head) {
       const path = new URL(request.url ?? '/', 'http://gateway.invalid').pathname;
-      const accepting = options.accepting?.() ?? true;
+      const accepting = !closing && (options.accepting?.() ?? true);
       if (path !== options.path || !accepting) {
         const status = path !== options.path ? '404 Not Found' : '503 Service Unavailable';
         socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
@@ -300,10 +303,19 @@ export function createSubscriptionServer(options: SubscriptionServerOptions): Su
     get connections() {
       return wss.clients.size;
     },
-    async close() {
-      for (const client of wss.clients) client.close(CLOSE_GOING_AWAY, 'Going away');
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
-      for (const client of wss.clients) client.terminate();
+    close() {
+      closing ??= (async () => {
+        // Clients reconnect elsewhere on "going away"; one that does not answer the close is cut.
+        for (const client of wss.clients) client.close(CLOSE_GOING_AWAY, 'Going away');
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([
+          new Promise<void>((resolve) => wss.close(() => resolve())),
+          new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_GRACE_MS))),
+        ]);
+        clearTimeout(timer);
+        for (const client of wss.clients) client.terminate();
+      })();
+      return closing;
     },
   };
 }

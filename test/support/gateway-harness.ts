@@ -17,6 +17,7 @@ import { createGateway, GRAPHQL_PATH, type Gateway } from '../../src/gateway';
 import { closeRedis, connectRedis, redisReady } from '../../src/limits/rate-limits-redis';
 import type { CallStatsSnapshot, OperationName } from '../../healthimaging-local';
 import { startTestHil, type TestHil } from './hil-client';
+import { startGatewayReplica, type GatewayReplica } from './gateway-replica';
 import { createActiveDatastore, importSyntheticStudy } from './hil-wait';
 
 /**
@@ -95,6 +96,11 @@ export interface GatewayHarness {
   /** Every line the gateway logged (debug level and up), parsed, oldest first. */
   logs: Array<Record<string, unknown>>;
   gateway: Gateway;
+  /**
+   * A second gateway over the same HealthImaging Local and tenants, with this harness's environment
+   * plus `env` (its own Redis connection when REDIS_URL is set). The test closes it.
+   */
+  startReplica(env?: Record<string, string>): Promise<GatewayReplica>;
   close(): Promise<void>;
 }
 
@@ -254,6 +260,7 @@ export async function startGatewayHarness(options: GatewayHarnessOptions = {}): 
   });
   await gateway.start();
   const server: Server = createServer(gateway.handler);
+  server.on('upgrade', gateway.upgrade);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}${GRAPHQL_PATH}`;
@@ -331,7 +338,22 @@ export async function startGatewayHarness(options: GatewayHarnessOptions = {}): 
     resetUpstreamCalls: () => hil.hil.admin.resetStats(),
     logs,
     gateway,
+    startReplica: (replicaEnv = {}) =>
+      startGatewayReplica({
+        env: {
+          GATEWAY_ENV: 'test',
+          CURSOR_SECRET: config.cursorSecret,
+          TENANTS_FILE: tenantsPath,
+          LOG_LEVEL: 'silent',
+          UPSTREAM_BUDGETS: 'off',
+          ...options.env,
+          ...replicaEnv,
+        },
+        tenantsPath,
+        credentialEnv: env,
+      }),
     async close() {
+      await gateway.closeSubscriptions();
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
       await gateway.stop();

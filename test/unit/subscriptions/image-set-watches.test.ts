@@ -129,6 +129,24 @@ describe('ImageSetWatches and the subscriber stream', () => {
     expect((await take(stream, 2)).map(summary)).toEqual(['ACTIVE/UPDATED/3']);
   });
 
+  it("ignores a write's answer that arrives after a read of the finished write", async () => {
+    watches = new ImageSetWatches({ pollMinMs: 60_000, pollMaxMs: 60_000 });
+    const port = new ScriptedPort();
+    const stream = imageSetChangeStream(watches, port.asPort(), ds, imageSetId, new CompletionRule());
+    await take(stream, 1);
+    const at = (iso: string, state: string, workflowStatus: string): ImageSetChange => ({
+      tenantId: 'acme',
+      datastoreId: ds,
+      imageSetId,
+      facts: { state, workflowStatus, latestVersionId: '2', updatedAt: new Date(iso) },
+    });
+    watches.publish(at('2026-11-30T10:00:01Z', 'ACTIVE', 'UPDATED'), 'remote');
+    watches.publish(at('2026-11-30T10:00:00Z', 'LOCKED', 'UPDATING'), 'local');
+    watches.publish(at('2026-11-30T10:00:02Z', 'LOCKED', 'UPDATING'), 'remote');
+    expect((await take(stream, 2)).map(summary)).toEqual(['ACTIVE/UPDATED/2', 'LOCKED/UPDATING/2']);
+    await stream.return?.();
+  });
+
   it('completes at once with untilVersionId when that version has settled already', async () => {
     watches = new ImageSetWatches({ pollMinMs: 60_000, pollMaxMs: 60_000 });
     const port = new ScriptedPort();
@@ -185,5 +203,31 @@ describe('ImageSetWatches and the subscriber stream', () => {
     watches.publish(change('COPYING'), 'remote');
     expect(shared).toEqual(['IMPORTED', 'UPDATING']);
     await stream.return?.();
+  });
+});
+
+describe('changes from other replicas', () => {
+  it("reach only the watch of the change's own tenant", async () => {
+    const watches = new ImageSetWatches({ pollMinMs: 60_000, pollMaxMs: 60_000 });
+    try {
+      const port = new ScriptedPort('globex');
+      const stream = imageSetChangeStream(watches, port.asPort(), ds, imageSetId, new CompletionRule());
+      await take(stream, 1);
+      const locked = (tenantId: string): ImageSetChange => ({
+        tenantId,
+        datastoreId: ds,
+        imageSetId,
+        facts: { state: 'LOCKED', workflowStatus: 'UPDATING', latestVersionId: '2' },
+      });
+      watches.publish(locked('acme'), 'remote');
+      watches.publish(
+        { ...locked('globex'), facts: { ...locked('globex').facts, workflowStatus: 'COPYING' } },
+        'remote',
+      );
+      expect((await take(stream, 1)).map(summary)).toEqual(['LOCKED/COPYING/2']);
+      await stream.return?.();
+    } finally {
+      watches.close();
+    }
   });
 });
