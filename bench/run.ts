@@ -16,6 +16,7 @@ import { runRound } from './orchestration/run-round';
 import { freshWritePool } from './orchestration/write-pool-state';
 import { attackDocumentsOf, attackFacts } from './orchestration/attack-phase';
 import { probeAuditAppend } from './orchestration/audit-append-probe';
+import { runFairSharePart } from './fair-share/fair-share-part';
 import { analyze } from './report/analyze';
 import { findPreviousResults } from './report/previous-run';
 import { writeReports } from './report/write-reports';
@@ -162,6 +163,7 @@ async function main(): Promise<void> {
     for (const verdict of results.targets) log(`${verdict.verdict.padEnd(7)} ${verdict.target}: ${verdict.evidence}`);
     log('');
     log(`results: ${written.join(', ')}`);
+    await runFairSharePart(log, config.outDir, startedAt);
   } finally {
     await loadgen.stop();
     await hil.stop();
