@@ -1,5 +1,6 @@
 import { Agent, createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { once } from 'node:events';
 
 /**
@@ -8,7 +9,8 @@ import { once } from 'node:events';
  * library: forwarding is a request piped out and a response piped back (a few dozen lines), and
  * the usual library for it (http-proxy) has had no release in years. It keeps what a real load
  * balancer keeps: every end-to-end header in its raw order (two `Authorization` headers stay two,
- * which the gateway refuses), keep-alive connections to the replicas; it drops hop-by-hop headers.
+ * which the gateway refuses), keep-alive connections to the replicas, WebSocket upgrades (each
+ * subscription connection stays on the replica it reached); it drops hop-by-hop headers.
  */
 const HOP_BY_HOP = new Set([
   'connection',
@@ -21,6 +23,8 @@ const HOP_BY_HOP = new Set([
   'transfer-encoding',
   'upgrade',
 ]);
+/** Under Node's default server keep-alive timeout (5 s). */
+const IDLE_SOCKET_MS = 4000;
 /** Names the replica that answered, so a person trying the cluster sees the turns. */
 export const REPLICA_HEADER = 'x-served-by';
 
@@ -53,12 +57,18 @@ export async function startRoundRobinProxy(options: {
   host: string;
 }): Promise<RunningProxy> {
   if (options.targets.length === 0) throw new Error('the proxy needs at least one target');
-  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  // Idle sockets are dropped before the replica's own 5 s keep-alive timeout, so a request is never
+  // sent on a socket the replica is closing (a spurious 502).
+  const agent = new Agent({ keepAlive: true, maxSockets: 256, timeout: IDLE_SOCKET_MS });
   let turn = 0;
-
-  const forward = (incoming: IncomingMessage, outgoing: ServerResponse): void => {
+  const nextTarget = (): ProxyTarget => {
     const target = options.targets[turn++ % options.targets.length];
     if (target === undefined) throw new Error('unreachable: the targets list is not empty');
+    return target;
+  };
+
+  const forward = (incoming: IncomingMessage, outgoing: ServerResponse): void => {
+    const target = nextTarget();
     const { hostname, port } = new URL(target.origin);
     const upstream = request(
       { hostname, port, agent, method: incoming.method, path: incoming.url, headers: endToEnd(incoming.rawHeaders) },
@@ -77,7 +87,31 @@ export async function startRoundRobinProxy(options: {
     incoming.pipe(upstream);
   };
 
+  // A WebSocket (subscriptions) is one long TCP stream: the request head is replayed to the replica
+  // as it came, upgrade headers included, and the bytes piped both ways until either side closes.
+  const tunnels = new Set<Duplex>();
+  const tunnel = (incoming: IncomingMessage, client: Duplex, head: Buffer): void => {
+    const { hostname, port } = new URL(nextTarget().origin);
+    const replica = connect(Number(port), hostname, () => {
+      const lines = [`${incoming.method ?? 'GET'} ${incoming.url ?? '/'} HTTP/1.1`];
+      for (let i = 0; i + 1 < incoming.rawHeaders.length; i += 2)
+        lines.push(`${incoming.rawHeaders[i]}: ${incoming.rawHeaders[i + 1]}`);
+      replica.write(`${lines.join('\r\n')}\r\n\r\n`);
+      replica.write(head);
+      replica.pipe(client).pipe(replica);
+    });
+    for (const socket of [client, replica]) {
+      tunnels.add(socket);
+      socket.once('close', () => tunnels.delete(socket));
+      socket.on('error', () => {
+        client.destroy();
+        replica.destroy();
+      });
+    }
+  };
+
   const server = createServer(forward).listen(options.port, options.host);
+  server.on('upgrade', tunnel);
   // `once` rejects on 'error' (the port is taken) as well.
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
@@ -85,6 +119,7 @@ export async function startRoundRobinProxy(options: {
   const close = async (): Promise<void> => {
     const closed = once(server.close(), 'close');
     server.closeAllConnections();
+    for (const socket of tunnels) socket.destroy();
     agent.destroy();
     await closed;
   };
