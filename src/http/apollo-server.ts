@@ -13,6 +13,7 @@ import { requestIdPlugin } from '../errors/request-id-plugin';
 import { outcomePlugin } from '../metrics/request-outcome';
 import { phiExtensionPlugin } from '../phi/phi-extension.plugin';
 import { sandboxLandingPage } from './explorer/sandbox-landing-page';
+import { throttledStatusPlugin } from './throttled-status-plugin';
 
 /** Apollo Server as the gateway runs it: executes what the request gate admitted, nothing more. */
 export function createApolloServer(
@@ -39,6 +40,7 @@ export function createApolloServer(
       auditPlugin(),
       phiExtensionPlugin(),
       outcomePlugin(),
+      throttledStatusPlugin(),
       config.landingPage ? sandboxLandingPage(config) : ApolloServerPluginLandingPageDisabled(),
     ],
   });

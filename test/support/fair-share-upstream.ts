@@ -129,6 +129,8 @@ export async function startSharedAccountUpstream(): Promise<SharedAccountUpstrea
 
 export interface GqlAnswer {
   status: number;
+  /** The `Retry-After` header, when the answer had one. */
+  retryAfter?: string;
   data?: Record<string, any> | null;
   errors?: Array<{ message: string; extensions?: Record<string, any> }>;
 }
@@ -176,7 +178,12 @@ export async function startFairShareGateway(
         headers: { 'content-type': 'application/json', 'x-api-key': upstream.apiKeys[tenant] },
         body: JSON.stringify({ query, ...(variables ? { variables } : {}) }),
       });
-      return { status: response.status, ...((await response.json()) as Omit<GqlAnswer, 'status'>) };
+      const retryAfter = response.headers.get('retry-after');
+      return {
+        status: response.status,
+        ...(retryAfter !== null ? { retryAfter } : {}),
+        ...((await response.json()) as Omit<GqlAnswer, 'status' | 'retryAfter'>),
+      };
     },
     close: async () => {
       server.closeAllConnections();
