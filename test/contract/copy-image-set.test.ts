@@ -23,13 +23,15 @@ import { smallCtStudy, smallMrStudy } from '../../scripts/synthetic-studies';
 import { startTestHil, type TestHil } from '../support/hil-client';
 import { expectServiceError } from '../support/hil-errors';
 import { createActiveDatastore, importSyntheticStudy, waitForUnlocked } from '../support/hil-wait';
+import { firstFrame, firstSeries, instanceIn, seriesIn } from '../unit/healthimaging-local/fixtures/document-paths';
+import { atLeast, present, type AtLeast } from '../unit/healthimaging-local/fixtures/present';
 
 let hil: TestHil;
 let client: MedicalImagingClient;
 let datastoreId: string;
 /** The primary image sets of the CT study (two series) and of the MR study (another patient). */
-let ctIds: string[];
-let mrIds: string[];
+let ctIds: AtLeast<string, 2>;
+let mrIds: AtLeast<string, 2>;
 
 async function metadata(imageSetId: string, versionId?: string): Promise<MetadataDocument> {
   const out = await client.send(new GetImageSetMetadataCommand({ datastoreId, imageSetId, versionId }));
@@ -42,9 +44,10 @@ async function imageSet(imageSetId: string): Promise<GetImageSetCommandOutput> {
   return client.send(new GetImageSetCommand({ datastoreId, imageSetId }));
 }
 
-function seriesOf(doc: MetadataDocument): { uid: string; sops: string[] } {
-  const [uid] = Object.keys(doc.Study.Series);
-  return { uid, sops: Object.keys(doc.Study.Series[uid].Instances).sort() };
+/** The first series and its SOP Instance UIDs, sorted (each synthetic series holds three). */
+function seriesOf(doc: MetadataDocument): { uid: string; sops: AtLeast<string, 3> } {
+  const { uid, series } = firstSeries(doc);
+  return { uid, sops: atLeast(Object.keys(series.Instances).sort(), 3, 'instances') };
 }
 
 function allSops(doc: MetadataDocument): string[] {
@@ -125,10 +128,12 @@ beforeAll(async () => {
   hil = await startTestHil();
   client = hil.client();
   datastoreId = await createActiveDatastore(client, 'copy-contract');
-  ctIds = (await importSyntheticStudy(client, hil.s3Dir, datastoreId, smallCtStudy)).imageSetIds;
-  mrIds = (await importSyntheticStudy(client, hil.s3Dir, datastoreId, smallMrStudy)).imageSetIds;
-  expect(ctIds).toHaveLength(2);
-  expect(mrIds).toHaveLength(2);
+  const ct = (await importSyntheticStudy(client, hil.s3Dir, datastoreId, smallCtStudy)).imageSetIds;
+  const mr = (await importSyntheticStudy(client, hil.s3Dir, datastoreId, smallMrStudy)).imageSetIds;
+  expect(ct).toHaveLength(2);
+  expect(mr).toHaveLength(2);
+  ctIds = atLeast(ct, 2, 'CT image sets');
+  mrIds = atLeast(mr, 2, 'MR image sets');
 });
 
 afterAll(async () => {
@@ -183,7 +188,7 @@ describe('CopyImageSet, CLI example 1: copy an image set without a destination',
     const done = await copy({ source });
     const doc = await metadata(done.imageSetId!);
     const { uid, sops } = seriesOf(doc);
-    const frameId = doc.Study.Series[uid].Instances[sops[0]].ImageFrames[0].ID;
+    const frameId = firstFrame(instanceIn(doc, uid, sops[0])).ID;
     const readFrame = async (imageSetId: string) => {
       const out = await client.send(
         new GetImageFrameCommand({ datastoreId, imageSetId, imageFrameInformation: { imageFrameId: frameId } }),
@@ -288,8 +293,8 @@ describe('CopyImageSet, CLI example 3: copy a subset with force', () => {
     expect(Object.keys(merged.Study.Series).sort()).toEqual(
       [...Object.keys(destinationBefore.Study.Series), uid].sort(),
     );
-    expect(merged.Study.Series[uid].DICOM).toEqual(sourceDoc.Study.Series[uid].DICOM);
-    expect(Object.keys(merged.Study.Series[uid].Instances)).toEqual([sops[2]]);
+    expect(seriesIn(merged, uid).DICOM).toEqual(seriesIn(sourceDoc, uid).DICOM);
+    expect(Object.keys(seriesIn(merged, uid).Instances)).toEqual([sops[2]]);
   });
 });
 
@@ -376,7 +381,10 @@ describe('CopyImageSet while the copy runs', () => {
     slowHil = await startTestHil({ writeDelayMs: 60_000 });
     slowClient = slowHil.client();
     slowDatastoreId = await createActiveDatastore(slowClient, 'copy-locked');
-    [sourceId] = (await importSyntheticStudy(slowClient, slowHil.s3Dir, slowDatastoreId, smallCtStudy)).imageSetIds;
+    sourceId = present(
+      (await importSyntheticStudy(slowClient, slowHil.s3Dir, slowDatastoreId, smallCtStudy)).imageSetIds[0],
+      'an imported image set',
+    );
   });
 
   afterAll(async () => {

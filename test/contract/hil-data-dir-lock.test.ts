@@ -42,7 +42,7 @@ describe('HealthImaging Local data folder lock', () => {
         `data folder ${dataDir} is in use by another HealthImaging Local (pid ${first.child.pid})`,
       );
       // The refusal is one line, and the first server kept serving what it holds.
-      expect(message.split('healthimaging-local: ')[1].trim().split('\n')).toHaveLength(1);
+      expect(message.split('healthimaging-local: ')[1]?.trim().split('\n')).toHaveLength(1);
       const listed = await client.send(new ListDatastoresCommand({}));
       expect(listed.datastoreSummaries?.map((d) => d.datastoreId)).toContain(datastoreId);
     } finally {

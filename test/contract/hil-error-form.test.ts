@@ -21,8 +21,8 @@ function raw(url: string, head: string, body = '', { endAfterWrite = false } = {
     socket.on('data', (d: Buffer) => (text += d.toString('latin1')));
     socket.on('error', reject);
     socket.on('close', () => {
-      const [headText, ...rest] = text.split('\r\n\r\n');
-      const [statusLine, ...lines] = headText.split('\r\n');
+      const [headText = '', ...rest] = text.split('\r\n\r\n');
+      const [statusLine = '', ...lines] = headText.split('\r\n');
       const headers: Record<string, string> = {};
       for (const line of lines) {
         const i = line.indexOf(':');

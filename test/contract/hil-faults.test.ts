@@ -4,6 +4,7 @@ import { startTestHil, type TestHil } from '../support/hil-client';
 import { expectServiceError } from '../support/hil-errors';
 import { spawnHilProcess } from '../support/hil-process';
 import { createActiveDatastore, pollUntil } from '../support/hil-wait';
+import { present } from '../unit/healthimaging-local/fixtures/present';
 
 describe('HealthImaging Local fault injection, rate limits and call statistics', () => {
   let t: TestHil;
@@ -191,13 +192,17 @@ describe('HealthImaging Local fault injection, rate limits and call statistics',
       const faults = await (await fetch(`${proc.url}/_hil/faults`)).json();
       expect(faults).toEqual({ faults: [{ operation: 'ListDatastores', mode: 'throttle', count: 1 }] });
       const { MedicalImagingClient } = await import('@aws-sdk/client-medical-imaging');
-      const keyLines = /AWS_ACCESS_KEY_ID=(\S+)\nAWS_SECRET_ACCESS_KEY=(\S+)/.exec(proc.stdout())!;
+      const [, accessKeyId, secretAccessKey] =
+        /AWS_ACCESS_KEY_ID=(\S+)\nAWS_SECRET_ACCESS_KEY=(\S+)/.exec(proc.stdout()) ?? [];
       const client = new MedicalImagingClient({
         region: 'us-east-1',
         endpoint: proc.url,
         disableHostPrefix: true,
         maxAttempts: 1,
-        credentials: { accessKeyId: keyLines[1], secretAccessKey: keyLines[2] },
+        credentials: {
+          accessKeyId: present(accessKeyId, 'a key id'),
+          secretAccessKey: present(secretAccessKey, 'a secret'),
+        },
       });
       await expectServiceError(() => client.send(new ListDatastoresCommand({})), 'ThrottlingException', 429);
       await client.send(new ListDatastoresCommand({}));

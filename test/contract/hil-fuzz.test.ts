@@ -17,6 +17,26 @@ import { smallCtStudy } from '../../scripts/synthetic-studies';
 import { startTestHil, type TestHil } from '../support/hil-client';
 import { signedRequest, type RawResponse } from '../support/hil-signed-request';
 import { createActiveDatastore, importSyntheticStudy } from '../support/hil-wait';
+import { atLeast, present } from '../unit/healthimaging-local/fixtures/present';
+
+interface FuzzRequest {
+  method: string;
+  path: string;
+  query?: Record<string, string | string[]> | undefined;
+  body?: string | Buffer | undefined;
+}
+
+/** A signed request; members the fuzzer leaves undefined are not sent. */
+function send(t: TestHil, req: FuzzRequest): Promise<RawResponse> {
+  return signedRequest({
+    url: t.url,
+    method: req.method,
+    path: req.path,
+    credentials: t.credentials,
+    ...(req.query === undefined ? {} : { query: req.query }),
+    ...(req.body === undefined ? {} : { body: req.body }),
+  });
+}
 
 interface RouteSpec {
   method: string;
@@ -105,7 +125,9 @@ class Garbage {
   }
 
   pick<T>(items: readonly T[]): T {
-    return items[this.int(items.length)];
+    const item = items[this.int(items.length)];
+    if (item === undefined) throw new Error('nothing to pick from');
+    return item;
   }
 
   text(): string {
@@ -296,9 +318,11 @@ describe('HealthImaging Local under malformed input', () => {
     t = await startTestHil({ maxBodyBytes: MAX_BODY });
     const client = t.client();
     datastoreId = await createActiveDatastore(client, 'fuzz');
-    [imageSetId, untouchedImageSetId] = (
-      await importSyntheticStudy(client, t.s3Dir, datastoreId, smallCtStudy, 'fuzz')
-    ).imageSetIds;
+    [imageSetId, untouchedImageSetId] = atLeast(
+      (await importSyntheticStudy(client, t.s3Dir, datastoreId, smallCtStudy, 'fuzz')).imageSetIds,
+      2,
+      'image sets',
+    );
   });
   afterAll(async () => t.close());
 
@@ -318,14 +342,7 @@ describe('HealthImaging Local under malformed input', () => {
         const path = pathFor(route);
         const query = garbage.query(route);
         const body = garbage.body(route);
-        const res = await signedRequest({
-          url: t.url,
-          method: route.method,
-          path,
-          query,
-          body,
-          credentials: t.credentials,
-        });
+        const res = await send(t, { method: route.method, path, query, body });
         expectProperAnswer(res, `${route.method} ${path.slice(0, 80)} #${i}`);
         sent++;
       }
@@ -336,13 +353,7 @@ describe('HealthImaging Local under malformed input', () => {
     for (let i = 0; i < 40; i++) {
       const method = garbage.pick(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
       const path = `/${Array.from({ length: garbage.int(6) }, () => encodeURIComponent(garbage.short(40)) || 'x').join('/')}`;
-      const res = await signedRequest({
-        url: t.url,
-        method,
-        path,
-        credentials: t.credentials,
-        body: garbage.body(ROUTES[0]),
-      });
+      const res = await send(t, { method, path, body: garbage.body(present(ROUTES[0], 'a route')) });
       if (method !== 'HEAD') expectProperAnswer(res, `${method} ${path.slice(0, 80)}`);
     }
 
@@ -390,9 +401,7 @@ describe('HealthImaging Local under malformed input', () => {
     const deep = (n: number): string => '['.repeat(n) + ']'.repeat(n);
 
     /** One case of each class; every one returns what to send. */
-    const classes: Array<
-      () => { method: string; path: string; query?: Record<string, string | string[]>; body?: string | Buffer }
-    > = [
+    const classes: Array<() => FuzzRequest> = [
       () => {
         const route = garbage.pick(ROUTES);
         return { method: route.method, path: pathFor(route), query: garbage.query(route), body: garbage.body(route) };
@@ -492,15 +501,8 @@ describe('HealthImaging Local under malformed input', () => {
       while (next < TOTAL) {
         const n = next++;
         const kind = n % classes.length;
-        const c = classes[kind]();
-        const res = await signedRequest({
-          url: t.url,
-          method: c.method,
-          path: c.path,
-          query: c.query,
-          body: c.body,
-          credentials: t.credentials,
-        });
+        const c = present(classes[kind], 'a request class')();
+        const res = await send(t, c);
         answered++;
         if (
           res.status >= 500 ||

@@ -12,6 +12,7 @@ import { smallMrStudy } from '../../scripts/synthetic-studies';
 import { startTestHil, type TestHil } from '../support/hil-client';
 import { expectServiceError } from '../support/hil-errors';
 import { createActiveDatastore, importSyntheticStudy, waitForUnlocked } from '../support/hil-wait';
+import { firstInstance, firstSeries } from '../unit/healthimaging-local/fixtures/document-paths';
 
 const studyDescriptionUpdate = (text: string) =>
   new TextEncoder().encode(JSON.stringify({ SchemaVersion: 1.1, Study: { DICOM: { StudyDescription: text } } }));
@@ -38,8 +39,7 @@ describe('HealthImaging Local image set reads', () => {
     // The multi-frame series: its frames exercise GetImageFrame beyond frame 1.
     for (const id of imported.imageSetIds) {
       imageSetId = id;
-      const instances = Object.values(Object.values((await metadata()).Study.Series)[0].Instances);
-      if (instances[0].ImageFrames.length === 2) break;
+      if (firstInstance(await metadata()).instance.ImageFrames.length === 2) break;
     }
     // Three more versions: 2, 3, 4.
     for (const text of ['first', 'second', 'third']) {
@@ -89,7 +89,7 @@ describe('HealthImaging Local image set reads', () => {
   it('serves the stored bytes of every frame the document lists, with the stored content type', async () => {
     const client = t.client();
     const doc = await metadata();
-    const instances = Object.values(Object.values(doc.Study.Series)[0].Instances);
+    const instances = Object.values(firstSeries(doc).series.Instances);
     const frames = instances.flatMap((i) => i.ImageFrames);
     expect(frames.length).toBe(6); // three instances of two frames
     for (const frame of frames) {

@@ -16,6 +16,13 @@ import { smallCtStudy } from '../../scripts/synthetic-studies';
 import { startTestHil, type TestHil } from '../support/hil-client';
 import { expectServiceError } from '../support/hil-errors';
 import { createActiveDatastore, importSyntheticStudy } from '../support/hil-wait';
+import {
+  firstFrame,
+  firstInstance,
+  firstSeries,
+  instanceIn,
+} from '../unit/healthimaging-local/fixtures/document-paths';
+import { atLeast, present, type AtLeast } from '../unit/healthimaging-local/fixtures/present';
 
 const encode = (doc: unknown) => new TextEncoder().encode(JSON.stringify(doc));
 const setDescription = (text: string) => encode({ SchemaVersion: 1.1, Study: { DICOM: { StudyDescription: text } } });
@@ -32,10 +39,10 @@ describe('HealthImaging Local image set state machine', () => {
 
   let studies = 0;
   /** A new study each time (fresh UIDs), so each call yields new primary image sets at version 1. */
-  async function freshImageSets(): Promise<string[]> {
+  async function freshImageSets(): Promise<AtLeast<string, 2>> {
     studies += 1;
     const spec = { ...smallCtStudy, seed: `states-${studies}`, accessionNumber: `STATES${studies}` };
-    return (await importSyntheticStudy(client, t.s3Dir, datastoreId, spec)).imageSetIds;
+    return atLeast((await importSyntheticStudy(client, t.s3Dir, datastoreId, spec)).imageSetIds, 2, 'image sets');
   }
   async function doc(imageSetId: string, versionId?: string): Promise<MetadataDocument> {
     const out = await client.send(new GetImageSetMetadataCommand({ datastoreId, imageSetId, versionId }));
@@ -148,7 +155,7 @@ describe('HealthImaging Local image set state machine', () => {
     expect((await get(id)).overrides).toEqual({ forced: true });
     expect((await get(id, '1')).overrides).toBeUndefined();
     const listed = await client.send(new ListImageSetVersionsCommand({ datastoreId, imageSetId: id }));
-    expect(listed.imageSetPropertiesList![0].overrides).toEqual({ forced: true });
+    expect(listed.imageSetPropertiesList?.[0]?.overrides).toEqual({ forced: true });
   });
 
   it('rejects an update union with both or neither member, and a missing latestVersion', async () => {
@@ -205,7 +212,7 @@ describe('HealthImaging Local image set state machine', () => {
       imageSetWorkflowStatus: 'COPYING_WITH_READ_ONLY_ACCESS',
     });
     const sourceDoc = await doc(source);
-    const frameId = Object.values(Object.values(sourceDoc.Study.Series)[0].Instances)[0].ImageFrames[0].ID;
+    const frameId = firstFrame(firstInstance(sourceDoc).instance).ID;
     await client.send(
       new GetImageFrameCommand({ datastoreId, imageSetId: source, imageFrameInformation: { imageFrameId: frameId } }),
     );
@@ -239,8 +246,8 @@ describe('HealthImaging Local image set state machine', () => {
   it('copies a subset into an existing image set as version N+1, failing asynchronously when the series do not match', async () => {
     const [a, b] = await freshImageSets();
     const aDoc = await doc(a);
-    const [seriesUid, series] = Object.entries(aDoc.Study.Series)[0];
-    const sop = Object.keys(series.Instances)[0];
+    const { uid: seriesUid } = firstSeries(aDoc);
+    const { uid: sop } = firstInstance(aDoc);
     const copiableAttributes = JSON.stringify({
       SchemaVersion: '1.1',
       Study: { Series: { [seriesUid]: { Instances: { [sop]: {} } } } },
@@ -288,7 +295,7 @@ describe('HealthImaging Local image set state machine', () => {
     });
     expect(await get(a)).toMatchObject({ versionId: '1', imageSetState: 'ACTIVE', imageSetWorkflowStatus: 'COPIED' });
     const merged = await doc(b);
-    expect(merged.Study.Series[seriesUid].Instances[sop]).toBeDefined();
+    expect(instanceIn(merged, seriesUid, sop)).toEqual(instanceIn(aDoc, seriesUid, sop));
   });
 
   it('rejects copies with a stale source version, a missing destination or a listed instance the source lacks', async () => {
@@ -411,7 +418,10 @@ describe('HealthImaging Local image set state machine', () => {
     try {
       const c = quick.client();
       const ds = await createActiveDatastore(c);
-      const [id] = (await importSyntheticStudy(c, quick.s3Dir, ds, smallCtStudy)).imageSetIds;
+      const id = present(
+        (await importSyntheticStudy(c, quick.s3Dir, ds, smallCtStudy)).imageSetIds[0],
+        'an imported image set',
+      );
       await c.send(
         new UpdateImageSetMetadataCommand({
           datastoreId: ds,

@@ -23,6 +23,7 @@ import {
   startSyntheticImport,
   waitForJobEnd,
 } from '../support/hil-wait';
+import { atLeast, type AtLeast } from '../unit/healthimaging-local/fixtures/present';
 
 const startJob = (t: TestHil, client: MedicalImagingClient, datastoreId: string, prefix: string): Promise<string> =>
   startSyntheticImport(client, t.s3Dir, datastoreId, smallCtStudy, prefix, 'lock-bucket');
@@ -53,14 +54,18 @@ describe('StartDICOMImportJob into primary image sets that an Update holds LOCKE
   let t: TestHil;
   let client: MedicalImagingClient;
   let datastoreId: string;
-  let primaries: string[];
+  let primaries: AtLeast<string, 2>;
 
   beforeAll(async () => {
     // Writes wait for an explicit flush; a job waits up to 1.5 s for a lock.
     t = await startTestHil({ writeDelayMs: 600_000, importLockWaitMs: 1500 });
     client = t.client();
     datastoreId = await createActiveDatastore(client, 'import-locks');
-    primaries = (await importSyntheticStudy(client, t.s3Dir, datastoreId, smallCtStudy, 'first')).imageSetIds;
+    primaries = atLeast(
+      (await importSyntheticStudy(client, t.s3Dir, datastoreId, smallCtStudy, 'first')).imageSetIds,
+      2,
+      'primary image sets',
+    );
   });
   afterAll(async () => {
     t.hil.admin.flushWrites();

@@ -4,6 +4,7 @@ import { startTestHil, type TestHil } from '../support/hil-client';
 import { expectServiceError } from '../support/hil-errors';
 import { signedRequest } from '../support/hil-signed-request';
 import { createActiveDatastore, importSyntheticStudy } from '../support/hil-wait';
+import { present } from '../unit/healthimaging-local/fixtures/present';
 
 /**
  * Deep nesting within the size limits once ended in a RangeError and a 500; every JSON document
@@ -19,7 +20,10 @@ describe('HealthImaging Local JSON depth limits', () => {
   beforeAll(async () => {
     t = await startTestHil();
     datastoreId = await createActiveDatastore(t.client());
-    [imageSetId] = (await importSyntheticStudy(t.client(), t.s3Dir, datastoreId, smallCtStudy)).imageSetIds;
+    imageSetId = present(
+      (await importSyntheticStudy(t.client(), t.s3Dir, datastoreId, smallCtStudy)).imageSetIds[0],
+      'an imported image set',
+    );
   });
   afterAll(async () => t.close());
 

@@ -13,6 +13,7 @@ import { smallCtStudy } from '../../scripts/synthetic-studies';
 import { startTestHil, type TestHil } from '../support/hil-client';
 import { expectServiceError } from '../support/hil-errors';
 import { createActiveDatastore, importSyntheticStudy } from '../support/hil-wait';
+import { present } from '../unit/healthimaging-local/fixtures/present';
 
 /** Tokens a client could build from the old plain base64url-JSON form, each of which was accepted. */
 const FORGED = [
@@ -33,7 +34,10 @@ describe('HealthImaging Local page tokens', () => {
     const client = t.client();
     datastoreId = await createActiveDatastore(client, 'one');
     await createActiveDatastore(client, 'two');
-    [imageSetId] = (await importSyntheticStudy(client, t.s3Dir, datastoreId, smallCtStudy)).imageSetIds;
+    imageSetId = present(
+      (await importSyntheticStudy(client, t.s3Dir, datastoreId, smallCtStudy)).imageSetIds[0],
+      'an imported image set',
+    );
     await importSyntheticStudy(client, t.s3Dir, datastoreId, {
       ...smallCtStudy,
       seed: 'second',

@@ -21,6 +21,7 @@ import {
   pollUntil,
   waitForJobEnd,
 } from '../support/hil-wait';
+import { present } from '../unit/healthimaging-local/fixtures/present';
 
 const setDescription = (text: string) =>
   new TextEncoder().encode(JSON.stringify({ SchemaVersion: 1.1, Study: { DICOM: { StudyDescription: text } } }));
@@ -47,7 +48,10 @@ describe('HealthImaging Local persistence', () => {
     const first = await startTestHil({ dataDir });
     const c1 = first.client();
     const ds = await createActiveDatastore(c1);
-    const [id] = (await importSyntheticStudy(c1, first.s3Dir, ds, smallCtStudy)).imageSetIds;
+    const id = present(
+      (await importSyntheticStudy(c1, first.s3Dir, ds, smallCtStudy)).imageSetIds[0],
+      'an imported image set',
+    );
     await c1.send(
       new UpdateImageSetMetadataCommand({
         datastoreId: ds,
@@ -199,7 +203,10 @@ describe('HealthImaging Local persistence', () => {
     const first = await startTestHil({ dataDir, writeDelayMs: 600_000 });
     const c1 = first.client();
     const ds = await createActiveDatastore(c1);
-    const [id] = (await importSyntheticStudy(c1, first.s3Dir, ds, smallCtStudy)).imageSetIds;
+    const id = present(
+      (await importSyntheticStudy(c1, first.s3Dir, ds, smallCtStudy)).imageSetIds[0],
+      'an imported image set',
+    );
     await c1.send(
       new UpdateImageSetMetadataCommand({
         datastoreId: ds,

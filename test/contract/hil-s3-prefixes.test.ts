@@ -5,6 +5,7 @@ import { join, relative } from 'node:path';
 import { smallCtStudy, writeStudy } from '../../scripts/synthetic-studies';
 import { startTestHil, type TestHil } from '../support/hil-client';
 import { TEST_ROLE_ARN, createActiveDatastore, waitForJobEnd } from '../support/hil-wait';
+import { present } from '../unit/healthimaging-local/fixtures/present';
 
 /**
  * S3 prefix semantics over the stand-in's S3 folder: keys are strings matched by prefix, `..`
@@ -78,7 +79,7 @@ describe('HealthImaging Local S3 prefixes', () => {
     const partial = await importJob('s3://victim/goo');
     expect(partial.job.jobStatus).toBe('COMPLETED');
     expect(partial.imageSets).toHaveLength(2);
-    const oneKey = relative(join(t.s3Dir, 'victim'), studyFiles[0]).split('\\').join('/');
+    const oneKey = relative(join(t.s3Dir, 'victim'), present(studyFiles[0], 'a study file')).split('\\').join('/');
     const single = await importJob(`s3://victim/${oneKey}`);
     expect(single.job.jobStatus).toBe('COMPLETED');
     expect(single.imageSets).toHaveLength(1);

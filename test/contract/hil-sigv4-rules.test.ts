@@ -2,6 +2,7 @@ import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { createHash } from 'node:crypto';
 import { startTestHil, type TestHil } from '../support/hil-client';
+import { present } from '../unit/healthimaging-local/fixtures/present';
 
 /**
  * One request per rule of the SigV4 verifier, each otherwise correctly signed, so that it
@@ -46,15 +47,18 @@ describe('HealthImaging Local SigV4 rules, one request each', () => {
         path: '/datastore',
         query: {},
         headers: { host: url.host, ...b.extraHeaders },
-        body: b.signedBody,
+        ...(b.signedBody === undefined ? {} : { body: b.signedBody }),
       },
-      { signingDate: b.signingDate, unsignableHeaders: b.unsignableHeaders },
+      {
+        ...(b.signingDate === undefined ? {} : { signingDate: b.signingDate }),
+        ...(b.unsignableHeaders === undefined ? {} : { unsignableHeaders: b.unsignableHeaders }),
+      },
     );
     const headers = { ...(signed.headers as Record<string, string>) };
     b.edit?.(headers);
     delete headers.host; // fetch sends the real one
     const body = b.sentBody ?? b.signedBody;
-    const res = await fetch(`${t.url}/datastore`, { method, headers, body });
+    const res = await fetch(`${t.url}/datastore`, { method, headers, ...(body === undefined ? {} : { body }) });
     const text = await res.text();
     return {
       status: res.status,
@@ -92,12 +96,14 @@ describe('HealthImaging Local SigV4 rules, one request each', () => {
   it('refuses a request without X-Amz-Date, with a malformed one, or one outside the credential date', async () => {
     const drop = await send({ edit: (h) => delete h['x-amz-date'] });
     expect(drop).toMatchObject({ status: 403, type: 'IncompleteSignatureException' });
-    const malformed = await send({ edit: (h) => (h['x-amz-date'] = h['x-amz-date'].replace('T', 't')) });
+    const malformed = await send({
+      edit: (h) => (h['x-amz-date'] = present(h['x-amz-date'], 'a date').replace('T', 't')),
+    });
     expect(malformed).toMatchObject({ status: 403, type: 'IncompleteSignatureException' });
     // Signed over a date two days off the credential scope's day: the scope says one day, the header another.
     const other = await send({
       edit: (h) =>
-        (h.authorization = h.authorization.replace(
+        (h.authorization = present(h.authorization, 'a signature').replace(
           /Credential=([^/]+)\/(\d{8})/,
           (_m, k: string) => `Credential=${k}/20000101`,
         )),
@@ -154,7 +160,7 @@ describe('HealthImaging Local SigV4 rules, one request each', () => {
   it('refuses a signature that does not match, even by one character', async () => {
     const res = await send({
       edit: (h) =>
-        (h.authorization = h.authorization.replace(
+        (h.authorization = present(h.authorization, 'a signature').replace(
           /Signature=(.)/,
           (_m, c: string) => `Signature=${c === '0' ? '1' : '0'}`,
         )),

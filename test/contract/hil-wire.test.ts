@@ -16,7 +16,14 @@ describe('HealthImaging Local wire format and bad input', () => {
   let t: TestHil;
   let datastoreId: string;
   const send = (method: string, path: string, body?: string | Buffer, query?: Record<string, string>) =>
-    signedRequest({ url: t.url, method, path, body, query, credentials: t.credentials });
+    signedRequest({
+      url: t.url,
+      method,
+      path,
+      credentials: t.credentials,
+      ...(body === undefined ? {} : { body }),
+      ...(query === undefined ? {} : { query }),
+    });
 
   beforeAll(async () => {
     t = await startTestHil({ maxBodyBytes: 64 * 1024 });

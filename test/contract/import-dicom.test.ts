@@ -22,6 +22,13 @@ import {
 } from '../../scripts/synthetic-studies';
 import { startTestHil, type TestHil } from '../support/hil-client';
 import { TEST_ROLE_ARN, createActiveDatastore, pollUntil } from '../support/hil-wait';
+import {
+  firstFrame,
+  firstInstance,
+  firstSeries,
+  instanceIn,
+} from '../unit/healthimaging-local/fixtures/document-paths';
+import { atLeast, present } from '../unit/healthimaging-local/fixtures/present';
 import { describeIfSamples, SAMPLES_DIR, sampleFiles } from '../unit/dicom/sample-files';
 
 interface ImportOutcome {
@@ -175,8 +182,9 @@ describe('StartDICOMImportJob through the SDK against HealthImaging Local', () =
   });
 
   it('serves a metadata document with the patient, study, series and instance levels', async () => {
-    const doc = await metadata(ctImageSetIds[0]);
-    expect(doc).toMatchObject({ SchemaVersion: '1.1', DatastoreID: datastoreId, ImageSetID: ctImageSetIds[0] });
+    const imageSetId = present(ctImageSetIds[0], 'a CT image set');
+    const doc = await metadata(imageSetId);
+    expect(doc).toMatchObject({ SchemaVersion: '1.1', DatastoreID: datastoreId, ImageSetID: imageSetId });
     expect(doc.Patient.DICOM).toEqual({
       PatientName: 'Fixture^Carla',
       PatientID: 'FIX-CT-001',
@@ -184,7 +192,7 @@ describe('StartDICOMImportJob through the SDK against HealthImaging Local', () =
       PatientSex: 'F',
     });
     expect(doc.Study.DICOM).toMatchObject({ AccessionNumber: 'FIXCT0001', StudyID: 'FIXCT1', StudyDate: '20240102' });
-    const [seriesUid, series] = Object.entries(doc.Study.Series)[0];
+    const { uid: seriesUid, series } = firstSeries(doc);
     expect(series.DICOM).toMatchObject({ SeriesInstanceUID: seriesUid, Modality: 'CT' });
     const instances = Object.entries(series.Instances);
     expect(instances).toHaveLength(3);
@@ -252,11 +260,11 @@ describe('StartDICOMImportJob through the SDK against HealthImaging Local', () =
         importResponse: { imageSetId: expect.any(String), isPrimary: false },
       },
     ]);
-    const nonPrimaryId = outcome.successes[0].importResponse.imageSetId;
+    const nonPrimaryId = present(outcome.successes[0], 'a SUCCESS line').importResponse.imageSetId;
     expect(ctImageSetIds).not.toContain(nonPrimaryId);
     const got = await client.send(new GetImageSetCommand({ datastoreId, imageSetId: nonPrimaryId }));
     expect(got).toMatchObject({ versionId: '1', isPrimary: false });
-    const seriesUid = Object.keys((await metadata(nonPrimaryId)).Study.Series)[0];
+    const seriesUid = firstSeries(await metadata(nonPrimaryId)).uid;
     const sameSeries = await searchBySeries(seriesUid);
     expect(sameSeries.map((s) => s.isPrimary).sort()).toEqual([false, true]);
     for (const imageSetId of ctImageSetIds) {
@@ -265,13 +273,13 @@ describe('StartDICOMImportJob through the SDK against HealthImaging Local', () =
   });
 
   it('reports a junk file and a truncated file as FAILURE lines and imports the rest', async () => {
-    const mr = generateStudy({ ...smallMrStudy, seed: 'contract-failures' });
+    const [first, second] = atLeast(generateStudy({ ...smallMrStudy, seed: 'contract-failures' }), 2, 'MR files');
     const truncated = {
       relativePath: 'broken/truncated.dcm',
-      bytes: mr[1].bytes.subarray(0, mr[1].bytes.length - 200),
+      bytes: second.bytes.subarray(0, second.bytes.length - 200),
     };
     const junk = { relativePath: 'broken/readme.txt', bytes: Buffer.from('This folder holds scans.\n') };
-    const outcome = await runImport('with-failures', [mr[0], truncated, junk]);
+    const outcome = await runImport('with-failures', [first, truncated, junk]);
     expect(outcome.manifest.jobSummary).toMatchObject({
       numberOfScannedFiles: 3,
       numberOfImportedFiles: 1,
@@ -314,7 +322,7 @@ describe('StartDICOMImportJob through the SDK against HealthImaging Local', () =
       '1.2.840.10008.1.2.5', // RLE Lossless: encapsulated, no GetImageFrame content type
     );
     const outcome = await runImport('with-warning', [{ relativePath: 'rle.dcm', bytes: rle }]);
-    const imageSetId = outcome.successes[0].importResponse.imageSetId;
+    const imageSetId = present(outcome.successes[0], 'a SUCCESS line').importResponse.imageSetId;
     expect(outcome.warnings).toEqual([
       {
         inputFile: 'with-warning/in/rle.dcm',
@@ -323,13 +331,13 @@ describe('StartDICOMImportJob through the SDK against HealthImaging Local', () =
       },
     ]);
     const doc = await metadata(imageSetId);
-    const instance = doc.Study.Series['2.25.8103'].Instances['2.25.8101'];
+    const instance = instanceIn(doc, '2.25.8103', '2.25.8101');
     expect(instance).toMatchObject({ StoredTransferSyntaxUID: '1.2.840.10008.1.2.5', ChecksumType: 'ENCODED' });
     const frame = await client.send(
       new GetImageFrameCommand({
         datastoreId,
         imageSetId,
-        imageFrameInformation: { imageFrameId: instance.ImageFrames[0].ID },
+        imageFrameInformation: { imageFrameId: firstFrame(instance).ID },
       }),
     );
     expect(frame.contentType).toBe('application/octet-stream');
@@ -380,19 +388,20 @@ describeIfSamples('StartDICOMImportJob of the real DICOM samples', () => {
         searchCriteria: { filters: [{ operator: 'EQUAL', values: [{ DICOMPatientId: '1CT1' }] }] },
       }),
     );
-    const imageSetId = found.imageSetsMetadataSummaries![0].imageSetId!;
+    const imageSetId = present(found.imageSetsMetadataSummaries?.[0]?.imageSetId, 'a search result');
     const out = await client.send(new GetImageSetMetadataCommand({ datastoreId, imageSetId }));
     const doc = JSON.parse(
       gunzipSync(Buffer.from(await out.imageSetMetadataBlob.transformToByteArray())).toString(),
     ) as MetadataDocument;
-    const instance = Object.values(Object.values(doc.Study.Series)[0].Instances)[0];
+    const { instance } = firstInstance(doc);
     expect(instance.DICOMVRs).toMatchObject({ '00091027': 'SL' });
-    const frame = instance.ImageFrames[0];
-    expect(frame.PixelDataChecksumFromBaseToFullResolution[0]).toMatchObject({ Width: 128, Height: 128 });
+    const frame = firstFrame(instance);
+    const checksum = present(frame.PixelDataChecksumFromBaseToFullResolution[0], 'a frame checksum');
+    expect(checksum).toMatchObject({ Width: 128, Height: 128 });
     const got = await client.send(
       new GetImageFrameCommand({ datastoreId, imageSetId, imageFrameInformation: { imageFrameId: frame.ID } }),
     );
     const bytes = Buffer.from(await got.imageFrameBlob.transformToByteArray());
-    expect(crc32(bytes)).toBe(frame.PixelDataChecksumFromBaseToFullResolution[0].Checksum);
+    expect(crc32(bytes)).toBe(checksum.Checksum);
   });
 });

@@ -19,6 +19,8 @@ import { SYNTHETIC_PRIVATE_TAG, smallCtStudy } from '../../scripts/synthetic-stu
 import { startTestHil, type TestHil } from '../support/hil-client';
 import { expectServiceError } from '../support/hil-errors';
 import { createActiveDatastore, importSyntheticStudy, waitForUnlocked } from '../support/hil-wait';
+import { firstSeries, instanceIn, seriesIn } from '../unit/healthimaging-local/fixtures/document-paths';
+import { atLeast, present, type AtLeast } from '../unit/healthimaging-local/fixtures/present';
 
 interface UpdatePayload {
   updatable?: unknown;
@@ -31,7 +33,7 @@ let hil: TestHil;
 let client: MedicalImagingClient;
 let datastoreId: string;
 /** The two primary image sets the import made, one per CT series. */
-let primaryIds: string[];
+let primaryIds: AtLeast<string, 2>;
 
 async function metadata(imageSetId: string, versionId?: string): Promise<MetadataDocument> {
   const out = await client.send(new GetImageSetMetadataCommand({ datastoreId, imageSetId, versionId }));
@@ -110,17 +112,18 @@ async function nonPrimaryCopy(sourceId: string): Promise<string> {
   return id;
 }
 
-function onlySeries(doc: MetadataDocument): { uid: string; sops: string[] } {
-  const [uid] = Object.keys(doc.Study.Series);
-  return { uid, sops: Object.keys(doc.Study.Series[uid].Instances) };
+function onlySeries(doc: MetadataDocument): { uid: string; sops: AtLeast<string, 1> } {
+  const { uid, series } = firstSeries(doc);
+  return { uid, sops: atLeast(Object.keys(series.Instances), 1, 'instances') };
 }
 
 beforeAll(async () => {
   hil = await startTestHil();
   client = hil.client();
   datastoreId = await createActiveDatastore(client, 'update-contract');
-  primaryIds = (await importSyntheticStudy(client, hil.s3Dir, datastoreId, smallCtStudy)).imageSetIds;
-  expect(primaryIds).toHaveLength(2);
+  const imported = (await importSyntheticStudy(client, hil.s3Dir, datastoreId, smallCtStudy)).imageSetIds;
+  expect(imported).toHaveLength(2);
+  primaryIds = atLeast(imported, 2, 'primary image sets');
 });
 
 afterAll(async () => {
@@ -221,7 +224,7 @@ describe('UpdateImageSetMetadata with DICOMUpdates', () => {
       },
       true,
     );
-    expect(Object.keys(after.Study.Series[uid].Instances).sort()).toEqual(['2.25.777', ...sops.slice(1)].sort());
+    expect(Object.keys(seriesIn(after, uid).Instances).sort()).toEqual(['2.25.777', ...sops.slice(1)].sort());
   });
 
   it('needs force to update an instance-level private element', async () => {
@@ -247,7 +250,7 @@ describe('UpdateImageSetMetadata with DICOMUpdates', () => {
       new RegExp(`private element ${SYNTHETIC_PRIVATE_TAG} can only be updated with force`),
     );
     const after = await succeededUpdate(id, payload, true);
-    const instance = after.Study.Series[uid].Instances[sops[0]];
+    const instance = instanceIn(after, uid, sops[0]);
     expect(instance.DICOM[SYNTHETIC_PRIVATE_TAG]).toBe('relabelled');
     expect(instance.DICOMVRs?.[SYNTHETIC_PRIVATE_TAG]).toBe('LO');
   });
@@ -292,7 +295,7 @@ describe('UpdateImageSetMetadata with DICOMUpdates', () => {
     const after = await succeededUpdate(copyId, {
       removable: { SchemaVersion: 1.1, Study: { Series: { [uid]: { Instances: { [sops[0]]: {} } } } } },
     });
-    expect(Object.keys(after.Study.Series[uid].Instances).sort()).toEqual(sops.slice(1).sort());
+    expect(Object.keys(seriesIn(after, uid).Instances).sort()).toEqual(sops.slice(1).sort());
   });
 });
 
@@ -420,9 +423,10 @@ describe('UpdateImageSetMetadata on a LOCKED image set', () => {
     slowHil = await startTestHil({ writeDelayMs: 60_000 });
     slowClient = slowHil.client();
     slowDatastoreId = await createActiveDatastore(slowClient, 'update-locked');
-    [slowImageSetId] = (
-      await importSyntheticStudy(slowClient, slowHil.s3Dir, slowDatastoreId, smallCtStudy)
-    ).imageSetIds;
+    slowImageSetId = present(
+      (await importSyntheticStudy(slowClient, slowHil.s3Dir, slowDatastoreId, smallCtStudy)).imageSetIds[0],
+      'an imported image set',
+    );
   });
 
   afterAll(async () => {

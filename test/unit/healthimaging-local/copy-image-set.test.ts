@@ -22,6 +22,7 @@ import {
   twoSeriesDoc,
   variantOf,
 } from './fixtures/metadata-documents';
+import { instanceIn, seriesIn } from './fixtures/document-paths';
 import { validationMessage } from './fixtures/validation';
 
 /** The subset example of the CLI documentation, with our UIDs. */
@@ -97,8 +98,8 @@ describe('selectForCopy', () => {
   it('keeps only the selected instances, with the Patient, Study and Series metadata', () => {
     const subset = selectForCopy(ctSeriesDoc, parseCopiableAttributes(cliSubsetJson));
     expect(Object.keys(subset.Study.Series)).toEqual([CT_SERIES_UID]);
-    expect(Object.keys(subset.Study.Series[CT_SERIES_UID].Instances)).toEqual([CT_SOP_1]);
-    expect(subset.Study.Series[CT_SERIES_UID].DICOM).toEqual(ctSeriesDoc.Study.Series[CT_SERIES_UID].DICOM);
+    expect(Object.keys(seriesIn(subset, CT_SERIES_UID).Instances)).toEqual([CT_SOP_1]);
+    expect(seriesIn(subset, CT_SERIES_UID).DICOM).toEqual(seriesIn(ctSeriesDoc, CT_SERIES_UID).DICOM);
     expect(subset.Patient).toEqual(ctSeriesDoc.Patient);
     expect(subset.Study.DICOM).toEqual(ctSeriesDoc.Study.DICOM);
   });
@@ -106,7 +107,7 @@ describe('selectForCopy', () => {
   it('keeps only the selected series', () => {
     const subset = selectForCopy(twoSeriesDoc, { series: { [MR_SERIES_UID]: {} } });
     expect(Object.keys(subset.Study.Series)).toEqual([MR_SERIES_UID]);
-    expect(Object.keys(subset.Study.Series[MR_SERIES_UID].Instances)).toEqual([MR_SOP_1]);
+    expect(Object.keys(seriesIn(subset, MR_SERIES_UID).Instances)).toEqual([MR_SOP_1]);
   });
 
   it('rejects a selected series or instance the source does not hold', () => {
@@ -131,12 +132,10 @@ describe('mergeIntoDestination', () => {
     const doc = merged(
       mergeIntoDestination(selectForCopy(ctSeriesWithThirdInstanceDoc), ctSeriesDoc, { force: false }),
     );
-    expect(Object.keys(doc.Study.Series[CT_SERIES_UID].Instances).sort()).toEqual(
-      [CT_SOP_1, CT_SOP_2, CT_SOP_3].sort(),
-    );
+    expect(Object.keys(seriesIn(doc, CT_SERIES_UID).Instances).sort()).toEqual([CT_SOP_1, CT_SOP_2, CT_SOP_3].sort());
     expect(doc.ImageSetID).toBe(ctSeriesDoc.ImageSetID);
-    expect(doc.Study.Series[CT_SERIES_UID].Instances[CT_SOP_3]).toEqual(
-      ctSeriesWithThirdInstanceDoc.Study.Series[CT_SERIES_UID].Instances[CT_SOP_3],
+    expect(instanceIn(doc, CT_SERIES_UID, CT_SOP_3)).toEqual(
+      instanceIn(ctSeriesWithThirdInstanceDoc, CT_SERIES_UID, CT_SOP_3),
     );
   });
 
@@ -182,7 +181,7 @@ describe('mergeIntoDestination', () => {
     );
     const renumbered = variantOf(
       ctSeriesWithThirdInstanceDoc,
-      (d) => void (d.Study.Series[CT_SERIES_UID].DICOM.SeriesNumber = '3'),
+      (d) => void (seriesIn(d, CT_SERIES_UID).DICOM.SeriesNumber = '3'),
     );
     expect(failed(mergeIntoDestination(renumbered, ctSeriesDoc, { force: false }))).toMatch(/Series of SourceImageSet/);
   });
@@ -191,13 +190,13 @@ describe('mergeIntoDestination', () => {
     const conflicting = variantOf(ctSeriesWithThirdInstanceDoc, (d) => {
       d.Patient.DICOM.PatientID = 'PID-9';
       d.Study.DICOM.StudyDescription = 'CT HEAD';
-      d.Study.Series[CT_SERIES_UID].DICOM.SeriesNumber = '3';
+      seriesIn(d, CT_SERIES_UID).DICOM.SeriesNumber = '3';
     });
     const doc = merged(mergeIntoDestination(conflicting, ctSeriesDoc, { force: true }));
     expect(doc.Patient).toEqual(ctSeriesDoc.Patient);
     expect(doc.Study.DICOM).toEqual(ctSeriesDoc.Study.DICOM);
-    expect(doc.Study.Series[CT_SERIES_UID].DICOM).toEqual(ctSeriesDoc.Study.Series[CT_SERIES_UID].DICOM);
-    expect(Object.keys(doc.Study.Series[CT_SERIES_UID].Instances)).toHaveLength(3);
+    expect(seriesIn(doc, CT_SERIES_UID).DICOM).toEqual(seriesIn(ctSeriesDoc, CT_SERIES_UID).DICOM);
+    expect(Object.keys(seriesIn(doc, CT_SERIES_UID).Instances)).toHaveLength(3);
   });
 
   it('with force adds a series the destination lacks, with the source series metadata', () => {
@@ -220,7 +219,7 @@ describe('mergeIntoDestination', () => {
     const before = structuredClone(source);
     merged(mergeIntoDestination(source, ctSeriesDoc, { force: false }));
     expect(source).toEqual(before);
-    expect(Object.keys(ctSeriesDoc.Study.Series[CT_SERIES_UID].Instances)).toEqual([CT_SOP_1, CT_SOP_2]);
+    expect(Object.keys(seriesIn(ctSeriesDoc, CT_SERIES_UID).Instances)).toEqual([CT_SOP_1, CT_SOP_2]);
   });
 });
 

@@ -1,6 +1,7 @@
 import { ImportWrites } from '../../../healthimaging-local/model/import-writes';
 import { frameIdsOf } from '../../../healthimaging-local/shapes/metadata-document';
 import { HilStore } from '../../../healthimaging-local/store/hil-store';
+import { present } from './fixtures/present';
 import { CT_IMAGE_SET_ID, DATASTORE_ID, MR_IMAGE_SET_ID, ctSeriesDoc } from './fixtures/metadata-documents';
 
 const frame = (id: string) => ({ id, bytes: Buffer.from(id), contentType: 'application/octet-stream' });
@@ -37,8 +38,9 @@ describe('frames of imported and deleted image sets', () => {
 
     store.imageSets.dropFrameRefs(DATASTORE_ID, CT_IMAGE_SET_ID);
     expect(stored()).toBe(ctFrames.length);
-    expect(hasFrame(MR_IMAGE_SET_ID, ctFrames[0])).toBe(true);
-    expect(hasFrame(CT_IMAGE_SET_ID, ctFrames[0])).toBe(false);
+    const shared = present(ctFrames[0], 'a CT frame');
+    expect(hasFrame(MR_IMAGE_SET_ID, shared)).toBe(true);
+    expect(hasFrame(CT_IMAGE_SET_ID, shared)).toBe(false);
   });
 
   it('discards only the unreferenced ones of the frames it is given', () => {

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { runDicomImport } from '../../../healthimaging-local/dicom/run-dicom-import';
 import { smallCtStudy, writeStudy } from '../../../scripts/synthetic-studies';
 import { FakeImportTarget } from '../dicom/fake-import-target';
+import { present } from './fixtures/present';
 
 const DATASTORE = '0123456789abcdef0123456789abcdef';
 
@@ -29,8 +30,8 @@ describe('one SOP instance twice in one import job', () => {
 
   it('keeps the later file and leaves no stored frame without an image set', async () => {
     const input = path.join(tmp, 'in');
-    const [first] = await writeStudy(input, { ...smallCtStudy, series: [smallCtStudy.series[0]] });
-    await fs.copyFile(first, path.join(input, 'zz-copy-of-first.dcm'));
+    const [first] = await writeStudy(input, { ...smallCtStudy, series: smallCtStudy.series.slice(0, 1) });
+    await fs.copyFile(present(first, 'a written file'), path.join(input, 'zz-copy-of-first.dcm'));
     const target = new FakeImportTarget();
     const result = await runDicomImport({
       datastoreId: DATASTORE,
@@ -43,7 +44,8 @@ describe('one SOP instance twice in one import job', () => {
     });
     expect(result).toMatchObject({ numberOfScannedFiles: 4, numberOfImportedFiles: 4, numberOfGeneratedImageSets: 1 });
     const [set] = [...target.imageSets.values()];
-    const instances = Object.values(set.versions[0].Study.Series).flatMap((s) => Object.keys(s.Instances));
+    const firstVersion = present(set?.versions[0], 'an imported image set');
+    const instances = Object.values(firstVersion.Study.Series).flatMap((s) => Object.keys(s.Instances));
     expect(instances).toHaveLength(3);
     expect([...target.frames.keys()].filter((id) => !referencedFrames(target).has(id))).toEqual([]);
   });

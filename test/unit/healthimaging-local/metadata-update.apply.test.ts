@@ -19,6 +19,7 @@ import {
   ctSeriesDoc,
   twoSeriesDoc,
 } from './fixtures/metadata-documents';
+import { instanceIn, seriesIn } from './fixtures/document-paths';
 
 const nonPrimary = { force: false, isPrimary: false };
 const nonPrimaryForced = { force: true, isPrimary: false };
@@ -70,7 +71,7 @@ const instanceLevel = (
     Series: { [seriesUid]: { Instances: { [sopUid]: vrs ? { DICOM: dicom, DICOMVRs: vrs } : { DICOM: dicom } } } },
   },
 });
-const ctInstance = (doc: MetadataDocument, sopUid = CT_SOP_1) => doc.Study.Series[CT_SERIES_UID].Instances[sopUid];
+const ctInstance = (doc: MetadataDocument, sopUid = CT_SOP_1) => instanceIn(doc, CT_SERIES_UID, sopUid);
 
 describe('applyDicomUpdates', () => {
   describe('inserting and replacing attributes', () => {
@@ -91,7 +92,7 @@ describe('applyDicomUpdates', () => {
       });
       expect(withPatient.Patient.DICOM).toMatchObject({ PatientName: 'ANON', PatientBirthDate: null });
       const withSeries = applied(ctSeriesDoc, { updatable: seriesLevel({ SeriesDescription: 'AXIAL 5MM' }) });
-      expect(withSeries.Study.Series[CT_SERIES_UID].DICOM.SeriesDescription).toBe('AXIAL 5MM');
+      expect(seriesIn(withSeries, CT_SERIES_UID).DICOM.SeriesDescription).toBe('AXIAL 5MM');
       const withInstance = applied(ctSeriesDoc, {
         updatable: instanceLevel({ ImageComments: 'reviewed', SliceThickness: '5' }),
       });
@@ -213,7 +214,7 @@ describe('applyDicomUpdates', () => {
       );
       const doc = applied(ctSeriesDoc, { updatable: seriesLevel({ SeriesInstanceUID: OTHER_UID }) }, nonPrimaryForced);
       expect(Object.keys(doc.Study.Series)).toEqual([OTHER_UID]);
-      expect(doc.Study.Series[OTHER_UID].DICOM.SeriesInstanceUID).toBe(OTHER_UID);
+      expect(seriesIn(doc, OTHER_UID).DICOM.SeriesInstanceUID).toBe(OTHER_UID);
     });
 
     it('fails a SeriesInstanceUID change that collides with another Series', () => {
@@ -227,7 +228,7 @@ describe('applyDicomUpdates', () => {
         /SOPInstanceUID can only be updated with force/,
       );
       const doc = applied(ctSeriesDoc, { updatable: instanceLevel({ SOPInstanceUID: OTHER_UID }) }, nonPrimaryForced);
-      expect(Object.keys(doc.Study.Series[CT_SERIES_UID].Instances).sort()).toEqual([CT_SOP_2, OTHER_UID].sort());
+      expect(Object.keys(seriesIn(doc, CT_SERIES_UID).Instances).sort()).toEqual([CT_SOP_2, OTHER_UID].sort());
       expect(
         failure(ctSeriesDoc, { updatable: instanceLevel({ SOPInstanceUID: CT_SOP_2 }) }, nonPrimaryForced),
       ).toMatch(/already used by another Instance/);
@@ -377,7 +378,7 @@ describe('applyDicomUpdates', () => {
       const doc = applied(ctSeriesDoc, {
         removable: { Study: { Series: { [CT_SERIES_UID]: { Instances: { [CT_SOP_1]: {} } } } } },
       });
-      expect(Object.keys(doc.Study.Series[CT_SERIES_UID].Instances)).toEqual([CT_SOP_2]);
+      expect(Object.keys(seriesIn(doc, CT_SERIES_UID).Instances)).toEqual([CT_SOP_2]);
     });
 
     it('removes a series named with an empty object', () => {

@@ -16,6 +16,7 @@ import {
   twoSeriesDoc,
   variantOf,
 } from './fixtures/metadata-documents';
+import { seriesIn } from './fixtures/document-paths';
 import { validationMessage as validationOf } from './fixtures/validation';
 
 const validationMessage = (body: unknown): string => validationOf(() => parseSearchCriteria(body));
@@ -344,7 +345,7 @@ describe('summarizeDicomTags', () => {
     const sparse = variantOf(ctSeriesDoc, (d) => {
       d.Patient.DICOM.PatientBirthDate = null;
       d.Patient.DICOM.PatientSex = '  ';
-      d.Study.Series[CT_SERIES_UID].DICOM.SeriesNumber = 'two';
+      seriesIn(d, CT_SERIES_UID).DICOM.SeriesNumber = 'two';
       delete d.Study.DICOM.StudyDescription;
     });
     const tags = summarizeDicomTags(sparse);
@@ -356,7 +357,7 @@ describe('summarizeDicomTags', () => {
 
   it('reads an IS SeriesNumber with padding, and a person name given in DICOM JSON form', () => {
     const varied = variantOf(ctSeriesDoc, (d) => {
-      d.Study.Series[CT_SERIES_UID].DICOM.SeriesNumber = ' 12 ';
+      seriesIn(d, CT_SERIES_UID).DICOM.SeriesNumber = ' 12 ';
       d.Patient.DICOM.PatientName = { Alphabetic: PATIENT_NAME };
     });
     expect(summarizeDicomTags(varied)).toMatchObject({ DICOMSeriesNumber: 12, DICOMPatientName: PATIENT_NAME });
