@@ -17,8 +17,9 @@ export interface StoredFrame {
 }
 
 /**
- * What a DICOM import needs from the image set store. HealthImaging Local's SQLite store
- * implements it; the import decides what goes where, the store only persists.
+ * What a DICOM import needs from the image set store. HealthImaging Local's model implements it
+ * (model/import-writes.ts); the import decides what goes where, the model applies the rules every
+ * write obeys (a LOCKED image set takes no new version) and persists.
  */
 export interface ImportTarget {
   findPrimary(datastoreId: string, studyInstanceUid: string, seriesInstanceUid: string): PrimaryImageSet | undefined;

@@ -96,7 +96,7 @@ export class ImportRunner {
     store.importJobs.setStatus(datastoreId, jobId, 'FAILED', this.ctx.now(), failure);
   }
 
-  /** The store as one job's importer sees it; after close() starts, every write fails fast. */
+  /** The import writes as one job's importer sees them; after close() starts, every write fails fast. */
   private jobTarget(datastoreId: string, jobId: string): ImportTarget {
     const guard = (): void => {
       if (this.closing) throw new Error('HealthImaging Local is shutting down');
