@@ -10,6 +10,7 @@ import {
   type BucketLimit,
   type RateLimitSettings,
 } from './limits/rate-limits-settings';
+import { DEFAULT_METADATA_CACHE_BYTES } from './imaging/metadata-cache';
 import { DEFAULT_SUBSCRIPTION_SETTINGS, type SubscriptionSettings } from './subscriptions/subscription-settings';
 import {
   BUDGET_CEILINGS,
@@ -69,6 +70,8 @@ export interface GatewayConfig {
   readonly auditSqliteFile: string;
   /** JSON bytes of metadata documents all requests in flight may hold at once (see metadata-budget.ts). */
   readonly maxMetadataBytesInFlight: number;
+  /** METADATA_CACHE_BYTES: JSON bytes of settled versions' documents the replica keeps across requests; 0 turns the cache off. */
+  readonly metadataCacheBytes: number;
   /** Request rate limits and the in-flight cap (RATE_LIMIT_*); a tenant may override them. */
   readonly rateLimits: RateLimitSettings;
   /** UPSTREAM_*: how fast calls of one upstream account reach HealthImaging, per operation (see src/imaging/upstream/upstream-admission.ts). */
@@ -401,6 +404,12 @@ export function loadConfig(env: EnvSource): GatewayConfig {
     1024,
     16 * 1024 * 1024 * 1024,
   );
+  const metadataCacheBytes = reader.integer(
+    'METADATA_CACHE_BYTES',
+    DEFAULT_METADATA_CACHE_BYTES,
+    0,
+    16 * 1024 * 1024 * 1024,
+  );
   const rateLimits = rateLimitsOf(reader);
   const upstreamBudgets = upstreamBudgetsOf(reader);
   const redisUrl = redisUrlOf(reader);
@@ -465,6 +474,7 @@ export function loadConfig(env: EnvSource): GatewayConfig {
     ...(auditDatabaseUrl !== undefined ? { auditDatabaseUrl } : {}),
     auditSqliteFile,
     maxMetadataBytesInFlight,
+    metadataCacheBytes,
     rateLimits,
     upstreamBudgets,
     ...(redisUrl !== undefined ? { redisUrl } : {}),

@@ -16,6 +16,7 @@ import { createMedicalImagingClient } from './imaging/upstream/client-factory';
 import type { ImagingPort } from './imaging/imaging-port';
 import type { ImagingLoaders } from './imaging/loaders';
 import { ImagingService } from './imaging/imaging-service';
+import { MetadataCache } from './imaging/metadata-cache';
 import { createUpstreamAdmission } from './imaging/upstream/upstream-admission';
 import { logUpstreamCall } from './imaging/upstream/upstream-call-log';
 import type { UpstreamCallEvent } from './imaging/upstream/upstream-caller';
@@ -125,12 +126,15 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps): P
     logger,
     ...(metrics ? { observer: metrics } : {}),
   });
+  // One cache of settled versions' documents for every tenant of the replica (metadata-cache-reads.ts).
+  const metadataCache = new MetadataCache(config.metadataCacheBytes);
+  metrics?.observeMetadataCache(metadataCache);
   const serviceFor =
     deps.serviceFor ??
     ((tenant: TenantConfig): ImagingPort => {
       const client = createMedicalImagingClient(tenant.upstream);
       clients.push(client);
-      return new ImagingService({ tenant, client, onUpstreamCall, ...(admission ? { admission } : {}) });
+      return new ImagingService({ tenant, client, onUpstreamCall, metadataCache, ...(admission ? { admission } : {}) });
     });
   // One service (one SDK client, one upstream bound) per tenant, shared by GraphQL and frame fetches.
   // This replica's shared image set watches, fed by its own writes (the publishing port) and, with

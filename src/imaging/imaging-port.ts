@@ -74,8 +74,21 @@ export interface ImagingPort {
   /** `versionId` omitted: the latest version. */
   getImageSet(datastoreId: string, imageSetId: string, versionId?: string): Promise<ImageSetRecord>;
 
-  /** Fetches, gunzips (when the bytes are gzip) and parses the document. */
-  getImageSetMetadata(datastoreId: string, imageSetId: string, versionId?: string): Promise<MetadataDocument>;
+  /**
+   * Fetches, gunzips (when the bytes are gzip) and parses the document. `evidence`: a record this
+   * port returned from `getImageSet` or `listImageSetVersions` for the same version during this
+   * request; when it shows the version settled, the replica's cached document may answer instead
+   * of a download (src/imaging/metadata-cache-reads.ts). Without it the document is downloaded.
+   */
+  getImageSetMetadata(
+    datastoreId: string,
+    imageSetId: string,
+    versionId?: string,
+    evidence?: ImageSetVersionRecord,
+  ): Promise<MetadataDocument>;
+
+  /** Whether the replica holds this version's document (a reason to fetch evidence rather than the document). */
+  isMetadataCached(datastoreId: string, imageSetId: string, versionId: string): boolean;
 
   listImageSetVersions(
     datastoreId: string,

@@ -3,6 +3,8 @@ import { NotFoundError } from '../errors/gateway-errors';
 import { ImageSetWrites } from './writes/image-set-writes';
 import type { CopyImageSetRequest, ImageFrameRecord, ImagingPort, UpdateImageSetMetadataRequest } from './imaging-port';
 import { DEFAULT_MAX_METADATA_BYTES } from './upstream/metadata-decode';
+import type { MetadataCache } from './metadata-cache';
+import { MetadataCacheReads } from './metadata-cache-reads';
 import type {
   CopyResultRecord,
   DatastoreRecord,
@@ -19,7 +21,6 @@ import { checkPageSize, checkResourceId } from './request-checks';
 import { checkVersionId } from './version-ids';
 import type { RetryRuntime } from './upstream/retry-policy';
 import { toSearchCriteria } from './upstream/search-criteria';
-import { SingleFlight } from './upstream/single-flight';
 import { UpstreamCaller, type UpstreamCallEvent } from './upstream/upstream-caller';
 import type { UpstreamAdmission } from './upstream/upstream-admission';
 import { FAILURE_MESSAGES } from './upstream/upstream-errors';
@@ -42,6 +43,8 @@ export interface ImagingServiceOptions {
   admission?: UpstreamAdmission;
   maxMetadataBytes?: number;
   clockSkewMs?: number;
+  /** The replica's decoded metadata, shared by every tenant's service; none: every read downloads. */
+  metadataCache?: MetadataCache;
 }
 
 /**
@@ -58,7 +61,7 @@ export class ImagingService implements ImagingPort {
   private readonly reads: UpstreamReads;
   private readonly writes: ImageSetWrites;
   private readonly frames: UpstreamFrames;
-  private readonly metadataInFlight = new SingleFlight<MetadataDocument>();
+  private readonly metadata: MetadataCacheReads;
 
   constructor(options: ImagingServiceOptions) {
     const { tenant, client } = options;
@@ -74,6 +77,9 @@ export class ImagingService implements ImagingPort {
     });
     this.reads = new UpstreamReads(caller, client, options.maxMetadataBytes ?? DEFAULT_MAX_METADATA_BYTES);
     this.frames = new UpstreamFrames(caller, client);
+    this.metadata = new MetadataCacheReads(options.metadataCache, (datastoreId, imageSetId, versionId) =>
+      this.reads.metadata({ operation: 'GetImageSetMetadata' }, datastoreId, imageSetId, versionId),
+    );
     const answeredCopies = new AnsweredCopies();
     this.writes = new ImageSetWrites({
       caller,
@@ -117,24 +123,27 @@ export class ImagingService implements ImagingPort {
   getImageSet(datastoreId: string, imageSetId: string, versionId?: string): Promise<ImageSetRecord> {
     return this.checked(datastoreId, () => {
       checkImageSetVersion(imageSetId, versionId);
-      return this.reads.imageSet({ operation: 'GetImageSet' }, datastoreId, imageSetId, versionId);
+      return this.reads
+        .imageSet({ operation: 'GetImageSet' }, datastoreId, imageSetId, versionId)
+        .then((record) => this.metadata.vouch(record));
     });
   }
 
-  /**
-   * A given version's document never changes, so concurrent requests of this tenant for the same
-   * version share one download and one decoded document (read-only for every consumer). The
-   * latest version is not coalesced: "latest" may move between two calls.
-   */
-  getImageSetMetadata(datastoreId: string, imageSetId: string, versionId?: string): Promise<MetadataDocument> {
+  /** Shared downloads, and the replica's cache for versions `evidence` shows settled (metadata-cache-reads.ts). */
+  getImageSetMetadata(
+    datastoreId: string,
+    imageSetId: string,
+    versionId?: string,
+    evidence?: ImageSetVersionRecord,
+  ): Promise<MetadataDocument> {
     return this.checked(datastoreId, () => {
       checkImageSetVersion(imageSetId, versionId);
-      const fetch = (): Promise<MetadataDocument> =>
-        this.reads.metadata({ operation: 'GetImageSetMetadata' }, datastoreId, imageSetId, versionId);
-      return versionId === undefined
-        ? fetch()
-        : this.metadataInFlight.run(`${datastoreId}/${imageSetId}/${versionId}`, fetch);
+      return this.metadata.read(datastoreId, imageSetId, versionId, evidence);
     });
+  }
+
+  isMetadataCached(datastoreId: string, imageSetId: string, versionId: string): boolean {
+    return this.grant.has(datastoreId) && this.metadata.isCached(datastoreId, imageSetId, versionId);
   }
 
   listImageSetVersions(
@@ -142,10 +151,12 @@ export class ImagingService implements ImagingPort {
     imageSetId: string,
     page: PageRequest,
   ): Promise<UpstreamPage<ImageSetVersionRecord>> {
-    return this.checked(datastoreId, () => {
+    return this.checked(datastoreId, async () => {
       checkResourceId(imageSetId, 'imageSetId');
       checkPageSize(page.maxResults);
-      return this.reads.versions({ operation: 'ListImageSetVersions' }, datastoreId, imageSetId, page);
+      const versions = await this.reads.versions({ operation: 'ListImageSetVersions' }, datastoreId, imageSetId, page);
+      for (const item of versions.items) this.metadata.vouch(item);
+      return versions;
     });
   }
 

@@ -135,20 +135,46 @@ export function createLoaders(port: ImagingPort): ImagingLoaders {
 
   const imageSet = imageSetLoader(port, imageSetCache);
 
-  // Versions are immutable once written, so caching per request is exact; the document is
-  // fetched and decoded once per version however many fields read it.
+  /**
+   * What this request has read upstream about a version, the evidence that lets the replica's
+   * metadata cache answer (src/imaging/metadata-cache-reads.ts): its GetImageSet record, by
+   * version or as the latest, or its versions-page entry (primed under the version's key). A read
+   * still on its way is waited for; one that failed is no evidence. With nothing read yet, a
+   * GetImageSet is made only when it replaces a download; its failure is the read's answer.
+   */
+  const evidenceOf = async (key: VersionKey): Promise<ImageSetVersionRecord | undefined> => {
+    const byVersion = imageSetCache.get(imageSetCacheKey(key));
+    if (byVersion) return byVersion.catch(() => undefined);
+    const latest = imageSetCache.get(imageSetCacheKey({ datastoreId: key.datastoreId, imageSetId: key.imageSetId }));
+    if (latest) {
+      const record = await latest.catch(() => undefined);
+      if (record?.versionId === key.versionId) return record;
+    }
+    if (!port.isMetadataCached(key.datastoreId, key.imageSetId, key.versionId)) return undefined;
+    return imageSet.load(key);
+  };
+
+  // The document is fetched and decoded at most once per request and version however many
+  // fields read it.
   const metadata = new DataLoader<VersionKey, MetadataDocument, string>(
-    perKey((key) => port.getImageSetMetadata(key.datastoreId, key.imageSetId, key.versionId)),
+    perKey(async (key) =>
+      port.getImageSetMetadata(key.datastoreId, key.imageSetId, key.versionId, await evidenceOf(key)),
+    ),
     { cacheKeyFn: versionCacheKey },
   );
 
   const versionsPage = new DataLoader<VersionsPageKey, UpstreamPage<ImageSetVersionRecord>, string>(
-    perKey((key) =>
-      port.listImageSetVersions(key.datastoreId, key.imageSetId, {
+    perKey(async (key) => {
+      const { datastoreId, imageSetId } = key;
+      const page = await port.listImageSetVersions(datastoreId, imageSetId, {
         maxResults: key.maxResults,
         ...(key.nextToken !== undefined ? { nextToken: key.nextToken } : {}),
-      }),
-    ),
+      });
+      // Each entry says what GetImageSet of its version would, so later reads of those versions
+      // cost no call (docs/healthimaging-behaviour.md#the-latest-version-in-two-answers).
+      for (const item of page.items) imageSet.prime({ datastoreId, imageSetId, versionId: item.versionId }, item);
+      return page;
+    }),
     { cacheKeyFn: versionsPageCacheKey, cacheMap: versionsPageCache },
   );
 

@@ -64,8 +64,8 @@ export class RequestMetadataBudget {
   /** The port as this request sees it: each metadata document it reads is charged here. */
   port(port: ImagingPort): ImagingPort {
     const charged: ImagingPort = Object.create(port) as ImagingPort;
-    charged.getImageSetMetadata = async (datastoreId, imageSetId, versionId) => {
-      const document = await port.getImageSetMetadata(datastoreId, imageSetId, versionId);
+    charged.getImageSetMetadata = async (...read) => {
+      const document = await port.getImageSetMetadata(...read);
       this.charge(metadataBytesOf(document));
       return document;
     };

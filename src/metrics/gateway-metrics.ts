@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { MetadataCacheStats } from '../imaging/metadata-cache';
 import type { UpstreamCallEvent } from '../imaging/upstream/upstream-caller';
 import type { AdmissionObserver, AdmissionRefusal } from '../imaging/upstream/upstream-admission';
 import { codeLabel, keyLabel, OperationLabels } from './label-values';
@@ -150,6 +151,49 @@ export class GatewayMetrics implements AdmissionObserver {
   auditAppended(ok: boolean, seconds: number): void {
     this.auditAppends.labels(ok ? 'ok' : 'failed').inc();
     this.auditSeconds.observe(seconds);
+  }
+
+  /** The replica's metadata cache, read at each scrape (its counters live in the cache). */
+  observeMetadataCache(cache: { stats(): MetadataCacheStats }): void {
+    const registers = [this.registry];
+    const counted = (name: string, help: string, pick: (stats: MetadataCacheStats) => number): void => {
+      new Counter({
+        name,
+        help,
+        registers,
+        collect() {
+          this.reset();
+          this.inc(pick(cache.stats()));
+        },
+      });
+    };
+    counted('gateway_metadata_cache_hits_total', 'Metadata reads answered from the replica cache.', (s) => s.hits);
+    counted(
+      'gateway_metadata_cache_misses_total',
+      'Metadata reads that downloaded the document (not held, or the version not seen settled in the request).',
+      (s) => s.misses,
+    );
+    counted(
+      'gateway_metadata_cache_evictions_total',
+      'Documents the metadata cache dropped to stay within METADATA_CACHE_BYTES.',
+      (s) => s.evictions,
+    );
+    new Gauge({
+      name: 'gateway_metadata_cache_bytes',
+      help: 'JSON bytes of the metadata documents the replica cache holds.',
+      registers,
+      collect() {
+        this.set(cache.stats().bytes);
+      },
+    });
+    new Gauge({
+      name: 'gateway_metadata_cache_entries',
+      help: 'Metadata documents (one per image set version) the replica cache holds.',
+      registers,
+      collect() {
+        this.set(cache.stats().entries);
+      },
+    });
   }
 
   /** The exposition text and its content type, for GET /metrics. */

@@ -17,6 +17,7 @@ import { Datastore } from '../types/datastore.type';
 import { imageSetGlobalId } from './request/global-ids';
 import { searchImageSets } from './request/image-set-search';
 import { listImageSetVersions } from './paging/image-set-versions';
+import { versionsPagePlan } from './request/image-set-plan';
 import { prefetchFirstVersionPages } from './request/prefetch-versions';
 import { requestScope } from './request/request-scope';
 import { VersionFactsResolver } from './version-facts.resolver';
@@ -76,6 +77,11 @@ export class ImageSetResolver extends VersionFactsResolver(ImageSet, {
   ): Promise<ImageSet> {
     const scope = requestScope(context);
     prefetchFirstVersionPages(scope, info, datastoreId, imageSetId);
+    const plan = versionsPagePlan(info, { datastoreId, imageSetId });
+    if (plan) {
+      const latest = (await scope.loaders.versionsPage.load(plan)).items[0];
+      if (latest) return ImageSet.fromLatestVersionEntry(latest);
+    }
     return ImageSet.fromLatestRecord(await scope.loaders.imageSet.load({ datastoreId, imageSetId }));
   }
 

@@ -1,5 +1,5 @@
 import { Field, ObjectType } from 'type-graphql';
-import type { ImageSetRecord, SearchSummaryRecord } from '../imaging/records';
+import type { ImageSetRecord, ImageSetVersionRecord, SearchSummaryRecord } from '../imaging/records';
 import { ImageSetDicomTags } from './image-set-dicom-tags.type';
 import { imageSetVersionFacts } from './image-set-version.type';
 import { definedFacts, type KnownFacts } from './known-facts';
@@ -60,6 +60,20 @@ export class ImageSet {
   /** A GetImageSet answer for the latest version: every fact is known. */
   static fromLatestRecord(record: ImageSetRecord): ImageSet {
     return new ImageSet(record.datastoreId, record.imageSetId, imageSetFacts(record), null);
+  }
+
+  /**
+   * The first entry of a versions page, which describes the latest version as GetImageSet does,
+   * except for the ARN (docs/healthimaging-behaviour.md#the-latest-version-in-two-answers): every
+   * fact but `arn` is known; `arn` loads on demand.
+   */
+  static fromLatestVersionEntry(entry: ImageSetVersionRecord): ImageSet {
+    return new ImageSet(
+      entry.datastoreId,
+      entry.imageSetId,
+      { ...imageSetVersionFacts(entry), latestVersionId: entry.versionId },
+      null,
+    );
   }
 
   /** An image set known by id, with what is already known (e.g. what a write answered); the rest loads on demand. */

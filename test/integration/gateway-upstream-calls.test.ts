@@ -1,4 +1,4 @@
-import { expectData, waitUntilUnlocked } from '../support/gateway-expect';
+import { expectData, expectGraphQLError, waitUntilUnlocked } from '../support/gateway-expect';
 import { startGatewayHarness, type GatewayHarness } from '../support/gateway-harness';
 
 /**
@@ -56,9 +56,10 @@ describe('gateway: upstream calls per request', () => {
     );
     expect(data.search.edges.map((edge: any) => edge.node.imageSetId)).toEqual([imageSetId]);
     expect(data.a.state).toBe('ACTIVE');
+    // The version's document itself comes from the replica's cache (beforeAll read it); the one
+    // GetImageSet every path shares is what vouches for it.
     expect(h.upstreamCalls('acme')).toEqual({
       GetImageSet: 1,
-      GetImageSetMetadata: 1,
       SearchImageSets: 1,
       GetDatastore: 1,
     });
@@ -137,13 +138,14 @@ describe('gateway: upstream calls per request', () => {
   });
   it('asks for the first page of versions while GetImageSet is still on its way, once', async () => {
     h.resetUpstreamCalls();
-    // GetImageSet is held upstream; ListImageSetVersions needs only the ids the query already has.
+    // GetImageSet (needed for the ARN) is held upstream; ListImageSetVersions needs only the ids
+    // the query already has.
     h.hil.hil.admin.faults.set({ operation: 'GetImageSet', mode: 'latency', latencyMs: 1500, count: 1 });
     let settled = false;
     const pending = h
       .gql(
         `query ($ds: String!, $id: String!) {
-          imageSet(datastoreId: $ds, imageSetId: $id) { state versions(first: 2) { edges { node { versionId } } } more: versions(first: 2) { pageInfo { hasNextPage } } }
+          imageSet(datastoreId: $ds, imageSetId: $id) { state arn versions(first: 2) { edges { node { versionId } } } more: versions(first: 2) { pageInfo { hasNextPage } } }
         }`,
         { ds: h.datastores.acme, id: imageSetId },
         acme,
@@ -160,5 +162,82 @@ describe('gateway: upstream calls per request', () => {
     const data = expectData(await pending);
     expect(data.imageSet.versions.edges.length).toBeGreaterThan(0);
     expect(h.upstreamCalls('acme')).toEqual({ GetImageSet: 1, ListImageSetVersions: 1 });
+  });
+  const latestFacts =
+    'imageSetId latestVersionId state workflowStatus isPrimary createdAt updatedAt deletedAt message forced';
+
+  it("answers the latest version's facts and its versions with one ListImageSetVersions call", async () => {
+    const [fresh] = await h.importStudy('acme', 'calls-planner');
+    const variables = { ds: h.datastores.acme, id: fresh };
+    // The same facts through GetImageSet (the ARN needs it), for comparison.
+    const viaGetImageSet = expectData(
+      await h.gql(
+        `query ($ds: String!, $id: String!) { imageSet(datastoreId: $ds, imageSetId: $id) { arn ${latestFacts} } }`,
+        variables,
+        acme,
+      ),
+    ).imageSet;
+    h.resetUpstreamCalls();
+    const data = expectData(
+      await h.gql(
+        `query ($ds: String!, $id: String!) {
+          imageSet(datastoreId: $ds, imageSetId: $id) {
+            id __typename ${latestFacts}
+            latestVersion { versionId state workflowStatus }
+            versions(first: 10) { edges { node { versionId state workflowStatus createdAt updatedAt message } } pageInfo { hasNextPage } }
+          }
+        }`,
+        variables,
+        acme,
+      ),
+    );
+    expect(h.upstreamCalls('acme')).toEqual({ ListImageSetVersions: 1 });
+    const { arn, ...facts } = viaGetImageSet;
+    expect(arn).toMatch(/^arn:aws:medical-imaging:/);
+    expect(data.imageSet).toMatchObject(facts);
+    expect(data.imageSet.latestVersion).toEqual({ versionId: '1', state: 'ACTIVE', workflowStatus: 'IMPORTED' });
+  });
+
+  it('calls GetImageSet as well when a fragment selects the ARN, which only GetImageSet carries', async () => {
+    h.resetUpstreamCalls();
+    const data = expectData(
+      await h.gql(
+        `fragment Header on ImageSet { state arn }
+        query ($ds: String!, $id: String!) {
+          imageSet(datastoreId: $ds, imageSetId: $id) { ...Header versions(first: 10) { edges { node { versionId } } } }
+        }`,
+        { ds: h.datastores.acme, id: imageSetId },
+        acme,
+      ),
+    );
+    expect(data.imageSet.arn).toMatch(/^arn:aws:medical-imaging:/);
+    expect(h.upstreamCalls('acme')).toEqual({ GetImageSet: 1, ListImageSetVersions: 1 });
+  });
+
+  it('plans from the fields that will run: a skipped ARN costs no GetImageSet', async () => {
+    h.resetUpstreamCalls();
+    const data = expectData(
+      await h.gql(
+        `query ($ds: String!, $id: String!, $withArn: Boolean!) {
+          imageSet(datastoreId: $ds, imageSetId: $id) { state arn @include(if: $withArn) versions(first: 1) { edges { node { versionId } } } }
+        }`,
+        { ds: h.datastores.acme, id: imageSetId, withArn: false },
+        acme,
+      ),
+    );
+    expect(data.imageSet).toEqual({ state: 'ACTIVE', versions: { edges: [{ node: { versionId: '1' } }] } });
+    expect(h.upstreamCalls('acme')).toEqual({ ListImageSetVersions: 1 });
+  });
+
+  it('answers NOT_FOUND for an image set that does not exist, from the versions page as from GetImageSet', async () => {
+    h.resetUpstreamCalls();
+    const response = await h.gql(
+      `query ($ds: String!) { imageSet(datastoreId: $ds, imageSetId: "${'0'.repeat(32)}") { state versions(first: 1) { edges { node { versionId } } } } }`,
+      { ds: h.datastores.acme },
+      acme,
+    );
+    expectGraphQLError(response, 'NOT_FOUND');
+    expect(response.data?.imageSet).toBeNull();
+    expect(h.upstreamCalls('acme')).toEqual({ ListImageSetVersions: 1 });
   });
 });

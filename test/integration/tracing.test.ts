@@ -230,7 +230,8 @@ describe('tracing: W3C trace context in, spans for the request and its upstream 
     const refused = await traced(READ, { ds: h.datastores.acme, id: patient.id });
     expect(refused.response.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     everything.push(...refused.spans);
-    expect(everything.length).toBeGreaterThanOrEqual(6);
+    // The read's metadata document may come from the replica's cache (an earlier test read it).
+    expect(everything.length).toBeGreaterThanOrEqual(5);
     const leaks = everything.flatMap((span) =>
       patientValuesIn(
         JSON.stringify({

@@ -219,9 +219,10 @@ describe('security: no patient value in logs, errors, headers or the audit trail
     folder = mkdtempSync(join(tmpdir(), 'phi-scan-'));
     store = new SqliteAuditStore(join(folder, 'audit.sqlite'));
     // A short deadline so a hung upstream call reaches it; upstream timeouts longer than the deadline.
+    // No metadata cache: every read must meet the upstream faults injected below.
     h = await startGatewayHarness({
       audit: store,
-      env: { REQUEST_DEADLINE_MS: '3000' },
+      env: { REQUEST_DEADLINE_MS: '3000', METADATA_CACHE_BYTES: '0' },
       upstream: { requestTimeoutMs: 20_000 },
     });
     ds = h.datastores.acme;

@@ -22,6 +22,7 @@ function recordingPort(tenant: TenantConfig): ImagingPort {
     tenantId: tenant.id,
     grantedDatastoreIds: () => tenant.datastoreIds,
     assertGranted: () => undefined,
+    isMetadataCached: () => false,
     getDatastore: unused,
     searchImageSets: unused,
     getImageSet: unused,

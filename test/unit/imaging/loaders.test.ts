@@ -31,6 +31,13 @@ class CountingPort implements ImagingPort {
 
   assertGranted(): void {}
 
+  /** Documents this port holds without a download (none unless a test says so). */
+  cached = new Set<string>();
+
+  isMetadataCached(datastoreId: string, imageSetId: string, versionId: string): boolean {
+    return this.cached.has(`${datastoreId}/${imageSetId}/${versionId}`);
+  }
+
   async getDatastore(datastoreId: string) {
     this.record('getDatastore', datastoreId);
     return { datastoreId, name: 'acme-store', status: 'ACTIVE' };
