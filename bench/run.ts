@@ -17,6 +17,7 @@ import { freshWritePool } from './orchestration/write-pool-state';
 import { attackDocumentsOf, attackFacts } from './orchestration/attack-phase';
 import { probeAuditAppend } from './orchestration/audit-append-probe';
 import { runFairSharePart } from './fair-share/fair-share-part';
+import { runReplicaPhase } from './orchestration/replica-phase';
 import { analyze } from './report/analyze';
 import { findPreviousResults } from './report/previous-run';
 import { writeReports } from './report/write-reports';
@@ -80,6 +81,8 @@ async function main(): Promise<void> {
       workDir,
       log,
     };
+    // BENCH_PARTS=replicas: the replica phase alone, without the variant matrix.
+    if (!config.parts.includes('rounds')) return await runReplicaPhase(partial, startedAt);
     const [writeTarget] = await freshWritePool({
       ...partial,
       references: {} as BenchContext['references'],
@@ -164,6 +167,7 @@ async function main(): Promise<void> {
     log('');
     log(`results: ${written.join(', ')}`);
     await runFairSharePart(log, config.outDir, startedAt);
+    if (config.parts.includes('replicas')) await runReplicaPhase(partial, startedAt);
   } finally {
     await loadgen.stop();
     await hil.stop();

@@ -34,7 +34,19 @@ export interface BenchConfig {
   attackRepeats: number;
   /** The run the gateway's figures are compared with; unset: the newest earlier `<date>.json` in the results folder. */
   previousResults?: string;
+  /** What runs: `rounds` (the variant matrix and its phases) and `replicas` (shared state in Redis: replica-cost.ts). */
+  parts: BenchPart[];
+  /** Runs per arm of the replica phase (0: no replica phase). */
+  replicaPairs: number;
+  /** The replica phase's fixed rate of (a), operations per second, and the length of each run. */
+  replicaRate: number;
+  replicaDurationS: number;
+  /** The Redis the replica phase's gateways share (under a key prefix of the run's own). */
+  redisUrl: string;
 }
+
+export const BENCH_PARTS = ['rounds', 'replicas'] as const;
+export type BenchPart = (typeof BENCH_PARTS)[number];
 
 function number(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
@@ -90,5 +102,10 @@ export function loadBenchConfig(env: NodeJS.ProcessEnv, defaultOutDir: string): 
     auditPairs: number(env, 'BENCH_AUDIT_PAIRS', 2, 0, 20),
     attackRepeats: number(env, 'BENCH_ATTACK_REPEATS', 8, 0, 100),
     ...(env.BENCH_PREVIOUS_RESULTS ? { previousResults: env.BENCH_PREVIOUS_RESULTS } : {}),
+    parts: list(env, 'BENCH_PARTS', BENCH_PARTS),
+    replicaPairs: number(env, 'BENCH_REPLICA_PAIRS', 3, 0, 20),
+    replicaRate: number(env, 'BENCH_REPLICA_RATE', 50, 1, 10_000),
+    replicaDurationS: number(env, 'BENCH_REPLICA_DURATION_S', 10, 1, 600),
+    redisUrl: env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
   };
 }

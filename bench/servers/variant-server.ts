@@ -37,6 +37,8 @@ export interface VariantStartOptions {
   nodeFlags?: string[];
   /** The gateway's audit trail: a SQLite file (as `npm start` uses), in the bench's temporary folder. */
   auditSqliteFile?: string;
+  /** Set last, over the defaults and removals above: e.g. REDIS_URL for the replica phase. */
+  env?: Record<string, string>;
 }
 
 export class VariantServer {
@@ -73,6 +75,7 @@ export class VariantServer {
     // Likewise the rate limiter's buckets stay in the process (the `npm start` default), not in a Redis.
     delete env.REDIS_URL;
     delete env.NODE_OPTIONS;
+    Object.assign(env, options.env);
     const nodeFlags = [
       ...(options.nodeFlags ?? []),
       ...(options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir] : []),
