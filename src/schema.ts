@@ -12,6 +12,7 @@ import { ImageSetMutationsResolver } from './resolvers/image-set-mutations.resol
 import { ImageSetVersionResolver } from './resolvers/image-set-version.resolver';
 import { ImageSetResolver } from './resolvers/image-set.resolver';
 import { NodeResolver } from './resolvers/node.resolver';
+import { precomputeResolvers } from './resolvers/precomputed-resolvers';
 import { ViewerResolver } from './resolvers/viewer.resolver';
 import { DateTimeScalar } from './types/scalars';
 import { NO_TOPIC_PUBSUB } from './subscriptions/no-topic-pubsub';
@@ -44,6 +45,8 @@ export async function buildGatewaySchema(): Promise<GraphQLSchema> {
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     pubSub: NO_TOPIC_PUBSUB,
   });
+  // type-graphql's per-call parameter work, done once here (src/resolvers/precomputed-resolvers.ts).
+  precomputeResolvers(schema, RESOLVERS, authChecker);
   // type-graphql has no option for the root types' descriptions; they head Sandbox's docs pane.
   const query = schema.getQueryType();
   if (query) query.description = ROOT_DESCRIPTIONS.query;
