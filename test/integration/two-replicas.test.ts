@@ -98,7 +98,8 @@ describeWithRedis('two gateway replicas over one Redis', () => {
     hil = await startTestHil();
     const client = hil.client();
     datastoreId = await createActiveDatastore(client, 'two-replicas');
-    [sourceImageSetId] = (await importSyntheticStudy(client, hil.s3Dir, datastoreId, smallCtStudy)).imageSetIds;
+    const { imageSetIds } = await importSyntheticStudy(client, hil.s3Dir, datastoreId, smallCtStudy);
+    sourceImageSetId = imageSetIds[0] ?? '';
     configDir = mkdtempSync(join(tmpdir(), 'two-replicas-'));
     const credentials = { type: 'static', accessKeyIdEnv: 'ACME_KEY_ID', secretAccessKeyEnv: 'ACME_SECRET' };
     writeFileSync(

@@ -36,7 +36,7 @@ describe('security: idempotent replays in the audit trail', () => {
     folder = mkdtempSync(join(tmpdir(), 'replay-audit-'));
     store = new SqliteAuditStore(join(folder, 'audit.sqlite'));
     h = await startGatewayHarness({ audit: store });
-    [imageSetId] = await h.importStudy('acme', 'replay-audit');
+    imageSetId = (await h.importStudy('acme', 'replay-audit'))[0] ?? '';
   });
   afterAll(async () => {
     await h?.close();
