@@ -23,6 +23,21 @@ export function currentRequestSignal(): AbortSignal | undefined {
   return storage.getStore()?.signal;
 }
 
+/**
+ * The signal of the one SDK send running (client-factory.ts): the SDK reuses its resolved
+ * middleware only for sends without per-call options, so the signal travels to the HTTP handler
+ * by async context instead of as an option.
+ */
+const callSignals = new AsyncLocalStorage<AbortSignal>();
+
+export function withCallSignal<T>(signal: AbortSignal, send: () => T): T {
+  return callSignals.run(signal, send);
+}
+
+export function currentCallSignal(): AbortSignal | undefined {
+  return callSignals.getStore();
+}
+
 export function noteUpstreamRequestId(requestId: string): void {
   const ids = storage.getStore()?.upstreamRequestIds;
   if (ids && ids.length < MAX_NOTED_REQUEST_IDS) ids.push(requestId);

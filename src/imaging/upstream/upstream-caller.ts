@@ -47,6 +47,9 @@ export interface UpstreamCallerOptions {
   admission?: UpstreamAdmission;
 }
 
+/** Operations whose body is still streaming when the SDK call returns (read under the call's own deadline). */
+const STREAMED_BODIES: ReadonlySet<string> = new Set(['GetImageSetMetadata', 'GetImageFrame']);
+
 const UPSTREAM_REQUEST_ID = /^[A-Za-z0-9-]{1,128}$/;
 
 /**
@@ -135,12 +138,18 @@ export class UpstreamCaller {
     return abortable(
       this.limiter.run(async () => {
         if (requestSignal?.aborted) throw requestSignal.reason;
-        const controller = new AbortController();
-        const timer = setTimeout(
-          () => controller.abort(new Error('The upstream call exceeded its deadline.')),
-          this.deadlineMs,
-        );
-        const signal = requestSignal ? AbortSignal.any([controller.signal, requestSignal]) : controller.signal;
+        // A call that ends with its headers shares its request's one signal (the deadline); the
+        // HTTP handler's timeouts bound it. A body that streams on, or a call outside any request,
+        // gets a deadline of its own.
+        const controller = requestSignal && !STREAMED_BODIES.has(context.operation) ? undefined : new AbortController();
+        const timer =
+          controller &&
+          setTimeout(() => controller.abort(new Error('The upstream call exceeded its deadline.')), this.deadlineMs);
+        const signal = !controller
+          ? requestSignal!
+          : requestSignal
+            ? AbortSignal.any([controller.signal, requestSignal])
+            : controller.signal;
         const started = performance.now();
         try {
           const value = await traceUpstreamCall(
@@ -153,7 +162,7 @@ export class UpstreamCaller {
           this.report(context, attempt, started, error, undefined);
           throw requestSignal?.aborted ? requestSignal.reason : error;
         } finally {
-          clearTimeout(timer);
+          if (timer) clearTimeout(timer);
         }
       }),
       requestSignal,
