@@ -87,6 +87,7 @@ export const SAFE_LOG_FIELDS: ReadonlySet<string> = new Set([
   'operationLimits',
   'requestDeadlineMs',
   'maxMetadataBytesInFlight',
+  'metadataCacheBytes',
   'auditStore',
   'auditSqliteFile',
   'logLevel',
