@@ -161,6 +161,7 @@ async function main(): Promise<void> {
       attackRounds,
       ...analysis,
     };
+    results.machine.loadAverageAtEnd = loadavg();
     const written = writeReports(results, config.outDir);
     log('');
     for (const verdict of results.targets) log(`${verdict.verdict.padEnd(7)} ${verdict.target}: ${verdict.evidence}`);

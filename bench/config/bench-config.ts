@@ -22,7 +22,7 @@ export interface BenchConfig {
   rateFraction: number;
   /** Set: written into the tenants file as `upstream.maxConcurrency` (unset: the gateway's default). */
   tenantMaxConcurrency?: number;
-  /** Extra Node flags for the gateway process only (experiments such as `--max-old-space-size=128`). */
+  /** Node flags of the gateway process only: its deployed heap budget unless set (experiments). */
   gatewayNodeOptions: string[];
   /** Set: the variants of `cpuProfileVariants` run under `--cpu-prof` and their profiles land here. */
   cpuProfileDir?: string;
@@ -44,6 +44,9 @@ export interface BenchConfig {
   /** The Redis the replica phase's gateways share (under a key prefix of the run's own). */
   redisUrl: string;
 }
+
+/** The gateway runs as deployed: with the heap budget of `npm start` and docs/deploying.md. */
+export const GATEWAY_NODE_OPTIONS = '--max-old-space-size=160';
 
 export const BENCH_PARTS = ['rounds', 'replicas'] as const;
 export type BenchPart = (typeof BENCH_PARTS)[number];
@@ -96,7 +99,7 @@ export function loadBenchConfig(env: NodeJS.ProcessEnv, defaultOutDir: string): 
       ? { tenantMaxConcurrency: number(env, 'BENCH_TENANT_MAX_CONCURRENCY', 8, 1, 64) }
       : {}),
     ...(env.BENCH_CPU_PROF_DIR ? { cpuProfileDir: env.BENCH_CPU_PROF_DIR } : {}),
-    gatewayNodeOptions: (env.BENCH_GATEWAY_NODE_OPTIONS ?? '').split(/\s+/).filter(Boolean),
+    gatewayNodeOptions: (env.BENCH_GATEWAY_NODE_OPTIONS ?? GATEWAY_NODE_OPTIONS).split(/\s+/).filter(Boolean),
     cpuProfileVariants: env.BENCH_CPU_PROF_VARIANTS ? list(env, 'BENCH_CPU_PROF_VARIANTS', VARIANTS) : ['gateway'],
     outDir: env.BENCH_OUT_DIR ?? defaultOutDir,
     auditPairs: number(env, 'BENCH_AUDIT_PAIRS', 2, 0, 20),

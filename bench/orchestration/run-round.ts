@@ -1,3 +1,4 @@
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { memory } from '../lib/proc-stats';
 import type { LoadMode } from '../loadgen/protocol';
@@ -40,7 +41,15 @@ function rotate<T>(items: readonly T[], by: number): T[] {
 export async function runRound(ctx: BenchContext, round: number): Promise<RoundOutput> {
   const { config, log } = ctx;
   const order = rotate(config.variants, round - 1);
-  const facts: RoundFacts = { round, coldStartMs: {}, peakRssMiB: {}, mismatches: [] };
+  const facts: RoundFacts = {
+    round,
+    coldStartMs: {},
+    peakRssMiB: {},
+    idleRssMiB: {},
+    endRssMiB: {},
+    loadAverage: loadavg()[0],
+    mismatches: [],
+  };
   const measurements: Measurement[] = [];
   const callCounts: CallCount[] = [];
   const servers = new Map<VariantName, VariantServer>();
@@ -69,6 +78,7 @@ export async function runRound(ctx: BenchContext, round: number): Promise<RoundO
       });
       servers.set(variant, server);
       facts.coldStartMs[variant] = server.coldStartMs;
+      facts.idleRssMiB![variant] = memory(server.pid).rssMiB;
       const verified = await verifyAnswers(ctx, variant, server.baseUrl, config.workloads);
       expected.set(variant, verified.expectedBodies);
       for (const mismatch of verified.mismatches) {
@@ -78,7 +88,9 @@ export async function runRound(ctx: BenchContext, round: number): Promise<RoundO
           `  ${variant} answered ${mismatch.workload} differently from the hand-written reference: ${mismatch.detail}`,
         );
       }
-      log(`  ${variant}: cold start ${server.coldStartMs.toFixed(0)} ms`);
+      log(
+        `  ${variant}: cold start ${server.coldStartMs.toFixed(0)} ms, idle RSS ${facts.idleRssMiB![variant].toFixed(0)} MiB`,
+      );
     }
 
     for (const workload of config.workloads) {
@@ -196,7 +208,9 @@ export async function runRound(ctx: BenchContext, round: number): Promise<RoundO
   } finally {
     for (const [variant, server] of servers) {
       try {
-        facts.peakRssMiB[variant] = memory(server.pid).peakRssMiB;
+        const sample = memory(server.pid);
+        facts.peakRssMiB[variant] = sample.peakRssMiB;
+        facts.endRssMiB![variant] = sample.rssMiB;
       } catch {
         // The process is already gone; its peak is unknown for this round.
       }

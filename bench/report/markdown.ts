@@ -19,7 +19,7 @@ export function renderMarkdown(results: BenchResults, chartFile: string): string
   lines.push(`# Benchmark results, ${results.startedAt.slice(0, 10)}`);
   lines.push('');
   lines.push(
-    `${results.machine.cpus} × ${results.machine.cpuModel}, Node ${results.machine.node}, ${results.machine.platform}; load average at start ${results.machine.loadAverageAtStart.map((v) => v.toFixed(2)).join(' ')}. ` +
+    `${results.machine.cpus} × ${results.machine.cpuModel}, Node ${results.machine.node}, ${results.machine.platform}; load average at start ${results.machine.loadAverageAtStart.map((v) => v.toFixed(2)).join(' ')}${results.machine.loadAverageAtEnd ? `, at the end ${results.machine.loadAverageAtEnd.map((v) => v.toFixed(2)).join(' ')}` : ''}${loadPerRound(results)}. ` +
       `${results.rounds.length} rounds, ${config.durationS} s per run, variants interleaved. Cells: median <sub>min–max</sub> over the rounds; void runs left out.`,
   );
   lines.push('');
@@ -97,6 +97,12 @@ export function renderMarkdown(results: BenchResults, chartFile: string): string
     lines.push('');
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** The machine is shared: the 1-minute load when each round began says how much else ran. */
+function loadPerRound(results: BenchResults): string {
+  const loads = results.rounds.map((r) => r.loadAverage).filter((value): value is number => value !== undefined);
+  return loads.length > 0 ? ` (1-minute load at each round's start: ${loads.map((v) => v.toFixed(2)).join(', ')})` : '';
 }
 
 const signed = (value: number, digits = 2): string => `${value >= 0 ? '+' : ''}${value.toFixed(digits)}`;

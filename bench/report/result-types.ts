@@ -51,6 +51,12 @@ export interface RoundFacts {
   coldStartMs: Partial<Record<VariantName, number>>;
   /** VmHWM of each server process at the end of the round (it ran the whole round). */
   peakRssMiB: Partial<Record<VariantName, number>>;
+  /** VmRSS of each server right after its cold start, before any load (older runs lack it). */
+  idleRssMiB?: Partial<Record<VariantName, number>>;
+  /** VmRSS of each server at the end of the round, after its last run. */
+  endRssMiB?: Partial<Record<VariantName, number>>;
+  /** The machine's 1-minute load average when the round started (the cores are shared). */
+  loadAverage?: number;
   /** Variants whose answers differed from the hand-written reference: void for the round. */
   mismatches: Array<{ variant: VariantName; workload: WorkloadName; detail: string }>;
 }
@@ -215,7 +221,14 @@ export interface AttackSummary {
 export interface BenchResults {
   startedAt: string;
   finishedAt: string;
-  machine: { cpus: number; cpuModel: string; node: string; platform: string; loadAverageAtStart: number[] };
+  machine: {
+    cpus: number;
+    cpuModel: string;
+    node: string;
+    platform: string;
+    loadAverageAtStart: number[];
+    loadAverageAtEnd?: number[];
+  };
   config: Record<string, unknown>;
   fixture: Record<string, unknown>;
   rounds: RoundFacts[];
