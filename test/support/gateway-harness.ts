@@ -144,12 +144,41 @@ async function token(
     .sign(new TextEncoder().encode(signingSecret));
 }
 
+/** Undoes what a harness started, newest first; a failed step does not stop the others. */
+async function release(cleanups: Array<() => unknown>): Promise<void> {
+  for (const cleanup of cleanups.splice(0).reverse()) {
+    try {
+      await cleanup();
+    } catch {
+      // The remaining resources must still be released; the test already reports its own failure.
+    }
+  }
+}
+
+/**
+ * A gateway over a fresh HealthImaging Local with two tenants. When setting up fails partway,
+ * whatever was already started is stopped again, so jest does not hang on a running server.
+ */
 export async function startGatewayHarness(options: GatewayHarnessOptions = {}): Promise<GatewayHarness> {
+  const cleanups: Array<() => unknown> = [];
+  try {
+    return await setUpGatewayHarness(options, cleanups);
+  } catch (error) {
+    await release(cleanups);
+    throw error;
+  }
+}
+
+async function setUpGatewayHarness(
+  options: GatewayHarnessOptions,
+  cleanups: Array<() => unknown>,
+): Promise<GatewayHarness> {
   const hilKeys = {
     acme: { accessKeyId: 'AKIAACMETENANT000001', secretAccessKey: secret() },
     globex: { accessKeyId: 'AKIAGLOBEXTENANT0001', secretAccessKey: secret() },
   };
   const hil = await startTestHil({ writeDelayMs: options.writeDelayMs ?? 0 });
+  cleanups.push(() => hil.close());
   const admin = hil.client();
   const datastores = {
     acme: await createActiveDatastore(admin, 'acme-store'),
@@ -232,6 +261,7 @@ export async function startGatewayHarness(options: GatewayHarnessOptions = {}): 
   };
   const configDir = mkdtempSync(join(tmpdir(), 'gateway-harness-'));
   const tenantsPath = join(configDir, 'tenants.json');
+  cleanups.push(() => rmSync(configDir, { recursive: true, force: true }));
   writeFileSync(tenantsPath, JSON.stringify(tenantsFile));
 
   const config = loadConfig({
@@ -251,6 +281,7 @@ export async function startGatewayHarness(options: GatewayHarnessOptions = {}): 
   });
   const redis = config.redisUrl !== undefined ? connectRedis(config.redisUrl) : undefined;
   // A Redis that does not answer is a case under test: the gateway then serves with local limits.
+  if (redis) cleanups.push(() => closeRedis(redis));
   if (redis) await redisReady(redis, 2000);
   const gateway = await createGateway(config, {
     registry: loadTenants(tenantsPath, env),
@@ -258,9 +289,15 @@ export async function startGatewayHarness(options: GatewayHarnessOptions = {}): 
     ...(options.audit ? { audit: options.audit } : {}),
     ...(redis ? { redis } : {}),
   });
+  cleanups.push(() => gateway.stop());
   await gateway.start();
   const server: Server = createServer(gateway.handler);
   server.on('upgrade', gateway.upgrade);
+  cleanups.push(async () => {
+    await gateway.closeSubscriptions();
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}${GRAPHQL_PATH}`;
@@ -352,15 +389,7 @@ export async function startGatewayHarness(options: GatewayHarnessOptions = {}): 
         tenantsPath,
         credentialEnv: env,
       }),
-    async close() {
-      await gateway.closeSubscriptions();
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-      await gateway.stop();
-      if (redis) await closeRedis(redis);
-      await hil.close();
-      rmSync(configDir, { recursive: true, force: true });
-    },
+    close: () => release(cleanups),
   };
 }
 
