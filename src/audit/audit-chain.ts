@@ -22,8 +22,9 @@ export const EMPTY_HEAD: ChainHead = { lastSequence: 0, lastHash: GENESIS_HASH }
  * committing a record the trail cannot vouch for.
  */
 export function checkEntries(entries: readonly AuditEntry[]): string {
-  if (entries.length === 0) throw new Error('An audit append needs at least one entry');
-  const tenantId = entries[0].tenantId;
+  const [first] = entries;
+  if (first === undefined) throw new Error('An audit append needs at least one entry');
+  const tenantId = first.tenantId;
   for (const entry of entries) {
     if (entry.tenantId !== tenantId) throw new Error('One audit append holds the entries of one tenant');
     if (typeof entry.tenantId !== 'string' || entry.tenantId === '') throw new Error('An audit entry needs a tenantId');

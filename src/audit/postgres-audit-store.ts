@@ -112,7 +112,9 @@ export class PostgresAuditStore implements AuditStore {
       for (let start = 0; start < records.length; start += INSERT_BATCH) {
         await insertRecords(client, records.slice(start, start + INSERT_BATCH));
       }
-      const last = records[records.length - 1];
+      const last = records.at(-1);
+      // chainEntries makes one record per entry, and checkEntries refused an empty append.
+      if (last === undefined) throw new Error('An audit append made no record');
       await client.query(`UPDATE ${HEADS_TABLE} SET last_sequence = $2, last_hash = $3 WHERE tenant_id = $1`, [
         tenantId,
         last.sequence,
@@ -164,7 +166,9 @@ export class PostgresAuditStore implements AuditStore {
           );
           for (const row of rows) yield recordFromRow(row);
           if (rows.length < VERIFY_PAGE_SIZE) return;
-          after = Number(rows[rows.length - 1].sequence);
+          const lastRow = rows.at(-1);
+          if (lastRow === undefined) return;
+          after = Number(lastRow.sequence);
         }
       },
       async sequenceOfHash(hash: string): Promise<number | undefined> {

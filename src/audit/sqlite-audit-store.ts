@@ -102,7 +102,9 @@ export class SqliteAuditStore implements AuditStore {
         const head: ChainHead = row ? { lastSequence: row.last_sequence, lastHash: row.last_hash } : EMPTY_HEAD;
         const records = chainEntries(head, entries);
         for (const record of records) insert.run(recordValues(record, iso));
-        const last = records[records.length - 1];
+        const last = records.at(-1);
+        // chainEntries makes one record per entry, and checkEntries refused an empty append.
+        if (last === undefined) throw new Error('An audit append made no record');
         writeHead.run(tenantId, last.sequence, last.hash);
         return records;
       }),
@@ -124,16 +126,17 @@ export class SqliteAuditStore implements AuditStore {
     if (batch.length === 0) return;
     try {
       const results = this.appendBatch(batch.map((pending) => pending.entries));
-      batch.forEach((pending, index) => pending.resolve(results[index]));
+      batch.forEach((pending, index) => pending.resolve(results[index] ?? []));
     } catch (error) {
-      if (batch.length === 1) {
-        batch[0].reject(error);
+      const [only] = batch;
+      if (batch.length === 1 && only) {
+        only.reject(error);
         return;
       }
       // One failing append must not fail the requests it happened to share a transaction with.
       for (const pending of batch) {
         try {
-          pending.resolve(this.appendBatch([pending.entries])[0]);
+          pending.resolve(this.appendBatch([pending.entries])[0] ?? []);
         } catch (single) {
           pending.reject(single);
         }
@@ -187,7 +190,9 @@ export class SqliteAuditStore implements AuditStore {
           const rows = page.all(tenantId, after, upTo ?? Number.MAX_SAFE_INTEGER, VERIFY_PAGE_SIZE);
           for (const row of rows) yield recordFromRow(row);
           if (rows.length < VERIFY_PAGE_SIZE) return;
-          after = Number(rows[rows.length - 1].sequence);
+          const lastRow = rows.at(-1);
+          if (lastRow === undefined) return;
+          after = Number(lastRow.sequence);
         }
       },
       async sequenceOfHash(hash: string): Promise<number | undefined> {

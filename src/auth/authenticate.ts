@@ -119,8 +119,9 @@ export function createAuthenticator(registry: TenantRegistry, options: Authentic
   const tenantForToken = (claims: JWTPayload): TenantConfig => {
     if (typeof claims.iss !== 'string') return reject(INVALID_TOKEN_MESSAGE, 'missing_issuer');
     const candidates = registry.byIssuer(claims.iss);
-    if (candidates.length === 0) return reject(INVALID_TOKEN_MESSAGE, 'unknown_issuer');
-    if (candidates.length === 1) return candidates[0];
+    const [only] = candidates;
+    if (only === undefined) return reject(INVALID_TOKEN_MESSAGE, 'unknown_issuer');
+    if (candidates.length === 1) return only;
     // A shared issuer: each tenant names itself in its tenant claim (enforced by the tenants file).
     const tenant = candidates.find((candidate) => claims[candidate.jwt!.tenantClaim!] === candidate.id);
     return tenant ?? reject(INVALID_TOKEN_MESSAGE, 'tenant_claim_mismatch');
@@ -214,8 +215,9 @@ export function createAuthenticator(registry: TenantRegistry, options: Authentic
     if (authorization !== undefined && apiKey !== undefined)
       return reject(BOTH_CREDENTIALS_MESSAGE, 'both_credentials');
     if (apiKey !== undefined) return verifyApiKey(apiKey);
-    const match = BEARER.exec(authorization!);
-    if (!match) return reject(INVALID_TOKEN_MESSAGE, 'not_a_bearer_jwt');
-    return verifyToken(match[1]);
+    const match = BEARER.exec(authorization ?? '');
+    const jwt = match?.[1];
+    if (jwt === undefined) return reject(INVALID_TOKEN_MESSAGE, 'not_a_bearer_jwt');
+    return verifyToken(jwt);
   };
 }

@@ -92,7 +92,7 @@ export class SignedIds {
     if (!Array.isArray(decoded) || decoded.length < 2 || !decoded.every((item) => typeof item === 'string')) {
       throw new NotFoundError();
     }
-    const [type, ...parts] = decoded;
+    const [type = '', ...parts] = decoded;
     if (!(GLOBAL_ID_TYPES as readonly string[]).includes(type) || parts.length !== PART_COUNTS[type as GlobalIdType]) {
       throw new NotFoundError();
     }

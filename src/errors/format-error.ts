@@ -157,7 +157,7 @@ function requestLevel(formatted: GraphQLFormattedError, error: unknown, code: st
 function isVariableCoercionError(error: unknown): boolean {
   if (!(error instanceof GraphQLError) || error.nodes?.length !== 1) return false;
   const node = error.nodes[0];
-  if (node.kind !== Kind.VARIABLE_DEFINITION) return false;
+  if (node?.kind !== Kind.VARIABLE_DEFINITION) return false;
   const prefix = `Variable "$${node.variable.name.value}" `;
   return ['got invalid value ', 'has invalid value', 'of required type ', 'of non-null type '].some((rest) =>
     error.message.startsWith(prefix + rest),

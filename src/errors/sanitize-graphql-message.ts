@@ -26,7 +26,7 @@ const REASON_RULES: ReadonlyArray<[RegExp, (match: RegExpExecArray) => string]> 
     (m) => `Field "${m[1]}" of required type "${m[2]}" was not provided.`,
   ],
   // The unknown field's name is the client's own key (it could be anything, a patient's name too).
-  [new RegExp(`^Field "${NAME}" is not defined by type "(${TYPE})"\\.`), (m) => UNKNOWN_INPUT_FIELD(m[1])],
+  [new RegExp(`^Field "${NAME}" is not defined by type "(${TYPE})"\\.`), (m) => UNKNOWN_INPUT_FIELD(m[1] ?? '')],
   [
     new RegExp(`^Exactly one key must be specified for OneOf type "(${TYPE})"\\.`),
     (m) => `Exactly one key must be specified for OneOf type "${m[1]}".`,
@@ -90,7 +90,7 @@ const SAFE_LITERAL_MESSAGES: readonly RegExp[] = [
 /** Validation messages: literal values in the document are replaced; everything else names schema elements only. */
 export function sanitizeValidationMessage(message: string, nodes: readonly ASTNode[] | undefined): string {
   const unknownField = new RegExp(`^Field "${NAME}" is not defined by type "(${TYPE})"\\.`).exec(message);
-  if (unknownField) return UNKNOWN_INPUT_FIELD(unknownField[1]);
+  if (unknownField) return UNKNOWN_INPUT_FIELD(unknownField[1] ?? '');
   const expected = new RegExp(`^Expected value of type "(${TYPE})", found `).exec(message);
   if (expected) return `Expected value of type "${expected[1]}", found an invalid value.`;
   const onLiteral = nodes?.[0] !== undefined && LITERAL_KINDS.has(nodes[0].kind);

@@ -59,7 +59,11 @@ export function graphqlRoute(deps: GraphQLRouteDeps): Route {
         preflight,
       });
       if (verdict.kind === 'denied') {
-        return sendJsonError(response, { status: 403, code: 'FORBIDDEN', message: 'This origin may not call the gateway.' });
+        return sendJsonError(response, {
+          status: 403,
+          code: 'FORBIDDEN',
+          message: 'This origin may not call the gateway.',
+        });
       }
       if (verdict.kind === 'allowed') for (const [name, value] of verdict.headers) response.setHeader(name, value);
       if (preflight) {

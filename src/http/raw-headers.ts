@@ -8,8 +8,8 @@ import { HeaderMap } from '@apollo/server';
 export function headerMapFromRaw(rawHeaders: readonly string[]): HeaderMap {
   const headers = new HeaderMap();
   for (let index = 0; index + 1 < rawHeaders.length; index += 2) {
-    const name = rawHeaders[index].toLowerCase();
-    const value = rawHeaders[index + 1];
+    const name = (rawHeaders[index] ?? '').toLowerCase();
+    const value = rawHeaders[index + 1] ?? '';
     const existing = headers.get(name);
     headers.set(name, existing === undefined ? value : `${existing}, ${value}`);
   }

@@ -28,6 +28,6 @@ export async function readBody(request: IncomingMessage, limitBytes: number): Pr
 /** `application/json` (any parameters), the only body type the GraphQL endpoint parses. */
 export function isJsonContentType(contentType: string | undefined): boolean {
   if (contentType === undefined) return false;
-  const essence = contentType.split(';')[0].trim().toLowerCase();
+  const essence = (contentType.split(';')[0] ?? '').trim().toLowerCase();
   return essence === 'application/json' || essence === 'application/graphql-response+json';
 }

@@ -56,14 +56,15 @@ export function selectOperation(document: DocumentNode, operationName: string | 
     if (!named) throw new UnmeasurableDocumentError('The document has no operation of the given operationName.');
     return named;
   }
-  if (operations.length !== 1) {
+  const [operation] = operations;
+  if (operation === undefined || operations.length !== 1) {
     throw new UnmeasurableDocumentError(
       operations.length === 0
         ? 'The document has no operation.'
         : 'The document has several operations: send operationName.',
     );
   }
-  return operations[0];
+  return operation;
 }
 
 export function fragmentsOf(document: DocumentNode): Map<string, FragmentDefinitionNode> {

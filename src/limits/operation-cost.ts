@@ -48,7 +48,12 @@ export function operationCost(
   const rootType = schema.getRootType(operation.operation);
   if (!rootType) throw new UnmeasurableDocumentError('The schema has no root type for this operation.');
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], rawVariables, { maxErrors: 1 });
-  if (coerced.errors) throw new VariablesMismatchError(coerced.errors[0]);
+  if (coerced.errors) {
+    const [first] = coerced.errors;
+    throw first
+      ? new VariablesMismatchError(first)
+      : new UnmeasurableDocumentError('The variables do not match the operation.');
+  }
   const variables = coerced.coerced;
   const fragments = fragmentsOf(document);
   const fragmentCosts = new Map<string, number>();

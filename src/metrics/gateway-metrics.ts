@@ -10,7 +10,7 @@ export type ThrottleReason =
 
 export interface FinishedRequest {
   /** The operation name the client sent or the document declared (client text: bounded here). */
-  operationName?: string | null;
+  operationName?: string | null | undefined;
   /** The first error's code, `OK` when there was none. */
   code: string;
   status: number;

@@ -8,8 +8,8 @@ import type { ApolloServerPlugin, BaseContext, GraphQLResponse } from '@apollo/s
  * its request.
  */
 export interface RequestOutcome {
-  operationName?: string | null;
-  code?: string;
+  operationName?: string | null | undefined;
+  code?: string | undefined;
 }
 
 interface Note extends RequestOutcome {

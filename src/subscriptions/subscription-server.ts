@@ -5,8 +5,6 @@ import {
   parse,
   validate,
   type ExecutionArgs,
-  type ExecutionResult,
-  type FormattedExecutionResult,
   type GraphQLFormattedError,
   type GraphQLSchema,
 } from 'graphql';
@@ -93,7 +91,7 @@ interface ConnectionState {
   /** Running subscriptions by id: what each gives back when it ends. */
   running: Map<string, () => void>;
   expiryTimer?: NodeJS.Timeout;
-  idleTimer?: NodeJS.Timeout;
+  idleTimer?: NodeJS.Timeout | undefined;
 }
 
 function codedError(message: string, code: string): GraphQLError {
@@ -268,7 +266,7 @@ export function createSubscriptionServer(options: SubscriptionServerOptions): Su
           ];
         }
       },
-      onNext: (_ctx, _id, _payload, _args, result: ExecutionResult): FormattedExecutionResult | void => {
+      onNext: (_ctx, _id, _payload, _args, result) => {
         if (!result.errors) return undefined;
         return { ...(result.data !== undefined ? { data: result.data } : {}), errors: result.errors.map(format) };
       },

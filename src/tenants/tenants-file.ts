@@ -627,7 +627,7 @@ function checkAcrossTenants(tenants: TenantConfig[], issues: FieldIssues): void 
   for (const [issuer, indexes] of issuers) {
     if (indexes.length < 2) continue;
     for (const index of indexes) {
-      if (!tenants[index].jwt!.tenantClaim) {
+      if (!tenants[index]?.jwt?.tenantClaim) {
         issues.add(
           `tenants[${index}].jwt.tenantClaim`,
           `is required because issuer ${JSON.stringify(issuer)} is shared by ${indexes.map((i) => `tenants[${i}]`).join(', ')}`,

@@ -4,7 +4,7 @@
  * present is authoritative, even when its value is undefined; an absent key means "ask the
  * loader".
  */
-export type KnownFacts<T> = Partial<T>;
+export type KnownFacts<T> = { [K in keyof T]?: T[K] | undefined };
 
 /** Keeps only the keys whose value is defined, so that absent facts fall back to the loader. */
 export function definedFacts<T extends object>(facts: { [K in keyof T]?: T[K] | undefined }): KnownFacts<T> {
