@@ -99,6 +99,10 @@ export const SAFE_LOG_FIELDS: ReadonlySet<string> = new Set([
   'metricsHost',
   'shutdownDrainMs',
   'tracing',
+  'upstreamBudgets',
+  'explorer',
+  'explorerDefaultHeaders',
+  'frameUrlTtlSeconds',
 ]);
 
 const MAX_STRING = 300;
