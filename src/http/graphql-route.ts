@@ -175,8 +175,13 @@ export function graphqlRoute(deps: GraphQLRouteDeps): Route {
       const deadline = new AbortController();
       const upstreamRequestIds: string[] = [];
       context.upstreamRequestIds = upstreamRequestIds;
-      const deadlineError = new DeadlineExceededError(deps.requestDeadlineMs);
-      const timer = setTimeout(() => deadline.abort(deadlineError), deps.requestDeadlineMs);
+      // Built only when the deadline passes: a GraphQLError captures a stack, which every request
+      // paid for when it was built up front.
+      let deadlineError: DeadlineExceededError | undefined;
+      const timer = setTimeout(() => {
+        deadlineError = new DeadlineExceededError(deps.requestDeadlineMs);
+        deadline.abort(deadlineError);
+      }, deps.requestDeadlineMs);
       try {
         const execution = withRequestSignal(
           deadline.signal,
@@ -191,7 +196,7 @@ export function graphqlRoute(deps: GraphQLRouteDeps): Route {
         await writeResponse(response, result);
         return result.status ?? 200;
       } catch (error) {
-        if (error !== deadlineError) throw error;
+        if (deadlineError === undefined || error !== deadlineError) throw error;
         context.logger?.warn('graphql.deadline_exceeded', { deadlineMs: deps.requestDeadlineMs });
         return sendGraphQLError(response, deadlineError, requestId, 504);
       } finally {
