@@ -40,6 +40,8 @@ const AUDIT_PROBE_APPENDS = 300;
 
 async function main(): Promise<void> {
   const startedAt = new Date();
+  // Read now: the results object is built after the rounds, when the load is the run's own.
+  const loadAverageAtStart = loadavg();
   const repoRoot = resolve(DIST_ROOT, '..');
   const config = loadBenchConfig(process.env, join(repoRoot, 'bench', 'results'));
   const log = (line: string): void => void process.stdout.write(`${line}\n`);
@@ -140,7 +142,7 @@ async function main(): Promise<void> {
         cpuModel: cpus()[0]?.model ?? 'unknown',
         node: process.version,
         platform: `${process.platform} ${process.arch}`,
-        loadAverageAtStart: loadavg(),
+        loadAverageAtStart,
       },
       config: { ...config },
       fixture: {
