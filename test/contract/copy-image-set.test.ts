@@ -24,7 +24,7 @@ import { startTestHil, type TestHil } from '../support/hil-client';
 import { expectServiceError } from '../support/hil-errors';
 import { createActiveDatastore, importSyntheticStudy, waitForUnlocked } from '../support/hil-wait';
 import { firstFrame, firstSeries, instanceIn, seriesIn } from '../unit/healthimaging-local/fixtures/document-paths';
-import { atLeast, present, type AtLeast } from '../unit/healthimaging-local/fixtures/present';
+import { atLeast, present, type AtLeast } from '../support/present';
 
 let hil: TestHil;
 let client: MedicalImagingClient;

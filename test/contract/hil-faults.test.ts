@@ -4,7 +4,7 @@ import { startTestHil, type TestHil } from '../support/hil-client';
 import { expectServiceError } from '../support/hil-errors';
 import { spawnHilProcess } from '../support/hil-process';
 import { createActiveDatastore, pollUntil } from '../support/hil-wait';
-import { present } from '../unit/healthimaging-local/fixtures/present';
+import { present } from '../support/present';
 
 describe('HealthImaging Local fault injection, rate limits and call statistics', () => {
   let t: TestHil;

@@ -17,7 +17,7 @@ import { smallCtStudy } from '../../scripts/synthetic-studies';
 import { startTestHil, type TestHil } from '../support/hil-client';
 import { signedRequest, type RawResponse } from '../support/hil-signed-request';
 import { createActiveDatastore, importSyntheticStudy } from '../support/hil-wait';
-import { atLeast, present } from '../unit/healthimaging-local/fixtures/present';
+import { atLeast, present } from '../support/present';
 
 interface FuzzRequest {
   method: string;

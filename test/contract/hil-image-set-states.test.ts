@@ -22,7 +22,7 @@ import {
   firstSeries,
   instanceIn,
 } from '../unit/healthimaging-local/fixtures/document-paths';
-import { atLeast, present, type AtLeast } from '../unit/healthimaging-local/fixtures/present';
+import { atLeast, present, type AtLeast } from '../support/present';
 
 const encode = (doc: unknown) => new TextEncoder().encode(JSON.stringify(doc));
 const setDescription = (text: string) => encode({ SchemaVersion: 1.1, Study: { DICOM: { StudyDescription: text } } });

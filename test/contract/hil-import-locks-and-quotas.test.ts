@@ -23,7 +23,7 @@ import {
   startSyntheticImport,
   waitForJobEnd,
 } from '../support/hil-wait';
-import { atLeast, type AtLeast } from '../unit/healthimaging-local/fixtures/present';
+import { atLeast, type AtLeast } from '../support/present';
 
 const startJob = (t: TestHil, client: MedicalImagingClient, datastoreId: string, prefix: string): Promise<string> =>
   startSyntheticImport(client, t.s3Dir, datastoreId, smallCtStudy, prefix, 'lock-bucket');

@@ -4,7 +4,7 @@ import { startTestHil, type TestHil } from '../support/hil-client';
 import { expectServiceError } from '../support/hil-errors';
 import { signedRequest } from '../support/hil-signed-request';
 import { createActiveDatastore, importSyntheticStudy } from '../support/hil-wait';
-import { present } from '../unit/healthimaging-local/fixtures/present';
+import { present } from '../support/present';
 
 /**
  * Deep nesting within the size limits once ended in a RangeError and a 500; every JSON document

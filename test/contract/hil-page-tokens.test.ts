@@ -13,7 +13,7 @@ import { smallCtStudy } from '../../scripts/synthetic-studies';
 import { startTestHil, type TestHil } from '../support/hil-client';
 import { expectServiceError } from '../support/hil-errors';
 import { createActiveDatastore, importSyntheticStudy } from '../support/hil-wait';
-import { present } from '../unit/healthimaging-local/fixtures/present';
+import { present } from '../support/present';
 
 /** Tokens a client could build from the old plain base64url-JSON form, each of which was accepted. */
 const FORGED = [

@@ -21,7 +21,7 @@ import {
   pollUntil,
   waitForJobEnd,
 } from '../support/hil-wait';
-import { present } from '../unit/healthimaging-local/fixtures/present';
+import { present } from '../support/present';
 
 const setDescription = (text: string) =>
   new TextEncoder().encode(JSON.stringify({ SchemaVersion: 1.1, Study: { DICOM: { StudyDescription: text } } }));

@@ -5,7 +5,7 @@ import { join, relative } from 'node:path';
 import { smallCtStudy, writeStudy } from '../../scripts/synthetic-studies';
 import { startTestHil, type TestHil } from '../support/hil-client';
 import { TEST_ROLE_ARN, createActiveDatastore, waitForJobEnd } from '../support/hil-wait';
-import { present } from '../unit/healthimaging-local/fixtures/present';
+import { present } from '../support/present';
 
 /**
  * S3 prefix semantics over the stand-in's S3 folder: keys are strings matched by prefix, `..`

@@ -2,7 +2,7 @@ import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { createHash } from 'node:crypto';
 import { startTestHil, type TestHil } from '../support/hil-client';
-import { present } from '../unit/healthimaging-local/fixtures/present';
+import { present } from '../support/present';
 
 /**
  * One request per rule of the SigV4 verifier, each otherwise correctly signed, so that it

@@ -28,7 +28,7 @@ import {
   firstSeries,
   instanceIn,
 } from '../unit/healthimaging-local/fixtures/document-paths';
-import { atLeast, present } from '../unit/healthimaging-local/fixtures/present';
+import { atLeast, present } from '../support/present';
 import { describeIfSamples, SAMPLES_DIR, sampleFiles } from '../unit/dicom/sample-files';
 
 interface ImportOutcome {

@@ -11,6 +11,7 @@ import { imageSetVersionFacts } from '../../src/types/image-set-version.type';
 import { smallCtStudy } from '../../scripts/synthetic-studies';
 import { startTestHil, type TestHil } from '../support/hil-client';
 import { createActiveDatastore, importSyntheticStudy } from '../support/hil-wait';
+import { atLeast } from '../support/present';
 
 const encode = (doc: unknown) => new TextEncoder().encode(JSON.stringify(doc));
 const setDescription = (text: string) => encode({ SchemaVersion: 1.1, Study: { DICOM: { StudyDescription: text } } });
@@ -38,7 +39,7 @@ describe('HealthImaging Local: the latest version in GetImageSet and in ListImag
   async function freshImageSet(): Promise<string> {
     studies += 1;
     const spec = { ...smallCtStudy, seed: `sources-${studies}`, accessionNumber: `SOURCES${studies}` };
-    const [id] = (await importSyntheticStudy(client, t.s3Dir, datastoreId, spec)).imageSetIds;
+    const [id] = atLeast((await importSyntheticStudy(client, t.s3Dir, datastoreId, spec)).imageSetIds, 1, 'image sets');
     return id;
   }
 

@@ -20,7 +20,7 @@ import { smallCtStudy, smallMrStudy, type SyntheticStudySpec } from '../../scrip
 import { startTestHil, type TestHil } from '../support/hil-client';
 import { expectServiceError } from '../support/hil-errors';
 import { createActiveDatastore, importSyntheticStudy, waitForUnlocked } from '../support/hil-wait';
-import { atLeast, type AtLeast } from '../unit/healthimaging-local/fixtures/present';
+import { atLeast, type AtLeast } from '../support/present';
 
 /** A third, older study of a third patient: one CR series of one instance. */
 const olderCrStudy: SyntheticStudySpec = {

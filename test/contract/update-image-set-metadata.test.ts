@@ -20,7 +20,7 @@ import { startTestHil, type TestHil } from '../support/hil-client';
 import { expectServiceError } from '../support/hil-errors';
 import { createActiveDatastore, importSyntheticStudy, waitForUnlocked } from '../support/hil-wait';
 import { firstSeries, instanceIn, seriesIn } from '../unit/healthimaging-local/fixtures/document-paths';
-import { atLeast, present, type AtLeast } from '../unit/healthimaging-local/fixtures/present';
+import { atLeast, present, type AtLeast } from '../support/present';
 
 interface UpdatePayload {
   updatable?: unknown;

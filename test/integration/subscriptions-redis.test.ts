@@ -1,7 +1,12 @@
 import { startGatewayHarness, type GatewayHarness } from '../support/gateway-harness';
 import type { GatewayReplica } from '../support/gateway-replica';
 import { describeWithRedis, TEST_REDIS_URL, uniqueRedisPrefix } from '../support/redis-scratch';
-import { nextEvent, subscriptionClient, type SubscriptionClient } from '../support/subscription-client';
+import {
+  nextEvent,
+  subscriptionClient,
+  type SubscriptionClient,
+  type SubscriptionEvent,
+} from '../support/subscription-client';
 
 const WATCH = `subscription Watch($ds: String!, $id: String!) {
   imageSetChanged(datastoreId: $ds, imageSetId: $id) { state workflowStatus latestVersionId }
@@ -12,7 +17,7 @@ const UPDATE = `mutation ($input: UpdateImageSetMetadataInput!) {
 }`;
 
 type Changed = { imageSetChanged: { state: string; workflowStatus: string; latestVersionId: string } | null };
-type Event = { data?: Changed | null };
+type Event = SubscriptionEvent<Changed>;
 
 function summary(event: Event | 'done'): string {
   if (event === 'done') return 'done';

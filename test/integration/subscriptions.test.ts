@@ -2,7 +2,12 @@ import WebSocket from 'ws';
 import { expectData } from '../support/gateway-expect';
 import { startGatewayHarness, totalCalls, type GatewayHarness } from '../support/gateway-harness';
 import type { GatewayReplica } from '../support/gateway-replica';
-import { nextEvent, subscriptionClient, type SubscriptionClient } from '../support/subscription-client';
+import {
+  nextEvent,
+  subscriptionClient,
+  type SubscriptionClient,
+  type SubscriptionEvent,
+} from '../support/subscription-client';
 
 const WATCH = `subscription Watch($ds: String!, $id: String!, $until: String) {
   imageSetChanged(datastoreId: $ds, imageSetId: $id, untilVersionId: $until) {
@@ -21,7 +26,7 @@ const UPDATE = `mutation ($input: UpdateImageSetMetadataInput!) {
 type Event = { imageSetChanged: { state: string; workflowStatus: string; latestVersionId: string } | null };
 
 /** "STATE/STATUS/version" per event, "done" at completion, the error code for an error. */
-async function drain(events: AsyncIterator<{ data?: Event | null; errors?: readonly any[] }>): Promise<string[]> {
+async function drain(events: AsyncIterator<SubscriptionEvent<Event>>): Promise<string[]> {
   const seen: string[] = [];
   for (;;) {
     const event = await nextEvent(events);
@@ -30,7 +35,7 @@ async function drain(events: AsyncIterator<{ data?: Event | null; errors?: reado
   }
 }
 
-function summary(event: { data?: Event | null; errors?: readonly any[] } | 'done'): string {
+function summary(event: SubscriptionEvent<Event> | 'done'): string {
   if (event === 'done') return 'done';
   if (event.errors) return `error:${event.errors.map((error) => error.extensions?.code as string).join(',')}`;
   const imageSet = event.data?.imageSetChanged;
@@ -180,7 +185,7 @@ describe('subscriptions: imageSetChanged over WebSocket', () => {
     const held = [
       client.subscribe<Event>(WATCH, { ds, id: first }),
       client.subscribe<Event>(WATCH, { ds, id: second }),
-    ];
+    ] as const;
     for (const events of held) expect(summary(await nextEvent(events))).toMatch(/^ACTIVE\//);
 
     const other = connect(h.url, { 'x-api-key': subscriberKey });

@@ -3,11 +3,13 @@ import { pollUntil } from './hil-wait';
 
 /** Asserts that a response failed with exactly one error of `code` and returns that error. */
 export function expectGraphQLError(response: GqlResponse, code: string): NonNullable<GqlResponse['errors']>[number] {
-  const codes = (response.errors ?? []).map((error) => error.extensions?.code);
-  if (codes.length !== 1 || codes[0] !== code) {
+  const errors = response.errors ?? [];
+  const codes = errors.map((error) => error.extensions?.code);
+  const [only] = errors;
+  if (only === undefined || codes.length !== 1 || codes[0] !== code) {
     throw new Error(`expected one ${code} error, got ${JSON.stringify(codes)} (status ${response.status})`);
   }
-  return response.errors![0];
+  return only;
 }
 
 /** Asserts that a response has no errors and returns its data. */

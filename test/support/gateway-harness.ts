@@ -19,6 +19,7 @@ import type { CallStatsSnapshot, OperationName } from '../../healthimaging-local
 import { startTestHil, type TestHil } from './hil-client';
 import { startGatewayReplica, type GatewayReplica } from './gateway-replica';
 import { createActiveDatastore, importSyntheticStudy } from './hil-wait';
+import { atLeast, type AtLeast } from './present';
 
 /**
  * A real gateway over a real HealthImaging Local, both on port 0: two tenants (`acmeTenant`,
@@ -87,9 +88,9 @@ export interface GatewayHarness {
   /** The HealthImaging access key id each tenant's upstream calls are signed with. */
   hilAccessKeys: Record<TenantKey, string>;
   /** Image sets (one per series) of the studies imported at start: CT for acme, MR for globex. */
-  imageSets: Record<TenantKey, string[]>;
+  imageSets: Record<TenantKey, AtLeast<string, 1>>;
   /** Imports a new study (new UIDs) into a tenant's data store; returns its image set ids. */
-  importStudy(tenant: TenantKey, label: string, base?: SyntheticStudySpec): Promise<string[]>;
+  importStudy(tenant: TenantKey, label: string, base?: SyntheticStudySpec): Promise<AtLeast<string, 1>>;
   /** HealthImaging Local's per-operation counts of calls signed with a tenant's key since the last reset. */
   upstreamCalls(tenant: TenantKey): Partial<Record<OperationName, number>>;
   resetUpstreamCalls(): void;
@@ -205,7 +206,7 @@ async function setUpGatewayHarness(
       spec,
       `${tenant}-${label}`,
     );
-    return imageSetIds;
+    return atLeast(imageSetIds, 1, `image sets of study ${label}`);
   };
   const imageSets = {
     acme: await importStudy('acme', 'base'),

@@ -8,6 +8,7 @@ import {
   type HealthImagingLocal,
   type HealthImagingLocalOptions,
 } from '../../healthimaging-local';
+import { present } from './present';
 
 /**
  * Starts HealthImaging Local for a test (in memory, port 0, instant writes unless told otherwise)
@@ -53,7 +54,7 @@ export async function startTestHil(opts: HealthImagingLocalOptions = {}): Promis
     ...opts,
     s3Dir,
   });
-  const key = (opts.accessKeys ?? [DEFAULT_ACCESS_KEY])[0];
+  const key = present((opts.accessKeys ?? [DEFAULT_ACCESS_KEY])[0], 'an access key');
   const credentials = { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey };
   const clients: MedicalImagingClient[] = [];
   return {

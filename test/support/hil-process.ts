@@ -48,12 +48,12 @@ export function spawnHilProcess(args: string[], { timeoutMs = 20_000 } = {}): Pr
       reject(new Error(`HealthImaging Local did not start: ${err.slice(0, 500)}`));
     }, timeoutMs);
     const onData = (): void => {
-      const m = /HealthImaging Local listening on (http:\/\/\S+)\n/.exec(out);
-      if (!m) return;
+      const url = /HealthImaging Local listening on (http:\/\/\S+)\n/.exec(out)?.[1];
+      if (url === undefined) return;
       clearTimeout(timer);
       child.stdout.off('data', onData);
       resolve({
-        url: m[1],
+        url,
         child,
         stdout: () => out,
         kill: async (signal) => {

@@ -1,3 +1,5 @@
+import { present } from './present';
+
 /** One sample of a Prometheus text exposition: `name{label="value",...} number`. */
 export interface Sample {
   name: string;
@@ -16,8 +18,10 @@ export function parsePrometheusText(text: string): Sample[] {
     const match = SAMPLE.exec(line);
     if (!match) throw new Error(`not a Prometheus sample line: ${line}`);
     const labels: Record<string, string> = {};
-    for (const [, name, value] of (match[2] ?? '').matchAll(LABEL)) labels[name] = value.replace(/\\(.)/g, '$1');
-    samples.push({ name: match[1], labels, value: Number(match[3]) });
+    for (const [, name, value] of (match[2] ?? '').matchAll(LABEL)) {
+      labels[present(name, 'a label name')] = present(value, 'a label value').replace(/\\(.)/g, '$1');
+    }
+    samples.push({ name: present(match[1], 'a metric name'), labels, value: Number(match[3]) });
   }
   return samples;
 }

@@ -1,5 +1,4 @@
-import type { FormattedExecutionResult } from 'graphql';
-import { createClient, type Client } from 'graphql-ws';
+import { createClient, type Client, type FormattedExecutionResult } from 'graphql-ws';
 import WebSocket from 'ws';
 
 /** How a connection ended: the WebSocket close code and reason. */
@@ -7,6 +6,9 @@ export interface Closed {
   code: number;
   reason: string;
 }
+
+/** One event of a subscription, as graphql-ws delivers it. */
+export type SubscriptionEvent<Data> = FormattedExecutionResult<Data>;
 
 export interface SubscriptionClient {
   client: Client;
@@ -16,7 +18,7 @@ export interface SubscriptionClient {
   subscribe<Data = Record<string, any>>(
     query: string,
     variables?: Record<string, unknown>,
-  ): AsyncIterableIterator<FormattedExecutionResult<Data>>;
+  ): AsyncIterableIterator<SubscriptionEvent<Data>>;
   dispose(): Promise<void>;
 }
 

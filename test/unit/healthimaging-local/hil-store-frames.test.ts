@@ -1,7 +1,7 @@
 import { ImportWrites } from '../../../healthimaging-local/model/import-writes';
 import { frameIdsOf } from '../../../healthimaging-local/shapes/metadata-document';
 import { HilStore } from '../../../healthimaging-local/store/hil-store';
-import { present } from './fixtures/present';
+import { present } from '../../support/present';
 import { CT_IMAGE_SET_ID, DATASTORE_ID, MR_IMAGE_SET_ID, ctSeriesDoc } from './fixtures/metadata-documents';
 
 const frame = (id: string) => ({ id, bytes: Buffer.from(id), contentType: 'application/octet-stream' });

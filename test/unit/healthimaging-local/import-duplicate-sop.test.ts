@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { runDicomImport } from '../../../healthimaging-local/dicom/run-dicom-import';
 import { smallCtStudy, writeStudy } from '../../../scripts/synthetic-studies';
 import { FakeImportTarget } from '../dicom/fake-import-target';
-import { present } from './fixtures/present';
+import { present } from '../../support/present';
 
 const DATASTORE = '0123456789abcdef0123456789abcdef';
 
