@@ -372,7 +372,14 @@ describe('values HealthImaging stores', () => {
     const doc = newDocument(
       'a'.repeat(32),
       'b'.repeat(32),
-      files.map((f, i) => prepareInstance(readDicomInstance(f.bytes), [`${i}`.padEnd(32, '0')])),
+      files.map((f, i) => {
+        const parsed = readDicomInstance(f.bytes);
+        // One stored id per frame, as an import gives (a multi-frame instance has several).
+        return prepareInstance(
+          parsed,
+          parsed.frames.map((_frame, frame) => `${i}-${frame}`.padEnd(32, '0')),
+        );
+      }),
     );
     const attributeMaps: Array<[string, Record<string, unknown>, Record<string, string>]> = [
       ['patient', doc.Patient.DICOM, {}],
