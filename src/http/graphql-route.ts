@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { ApolloServer } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import type { ContextFactory, GatewayContext } from '../context';
@@ -22,6 +23,9 @@ import { tracedRoute } from '../telemetry/traced-route';
 import type { AuditRefusal } from './refusal-audit';
 import type { AuditReplay } from './replay-audit';
 import type { Route } from './router';
+
+/** Far above what the cost limit lets one operation call at once (each upstream call costs 5). */
+const MAX_UPSTREAM_CALLS_PER_REQUEST = 1000;
 
 export interface GraphQLRouteDeps {
   path: string;
@@ -173,6 +177,9 @@ export function graphqlRoute(deps: GraphQLRouteDeps): Route {
       // The deadline aborts the request's upstream calls (they see it through the request signal)
       // and answers at once, whatever is still running.
       const deadline = new AbortController();
+      // Every upstream call of the request listens on this one signal while it runs: a page of 50
+      // image sets is 50 listeners at once, legitimately. The operation limits bound how many.
+      setMaxListeners(MAX_UPSTREAM_CALLS_PER_REQUEST, deadline.signal);
       const upstreamRequestIds: string[] = [];
       context.upstreamRequestIds = upstreamRequestIds;
       // Built only when the deadline passes: a GraphQLError captures a stack, which every request
