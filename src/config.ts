@@ -435,6 +435,7 @@ export function loadConfig(env: EnvSource): GatewayConfig {
   const frameUrlTtlSeconds = reader.integer('FRAME_URL_TTL_SECONDS', 300, 10, 3600);
   const subscriptions = subscriptionSettingsOf(reader);
   const logLevel = reader.oneOf('LOG_LEVEL', LOG_LEVELS, 'info');
+  const tracing = tracingSettingsOf(reader);
   const explorer = reader.oneOf('EXPLORER', ['on', 'off'], development ? 'on' : 'off') === 'on';
   const explorerDefaultHeaders = jsonObjectOf(reader, 'EXPLORER_DEFAULT_HEADERS');
   if (explorerDefaultHeaders !== undefined && !development) {
@@ -445,7 +446,6 @@ export function loadConfig(env: EnvSource): GatewayConfig {
     reader.issues.push('EXPLORER_DEFAULT_HEADERS must map header names to string values');
   }
   const explorerDefaultVariables = jsonObjectOf(reader, 'EXPLORER_DEFAULT_VARIABLES');
-  const tracing = tracingSettingsOf(reader);
 
   if (reader.issues.length > 0) throw new ConfigError(reader.issues);
 

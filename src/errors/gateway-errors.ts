@@ -38,7 +38,12 @@ export class VersionConflictError extends GatewayError {
   constructor(
     message: string,
     /** The image set the conflict is about, as it is now, when it could be read. */
-    current?: { imageSetId?: string; latestVersionId?: string; state?: string; workflowStatus?: string },
+    current?: {
+      imageSetId?: string | undefined;
+      latestVersionId?: string | undefined;
+      state?: string | undefined;
+      workflowStatus?: string | undefined;
+    },
   ) {
     super(message, 'VERSION_CONFLICT', current ? { current } : {});
   }

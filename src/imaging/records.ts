@@ -8,9 +8,9 @@ export interface DatastoreRecord {
   datastoreId: string;
   name: string;
   status: string;
-  arn?: string;
-  createdAt?: Date;
-  updatedAt?: Date;
+  arn?: string | undefined;
+  createdAt?: Date | undefined;
+  updatedAt?: Date | undefined;
 }
 
 /** One version of an image set, as GetImageSet or a ListImageSetVersions item describes it. */
@@ -19,20 +19,20 @@ export interface ImageSetVersionRecord {
   imageSetId: string;
   versionId: string;
   state: string;
-  workflowStatus?: string;
-  createdAt?: Date;
-  updatedAt?: Date;
-  deletedAt?: Date;
-  message?: string;
+  workflowStatus?: string | undefined;
+  createdAt?: Date | undefined;
+  updatedAt?: Date | undefined;
+  deletedAt?: Date | undefined;
+  message?: string | undefined;
   forced: boolean;
-  isPrimary?: boolean;
+  isPrimary?: boolean | undefined;
 }
 
 /** GetImageSet output: the version asked for (or the latest) plus the image set's own facts. */
 export interface ImageSetRecord extends ImageSetVersionRecord {
-  arn?: string;
+  arn?: string | undefined;
   /** The latest version id when `versionId` was the latest; otherwise not known from this call. */
-  latestVersionId?: string;
+  latestVersionId?: string | undefined;
 }
 
 export interface SearchSummaryRecord {
@@ -40,33 +40,33 @@ export interface SearchSummaryRecord {
   imageSetId: string;
   /** The latest version, as a decimal string (upstream sends an integer here). */
   versionId: string;
-  createdAt?: Date;
-  updatedAt?: Date;
-  isPrimary?: boolean;
+  createdAt?: Date | undefined;
+  updatedAt?: Date | undefined;
+  isPrimary?: boolean | undefined;
   dicomTags: {
-    patientId?: string;
-    patientName?: string;
-    patientBirthDate?: string;
-    patientSex?: string;
-    studyInstanceUid?: string;
-    studyId?: string;
-    studyDescription?: string;
-    numberOfStudyRelatedSeries?: number;
-    numberOfStudyRelatedInstances?: number;
-    accessionNumber?: string;
-    seriesInstanceUid?: string;
-    seriesModality?: string;
-    seriesBodyPart?: string;
-    seriesNumber?: number;
-    studyDate?: string;
-    studyTime?: string;
+    patientId?: string | undefined;
+    patientName?: string | undefined;
+    patientBirthDate?: string | undefined;
+    patientSex?: string | undefined;
+    studyInstanceUid?: string | undefined;
+    studyId?: string | undefined;
+    studyDescription?: string | undefined;
+    numberOfStudyRelatedSeries?: number | undefined;
+    numberOfStudyRelatedInstances?: number | undefined;
+    accessionNumber?: string | undefined;
+    seriesInstanceUid?: string | undefined;
+    seriesModality?: string | undefined;
+    seriesBodyPart?: string | undefined;
+    seriesNumber?: number | undefined;
+    studyDate?: string | undefined;
+    studyTime?: string | undefined;
   };
 }
 
 /** One page of a forward-only upstream listing. */
 export interface UpstreamPage<T> {
   items: T[];
-  nextToken?: string;
+  nextToken?: string | undefined;
 }
 
 /** The decoded metadata document (docs/healthimaging-behaviour.md#metadata-document). */
@@ -85,12 +85,12 @@ export interface MetadataDocument {
           string,
           {
             DICOM: Record<string, unknown>;
-            DICOMVRs?: Record<string, string>;
-            StoredTransferSyntaxUID?: string;
+            DICOMVRs?: Record<string, string> | undefined;
+            StoredTransferSyntaxUID?: string | undefined;
             ImageFrames?: Array<{
               ID: string;
               PixelDataChecksumFromBaseToFullResolution?: Array<{ Width: number; Height: number; Checksum?: number }>;
-              FrameSizeInBytes?: number;
+              FrameSizeInBytes?: number | undefined;
             }>;
           }
         >;
@@ -100,12 +100,12 @@ export interface MetadataDocument {
 }
 
 export interface SearchCriteriaInput {
-  patientId?: string;
-  accessionNumber?: string;
-  studyId?: string;
-  studyInstanceUid?: string;
-  seriesInstanceUid?: string;
-  isPrimary?: boolean;
+  patientId?: string | undefined;
+  accessionNumber?: string | undefined;
+  studyId?: string | undefined;
+  studyInstanceUid?: string | undefined;
+  seriesInstanceUid?: string | undefined;
+  isPrimary?: boolean | undefined;
   /** Inclusive range; dates as YYYYMMDD. */
   studyDate?: { from: string; to: string };
   updatedAt?: { from: Date; to: Date };
@@ -117,11 +117,11 @@ export interface SearchCriteriaInput {
 export interface CopySideRecord {
   imageSetId: string;
   latestVersionId: string;
-  state?: string;
-  workflowStatus?: string;
-  createdAt?: Date;
-  updatedAt?: Date;
-  arn?: string;
+  state?: string | undefined;
+  workflowStatus?: string | undefined;
+  createdAt?: Date | undefined;
+  updatedAt?: Date | undefined;
+  arn?: string | undefined;
 }
 
 export interface CopyResultRecord {
@@ -135,10 +135,10 @@ export interface UpdateResultRecord {
   imageSetId: string;
   latestVersionId: string;
   state: string;
-  workflowStatus?: string;
-  createdAt?: Date;
-  updatedAt?: Date;
-  message?: string;
+  workflowStatus?: string | undefined;
+  createdAt?: Date | undefined;
+  updatedAt?: Date | undefined;
+  message?: string | undefined;
 }
 
 export interface DeleteResultRecord {
@@ -154,13 +154,13 @@ export interface DeleteResultRecord {
  */
 export interface MetadataChangeDocument {
   SchemaVersion: string;
-  Patient?: { DICOM: Record<string, unknown> };
+  Patient?: { DICOM: Record<string, unknown> } | undefined;
   Study?: {
-    DICOM?: Record<string, unknown>;
+    DICOM?: Record<string, unknown> | undefined;
     Series?: Record<
       string,
       {
-        DICOM?: Record<string, unknown>;
+        DICOM?: Record<string, unknown> | undefined;
         Instances?: Record<string, { DICOM?: Record<string, unknown>; DICOMVRs?: Record<string, string> }>;
       }
     >;

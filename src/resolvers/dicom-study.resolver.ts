@@ -19,6 +19,9 @@ export class DicomStudyResolver {
   ): DicomSeries[] {
     const seriesMap = study.document.Study?.Series ?? {};
     const uids = orderedSeriesUids(study.document).filter((uid) => !seriesInstanceUid || uid === seriesInstanceUid);
-    return uids.map((uid) => new DicomSeries(study.key, uid, seriesMap[uid], study.phi));
+    return uids.flatMap((uid) => {
+      const series = seriesMap[uid];
+      return series ? [new DicomSeries(study.key, uid, series, study.phi)] : [];
+    });
   }
 }

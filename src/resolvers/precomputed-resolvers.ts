@@ -108,7 +108,7 @@ export function precomputeResolvers(
         // A plain property: graphql-js's default resolver reads it the same way.
         const schemaField = type.getFields()[field.schemaName];
         if (schemaField?.resolve) {
-          schemaField.resolve = undefined;
+          delete schemaField.resolve;
           result.plainFields += 1;
         }
       }
@@ -177,7 +177,7 @@ function paramsOf(
 ): unknown[] | typeof FALLBACK {
   const params = new Array<unknown>(extract.length);
   for (let i = 0; i < extract.length; i += 1) {
-    const value = extract[i](root, args, context, info);
+    const value = extract[i]?.(root, args, context, info);
     if (value === FALLBACK) return FALLBACK;
     params[i] = value;
   }

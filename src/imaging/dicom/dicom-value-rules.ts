@@ -50,7 +50,7 @@ const FLOAT32_MAX = 3.4028234663852886e38;
 /** Bytes per word of the bulk binary VRs (a base64 value must decode to whole words). */
 const BULK_WORD_BYTES: Record<string, number> = { OB: 1, UN: 1, OW: 2, OF: 4, OL: 4, OD: 8, OV: 8 };
 /** PS3.5 table 6.2-1 maxima, in characters (bytes for the ASCII-only VRs). */
-const MAX_LENGTH: Record<string, number> = {
+const MAX_LENGTH = {
   AE: 16,
   CS: 16,
   DS: 16,
@@ -63,7 +63,7 @@ const MAX_LENGTH: Record<string, number> = {
   UC: 2 ** 32 - 2,
   UR: 2 ** 32 - 2,
   UT: 2 ** 32 - 2,
-};
+} as const satisfies Record<string, number>;
 const PN_GROUPS = ['Alphabetic', 'Ideographic', 'Phonetic'] as const;
 const PN_GROUP_MAX = 64;
 
@@ -116,7 +116,7 @@ function isCalendarDate(year: number, month: number | undefined, day: number | u
   if (month < 1 || month > 12) return false;
   if (day === undefined) return true;
   const days = [31, isLeapYear(year) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
-  return day >= 1 && day <= days;
+  return days !== undefined && day >= 1 && day <= days;
 }
 
 function isClockTime(hours: number | undefined, minutes: number | undefined, seconds: number | undefined): boolean {
@@ -235,7 +235,8 @@ function textRule(text: string, vr: string): BrokenRule | undefined {
   // Trailing spaces pad to even length (NUL for UI) and are not part of the value.
   const value = vr === 'UI' ? text.replace(/\0$/, '') : text.replace(/ +$/, '');
   if (value === '') return undefined;
-  const max = MAX_LENGTH[vr];
+  // A VR without a maximum (none today among text VRs) is bounded by the payload limit only.
+  const max: number = (MAX_LENGTH as Record<string, number>)[vr] ?? Number.POSITIVE_INFINITY;
   switch (vr) {
     case 'DA':
       return dateRule(value);
@@ -277,8 +278,7 @@ function textRule(text: string, vr: string): BrokenRule | undefined {
   }
 }
 
-function bulkRule(value: unknown, vr: string): BrokenRule | undefined {
-  const word = BULK_WORD_BYTES[vr];
+function bulkRule(value: unknown, vr: string, word: number): BrokenRule | undefined {
   const rule = word === 1 ? `${vr} must be base64-encoded bytes` : `${vr} must be base64 of whole ${word}-byte words`;
   if (typeof value !== 'string' || !BASE64.test(value)) return rule;
   const padding = value.endsWith('==') ? 2 : value.endsWith('=') ? 1 : 0;
@@ -313,7 +313,8 @@ export function singleValueRule(value: unknown, vr: string): BrokenRule | undefi
     case 'DS':
       return decimalStringRule(value);
   }
-  if (BULK_WORD_BYTES[vr] !== undefined) return bulkRule(value, vr);
+  const word = BULK_WORD_BYTES[vr];
+  if (word !== undefined) return bulkRule(value, vr, word);
   if (!TEXT_VRS.has(vr)) return `${vr} values cannot be checked`;
   return typeof value === 'string' ? textRule(value, vr) : `${vr} must be a string`;
 }

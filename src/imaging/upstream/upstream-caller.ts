@@ -40,7 +40,7 @@ export type UpstreamExec<T> = (abortSignal: AbortSignal) => Promise<T>;
 
 export interface UpstreamCallerOptions {
   tenant: Pick<TenantConfig, 'id' | 'upstream'>;
-  onUpstreamCall?: (event: UpstreamCallEvent) => void;
+  onUpstreamCall?: ((event: UpstreamCallEvent) => void) | undefined;
   /** Overrides for tests: backoff, sleep and jitter source. */
   retry?: Partial<RetryRuntime>;
   /** The upstream accounts' budgets (write queue, read budgets); none: every call goes at once. */
@@ -64,7 +64,7 @@ export class UpstreamCaller {
   private readonly limiter: Semaphore;
   private readonly retry: RetryRuntime;
   private readonly deadlineMs: number;
-  private readonly onUpstreamCall?: (event: UpstreamCallEvent) => void;
+  private readonly onUpstreamCall: ((event: UpstreamCallEvent) => void) | undefined;
   private readonly tenant: AdmissionTenant;
   private readonly admission: UpstreamAdmission | undefined;
 

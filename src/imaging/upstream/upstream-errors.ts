@@ -189,9 +189,16 @@ export const FAILURE_MESSAGES = {
 
 export interface MappingContext {
   /** For conflicts: what the image set looks like now, when the caller could read it. */
-  current?: { imageSetId?: string; latestVersionId?: string; state?: string; workflowStatus?: string };
+  current?:
+    | {
+        imageSetId?: string | undefined;
+        latestVersionId?: string | undefined;
+        state?: string | undefined;
+        workflowStatus?: string | undefined;
+      }
+    | undefined;
   /** For throttling: the hint the client should wait, in seconds. */
-  retryAfterSeconds?: number;
+  retryAfterSeconds?: number | undefined;
 }
 
 /**

@@ -111,7 +111,7 @@ export class ImageSetWrites {
     // each hold one key while waiting for the other.
     const ordered = [...new Set(keys)].sort();
     const runFrom = (index: number): Promise<T> =>
-      index === ordered.length ? task() : this.queue.run(ordered[index], () => runFrom(index + 1));
+      index >= ordered.length ? task() : this.queue.run(ordered[index] ?? '', () => runFrom(index + 1));
     return runFrom(0);
   }
 }

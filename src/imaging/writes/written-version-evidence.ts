@@ -78,7 +78,7 @@ export function pickNewCopyDestination(
   return matches.length === 1 ? matches[0] : undefined;
 }
 
-export function copySideFrom(record: ImageSetVersionRecord & { arn?: string }): CopySideRecord {
+export function copySideFrom(record: ImageSetVersionRecord & { arn?: string | undefined }): CopySideRecord {
   const side: CopySideRecord = {
     imageSetId: record.imageSetId,
     latestVersionId: record.versionId,

@@ -122,7 +122,7 @@ async function subsetSelection(
     }
     return {
       seriesInstanceUid: entry.seriesInstanceUid,
-      sopInstanceUids: Object.keys(series[entry.seriesInstanceUid].Instances ?? {}),
+      sopInstanceUids: Object.keys(series[entry.seriesInstanceUid]?.Instances ?? {}),
     };
   });
 }

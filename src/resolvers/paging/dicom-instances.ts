@@ -22,9 +22,10 @@ export function listDicomInstances(
   const first = pageSize(args.first);
   const cursors = offsetCursorCodec(scope, instancesCursorParent(series));
   const slice = readOffsetSlice(orderedInstanceUids(series.entry), first, cursors.decode(args.after));
+  // The uids come from the same map, so each has its entry.
   return toConnection(
     slice,
     cursors.encode,
-    (uid) => new DicomInstance(series.key, uid, series.entry.Instances[uid], series.phi),
+    (uid) => new DicomInstance(series.key, uid, series.entry.Instances[uid] ?? { DICOM: {} }, series.phi),
   );
 }

@@ -36,10 +36,13 @@ export function parseNodeId(scope: RequestScope, id: string): NodeRef {
     throw new NotFoundError();
   }
   const { type, parts } = parsed;
-  if (type === 'Datastore' && parts.length === 1) return { type, datastoreId: parts[0] };
-  if (type === 'ImageSet' && parts.length === 2) return { type, datastoreId: parts[0], imageSetId: parts[1] };
-  if (type === 'ImageSetVersion' && parts.length === 3) {
-    return { type, datastoreId: parts[0], imageSetId: parts[1], versionId: parts[2] };
+  const [datastoreId, imageSetId, versionId] = parts;
+  if (datastoreId === undefined) throw new NotFoundError();
+  if (type === 'Datastore' && parts.length === 1) return { type, datastoreId };
+  if (imageSetId === undefined) throw new NotFoundError();
+  if (type === 'ImageSet' && parts.length === 2) return { type, datastoreId, imageSetId };
+  if (type === 'ImageSetVersion' && parts.length === 3 && versionId !== undefined) {
+    return { type, datastoreId, imageSetId, versionId };
   }
   throw new NotFoundError();
 }
