@@ -8,6 +8,7 @@ import { PostgresAuditStore } from '../../../src/audit/postgres-audit-store';
 import { SqliteAuditStore } from '../../../src/audit/sqlite-audit-store';
 import { entry } from './audit-entries';
 import { scratchPostgres, uniqueTenant, type ScratchDatabase } from './postgres-scratch';
+import { present } from '../../support/present';
 
 async function run(argv: string[], env: NodeJS.ProcessEnv) {
   const out: string[] = [];
@@ -45,7 +46,7 @@ describe('npm run audit (SQLite)', () => {
     const { code, out } = await run(['list', '--tenant', 'acme', '--first', '1'], env());
     expect(code).toBe(0);
     expect(out).toHaveLength(1);
-    expect(JSON.parse(out[0])).toMatchObject({ tenantId: 'acme', sequence: 2 });
+    expect(JSON.parse(present(out[0], 'a listed line'))).toMatchObject({ tenantId: 'acme', sequence: 2 });
   });
 
   it('exits 2 with the usage on bad arguments', async () => {

@@ -29,13 +29,19 @@ let unreachableJwksUrl: string;
 let registry: TenantRegistry;
 let authenticate: Authenticator;
 
+/** Claims over the defaults; a claim set to `undefined` leaves that default out of the token. */
+type Claims = { [K in keyof JWTPayload]?: JWTPayload[K] | undefined };
+
 async function token(
   keys: Keys | Uint8Array,
-  claims: JWTPayload,
+  claims: Claims,
   options: { alg?: string; kid?: string; expiresIn?: string | null } = {},
 ): Promise<string> {
   const alg = options.alg ?? (keys instanceof Uint8Array ? 'HS256' : 'RS256');
-  let jwt = new SignJWT({ sub: 'dr-house', scope: 'imagesets:read', ...claims })
+  const payload = Object.fromEntries(
+    Object.entries({ sub: 'dr-house', scope: 'imagesets:read', ...claims }).filter(([, value]) => value !== undefined),
+  );
+  let jwt = new SignJWT(payload)
     .setProtectedHeader({ alg, ...(options.kid ? { kid: options.kid } : {}) })
     .setIssuedAt();
   if (options.expiresIn !== null) jwt = jwt.setExpirationTime(options.expiresIn ?? '5m');

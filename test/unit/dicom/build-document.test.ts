@@ -2,10 +2,15 @@ import { mergeInstances, newDocument, prepareInstance } from '../../../healthima
 import { crc32 } from '../../../healthimaging-local/dicom/frame-checksum';
 import { readDicomInstance } from '../../../healthimaging-local/dicom/read-instance';
 import { generateStudy, smallCtStudy } from '../../../scripts/synthetic-studies';
+import { atLeast, present } from '../../support/present';
 
 const DATASTORE = 'a'.repeat(32);
 const IMAGE_SET = 'b'.repeat(32);
-const files = generateStudy(smallCtStudy).filter((f) => f.relativePath.includes('series-001'));
+const files = atLeast(
+  generateStudy(smallCtStudy).filter((f) => f.relativePath.includes('series-001')),
+  2,
+  'files of series 1',
+);
 const prepare = (bytes: Buffer, tag: string) => {
   const parsed = readDicomInstance(bytes);
   return {
@@ -25,14 +30,15 @@ describe('newDocument', () => {
       IMAGE_SET,
       instances.map((i) => i.prepared),
     );
-    const seriesUid = instances[0].parsed.seriesInstanceUid;
+    const [{ parsed: firstParsed }] = atLeast(instances, 1, 'instances');
+    const seriesUid = firstParsed.seriesInstanceUid;
     expect(doc.SchemaVersion).toBe('1.1');
     expect(doc.DatastoreID).toBe(DATASTORE);
     expect(doc.ImageSetID).toBe(IMAGE_SET);
     expect(doc.Patient.DICOM.PatientID).toBe('FIX-CT-001');
-    expect(doc.Study.DICOM.StudyInstanceUID).toBe(instances[0].parsed.studyInstanceUid);
+    expect(doc.Study.DICOM.StudyInstanceUID).toBe(firstParsed.studyInstanceUid);
     expect(Object.keys(doc.Study.Series)).toEqual([seriesUid]);
-    expect(Object.keys(doc.Study.Series[seriesUid].Instances).sort()).toEqual(
+    expect(Object.keys(present(doc.Study.Series[seriesUid], 'the series').Instances).sort()).toEqual(
       instances.map((i) => i.parsed.sopInstanceUid).sort(),
     );
   });
@@ -40,19 +46,20 @@ describe('newDocument', () => {
   it('describes every frame with its id, full-resolution CRC32, value range and size', () => {
     const { parsed, prepared } = prepare(files[0].bytes, 'x');
     const node = prepared.node;
+    const [frame] = atLeast(parsed.frames, 1, 'frames');
     expect(node.StoredTransferSyntaxUID).toBe('1.2.840.10008.1.2.1');
     expect(node.ChecksumType).toBe('DECOMPRESSED');
     expect(node.DICOMVRs).toEqual(parsed.vrs);
     expect(node.ImageFrames).toEqual([
       {
         ID: 'x0'.padEnd(32, '0'),
-        PixelDataChecksumFromBaseToFullResolution: [{ Width: 32, Height: 32, Checksum: crc32(parsed.frames[0].bytes) }],
-        MinPixelValue: parsed.frames[0].minPixelValue,
-        MaxPixelValue: parsed.frames[0].maxPixelValue,
+        PixelDataChecksumFromBaseToFullResolution: [{ Width: 32, Height: 32, Checksum: crc32(frame.bytes) }],
+        MinPixelValue: frame.minPixelValue,
+        MaxPixelValue: frame.maxPixelValue,
         FrameSizeInBytes: 32 * 32 * 2,
       },
     ]);
-    expect(typeof node.ImageFrames[0].MinPixelValue).toBe('number');
+    expect(typeof present(node.ImageFrames[0], 'a frame').MinPixelValue).toBe('number');
   });
 });
 
@@ -64,9 +71,10 @@ describe('mergeInstances', () => {
     const snapshot = JSON.stringify(base);
     const again = prepare(files[0].bytes, 'c');
     const merged = mergeInstances(base, [second.prepared, again.prepared]);
-    const series = merged.Study.Series[first.parsed.seriesInstanceUid];
+    const series = present(merged.Study.Series[first.parsed.seriesInstanceUid], 'the merged series');
     expect(Object.keys(series.Instances)).toHaveLength(2);
-    expect(series.Instances[first.parsed.sopInstanceUid].ImageFrames[0].ID).toBe('c0'.padEnd(32, '0'));
+    const reimported = present(series.Instances[first.parsed.sopInstanceUid], 'the re-imported instance');
+    expect(present(reimported.ImageFrames[0], 'its frame').ID).toBe('c0'.padEnd(32, '0'));
     expect(merged.ImageSetID).toBe(IMAGE_SET);
     expect(JSON.stringify(base)).toBe(snapshot);
   });

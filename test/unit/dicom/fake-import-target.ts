@@ -1,5 +1,6 @@
 import type { MetadataDocument } from '../../../healthimaging-local/shapes/metadata-document';
 import type { ImportTarget, PrimaryImageSet, StoredFrame } from '../../../healthimaging-local/dicom/import-target';
+import { present, type AtLeast } from '../../support/present';
 
 /**
  * An in-memory ImportTarget for unit tests of the import alone: it keeps every version of every
@@ -9,7 +10,11 @@ import type { ImportTarget, PrimaryImageSet, StoredFrame } from '../../../health
 export interface FakeImageSet {
   imageSetId: string;
   isPrimary: boolean;
-  versions: MetadataDocument[];
+  versions: AtLeast<MetadataDocument, 1>;
+}
+
+function latestVersion(set: FakeImageSet): MetadataDocument {
+  return present(set.versions[set.versions.length - 1], `a version of image set ${set.imageSetId}`);
 }
 
 export class FakeImportTarget implements ImportTarget {
@@ -23,7 +28,7 @@ export class FakeImportTarget implements ImportTarget {
 
   findPrimary(datastoreId: string, studyInstanceUid: string, seriesInstanceUid: string): PrimaryImageSet | undefined {
     for (const set of this.imageSets.values()) {
-      const latest = set.versions[set.versions.length - 1];
+      const latest = latestVersion(set);
       if (
         set.isPrimary &&
         latest.DatastoreID === datastoreId &&
@@ -60,7 +65,9 @@ export class FakeImportTarget implements ImportTarget {
   }
 
   commit(write: () => void): void {
-    const before = new Map([...this.imageSets].map(([id, set]) => [id, { ...set, versions: [...set.versions] }]));
+    const before = new Map(
+      [...this.imageSets].map(([id, set]): [string, FakeImageSet] => [id, { ...set, versions: [...set.versions] }]),
+    );
     try {
       write();
       this.commits++;
@@ -87,7 +94,7 @@ export class FakeImportTarget implements ImportTarget {
   latest(imageSetId: string): MetadataDocument {
     const set = this.imageSets.get(imageSetId);
     if (!set) throw new Error('unknown image set');
-    return set.versions[set.versions.length - 1];
+    return latestVersion(set);
   }
 
   primaries(): FakeImageSet[] {

@@ -2,6 +2,7 @@ import { documentSignature, groupingSignature } from '../../../healthimaging-loc
 import { newDocument, prepareInstance } from '../../../healthimaging-local/dicom/build-document';
 import { readDicomInstance } from '../../../healthimaging-local/dicom/read-instance';
 import { generateStudy, smallCtStudy } from '../../../scripts/synthetic-studies';
+import { present } from '../../support/present';
 
 const levels = (overrides: { patient?: object; study?: object; series?: object } = {}) => ({
   patient: { PatientID: 'P1', PatientName: 'A^B', ...overrides.patient },
@@ -36,7 +37,7 @@ describe('groupingSignature', () => {
   });
 
   it('matches the signature of a document built from the same instance', () => {
-    const parsed = readDicomInstance(generateStudy(smallCtStudy)[0].bytes);
+    const parsed = readDicomInstance(present(generateStudy(smallCtStudy)[0], 'a generated file').bytes);
     const prepared = prepareInstance(
       parsed,
       parsed.frames.map((_, i) => `frame${i}`),

@@ -1,6 +1,7 @@
 import type { RawDataset } from '../../../healthimaging-local/dicom/dcmjs';
 import { DicomReadError } from '../../../healthimaging-local/dicom/dicom-read-error';
 import { extractFrames } from '../../../healthimaging-local/dicom/pixel-frames';
+import { present } from '../../support/present';
 
 const EXPLICIT_LE = '1.2.840.10008.1.2.1';
 const JPEG_BASELINE = '1.2.840.10008.1.2.4.50';
@@ -32,7 +33,7 @@ describe('extractFrames', () => {
     expect(frames).toHaveLength(2);
     expect(frames[0]).toMatchObject({ width: 2, height: 2, minPixelValue: 1, maxPixelValue: 4 });
     expect(frames[1]).toMatchObject({ minPixelValue: 10, maxPixelValue: 40 });
-    expect(frames[1].bytes.equals(Buffer.from(u16([10, 20, 30, 40])))).toBe(true);
+    expect(present(frames[1], 'frame 2').bytes.equals(Buffer.from(u16([10, 20, 30, 40])))).toBe(true);
   });
 
   it('reads signed values with PixelRepresentation 1 and only the stored bits', () => {
@@ -62,14 +63,14 @@ describe('extractFrames', () => {
       [0xff, 0xd8, 1],
       [0xff, 0xd8, 2, 3],
     ]);
-    expect(frames[0].minPixelValue).toBeUndefined();
+    expect(present(frames[0], 'frame 1').minPixelValue).toBeUndefined();
   });
 
   it('joins all fragments of a single-frame encapsulated image', () => {
     const fragments = [new Uint8Array([1, 2]).buffer, new Uint8Array([3]).buffer];
     const frames = extractFrames(image(fragments, { rows: 8, columns: 8, bitsAllocated: 8 }), JPEG_BASELINE);
     expect(frames).toHaveLength(1);
-    expect([...frames[0].bytes]).toEqual([1, 2, 3]);
+    expect([...present(frames[0], 'the frame').bytes]).toEqual([1, 2, 3]);
   });
 
   it('refuses encapsulated multi-frame data whose fragments cannot be assigned to frames', () => {

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readDicomInstance } from '../../../healthimaging-local/dicom/read-instance';
 import { describeIfSamples, SAMPLES_DIR, sampleFiles } from './sample-files';
+import { present } from '../../support/present';
 
 describeIfSamples('readDicomInstance on the real samples', () => {
   it.each(sampleFiles().map((file) => [path.relative(SAMPLES_DIR, file), file]))(
@@ -16,9 +17,10 @@ describeIfSamples('readDicomInstance on the real samples', () => {
       expect(parsed.frames).toHaveLength(1);
       const rows = parsed.instance.Rows as number;
       const columns = parsed.instance.Columns as number;
-      expect(parsed.frames[0]).toMatchObject({ width: columns, height: rows });
-      expect(parsed.frames[0].bytes.length).toBe(rows * columns * 2);
-      expect(parsed.frames[0].minPixelValue).toBeLessThanOrEqual(parsed.frames[0].maxPixelValue!);
+      const frame = present(parsed.frames[0], 'a frame');
+      expect(frame).toMatchObject({ width: columns, height: rows });
+      expect(frame.bytes.length).toBe(rows * columns * 2);
+      expect(frame.minPixelValue).toBeLessThanOrEqual(frame.maxPixelValue!);
       for (const [key, vr] of Object.entries(parsed.vrs)) {
         expect(key).toMatch(/^[0-9A-F]{8}$/);
         expect(vr).toMatch(/^[A-Z]{2}$/);

@@ -14,6 +14,8 @@ import {
 } from '../../../scripts/synthetic-studies';
 import { FakeImportTarget } from './fake-import-target';
 import { describeIfSamples, SAMPLES_DIR, sampleFiles } from './sample-files';
+import { atLeast, present } from '../../support/present';
+import type { MetadataDocument } from '../../../healthimaging-local/shapes/metadata-document';
 
 const DATASTORE = '0123456789abcdef0123456789abcdef';
 let tmp: string;
@@ -126,7 +128,8 @@ describe('runDicomImport', () => {
           for (const frame of instance.ImageFrames) {
             const stored = target.frames.get(frame.ID);
             expect(stored?.contentType).toBe('application/octet-stream');
-            expect(crc32(stored!.bytes)).toBe(frame.PixelDataChecksumFromBaseToFullResolution[0].Checksum);
+            const [fullResolution] = atLeast(frame.PixelDataChecksumFromBaseToFullResolution, 1, 'checksums');
+            expect(crc32(stored!.bytes)).toBe(fullResolution.Checksum);
             expect(stored!.bytes.length).toBe(frame.FrameSizeInBytes);
             frames++;
           }
@@ -148,14 +151,17 @@ describe('runDicomImport', () => {
     expect([...target.imageSets.keys()].sort()).toEqual(firstIds);
     for (const set of target.imageSets.values()) {
       expect(set.versions).toHaveLength(2);
-      const [v1, v2] = set.versions;
-      const sops = (doc: typeof v1) =>
+      const [v1, v2] = atLeast(set.versions, 2, 'versions');
+      const sops = (doc: MetadataDocument) =>
         Object.values(doc.Study.Series)
           .flatMap((s) => Object.keys(s.Instances))
           .sort();
       expect(sops(v2)).toEqual(sops(v1));
-      const frameId = (doc: typeof v1) =>
-        Object.values(Object.values(doc.Study.Series)[0].Instances)[0].ImageFrames[0].ID;
+      const frameId = (doc: MetadataDocument) => {
+        const [series] = atLeast(Object.values(doc.Study.Series), 1, 'series');
+        const [instance] = atLeast(Object.values(series.Instances), 1, 'instances');
+        return atLeast(instance.ImageFrames, 1, 'frames')[0].ID;
+      };
       expect(frameId(v2)).not.toBe(frameId(v1));
     }
     expect(manifest.jobSummary.imageSetsSummary.map((s: { imageSetVersion: number }) => s.imageSetVersion)).toEqual([
@@ -181,7 +187,7 @@ describe('runDicomImport', () => {
     expect(manifest.jobSummary.imageSetsSummary).toEqual([
       expect.objectContaining({ isPrimary: false, imageSetVersion: 1 }),
     ]);
-    const nonPrimary = target.latest(target.nonPrimaries()[0].imageSetId);
+    const nonPrimary = target.latest(present(target.nonPrimaries()[0], 'a non-primary image set').imageSetId);
     expect(nonPrimary.Study.DICOM.AccessionNumber).toBe('CHANGED01');
     for (const primary of target.primaries()) expect(primary.versions).toHaveLength(1);
   });
@@ -189,8 +195,8 @@ describe('runDicomImport', () => {
   it('splits conflicting files of one series within a single job', async () => {
     const input = path.join(tmp, 'in');
     const base = generateStudy(smallCtStudy).slice(0, 2);
-    const other = generateStudy({ ...smallCtStudy, studyDate: '20240105' }).slice(2, 3);
-    await writeFiles(input, [...base, { ...other[0], relativePath: 'zz/late.dcm' }]);
+    const [other] = atLeast(generateStudy({ ...smallCtStudy, studyDate: '20240105' }).slice(2, 3), 1, 'files');
+    await writeFiles(input, [...base, { ...other, relativePath: 'zz/late.dcm' }]);
     const target = new FakeImportTarget();
     const { result, successes } = await importDir(target, input);
     expect(result.numberOfGeneratedImageSets).toBe(2);
@@ -203,7 +209,7 @@ describe('runDicomImport', () => {
 
   it('reports junk and truncated files as FAILURE lines and imports the rest', async () => {
     const input = path.join(tmp, 'in');
-    const files = generateStudy(smallCtStudy);
+    const files = atLeast(generateStudy(smallCtStudy), 3, 'generated files');
     await writeFiles(input, files.slice(0, 2));
     await fs.writeFile(path.join(input, 'notes.txt'), 'not an image at all\n');
     await fs.writeFile(path.join(input, 'cut.dcm'), files[2].bytes.subarray(0, files[2].bytes.length - 300));
@@ -267,7 +273,7 @@ describe('runDicomImport and LOCKED primary image sets', () => {
     await writeStudy(input, smallCtStudy);
     const target = new FakeImportTarget();
     await importDir(target, input);
-    const [held, free] = target.primaries();
+    const [held, free] = atLeast(target.primaries(), 2, 'primary image sets');
     target.locked.add(held.imageSetId);
     return { input, target, held, free };
   }
@@ -277,14 +283,15 @@ describe('runDicomImport and LOCKED primary image sets', () => {
     await writeStudy(input, smallCtStudy);
     const target = new FakeImportTarget();
     await importDir(target, input);
-    const [changed, untouched] = target.primaries();
-    const [seriesUid, series] = Object.entries(changed.versions[0].Study.Series)[0];
+    const [changed, untouched] = atLeast(target.primaries(), 2, 'primary image sets');
+    const [[seriesUid, series]] = atLeast(Object.entries(changed.versions[0].Study.Series), 1, 'series');
+    const [instance] = atLeast(Object.values(series.Instances), 1, 'instances');
     let prepared = 0;
     target.prepareDocument = async () => {
       // An Update completes as version 2 (one more instance) after the job planned version 2 itself.
       if (prepared++ === 0) {
         const v2 = structuredClone(changed.versions[0]);
-        v2.Study.Series[seriesUid].Instances['1.2.3.4.5.6.999'] = structuredClone(Object.values(series.Instances)[0]);
+        present(v2.Study.Series[seriesUid], 'the series').Instances['1.2.3.4.5.6.999'] = structuredClone(instance);
         changed.versions.push(v2);
       }
     };
@@ -293,9 +300,9 @@ describe('runDicomImport and LOCKED primary image sets', () => {
     expect(failures).toEqual([]);
     expect(prepared).toBe(4); // two documents, prepared twice
     expect(changed.versions).toHaveLength(3);
-    expect(Object.keys(target.latest(changed.imageSetId).Study.Series[seriesUid].Instances)).toContain(
-      '1.2.3.4.5.6.999',
-    );
+    expect(
+      Object.keys(present(target.latest(changed.imageSetId).Study.Series[seriesUid], 'the series').Instances),
+    ).toContain('1.2.3.4.5.6.999');
     expect(untouched.versions).toHaveLength(2);
     const versions = Object.fromEntries(
       manifest.jobSummary.imageSetsSummary.map((s: { imageSetId: string; imageSetVersion: number }) => [
@@ -483,8 +490,10 @@ describeIfSamples('runDicomImport with the real samples', () => {
       .size;
     expect(seriesCount).toBeGreaterThanOrEqual(10);
     const ct = [...target.imageSets.values()].find((s) => s.versions[0].Patient.DICOM.PatientID === '1CT1')!;
-    const instance = Object.values(Object.values(ct.versions[0].Study.Series)[0].Instances)[0];
-    expect(instance.ImageFrames[0].PixelDataChecksumFromBaseToFullResolution[0]).toMatchObject({
+    const [series] = atLeast(Object.values(ct.versions[0].Study.Series), 1, 'series');
+    const [instance] = atLeast(Object.values(series.Instances), 1, 'instances');
+    const [frame] = atLeast(instance.ImageFrames, 1, 'frames');
+    expect(frame.PixelDataChecksumFromBaseToFullResolution[0]).toMatchObject({
       Width: 128,
       Height: 128,
     });

@@ -10,7 +10,13 @@ import {
   smallCtStudy,
   smallMrStudy,
   writeStudy,
+  type SyntheticStudySpec,
 } from '../../../scripts/synthetic-studies';
+import { present } from '../../support/present';
+
+/** The bytes of the `index`th file a spec generates. */
+const fileBytes = (spec: SyntheticStudySpec, index: number): Buffer =>
+  present(generateStudy(spec)[index], `generated file ${index + 1}`).bytes;
 
 const digest = (files: Array<{ relativePath: string; bytes: Buffer }>) =>
   createHash('sha256')
@@ -23,8 +29,8 @@ describe('generateStudy', () => {
   });
 
   it('derives different UIDs from different seeds', () => {
-    const a = naturalizeDataset(readP10(generateStudy(smallCtStudy)[0].bytes).dict);
-    const b = naturalizeDataset(readP10(generateStudy({ ...smallCtStudy, seed: 'another' })[0].bytes).dict);
+    const a = naturalizeDataset(readP10(fileBytes(smallCtStudy, 0)).dict);
+    const b = naturalizeDataset(readP10(fileBytes({ ...smallCtStudy, seed: 'another' }, 0)).dict);
     expect(a.StudyInstanceUID).not.toBe(b.StudyInstanceUID);
     expect(a.SOPInstanceUID).not.toBe(b.SOPInstanceUID);
   });
@@ -46,7 +52,7 @@ describe('generateStudy', () => {
   });
 
   it('produces realistic CT attributes and small native pixel data', () => {
-    const ct = naturalizeDataset(readP10(generateStudy(smallCtStudy)[1].bytes).dict);
+    const ct = naturalizeDataset(readP10(fileBytes(smallCtStudy, 1)).dict);
     expect(ct).toMatchObject({
       SOPClassUID: '1.2.840.10008.5.1.4.1.1.2',
       Modality: 'CT',
@@ -61,7 +67,7 @@ describe('generateStudy', () => {
       SliceThickness: 2.5,
     });
     expect((ct.ImagePositionPatient as number[]).length).toBe(3);
-    expect((ct.PixelData as ArrayBuffer[])[0].byteLength).toBe(32 * 32 * 2);
+    expect(present((ct.PixelData as ArrayBuffer[])[0], 'a pixel data fragment').byteLength).toBe(32 * 32 * 2);
   });
 });
 
@@ -72,8 +78,8 @@ describe('writeStudy', () => {
       const written = await writeStudy(dir, smallCtStudy);
       expect(written).toHaveLength(6);
       for (const file of written) expect(file.startsWith(dir)).toBe(true);
-      const bytes = await fs.readFile(written[0]);
-      expect(bytes.equals(generateStudy(smallCtStudy)[0].bytes)).toBe(true);
+      const bytes = await fs.readFile(present(written[0], 'a written path'));
+      expect(bytes.equals(fileBytes(smallCtStudy, 0))).toBe(true);
     } finally {
       await fs.rm(dir, { recursive: true, force: true });
     }
@@ -98,6 +104,6 @@ describe('demo and benchmark specs', () => {
 
   it('sizes the benchmark study as one series of the requested instance count', () => {
     expect(largeStudySpec().series).toEqual([expect.objectContaining({ instances: 2000 })]);
-    expect(largeStudySpec(10).series[0].instances).toBe(10);
+    expect(present(largeStudySpec(10).series[0], 'a series').instances).toBe(10);
   });
 });

@@ -71,7 +71,7 @@ describe('createMedicalImagingClient', () => {
   });
 
   it('refuses static credentials that were never resolved', () => {
-    const upstream = { ...staticUpstream(endpoint), resolvedStaticCredentials: undefined };
+    const { resolvedStaticCredentials: _resolved, ...upstream } = staticUpstream(endpoint);
     expect(() => createMedicalImagingClient(upstream)).toThrow(/not resolved/);
   });
 

@@ -16,7 +16,7 @@ const flush = () => new Promise((resolve) => setImmediate(resolve));
 describe('Semaphore', () => {
   it('never lets more than its limit run at once and serves waiters in order', async () => {
     const semaphore = new Semaphore(2);
-    const gates = [deferred(), deferred(), deferred(), deferred()];
+    const gates = [deferred(), deferred(), deferred(), deferred()] as const;
     const started: number[] = [];
     let running = 0;
     let peak = 0;

@@ -394,8 +394,10 @@ describe('values HealthImaging stores', () => {
     let checked = 0;
     const problems = attributeMaps.flatMap(([where, attributes, vrs]) =>
       Object.entries(attributes).flatMap(([key, value]) => {
-        const element = /^[0-9A-F]{8}$/.test(key) ? { vr: vrs[key] } : elementByKeyword(key);
-        if (!element) return [`${where}: ${key} is not in the registry`];
+        const tagged = /^[0-9A-F]{8}$/.test(key);
+        const vr = vrs[key];
+        const element = tagged ? (vr === undefined ? undefined : { vr }) : elementByKeyword(key);
+        if (!element) return [`${where}: ${key} ${tagged ? 'has no VR' : 'is not in the registry'}`];
         checked += 1;
         return checkElementValue(`${where}.${key}`, key, value, element, registryResolver([], vrs)).map(
           (p) => `${p.path}: ${p.rule}`,

@@ -1,5 +1,6 @@
 import { diffMetadata } from '../../../src/imaging/metadata-changes';
 import type { MetadataDocument } from '../../../src/imaging/records';
+import { present } from '../../support/present';
 
 const seriesA = '1.2.3.1';
 const seriesB = '1.2.3.2';
@@ -32,6 +33,10 @@ function ctStudy(overrides: (doc: MetadataDocument) => void = () => undefined): 
   return doc;
 }
 
+/** Series A of a document built by `ctStudy`, and one of its instances, for edits. */
+const seriesAOf = (doc: MetadataDocument) => present(doc.Study.Series[seriesA], 'series A');
+const instanceOf = (doc: MetadataDocument, sop: string) => present(seriesAOf(doc).Instances[sop], `instance ${sop}`);
+
 describe('diffMetadata', () => {
   it('finds nothing between identical documents', () => {
     expect(diffMetadata(ctStudy(), ctStudy())).toEqual([]);
@@ -42,8 +47,8 @@ describe('diffMetadata', () => {
       doc.Patient.DICOM.PatientName = 'DOE^J';
       delete doc.Patient.DICOM.PatientSex;
       doc.Study.DICOM.AccessionNumber = 'A1';
-      doc.Study.Series[seriesA].DICOM.SeriesNumber = '2';
-      doc.Study.Series[seriesA].Instances[`${seriesA}.1`].DICOM.ImageType = ['DERIVED', 'PRIMARY'];
+      seriesAOf(doc).DICOM.SeriesNumber = '2';
+      instanceOf(doc, `${seriesA}.1`).DICOM.ImageType = ['DERIVED', 'PRIMARY'];
     });
     expect(diffMetadata(ctStudy(), after)).toEqual([
       { level: 'PATIENT', keyword: 'PatientName', kind: 'CHANGED', before: 'DOE^JANE', after: 'DOE^J' },
@@ -73,8 +78,8 @@ describe('diffMetadata', () => {
     const after = ctStudy((doc) => {
       delete doc.Study.Series[seriesB];
       doc.Study.Series[seriesC] = { DICOM: { Modality: 'SR' }, Instances: { [`${seriesC}.1`]: { DICOM: {} } } };
-      delete doc.Study.Series[seriesA].Instances[`${seriesA}.2`];
-      doc.Study.Series[seriesA].Instances[`${seriesA}.3`] = { DICOM: { InstanceNumber: '3' } };
+      delete seriesAOf(doc).Instances[`${seriesA}.2`];
+      seriesAOf(doc).Instances[`${seriesA}.3`] = { DICOM: { InstanceNumber: '3' } };
     });
     expect(diffMetadata(ctStudy(), after)).toEqual([
       {
@@ -98,8 +103,8 @@ describe('diffMetadata', () => {
 
   it('ignores storage details outside the DICOM maps', () => {
     const after = ctStudy((doc) => {
-      doc.Study.Series[seriesA].Instances[`${seriesA}.1`].ImageFrames = [{ ID: 'e'.repeat(32) }];
-      doc.Study.Series[seriesA].Instances[`${seriesA}.1`].StoredTransferSyntaxUID = '1.2.840.10008.1.2.4.202';
+      instanceOf(doc, `${seriesA}.1`).ImageFrames = [{ ID: 'e'.repeat(32) }];
+      instanceOf(doc, `${seriesA}.1`).StoredTransferSyntaxUID = '1.2.840.10008.1.2.4.202';
     });
     expect(diffMetadata(ctStudy(), after)).toEqual([]);
   });

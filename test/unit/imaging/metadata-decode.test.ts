@@ -1,5 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { decodeMetadata, isGzip, MetadataDecodeError } from '../../../src/imaging/upstream/metadata-decode';
+import { present } from '../../support/present';
 
 const ctDocument = {
   SchemaVersion: '1.1',
@@ -32,8 +33,9 @@ describe('decodeMetadata', () => {
     );
     expect(doc.Patient.DICOM).toEqual({});
     expect(doc.Study.DICOM).toEqual({});
-    expect(doc.Study.Series['1.2'].DICOM).toEqual({});
-    expect(doc.Study.Series['1.2'].Instances['1.2.3'].DICOM).toEqual({});
+    const series = present(doc.Study.Series['1.2'], 'series 1.2');
+    expect(series.DICOM).toEqual({});
+    expect(present(series.Instances['1.2.3'], 'instance 1.2.3').DICOM).toEqual({});
   });
 
   it('refuses raw bytes over the size guard', async () => {

@@ -1,6 +1,7 @@
 import { RateLimits, type RateVerdict } from '../../../src/limits/rate-limits';
 import { throttledErrorOf } from '../../../src/limits/rate-limits-error';
 import { principal, settings, tenant } from './rate-limits-fixtures';
+import { present } from '../../support/present';
 
 /** In-memory limits (no REDIS_URL): the buckets and the in-flight cap, called directly. */
 
@@ -22,7 +23,7 @@ describe('RateLimits in memory', () => {
     const limits = new RateLimits({ defaults: settings([2, 5], [1000, 1000]) });
     const verdicts = await consumeTimes(limits, 6, principal('acme', 'ci'), acme);
     expect(verdicts.slice(0, 5).every((verdict) => verdict.ok)).toBe(true);
-    const refused = verdicts[5];
+    const refused = present(verdicts[5], 'the sixth verdict');
     expect(refused).toEqual({
       ok: false,
       scope: 'credential',

@@ -12,6 +12,7 @@ import {
 } from '../../../src/resolvers/request/global-ids';
 import { searchCursorParent } from '../../../src/resolvers/request/image-set-search';
 import type { RequestScope } from '../../../src/resolvers/request/request-scope';
+import { present } from '../../support/present';
 
 const ds = 'a'.repeat(32);
 const imageSetId = 'b'.repeat(32);
@@ -157,7 +158,7 @@ describe('toConnection', () => {
     );
     expect(connection.edges.map((edge) => edge.node)).toEqual(['a', 'b']);
     expect(signed).toEqual([]);
-    expect(connection.edges[1].cursor).toBe('cursor-2');
+    expect(present(connection.edges[1], 'a second edge').cursor).toBe('cursor-2');
     expect(connection.pageInfo.endCursor).toBe('cursor-2');
     expect(signed).toEqual([2, 2]);
   });

@@ -1,5 +1,6 @@
 import type { UpstreamPage } from '../../../src/imaging/records';
 import { readUpstreamSlice, type UpstreamPosition } from '../../../src/resolvers/paging/upstream-pager';
+import { present } from '../../support/present';
 
 /** A forward-only listing over `items`: tokens are offsets, pages hold at most `maxResults`. */
 function listing(items: string[]) {
@@ -45,7 +46,7 @@ describe('readUpstreamSlice', () => {
   it('resumes after an edge in the middle of a page by re-reading that page and skipping', async () => {
     const { fetch, calls } = listing(letters);
     const page = await readUpstreamSlice(fetch, 3, { token: '3', skip: 0 });
-    const middle = page.items[0].after;
+    const middle = present(page.items[0], 'a first item').after;
     expect(middle).toEqual({ token: '3', skip: 1 });
     const resumed = await readUpstreamSlice(fetch, 2, middle);
     expect(resumed.items.map((entry) => entry.item)).toEqual(['e', 'f']);
@@ -58,7 +59,7 @@ describe('readUpstreamSlice', () => {
     const slice = await readUpstreamSlice(fetch, 50, { skip: 30 });
     expect(calls).toEqual([{ maxResults: 50 }]);
     expect(slice.items).toHaveLength(20);
-    expect(slice.items[0].item).toBe('item-30');
+    expect(present(slice.items[0], 'a first item').item).toBe('item-30');
     expect(slice.end).toEqual({ token: '50', skip: 0 });
   });
 

@@ -4,6 +4,7 @@ import { toCopyRequest, toRevertRequest, toUpdateRequest } from '../../../src/re
 import { copyPayload, deletePayload, updatedVersion } from '../../../src/resolvers/mappers/write-payloads.mapper';
 import type { CopyImageSetInput } from '../../../src/types/copy-image-set.input';
 import type { UpdateImageSetMetadataInput } from '../../../src/types/update-image-set-metadata.input';
+import { present } from '../../support/present';
 
 const DS = 'a'.repeat(32);
 const SET = 'b'.repeat(32);
@@ -86,7 +87,8 @@ describe('toUpdateRequest', () => {
         },
       }),
     );
-    expect(request.updates!.updatableAttributes!.Study!.Series![SERIES].Instances!['1.2.3.4.1']).toEqual({
+    const series = present(request.updates!.updatableAttributes!.Study!.Series![SERIES], 'the series');
+    expect(series.Instances!['1.2.3.4.1']).toEqual({
       DICOM: { '00091001': 'X' },
       DICOMVRs: { '00091001': 'LO' },
     });
@@ -139,7 +141,8 @@ describe('toCopyRequest', () => {
       copy({ subset: { series: [{ seriesInstanceUid: SERIES }] } }),
       async () => sourceDocument,
     );
-    expect(request.copiableAttributes!.Study!.Series![SERIES].Instances).toEqual({ '1.2.3.4.1': {}, '1.2.3.4.2': {} });
+    const series = present(request.copiableAttributes!.Study!.Series![SERIES], 'the series');
+    expect(series.Instances).toEqual({ '1.2.3.4.1': {}, '1.2.3.4.2': {} });
   });
 
   it('refuses a series the source does not hold', async () => {
