@@ -91,7 +91,10 @@ describe('parseDicomUpdates', () => {
   it('accepts SchemaVersion as the number 1.1 or the string "1.1", and nothing else', () => {
     expect(
       parseDicomUpdates({ updatableAttributes: blob({ SchemaVersion: '1.1', Patient: { DICOM: {} } }) }).updatable,
-    ).toBeDefined();
+    ).toMatchObject({ Patient: { DICOM: {} } });
+    expect(
+      parseDicomUpdates({ updatableAttributes: blob({ SchemaVersion: 1.1, Patient: { DICOM: {} } }) }).updatable,
+    ).toMatchObject({ Patient: { DICOM: {} } });
     expect(validationMessage(() => parseDicomUpdates({ updatableAttributes: blob({ SchemaVersion: 2 }) }))).toMatch(
       /SchemaVersion must be 1.1/,
     );
