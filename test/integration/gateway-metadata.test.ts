@@ -1,6 +1,7 @@
 import { largeStudySpec, smallCtStudy, smallMrStudy, SYNTHETIC_PRIVATE_TAG } from '../../scripts/synthetic-studies';
 import { expectData, expectGraphQLError } from '../support/gateway-expect';
 import { startGatewayHarness, type GatewayHarness } from '../support/gateway-harness';
+import { present } from '../support/present';
 
 const METADATA = `query ($ds: String!, $id: String!) {
   imageSet(datastoreId: $ds, imageSetId: $id) {
@@ -84,7 +85,7 @@ describe('gateway: image set metadata', () => {
     expect(series).toMatchObject({
       modality: 'CT',
       seriesNumber: 1,
-      seriesDescription: smallCtStudy.series[0].description,
+      seriesDescription: present(smallCtStudy.series[0], 'a CT series').description,
       bodyPartExamined: 'CHEST',
       instanceCount: 3,
     });
@@ -106,7 +107,7 @@ describe('gateway: image set metadata', () => {
     );
     const instances = data.imageSet.metadata.study.series[0].instances.edges.map((edge: any) => edge.node);
     for (const instance of instances) {
-      expect(instance.frames).toHaveLength(smallMrStudy.series[1].frames!);
+      expect(instance.frames).toHaveLength(present(smallMrStudy.series[1], 'a second MR series').frames!);
       expect(instance.frames.map((frame: any) => [frame.width, frame.height])).toEqual([
         [16, 16],
         [16, 16],

@@ -12,6 +12,7 @@ import { startTestHil, type TestHil } from '../support/hil-client';
 import { createActiveDatastore, importSyntheticStudy } from '../support/hil-wait';
 import { parsePrometheusText, sampleValue, type Sample } from '../support/prometheus-text';
 import { closedPort, describeWithRedis, TEST_REDIS_URL, uniqueRedisPrefix } from '../support/redis-scratch';
+import { atLeast } from '../support/present';
 
 /** Health, readiness and metrics: what an orchestrator and a Prometheus server see of a replica. */
 
@@ -122,7 +123,11 @@ describe('Prometheus metrics on METRICS_PORT', () => {
     hil = await startTestHil();
     const admin = hil.client();
     datastoreId = await createActiveDatastore(admin, 'metrics-store');
-    [imageSetId] = (await importSyntheticStudy(admin, hil.s3Dir, datastoreId, smallCtStudy, 'metrics')).imageSetIds;
+    [imageSetId] = atLeast(
+      (await importSyntheticStudy(admin, hil.s3Dir, datastoreId, smallCtStudy, 'metrics')).imageSetIds,
+      1,
+      'image sets',
+    );
     configDir = mkdtempSync(join(tmpdir(), 'gateway-metrics-'));
     const tenantsFile = join(configDir, 'tenants.json');
     writeFileSync(

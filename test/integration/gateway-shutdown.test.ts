@@ -7,6 +7,7 @@ import { hashApiKey } from '../../src/auth/authenticate';
 import { startGatewayServer } from '../../src/main';
 import { startTestHil, type TestHil } from '../support/hil-client';
 import { createActiveDatastore } from '../support/hil-wait';
+import { present } from '../support/present';
 
 /**
  * Graceful shutdown: on SIGTERM the gateway stops accepting connections, lets the requests in
@@ -146,7 +147,7 @@ describe('graceful shutdown', () => {
         });
       };
       const ready = await lineMatching(/GraphQL gateway ready at /);
-      const url = /ready at (\S+)/.exec(ready)![1];
+      const url = present(/ready at (\S+)/.exec(ready)?.[1], 'the URL the gateway is ready at');
       return { proc, url, exited, lineMatching, output };
     };
 

@@ -1,5 +1,6 @@
 import { expectData, expectGraphQLError, waitUntilUnlocked } from '../support/gateway-expect';
 import { startGatewayHarness, type GatewayHarness } from '../support/gateway-harness';
+import { atLeast } from '../support/present';
 
 const COPY = `mutation ($input: CopyImageSetInput!) {
   copyImageSet(input: $input) { destinationImageSet { imageSetId latestVersionId } }
@@ -28,7 +29,7 @@ describe('gateway: writes under upstream faults', () => {
     h = await startGatewayHarness({ upstream: { connectionTimeoutMs: 500, requestTimeoutMs: 300 } });
     acme = h.as({ token: h.tokens.acme });
     ds = h.datastores.acme;
-    [source, destination] = await h.importStudy('acme', 'faults');
+    [source, destination] = atLeast(await h.importStudy('acme', 'faults'), 2, 'image sets');
   });
   afterAll(async () => {
     await h?.close();

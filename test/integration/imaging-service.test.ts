@@ -16,6 +16,7 @@ import { buildCopySubset, buildUpdatableAttributes } from '../../src/imaging/wri
 import { smallCtStudy } from '../../scripts/synthetic-studies';
 import { startTestHil, type TestHil } from '../support/hil-client';
 import { createActiveDatastore, importSyntheticStudy, waitForUnlocked } from '../support/hil-wait';
+import { atLeast, present } from '../support/present';
 
 /**
  * A pass-through proxy in front of HealthImaging Local that can lose the answer of one write: it
@@ -25,8 +26,8 @@ import { createActiveDatastore, importSyntheticStudy, waitForUnlocked } from '..
  */
 class LossyProxy {
   private server?: Server;
-  private dropNext?: string;
-  private stallNext?: string;
+  private dropNext: string | undefined;
+  private stallNext: string | undefined;
   private readonly inFlight = new Map<string, number>();
   /** Most requests seen at once per operation path segment since the last reset. */
   readonly peak = new Map<string, number>();
@@ -37,7 +38,8 @@ class LossyProxy {
   async start(): Promise<void> {
     const target = new URL(this.upstream);
     this.server = createServer((req, res) => {
-      const segment = (req.url ?? '').split('?')[0].split('/').pop() ?? '';
+      const [pathname = ''] = (req.url ?? '').split('?');
+      const segment = pathname.split('/').pop() ?? '';
       const drop = this.dropNext !== undefined && segment === this.dropNext;
       if (drop) this.dropNext = undefined;
       const stall = this.stallNext !== undefined && segment === this.stallNext;
@@ -160,9 +162,9 @@ describe('ImagingService against HealthImaging Local', () => {
     grantedStore = await createActiveDatastore(admin, 'acme-store');
     foreignStore = await createActiveDatastore(admin, 'globex-store');
     const imported = await importSyntheticStudy(admin, hil.s3Dir, grantedStore, smallCtStudy);
-    [ctSeriesSet, otherCtSeriesSet] = imported.imageSetIds;
+    [ctSeriesSet, otherCtSeriesSet] = atLeast(imported.imageSetIds, 2, 'CT image sets');
     const foreign = await importSyntheticStudy(admin, hil.s3Dir, foreignStore, smallCtStudy, 'foreign');
-    foreignSet = foreign.imageSetIds[0];
+    foreignSet = present(foreign.imageSetIds[0], 'a foreign image set');
     proxy = new LossyProxy(hil.url);
     await proxy.start();
   });
@@ -229,7 +231,7 @@ describe('ImagingService against HealthImaging Local', () => {
 
       const versions = await acme.listImageSetVersions(grantedStore, ctSeriesSet, { maxResults: 10 });
       expect(versions.items[0]).toMatchObject({ imageSetId: ctSeriesSet, versionId: imageSet.versionId });
-      expect(versions.items[0].workflowStatus).toEqual(expect.any(String));
+      expect(present(versions.items[0], 'a version').workflowStatus).toEqual(expect.any(String));
 
       const page = await acme.searchImageSets(
         grantedStore,
@@ -237,13 +239,13 @@ describe('ImagingService against HealthImaging Local', () => {
         { maxResults: 10 },
       );
       expect(page.items.map((s) => s.imageSetId).sort()).toEqual([ctSeriesSet, otherCtSeriesSet].sort());
-      expect(page.items[0].versionId).toMatch(/^\d+$/);
+      expect(present(page.items[0], 'a found image set').versionId).toMatch(/^\d+$/);
     });
 
     it('gunzips and parses the metadata document', async () => {
       const document = await service().getImageSetMetadata(grantedStore, ctSeriesSet);
       expect(document.ImageSetID).toBe(ctSeriesSet);
-      const [series] = Object.values(document.Study.Series);
+      const [series] = atLeast(Object.values(document.Study.Series), 1, 'series');
       expect(Object.keys(series.Instances)).toHaveLength(3);
     });
 
@@ -360,8 +362,8 @@ describe('ImagingService against HealthImaging Local', () => {
       const acme = service();
       const version = await latestVersion(otherCtSeriesSet);
       const document = await acme.getImageSetMetadata(grantedStore, otherCtSeriesSet, version);
-      const [seriesUid, series] = Object.entries(document.Study.Series)[0];
-      const firstInstance = Object.keys(series.Instances)[0];
+      const [[seriesUid, series]] = atLeast(Object.entries(document.Study.Series), 1, 'series');
+      const [firstInstance] = atLeast(Object.keys(series.Instances), 1, 'instances');
       const result = await acme.copyImageSet({
         datastoreId: grantedStore,
         sourceImageSetId: otherCtSeriesSet,
@@ -372,12 +374,18 @@ describe('ImagingService against HealthImaging Local', () => {
       expect(result.destination.latestVersionId).toBe('1');
       await waitForUnlocked(admin, grantedStore, result.destination.imageSetId);
       const copy = await acme.getImageSetMetadata(grantedStore, result.destination.imageSetId);
-      expect(Object.keys(copy.Study.Series[seriesUid].Instances)).toEqual([firstInstance]);
+      expect(Object.keys(present(copy.Study.Series[seriesUid], 'the copied series').Instances)).toEqual([
+        firstInstance,
+      ]);
     });
 
     it('sends a copy that failed with a 500 exactly once and reports that it may or may not have happened', async () => {
       const version = await latestVersion(ctSeriesSet);
-      const [seriesUid] = Object.keys((await service().getImageSetMetadata(grantedStore, ctSeriesSet)).Study.Series);
+      const [seriesUid] = atLeast(
+        Object.keys((await service().getImageSetMetadata(grantedStore, ctSeriesSet)).Study.Series),
+        1,
+        'series',
+      );
       const before = await imageSetIdsOfSeries(seriesUid);
       resetCounters();
       hil.hil.admin.faults.set({ operation: 'CopyImageSet', mode: 'error' });
@@ -417,7 +425,11 @@ describe('ImagingService against HealthImaging Local', () => {
 
     it('recognises a copy into a new image set that was applied although its answer was lost', async () => {
       const version = await latestVersion(ctSeriesSet);
-      const [seriesUid] = Object.keys((await service().getImageSetMetadata(grantedStore, ctSeriesSet)).Study.Series);
+      const [seriesUid] = atLeast(
+        Object.keys((await service().getImageSetMetadata(grantedStore, ctSeriesSet)).Study.Series),
+        1,
+        'series',
+      );
       const before = await imageSetIdsOfSeries(seriesUid);
       resetCounters();
       proxy.loseNextAnswer('copyImageSet');
@@ -430,11 +442,12 @@ describe('ImagingService against HealthImaging Local', () => {
       const after = await imageSetIdsOfSeries(seriesUid);
       const created = after.filter((id) => !before.includes(id));
       expect(created).toHaveLength(1);
-      expect(result.destination).toMatchObject({ imageSetId: created[0], latestVersionId: '1' });
+      const [createdId] = atLeast(created, 1, 'created image sets');
+      expect(result.destination).toMatchObject({ imageSetId: createdId, latestVersionId: '1' });
       expect(result.source.imageSetId).toBe(ctSeriesSet);
       expect(callsTo('CopyImageSet')).toBe(1);
       expect(events.some((e) => e.reconciling)).toBe(true);
-      await waitForUnlocked(admin, grantedStore, created[0]);
+      await waitForUnlocked(admin, grantedStore, createdId);
     });
 
     it('recognises a copy into an existing image set that was applied although its answer was lost', async () => {

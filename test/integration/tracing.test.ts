@@ -9,6 +9,7 @@ import { defaultTracingSettings } from '../../src/telemetry/tracing-settings';
 import { expectData } from '../support/gateway-expect';
 import { startGatewayHarness, type GatewayHarness, type GatewayHarnessOptions } from '../support/gateway-harness';
 import { leakMatchers, patientValuesIn, patientValuesOf } from '../support/phi-leak-scan';
+import { present } from '../support/present';
 
 /**
  * OpenTelemetry over the real request path: a gateway over HealthImaging Local, the SDK's spans
@@ -131,7 +132,7 @@ describe('tracing: W3C trace context in, spans for the request and its upstream 
   const requestSpanOf = (spans: ReadableSpan[]): ReadableSpan => {
     const servers = spans.filter((span) => span.kind === SpanKind.SERVER);
     expect(servers).toHaveLength(1);
-    return servers[0];
+    return present(servers[0], 'a server span');
   };
 
   it('makes the request span a child of the incoming traceparent, and the upstream calls children of it', async () => {
