@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { SignJWT } from 'jose';
+import partnerKitDocuments from '../examples/partner-client/src/generated/persisted-documents.json';
 import { DEMO_TENANT_IDS, type DemoState, type DemoTenantId } from './demo-state';
 
 /**
@@ -10,9 +11,17 @@ import { DEMO_TENANT_IDS, type DemoState, type DemoTenantId } from './demo-state
  * JWT issuer and a partner API key, so the demo exercises exactly the isolation production has.
  */
 export const DEMO_AUDIENCE = 'healthimaging-gateway';
-/** The demo user and the tenant's own key hold every scope; the partner key reads without PHI. */
+/** The demo user and the tenant's own key hold every scope. */
 export const DEMO_SCOPES = ['imagesets:read', 'imagesets:write', 'imagesets:delete', 'phi:read', 'audit:read'];
-export const DEMO_PARTNER_SCOPES = ['imagesets:read'];
+/**
+ * The partner key is the partner kit's (examples/partner-client): it may run exactly the kit's
+ * documents, read without PHI and write, which the kit's update needs. The allow-list is what
+ * makes a writing partner key safe: no copy, revert or document of its own, and without
+ * `phi:read` the gateway refuses it any change to a patient-identifying attribute.
+ */
+export const DEMO_PARTNER_SCOPES = ['imagesets:read', 'imagesets:write'];
+/** The kit's trusted document ids (`sha256:<hex>`), from the client preset's manifest. */
+export const DEMO_PARTNER_DOCUMENT_IDS: readonly string[] = Object.keys(partnerKitDocuments);
 const DEMO_NAMES: Record<DemoTenantId, string> = { acme: 'Acme Hospital (demo)', globex: 'Globex Imaging (demo)' };
 
 export const demoIssuer = (tenantId: DemoTenantId): string => `https://demo.healthimaging.local/${tenantId}`;
@@ -47,7 +56,12 @@ export function writeDemoTenantsFile(file: string, state: DemoState, endpoint: s
       jwt: { issuer: demoIssuer(id), audience: DEMO_AUDIENCE, hs256Secret: tenant.jwtSecret, algorithms: ['HS256'] },
       apiKeys: [
         { id: `${id}-app`, sha256: sha256Hex(tenant.apiKey), scopes: DEMO_SCOPES },
-        { id: `${id}-partner`, sha256: sha256Hex(tenant.partnerApiKey!), scopes: DEMO_PARTNER_SCOPES },
+        {
+          id: `${id}-partner`,
+          sha256: sha256Hex(tenant.partnerApiKey!),
+          scopes: DEMO_PARTNER_SCOPES,
+          trustedDocuments: DEMO_PARTNER_DOCUMENT_IDS,
+        },
       ],
     };
   });

@@ -85,7 +85,9 @@ export async function printDemoCredentials(state: DemoState, url: string): Promi
     console.log(`  {"Authorization": "Bearer ${await mintDemoToken(state, id)}"}`);
     console.log("  the hospital's own app key: every scope");
     console.log(`  {"x-api-key": "${state.tenants[id].apiKey}"}`);
-    console.log('  a partner key: imagesets:read only, no phi:read (patient-identifying attributes are withheld)');
+    console.log(
+      "  a partner key: the partner kit's documents only (examples/partner-client), imagesets:read and imagesets:write, no phi:read",
+    );
     console.log(`  {"x-api-key": "${state.tenants[id].partnerApiKey}"}`);
   }
   console.log('\nTry: query { viewer { tenantId scopes } datastores { id name } }');
