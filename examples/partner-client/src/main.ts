@@ -20,22 +20,28 @@ const USAGE = `usage: npm run partner-client -- --api-key KEY | --token JWT [opt
   --simulate-conflict write once more just before the update, to show the VERSION_CONFLICT retry
   --documents         print the kit's trusted document ids, for the tenants file, and exit`;
 
+const OPTIONS = {
+  url: { type: 'string', default: 'http://127.0.0.1:4000/graphql' },
+  'api-key': { type: 'string' },
+  token: { type: 'string' },
+  datastore: { type: 'string' },
+  'image-set': { type: 'string' },
+  'time-point': { type: 'string' },
+  'page-size': { type: 'string' },
+  'simulate-conflict': { type: 'boolean', default: false },
+  documents: { type: 'boolean', default: false },
+  help: { type: 'boolean', default: false },
+} as const;
+
 async function main(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      url: { type: 'string', default: 'http://127.0.0.1:4000/graphql' },
-      'api-key': { type: 'string' },
-      token: { type: 'string' },
-      datastore: { type: 'string' },
-      'image-set': { type: 'string' },
-      'time-point': { type: 'string' },
-      'page-size': { type: 'string' },
-      'simulate-conflict': { type: 'boolean', default: false },
-      documents: { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
-    },
-  });
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS });
+  } catch (error) {
+    console.error(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+    return 2;
+  }
+  const { values } = parsed;
   if (values.help) {
     console.log(USAGE);
     return 0;
