@@ -16,6 +16,7 @@ import { defaultTracingSettings } from '../../src/telemetry/tracing-settings';
 import { expectData, expectGraphQLError, waitUntilUnlocked } from '../support/gateway-expect';
 import { startGatewayHarness, type GatewayHarness, type GqlResponse } from '../support/gateway-harness';
 import { dateValues, leakMatchers, nameValues, patientValuesIn, patientValuesOf } from '../support/phi-leak-scan';
+import { present, type AtLeast } from '../support/present';
 
 /**
  * The log-and-error scan of the protection review: a full workload over HTTP (every query shape,
@@ -27,19 +28,16 @@ import { dateValues, leakMatchers, nameValues, patientValuesIn, patientValuesOf 
  * matcher finds the values in `data` a `phi:read` caller legitimately receives.
  */
 
+const demoStudy = (tenant: 'acme' | 'globex', index: number): SyntheticStudySpec =>
+  present(DEMO_TENANT_STUDIES[tenant][index], `demo study ${index + 1} of ${tenant}`);
+
 /** Demo studies, each cut to one small series so the import stays quick; their patients are the demo's. */
-const small = (spec: SyntheticStudySpec): SyntheticStudySpec => ({
-  ...spec,
-  series: [
-    {
-      ...spec.series[spec.series.length - 1],
-      instances: 2,
-      frames: Math.min(spec.series[spec.series.length - 1].frames ?? 1, 2),
-    },
-  ],
-});
-const ACME_DEMO = [small(DEMO_TENANT_STUDIES.acme[0]), small(DEMO_TENANT_STUDIES.acme[2]), DEMO_TENANT_STUDIES.acme[3]];
-const GLOBEX_DEMO = [small(DEMO_TENANT_STUDIES.globex[0])];
+const small = (spec: SyntheticStudySpec): SyntheticStudySpec => {
+  const last = present(spec.series[spec.series.length - 1], `a series of ${spec.seed}`);
+  return { ...spec, series: [{ ...last, instances: 2, frames: Math.min(last.frames ?? 1, 2) }] };
+};
+const ACME_DEMO = [small(demoStudy('acme', 0)), small(demoStudy('acme', 2)), demoStudy('acme', 3)];
+const GLOBEX_DEMO = [small(demoStudy('globex', 0))];
 
 /** Values this workload sends: new attribute values, and patient values put where they do not belong. */
 const NEW_REFERRER = 'Menabrea^Luigi^Federico';
@@ -55,8 +53,8 @@ const SENT_VALUES = [
 
 const PATIENT_VALUES = [...patientValuesOf([smallCtStudy, smallMrStudy, ...ACME_DEMO, ...GLOBEX_DEMO]), ...SENT_VALUES];
 
-const ADA = DEMO_TENANT_STUDIES.acme[0].patient;
-const ALAN = DEMO_TENANT_STUDIES.globex[0].patient;
+const ADA = demoStudy('acme', 0).patient;
+const ALAN = demoStudy('globex', 0).patient;
 
 // --- documents -------------------------------------------------------------------------------
 
@@ -148,7 +146,7 @@ interface Exchange {
   status: number;
   headers: IncomingHttpHeaders;
   body: string;
-  parsed?: { data?: unknown; errors?: unknown[]; extensions?: unknown };
+  parsed?: { data?: unknown; errors?: unknown[]; extensions?: unknown } | undefined;
 }
 
 /** Callers whose responses may carry PHI in `data` (they hold `phi:read` for their own tenant). */
@@ -160,7 +158,7 @@ describe('security: no patient value in logs, errors, headers or the audit trail
   let store: SqliteAuditStore;
   let callers: Record<CallerName, Record<string, string>>;
   let ds: string;
-  let ada: string[];
+  let ada: AtLeast<string, 1>;
   let alan: string[];
   const exchanges: Exchange[] = [];
   // Tracing on, through the test seam: every span the workload makes is scanned like a log line.
@@ -304,7 +302,7 @@ describe('security: no patient value in logs, errors, headers or the audit trail
     expectData(
       await send('search by accession', 'fullKey', SEARCH, {
         ds,
-        filter: { accessionNumber: DEMO_TENANT_STUDIES.acme[0].accessionNumber },
+        filter: { accessionNumber: demoStudy('acme', 0).accessionNumber },
       }),
     );
     expectData(
@@ -317,7 +315,7 @@ describe('security: no patient value in logs, errors, headers or the audit trail
     expectData(
       await send('search by study id and primary', 'full', SEARCH, {
         ds,
-        filter: { studyId: DEMO_TENANT_STUDIES.acme[0].studyId, isPrimary: true },
+        filter: { studyId: demoStudy('acme', 0).studyId, isPrimary: true },
       }),
     );
     expectData(
@@ -589,7 +587,7 @@ describe('security: no patient value in logs, errors, headers or the audit trail
     expect(code(await send('data store id is a name', 'full', SEARCH, { ds: ADA.name }))).toBeDefined();
     expect(code(await send('cursor is a name', 'full', SEARCH, { ds, after: ADA.name }))).toBe('BAD_USER_INPUT');
     expect(
-      code(await send('node id is an accession', 'full', NODE, { id: DEMO_TENANT_STUDIES.acme[0].accessionNumber })),
+      code(await send('node id is an accession', 'full', NODE, { id: demoStudy('acme', 0).accessionNumber })),
     ).toBe('NOT_FOUND');
     expect(
       code(
@@ -915,7 +913,7 @@ describe('security: no patient value in logs, errors, headers or the audit trail
         });
         records.push(...page.records);
         if (!page.hasNextPage || page.records.length === 0) break;
-        afterSequence = page.records[page.records.length - 1].sequence;
+        afterSequence = present(page.records[page.records.length - 1], 'a last record').sequence;
       }
     }
     const labelOf = new Map(exchanges.map((exchange) => [String(exchange.headers['x-request-id']), exchange.label]));

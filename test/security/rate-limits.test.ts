@@ -4,8 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hashApiKey } from '../../src/auth/authenticate';
 import { startGatewayServer, type RunningGateway } from '../../src/main';
+import { firstError } from '../support/gateway-expect';
 import { startGatewayHarness, type GatewayHarness, type GqlResponse } from '../support/gateway-harness';
 import { closedPort, describeWithRedis, TEST_REDIS_URL, uniqueRedisPrefix } from '../support/redis-scratch';
+import { present } from '../support/present';
 
 /**
  * Request rate limits over real HTTP: a credential over its burst is answered 429 with
@@ -28,7 +30,7 @@ function expectThrottled(response: GqlResponse): void {
   expect(response.status).toBe(429);
   expect(response.data).toBeUndefined();
   expect(response.errors).toHaveLength(1);
-  const [error] = response.errors!;
+  const error = firstError(response);
   expect(error.extensions).toMatchObject({ code: 'THROTTLED', retryAfterSeconds: expect.any(Number) });
   expect(error.extensions!.retryAfterSeconds).toBeGreaterThanOrEqual(1);
   expect(response.headers['retry-after']).toBe(String(error.extensions!.retryAfterSeconds));
@@ -61,7 +63,7 @@ describe('rate limits (in memory)', () => {
     const { ok, throttled } = split(await burstOf(h, 10, h.as({ apiKey: h.apiKeys.acme })));
     expect(ok.length).toBeGreaterThanOrEqual(5);
     expect(ok.length).toBeLessThanOrEqual(6);
-    expect(throttled[0].errors![0].message).toMatch(
+    expect(firstError(present(throttled[0], 'a throttled response')).message).toMatch(
       /^This credential is sending requests faster than its rate limit; retry after \d+ s\.$/,
     );
 
@@ -84,7 +86,7 @@ describe('rate limits (in memory)', () => {
 
     const refused = await h.gql(VIEWER, undefined, h.as({ token: h.tokens.acme }));
     expectThrottled(refused);
-    expect(refused.errors![0].message).toMatch(/^This tenant has too many requests in progress/);
+    expect(firstError(refused).message).toMatch(/^This tenant has too many requests in progress/);
     expect(await h.gql(VIEWER, undefined, h.as({ apiKey: h.apiKeys.globex }))).toMatchObject({ status: 200 });
 
     for (const response of await Promise.all(held))
@@ -215,6 +217,6 @@ describe('rate limits when Redis is down', () => {
     expect(await h.gql(VIEWER, undefined, h.as({ apiKey: h.apiKeys.globex }))).toMatchObject({ status: 200 });
     const warnings = h.logs.filter((line) => line.event === 'rate_limits.redis_unavailable');
     expect(warnings).toHaveLength(1);
-    expect(warnings[0].level).toBe('warn');
+    expect(present(warnings[0], 'a warning').level).toBe('warn');
   });
 });

@@ -1,5 +1,6 @@
 import type { GatewayHarness, GqlResponse } from './gateway-harness';
 import { pollUntil } from './hil-wait';
+import { present } from './present';
 
 /** Asserts that a response failed with exactly one error of `code` and returns that error. */
 export function expectGraphQLError(response: GqlResponse, code: string): NonNullable<GqlResponse['errors']>[number] {
@@ -10,6 +11,11 @@ export function expectGraphQLError(response: GqlResponse, code: string): NonNull
     throw new Error(`expected one ${code} error, got ${JSON.stringify(codes)} (status ${response.status})`);
   }
   return only;
+}
+
+/** The first error of a response that must have failed. */
+export function firstError(response: GqlResponse): NonNullable<GqlResponse['errors']>[number] {
+  return present(response.errors?.[0], `an error in the response (status ${response.status})`);
 }
 
 /** Asserts that a response has no errors and returns its data. */

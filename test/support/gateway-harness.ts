@@ -87,8 +87,8 @@ export interface GatewayHarness {
   datastores: Record<TenantKey, string>;
   /** The HealthImaging access key id each tenant's upstream calls are signed with. */
   hilAccessKeys: Record<TenantKey, string>;
-  /** Image sets (one per series) of the studies imported at start: CT for acme, MR for globex. */
-  imageSets: Record<TenantKey, AtLeast<string, 1>>;
+  /** Image sets (one per series, two each) of the studies imported at start: CT for acme, MR for globex. */
+  imageSets: Record<TenantKey, AtLeast<string, 2>>;
   /** Imports a new study (new UIDs) into a tenant's data store; returns its image set ids. */
   importStudy(tenant: TenantKey, label: string, base?: SyntheticStudySpec): Promise<AtLeast<string, 1>>;
   /** HealthImaging Local's per-operation counts of calls signed with a tenant's key since the last reset. */
@@ -209,8 +209,8 @@ async function setUpGatewayHarness(
     return atLeast(imageSetIds, 1, `image sets of study ${label}`);
   };
   const imageSets = {
-    acme: await importStudy('acme', 'base'),
-    globex: await importStudy('globex', 'base'),
+    acme: atLeast(await importStudy('acme', 'base'), 2, 'image sets of the acme study'),
+    globex: atLeast(await importStudy('globex', 'base'), 2, 'image sets of the globex study'),
   };
 
   const jwtSecrets = { acme: secret(), globex: secret() };
