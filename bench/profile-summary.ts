@@ -19,8 +19,8 @@ interface CpuProfile {
 
 function packageOf(url: string): string {
   if (url === '') return '(native / V8)';
-  const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
-  if (match) return match[1];
+  const dependency = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1];
+  if (dependency !== undefined) return dependency;
   if (url.startsWith('node:')) return 'node core';
   const own = /\/dist\/(src|bench|healthimaging-local)\//.exec(url);
   return own ? `project ${own[1]}/` : url;

@@ -90,6 +90,7 @@ async function main(): Promise<void> {
       references: {} as BenchContext['references'],
       floorBodies: {},
     });
+    if (writeTarget === undefined) throw new Error('the write pool is empty');
     log('calibrating: reference answers from the hand-written server…');
     const { references, floorBodies } = await calibrate({
       tenant,

@@ -358,7 +358,7 @@ function upstreamThrottles(scrape: { body: string }): number {
   return total;
 }
 
-function waitFigures(waits: Record<string, number[]>): PhaseFigures['queueWaitSeconds'] {
+function waitFigures(waits: Record<string, number[]>): NonNullable<PhaseFigures['queueWaitSeconds']> {
   const of = (tenant: Tenant) => {
     const sorted = [...(waits[tenant] ?? [])].sort((a, b) => a - b);
     return {

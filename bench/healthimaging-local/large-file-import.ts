@@ -82,6 +82,7 @@ async function main(): Promise<void> {
     seed: 'bench-large',
   };
   const [file] = await writeStudy(join(dataDir, 's3', 'bench', 'large'), spec);
+  if (file === undefined) throw new Error('the large study wrote no file');
   const fileMb = Math.round(statSync(file).size / 1024 / 1024);
 
   const probe = join(__dirname, 'loop-delay-probe.js');

@@ -47,7 +47,7 @@ function peakRssMb(pid: number): number {
 }
 
 function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
 async function until<T>(check: () => Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
@@ -62,7 +62,8 @@ async function until<T>(check: () => Promise<T | undefined>, timeoutMs = 120_000
 
 function cpuMsOf(pid: number): number {
   // utime + stime, in clock ticks (USER_HZ, 100 on Linux) after the command name.
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  const [, afterName = ''] = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ');
+  const fields = afterName.split(' ');
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
@@ -173,7 +174,8 @@ async function main(): Promise<void> {
         searchCriteria: { filters: [{ operator: 'EQUAL', values: [{ DICOMAccessionNumber: 'BENCH0001' }] }] },
       }),
     );
-    const largeId = found.imageSetsMetadataSummaries![0].imageSetId!;
+    const largeId = found.imageSetsMetadataSummaries?.[0]?.imageSetId;
+    if (largeId === undefined) throw new Error('the large study was not found after its import');
 
     // 2. Metadata of the large image set, sequentially (latency, not throughput).
     const metadataMs: number[] = [];
@@ -203,7 +205,8 @@ async function main(): Promise<void> {
         },
       }),
     );
-    const imageSetId = small.imageSetsMetadataSummaries![0].imageSetId!;
+    const imageSetId = small.imageSetsMetadataSummaries?.[0]?.imageSetId;
+    if (imageSetId === undefined) throw new Error('the small CT study was not found after its import');
     for (let v = 1; v < 10; v++) {
       await client.send(
         new UpdateImageSetMetadataCommand({
@@ -256,7 +259,7 @@ async function main(): Promise<void> {
         metadataJsonBytes: documentBytes,
         metadataGzipBytes: gzipBytes,
         metadataP50Ms: +percentile(metadataMs, 50).toFixed(2),
-        metadataMaxMs: +metadataMs[metadataMs.length - 1].toFixed(2),
+        metadataMaxMs: +(metadataMs[metadataMs.length - 1] ?? Number.NaN).toFixed(2),
       },
       serverPeakRssMbAtEnd: peakRssMb(hil.pid),
       targets: TARGETS,

@@ -38,13 +38,13 @@ export function spawnHil(args: string[]): Promise<SpawnedHil> {
     child.once('exit', (code) => reject(new Error(`HealthImaging Local exited (${code}) before listening`)));
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
-      const m = /HealthImaging Local listening on (\S+)\n/.exec(out);
-      if (!m) return;
+      const url = /HealthImaging Local listening on (\S+)\n/.exec(out)?.[1];
+      if (url === undefined) return;
       child.removeAllListeners('exit');
       child.stdout.removeAllListeners('data');
       child.stdout.resume();
       resolve({
-        url: m[1],
+        url,
         pid: child.pid!,
         child,
         stop: () =>

@@ -39,8 +39,9 @@ export class HilProcess {
       '--access-key',
       `${options.accessKey.accessKeyId}:${options.accessKey.secretAccessKey}:*`,
     ]);
-    const match = await child.waitForOutput(/HealthImaging Local listening on (http:\/\/\S+)/, 30_000);
-    return new HilProcess(match[1], child);
+    const [, url] = await child.waitForOutput(/HealthImaging Local listening on (http:\/\/\S+)/, 30_000);
+    if (url === undefined) throw new Error('HealthImaging Local announced no URL');
+    return new HilProcess(url, child);
   }
 
   get pid(): number {

@@ -8,10 +8,12 @@ export interface Spread {
 }
 
 export function median(values: readonly number[]): number {
-  if (values.length === 0) return Number.NaN;
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  const upper = sorted[middle];
+  const lower = sorted[middle - 1];
+  if (upper === undefined) return Number.NaN;
+  return sorted.length % 2 === 1 || lower === undefined ? upper : (lower + upper) / 2;
 }
 
 export function spread(values: readonly number[]): Spread | undefined {
@@ -24,7 +26,7 @@ export function spread(values: readonly number[]): Spread | undefined {
 export function quantileSorted(sorted: readonly number[], q: number): number {
   if (sorted.length === 0) return Number.NaN;
   const rank = Math.min(sorted.length, Math.max(1, Math.ceil(q * sorted.length)));
-  return sorted[rank - 1];
+  return sorted[rank - 1] ?? Number.NaN;
 }
 
 export function round(value: number, digits = 2): number {

@@ -150,7 +150,9 @@ async function sendAttacks(
     const due = loadStarted + (plan.phase === 'load' ? LEAD_MS : 0) + i * SPACING_MS;
     const wait = due - performance.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    const { document, request } = requests[i % requests.length];
+    const next = requests[i % requests.length];
+    if (next === undefined) break;
+    const { document, request } = next;
     const sentAt = performance.now();
     const answer = await httpRequest(baseUrl, request, 30_000);
     const latencyMs = performance.now() - sentAt;

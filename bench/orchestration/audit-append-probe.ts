@@ -47,6 +47,10 @@ export async function probeAuditAppend(dir: string, appends: number): Promise<Au
   const sorted = latencies.sort((a, b) => a - b);
   return {
     appends,
-    latencyMs: { p50: quantileSorted(sorted, 0.5), p99: quantileSorted(sorted, 0.99), max: sorted[sorted.length - 1] },
+    latencyMs: {
+      p50: quantileSorted(sorted, 0.5),
+      p99: quantileSorted(sorted, 0.99),
+      max: sorted[sorted.length - 1] ?? Number.NaN,
+    },
   };
 }

@@ -43,8 +43,8 @@ export async function measureAuditCost(
   const runs: AuditCostRun[] = [];
   try {
     const verified = await verifyAnswers(ctx, 'gateway', withoutAudit.baseUrl, ['metadata-detail']);
-    if (verified.mismatches.length > 0)
-      log(`  gateway without audit answered (c) differently: ${verified.mismatches[0].detail}`);
+    const [mismatch] = verified.mismatches;
+    if (mismatch) log(`  gateway without audit answered (c) differently: ${mismatch.detail}`);
     const scenarioOf = (expectedBody: string) => ({ kind: 'fixed' as const, steps: [{ request, expectedBody }] });
     const targets = {
       on: { baseUrl: gateway.baseUrl, pid: gateway.pid, scenario: scenarioOf(gateway.expectedBody) },

@@ -33,6 +33,9 @@ export async function measure(
   const calls = callDelta(callsBefore, await ctx.hil.callCounts());
   const perOperation = (value: number): number | undefined =>
     result.operations > 0 ? value / result.operations : undefined;
+  const serverCpuMsPerOperation = perOperation(cpuMs);
+  const hilCpuMsPerOperation = perOperation(hilCpuMs);
+  const upstreamCallsPerOperation = perOperation(calls.total);
   const measurement: Measurement = {
     round: target.round,
     upstreamLatencyMs: target.upstreamLatencyMs,
@@ -51,9 +54,9 @@ export async function measure(
     ...(result.operations === 0 && result.failures === 0
       ? { failureSamples: ['no operation completed within the run'] }
       : {}),
-    ...(perOperation(cpuMs) !== undefined ? { serverCpuMsPerOperation: perOperation(cpuMs) } : {}),
-    ...(perOperation(hilCpuMs) !== undefined ? { hilCpuMsPerOperation: perOperation(hilCpuMs) } : {}),
-    ...(perOperation(calls.total) !== undefined ? { upstreamCallsPerOperation: perOperation(calls.total) } : {}),
+    ...(serverCpuMsPerOperation !== undefined ? { serverCpuMsPerOperation } : {}),
+    ...(hilCpuMsPerOperation !== undefined ? { hilCpuMsPerOperation } : {}),
+    ...(upstreamCallsPerOperation !== undefined ? { upstreamCallsPerOperation } : {}),
     ...(result.scheduleLagMs ? { scheduleLagMs: result.scheduleLagMs } : {}),
     ...(result.unfinished ? { unfinished: result.unfinished } : {}),
     serverPeakRssMiBAfter: memory(target.pid).peakRssMiB,

@@ -21,19 +21,22 @@ export async function scenarioFor(
   }
   if (variant === 'floor') {
     // The floor writes nothing: it answers the two calls of the mix with their usual bytes.
-    const target = {
-      datastoreId: ctx.fixture.writes.datastoreId,
-      imageSetId: ctx.fixture.writes.imageSetIds[0],
-      latestVersionId: '1',
+    const [imageSetId] = ctx.fixture.writes.imageSetIds;
+    if (imageSetId === undefined) throw new Error('the fixture has no image set to write');
+    const target = { datastoreId: ctx.fixture.writes.datastoreId, imageSetId, latestVersionId: '1' };
+    const floorBody = (route: string): string => {
+      const body = ctx.floorBodies[route];
+      if (body === undefined) throw new Error(`calibration recorded no floor answer for ${route}`);
+      return body;
     };
     return {
       kind: 'fixed',
       steps: [
         {
           request: updateRequest('rest', target, 'WRITE MIX FLOOR', apiKey),
-          expectedBody: ctx.floorBodies.studyDescription,
+          expectedBody: floorBody('studyDescription'),
         },
-        { request: readBackRequest('rest', target, apiKey), expectedBody: ctx.floorBodies.status },
+        { request: readBackRequest('rest', target, apiKey), expectedBody: floorBody('status') },
       ],
     };
   }

@@ -56,7 +56,7 @@ export interface RoundFacts {
   /** VmRSS of each server at the end of the round, after its last run. */
   endRssMiB?: Partial<Record<VariantName, number>>;
   /** The machine's 1-minute load average when the round started (the cores are shared). */
-  loadAverage?: number;
+  loadAverage?: number | undefined;
   /** Variants whose answers differed from the hand-written reference: void for the round. */
   mismatches: Array<{ variant: VariantName; workload: WorkloadName; detail: string }>;
 }
@@ -68,7 +68,8 @@ export interface RatioReport {
   upstreamLatencyMs?: number;
   connections?: number;
   unit: string;
-  spread?: Spread;
+  /** Undefined when no round measured both variants. */
+  spread?: Spread | undefined;
 }
 
 export interface TargetVerdict {
@@ -82,7 +83,8 @@ export interface SummaryRow {
   variant: VariantName;
   upstreamLatencyMs: number;
   throughput: Partial<Record<number, Spread>>;
-  fixedRate?: { offeredRate?: Spread; p50?: Spread; p99?: Spread };
+  /** A spread is undefined when no run of its kind was valid. */
+  fixedRate?: { offeredRate?: Spread | undefined; p50?: Spread | undefined; p99?: Spread | undefined };
   serverCpuMsPerOperation?: Spread;
   upstreamCallsPerOperation?: number;
   voidRuns: number;

@@ -65,13 +65,13 @@ export function summarizeAttacks(documents: AttackDocumentFacts[], rounds: Attac
     return {
       idleSamples: idle.length,
       idleP50Ms: quantileSorted(idle, 0.5),
-      idleMaxMs: idle.length > 0 ? idle[idle.length - 1] : Number.NaN,
+      idleMaxMs: idle[idle.length - 1] ?? Number.NaN,
       attack: document.name,
       description: document.description,
       bytes: document.bytes,
       samples: mine.length,
       p50Ms: quantileSorted(sorted, 0.5),
-      maxMs: sorted.length > 0 ? sorted[sorted.length - 1] : Number.NaN,
+      maxMs: sorted[sorted.length - 1] ?? Number.NaN,
       answers: [...new Set(mine.map(answerOf))],
       refused:
         mine.length > 0 &&

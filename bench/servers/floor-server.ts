@@ -17,7 +17,8 @@ function main(): void {
     ),
   );
   const server = createServer((req, res) => {
-    const route = matchRestRoute(req.method ?? 'GET', (req.url ?? '/').split('?')[0]);
+    const [path = '/'] = (req.url ?? '/').split('?');
+    const route = matchRestRoute(req.method ?? 'GET', path);
     const body = route ? bodies.get(route.route) : undefined;
     // Drain the request body before answering, like every other variant must.
     req.resume();

@@ -34,8 +34,9 @@ export interface RestRouteMatch {
 export function matchRestRoute(method: string, path: string): RestRouteMatch | undefined {
   for (const [route, routeMethod, pattern] of PATTERNS) {
     const match = pattern.exec(path);
-    if (match && method === routeMethod) {
-      return { route, datastoreId: match[1], ...(match[2] ? { imageSetId: match[2] } : {}) };
+    const datastoreId = match?.[1];
+    if (datastoreId !== undefined && method === routeMethod) {
+      return { route, datastoreId, ...(match?.[2] ? { imageSetId: match[2] } : {}) };
     }
   }
   return undefined;

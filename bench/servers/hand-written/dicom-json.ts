@@ -50,10 +50,13 @@ export interface MetadataJson {
   Study?: { DICOM?: Attributes; Series?: Record<string, SeriesJson> };
 }
 
-/** UIDs ordered by a number attribute (missing last), then by UID: the order viewers expect. */
-export function byNumberThenUid<T>(entries: Record<string, T>, numberOf: (entry: T) => number | null): string[] {
+/** Entries ordered by a number attribute (missing last), then by UID: the order viewers expect. */
+export function byNumberThenUid<T>(
+  entries: Record<string, T>,
+  numberOf: (entry: T) => number | null,
+): Array<[uid: string, entry: T]> {
   return Object.entries(entries)
-    .map(([uid, entry]) => ({ uid, number: numberOf(entry) }))
+    .map(([uid, entry]) => ({ uid, entry, number: numberOf(entry) }))
     .sort((a, b) => {
       if (a.number !== b.number) {
         if (a.number === null) return 1;
@@ -62,7 +65,7 @@ export function byNumberThenUid<T>(entries: Record<string, T>, numberOf: (entry:
       }
       return a.uid < b.uid ? -1 : a.uid > b.uid ? 1 : 0;
     })
-    .map((entry) => entry.uid);
+    .map(({ uid, entry }) => [uid, entry]);
 }
 
 /** Frame size at full resolution (the widest checksum level), else the instance's Columns/Rows. */

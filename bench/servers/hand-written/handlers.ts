@@ -84,10 +84,10 @@ export async function studyBrowser(client: MedicalImagingClient, datastoreId: st
           metadata: {
             study: {
               studyDescription: text(metadata.Study?.DICOM?.StudyDescription),
-              series: byNumberThenUid(seriesMap, (series) => int(series.DICOM?.SeriesNumber)).map((uid) => ({
+              series: byNumberThenUid(seriesMap, (series) => int(series.DICOM?.SeriesNumber)).map(([uid, series]) => ({
                 seriesInstanceUid: uid,
-                modality: text(seriesMap[uid].DICOM?.Modality),
-                instanceCount: Object.keys(seriesMap[uid].Instances ?? {}).length,
+                modality: text(series.DICOM?.Modality),
+                instanceCount: Object.keys(series.Instances ?? {}).length,
               })),
             },
           },
@@ -132,8 +132,7 @@ export async function metadataDetail(
           studyDescription: text(study.StudyDescription),
           studyDate: text(study.StudyDate),
           accessionNumber: text(study.AccessionNumber),
-          series: byNumberThenUid(seriesMap, (series) => int(series.DICOM?.SeriesNumber)).map((seriesUid) => {
-            const series = seriesMap[seriesUid];
+          series: byNumberThenUid(seriesMap, (series) => int(series.DICOM?.SeriesNumber)).map(([seriesUid, series]) => {
             const instances = series.Instances ?? {};
             const ordered = byNumberThenUid(instances, (instance) => int(instance.DICOM?.InstanceNumber));
             return {
@@ -143,8 +142,7 @@ export async function metadataDetail(
               seriesDescription: text(series.DICOM?.SeriesDescription),
               instanceCount: ordered.length,
               instances: {
-                edges: ordered.slice(0, INSTANCES_PAGE).map((sopUid) => {
-                  const instance = instances[sopUid];
+                edges: ordered.slice(0, INSTANCES_PAGE).map(([sopUid, instance]) => {
                   return {
                     node: {
                       sopInstanceUid: sopUid,

@@ -78,7 +78,7 @@ export function createHandWrittenServer(tenants: Array<{ sha256: string; tenant:
   const auth = new ApiKeyAuth(tenants.map(({ sha256, tenant }) => ({ sha256, owner: tenant })));
 
   const handle = async (req: IncomingMessage): Promise<unknown> => {
-    const path = (req.url ?? '/').split('?')[0];
+    const [path = '/'] = (req.url ?? '/').split('?');
     const route = matchRestRoute(req.method ?? 'GET', path);
     if (!route) throw new HttpError(404, 'NOT_FOUND', 'No such route.');
     const tenant = auth.owner(req.headers);

@@ -11,9 +11,10 @@ const passThrough = { batch: false, cache: false } as const;
 
 function single<K, V>(load: (key: K) => Promise<V>): DataLoader.BatchLoadFn<K, V> {
   // With batch: false every batch holds one key.
-  return async (keys) => [
-    await load(keys[0]).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))),
-  ];
+  return async ([key]) =>
+    key === undefined
+      ? []
+      : [await load(key).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))))];
 }
 
 export function passThroughLoaders(port: ImagingPort): ImagingLoaders {
