@@ -5,8 +5,8 @@ import type { DatastoreRecord, ImageSetRecord, ImageSetVersionRecord, MetadataDo
 export interface ImageSetKey {
   datastoreId: string;
   imageSetId: string;
-  /** Omitted: the latest version. */
-  versionId?: string;
+  /** Omitted or undefined: the latest version. */
+  versionId?: string | undefined;
 }
 
 export interface VersionKey {
