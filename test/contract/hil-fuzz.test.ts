@@ -375,7 +375,7 @@ describe('HealthImaging Local under malformed input', () => {
       },
     ];
     for (const headers of authHeaders) {
-      const res = await rawRequest(t.url, 'GET', `/datastore/${datastoreId}`, headers as Record<string, string>);
+      const res = await rawRequest(t.url, 'GET', `/datastore/${datastoreId}`, headers);
       expectProperAnswer(res, `auth ${JSON.stringify(headers).slice(0, 60)}`);
       expect(res.status).toBe(403);
     }

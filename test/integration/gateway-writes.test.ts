@@ -65,7 +65,7 @@ describe('gateway: image set writes', () => {
     // Every test owns its image set, so its version numbers hold whichever tests run (`-t` included).
     async function freshImageSet(label: string): Promise<string> {
       const [imageSetId] = await h.importStudy('acme', label);
-      return imageSetId!;
+      return imageSetId;
     }
 
     /** A fresh image set whose version 2 (applied) sets the study description. */
