@@ -1,12 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hashApiKey } from '../../src/auth/authenticate';
 import { startGatewayServer } from '../../src/main';
 import { startTestHil, type TestHil } from '../support/hil-client';
 import { createActiveDatastore } from '../support/hil-wait';
+import { writeOneTenantFile } from '../support/one-tenant-file';
 import { present } from '../support/present';
 
 /**
@@ -56,23 +56,7 @@ describe('graceful shutdown', () => {
     hil = await startTestHil();
     datastoreId = await createActiveDatastore(hil.client(), 'shutdown-store');
     configDir = mkdtempSync(join(tmpdir(), 'gateway-shutdown-'));
-    writeFileSync(
-      join(configDir, 'tenants.json'),
-      JSON.stringify({
-        tenants: [
-          {
-            id: 'acme',
-            name: 'Acme Radiology',
-            datastoreIds: [datastoreId],
-            upstream: {
-              maxReadAttempts: 1,
-              credentials: { type: 'static', accessKeyIdEnv: 'ACME_KEY_ID', secretAccessKeyEnv: 'ACME_SECRET' },
-            },
-            apiKeys: [{ id: 'acme-ops', sha256: hashApiKey(apiKey), scopes: ['imagesets:read'] }],
-          },
-        ],
-      }),
-    );
+    writeOneTenantFile(configDir, { datastoreId, apiKey });
   });
   beforeEach(() => {
     hil.hil.admin.faults.clear();

@@ -1,13 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hashApiKey } from '../../src/auth/authenticate';
 import { startTestHil, type TestHil } from '../support/hil-client';
 import { createActiveDatastore } from '../support/hil-wait';
+import { writeOneTenantFile } from '../support/one-tenant-file';
 
 /**
  * The OTLP exporter as production runs it: `src/main.ts` in a child process (the exporter loads
@@ -44,23 +44,7 @@ describe('tracing: OTLP export from the gateway process', () => {
     hil = await startTestHil();
     const datastoreId = await createActiveDatastore(hil.client(), 'tracing-export-store');
     configDir = mkdtempSync(join(tmpdir(), 'gateway-tracing-'));
-    writeFileSync(
-      join(configDir, 'tenants.json'),
-      JSON.stringify({
-        tenants: [
-          {
-            id: 'acme',
-            name: 'Acme Radiology',
-            datastoreIds: [datastoreId],
-            upstream: {
-              maxReadAttempts: 1,
-              credentials: { type: 'static', accessKeyIdEnv: 'ACME_KEY_ID', secretAccessKeyEnv: 'ACME_SECRET' },
-            },
-            apiKeys: [{ id: 'acme-ops', sha256: hashApiKey(apiKey), scopes: ['imagesets:read'] }],
-          },
-        ],
-      }),
-    );
+    writeOneTenantFile(configDir, { datastoreId, apiKey });
     collector = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
