@@ -3,10 +3,10 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { checkEntries, chainEntries, EMPTY_HEAD, type ChainHead } from './audit-chain';
 import type { AuditEntry, AuditRecord } from './audit-record';
+import { SqliteAuditWriter, type HeadMove } from './sqlite-audit-writer';
 import {
   HEADS_TABLE,
   listConditions,
-  RECORD_COLUMNS,
   RECORDS_TABLE,
   recordFromRow,
   recordValues,
@@ -64,68 +64,62 @@ interface PendingAppend {
   reject(error: unknown): void;
 }
 
+/** Another process on the same file can keep moving a head; past this many tries the append fails. */
+const MAX_CHAIN_ATTEMPTS = 10;
+
 /**
- * The audit trail in a SQLite file: the single-process default (`npm start`). Appends run in an
- * IMMEDIATE transaction (the write lock is taken first, so two processes on one file serialise)
- * with `synchronous = FULL`, so a resolved append has reached the disk. better-sqlite3 is
- * synchronous and that disk flush blocks the event loop, so the appends of one loop turn share a
+ * The audit trail in a SQLite file: the single-process default (`npm start`). Records are chained
+ * here and committed by `SqliteAuditWriter` on a worker thread, in an IMMEDIATE transaction that
+ * first checks each tenant's head (two processes on one file serialise, and a moved head makes the
+ * chain be computed again from it) with `synchronous = FULL`, so a resolved append has reached the
+ * disk. One batch is in flight at a time, and the appends that arrive meanwhile share the next
  * transaction and its one flush (group commit). Triggers refuse UPDATE and DELETE of records;
  * `verify` still catches an edit made around them.
  */
 export class SqliteAuditStore implements AuditStore {
   private readonly db: Database.Database;
-  private readonly appendBatch: (batch: ReadonlyArray<readonly AuditEntry[]>) => AuditRecord[][];
+  private readonly writer: SqliteAuditWriter;
+  private readonly readHead: Database.Statement<[string], { last_sequence: number; last_hash: string }>;
+  /** The last committed head of each tenant this process wrote; a stale one is corrected by the writer. */
+  private readonly heads = new Map<string, ChainHead>();
   private queue: PendingAppend[] = [];
+  private inFlight: Promise<void> | undefined;
+  private closing = false;
 
   constructor(file: string) {
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    // The writer thread opens the file with a connection of its own.
+    if (file === ':memory:') throw new Error('The SQLite audit trail needs a file, not :memory:');
+    mkdirSync(dirname(file), { recursive: true });
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
-
-    const readHead = this.db.prepare<[string], { last_sequence: number; last_hash: string }>(
-      `SELECT last_sequence, last_hash FROM ${HEADS_TABLE} WHERE tenant_id = ?`,
-    );
-    const insert = this.db.prepare(
-      `INSERT INTO ${RECORDS_TABLE} (${RECORD_COLUMNS.join(', ')}) VALUES (${RECORD_COLUMNS.map(() => '?').join(', ')})`,
-    );
-    const writeHead = this.db.prepare(
-      `INSERT INTO ${HEADS_TABLE} (tenant_id, last_sequence, last_hash) VALUES (?, ?, ?)
-       ON CONFLICT (tenant_id) DO UPDATE SET last_sequence = excluded.last_sequence, last_hash = excluded.last_hash`,
-    );
-    const transaction = this.db.transaction((batch: ReadonlyArray<readonly AuditEntry[]>): AuditRecord[][] =>
-      batch.map((entries) => {
-        const tenantId = checkEntries(entries);
-        const row = readHead.get(tenantId);
-        const head: ChainHead = row ? { lastSequence: row.last_sequence, lastHash: row.last_hash } : EMPTY_HEAD;
-        const records = chainEntries(head, entries);
-        for (const record of records) insert.run(recordValues(record, iso));
-        const last = records.at(-1);
-        // chainEntries makes one record per entry, and checkEntries refused an empty append.
-        if (last === undefined) throw new Error('An audit append made no record');
-        writeHead.run(tenantId, last.sequence, last.hash);
-        return records;
-      }),
-    );
-    this.appendBatch = (batch) => transaction.immediate(batch);
+    this.readHead = this.db.prepare(`SELECT last_sequence, last_hash FROM ${HEADS_TABLE} WHERE tenant_id = ?`);
+    this.writer = new SqliteAuditWriter(file);
   }
 
   async append(entries: readonly AuditEntry[]): Promise<AuditRecord[]> {
     checkEntries(entries);
+    if (this.closing) throw new Error('The audit trail is closed');
     return new Promise((resolve, reject) => {
       this.queue.push({ entries, resolve, reject });
-      if (this.queue.length === 1) setImmediate(() => this.flush());
+      this.pump();
     });
   }
 
-  private flush(): void {
+  private pump(): void {
+    if (this.inFlight !== undefined || this.queue.length === 0) return;
     const batch = this.queue;
     this.queue = [];
-    if (batch.length === 0) return;
+    this.inFlight = this.commit(batch).finally(() => {
+      this.inFlight = undefined;
+      this.pump();
+    });
+  }
+
+  private async commit(batch: PendingAppend[]): Promise<void> {
     try {
-      const results = this.appendBatch(batch.map((pending) => pending.entries));
+      const results = await this.writeChained(batch.map((pending) => pending.entries));
       batch.forEach((pending, index) => pending.resolve(results[index] ?? []));
     } catch (error) {
       const [only] = batch;
@@ -136,12 +130,52 @@ export class SqliteAuditStore implements AuditStore {
       // One failing append must not fail the requests it happened to share a transaction with.
       for (const pending of batch) {
         try {
-          pending.resolve(this.appendBatch([pending.entries])[0] ?? []);
+          pending.resolve((await this.writeChained([pending.entries]))[0] ?? []);
         } catch (single) {
           pending.reject(single);
         }
       }
     }
+  }
+
+  private async writeChained(appends: ReadonlyArray<readonly AuditEntry[]>): Promise<AuditRecord[][]> {
+    for (let attempt = 1; ; attempt++) {
+      const before = new Map<string, ChainHead>();
+      const after = new Map<string, ChainHead>();
+      const results = appends.map((entries) => {
+        const tenantId = checkEntries(entries);
+        const head = after.get(tenantId) ?? this.headOf(tenantId);
+        if (!before.has(tenantId)) before.set(tenantId, head);
+        const records = chainEntries(head, entries);
+        const last = records.at(-1);
+        // chainEntries makes one record per entry, and checkEntries refused an empty append.
+        if (last === undefined) throw new Error('An audit append made no record');
+        after.set(tenantId, { lastSequence: last.sequence, lastHash: last.hash });
+        return records;
+      });
+      const moves: HeadMove[] = [...before].map(([tenantId, head]) => {
+        const next = after.get(tenantId) ?? head;
+        return [tenantId, head.lastSequence, head.lastHash, next.lastSequence, next.lastHash];
+      });
+      const conflicts = await this.writer.write({
+        rows: results.flat().map((record) => recordValues(record, iso)),
+        heads: moves,
+      });
+      if (conflicts.length === 0) {
+        for (const [tenantId, head] of after) this.heads.set(tenantId, head);
+        return results;
+      }
+      // The file's head moved (another process appended): chain again from where it is.
+      for (const [tenantId, lastSequence, lastHash] of conflicts) this.heads.set(tenantId, { lastSequence, lastHash });
+      if (attempt >= MAX_CHAIN_ATTEMPTS) throw new Error('The audit chain kept moving under another writer');
+    }
+  }
+
+  private headOf(tenantId: string): ChainHead {
+    const known = this.heads.get(tenantId);
+    if (known !== undefined) return known;
+    const row = this.readHead.get(tenantId);
+    return row ? { lastSequence: row.last_sequence, lastHash: row.last_hash } : EMPTY_HEAD;
   }
 
   async list(tenantId: string, options: AuditListOptions): Promise<AuditPage> {
@@ -168,8 +202,10 @@ export class SqliteAuditStore implements AuditStore {
   }
 
   async close(): Promise<void> {
-    if (!this.db.open) return;
-    this.flush();
+    if (this.closing) return;
+    this.closing = true;
+    while (this.inFlight !== undefined) await this.inFlight;
+    await this.writer.close();
     this.db.close();
   }
 

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { SqliteAuditStore } from '../../../src/audit/sqlite-audit-store';
 import { SignedIds } from '../../../src/auth/signed-ids';
 import type { GatewayContext } from '../../../src/context';
@@ -30,12 +33,14 @@ describe('auditEvents resolver', () => {
   });
 
   it('answers UPSTREAM_UNAVAILABLE and logs the failure without its message when the store cannot be read', async () => {
-    const store = new SqliteAuditStore(':memory:');
+    const folder = mkdtempSync(join(tmpdir(), 'audit-events-'));
+    const store = new SqliteAuditStore(join(folder, 'audit.sqlite'));
     await store.append([entry('acme')]);
     await expect(resolver.auditEvents({ first: 1 }, undefined, context(store))).resolves.toMatchObject({
       pageInfo: { hasNextPage: false },
     });
     await store.close();
+    rmSync(folder, { recursive: true, force: true });
 
     await expect(resolver.auditEvents({ first: 1 }, undefined, context(store))).rejects.toMatchObject({
       extensions: { code: 'UPSTREAM_UNAVAILABLE' },
