@@ -1,5 +1,4 @@
 import type { AuditStore } from './audit-store';
-import { PostgresAuditStore } from './postgres-audit-store';
 import { SqliteAuditStore } from './sqlite-audit-store';
 
 export interface AuditStoreOptions {
@@ -11,7 +10,10 @@ export interface AuditStoreOptions {
 
 /** PostgreSQL for replicas that share a trail, a SQLite file for one process. */
 export async function openAuditStore(options: AuditStoreOptions): Promise<AuditStore> {
-  if (options.databaseUrl !== undefined && options.databaseUrl !== '')
+  if (options.databaseUrl !== undefined && options.databaseUrl !== '') {
+    // Loaded only when configured, like the Redis client: a SQLite replica never pays for pg.
+    const { PostgresAuditStore } = await import('./postgres-audit-store');
     return PostgresAuditStore.open(options.databaseUrl);
+  }
   return new SqliteAuditStore(options.sqliteFile);
 }
