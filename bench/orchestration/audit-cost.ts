@@ -1,3 +1,4 @@
+import { GATEWAY_ENV } from '../config/bench-config';
 import { auditRecordCount } from '../lib/audit-records';
 import { cpuTimeMs } from '../lib/proc-stats';
 import type { Measurement, AuditCostRun } from '../report/result-types';
@@ -39,7 +40,13 @@ export async function measureAuditCost(
   const request = readRequest('metadata-detail', 'graphql', ctx.readTargets, ctx.tenant.apiKey);
 
   const probe = readRequest('viewer-header', 'graphql', ctx.readTargets, ctx.tenant.apiKey);
-  const withoutAudit = await VariantServer.start('gateway-no-audit', { tenant: ctx.tenant, probe });
+  // Started like the round's gateway (heap flags, environment), so only the trail differs.
+  const withoutAudit = await VariantServer.start('gateway-no-audit', {
+    tenant: ctx.tenant,
+    probe,
+    nodeFlags: config.gatewayNodeOptions,
+    env: { ...GATEWAY_ENV },
+  });
   const runs: AuditCostRun[] = [];
   try {
     const verified = await verifyAnswers(ctx, 'gateway', withoutAudit.baseUrl, ['metadata-detail']);

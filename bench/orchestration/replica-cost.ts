@@ -1,3 +1,4 @@
+import { GATEWAY_ENV } from '../config/bench-config';
 import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -149,7 +150,8 @@ async function measureWith(
           tenant: ctx.tenant,
           probe: request,
           auditSqliteFile: `${ctx.workDir}/replicas-${name}/audit.sqlite`,
-          env,
+          nodeFlags: config.gatewayNodeOptions,
+          env: { ...GATEWAY_ENV, ...env },
         }),
       );
     const proxy = await startRoundRobinProxy({

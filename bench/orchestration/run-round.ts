@@ -1,3 +1,4 @@
+import { GATEWAY_ENV } from '../config/bench-config';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { memory } from '../lib/proc-stats';
@@ -74,7 +75,7 @@ export async function runRound(ctx: BenchContext, round: number): Promise<RoundO
         ...(variant === 'gateway' && config.gatewayNodeOptions.length > 0
           ? { nodeFlags: config.gatewayNodeOptions }
           : {}),
-        ...(variant === 'gateway' ? { auditSqliteFile } : {}),
+        ...(variant === 'gateway' ? { auditSqliteFile, env: { ...GATEWAY_ENV } } : {}),
       });
       servers.set(variant, server);
       facts.coldStartMs[variant] = server.coldStartMs;

@@ -1,4 +1,4 @@
-import type { BenchConfig } from '../config/bench-config';
+import { GATEWAY_ENV, type BenchConfig } from '../config/bench-config';
 import { median, spread, type Spread } from '../lib/stats';
 import { VARIANTS, WORKLOAD_LABELS, type VariantName, type WorkloadName } from '../workloads/variants';
 import { DISTINCT_DOCUMENTS, DISTINCT_RESOURCES, totalOf } from './expected-calls';
@@ -439,7 +439,7 @@ function checkTargets(
     verdicts.push({
       target: 'gateway peak RSS <= 170 MB over the whole run (idle RSS reported)',
       verdict: verdict(peak !== undefined, (peak?.max ?? Infinity) <= 170),
-      evidence: `peak (VmHWM) ${mbOf(peak)}; idle after start ${mbOf(idle)}; at the end of the round ${mbOf(end)}; node flags ${config.gatewayNodeOptions.join(' ') || 'none'}`,
+      evidence: `peak (VmHWM) ${mbOf(peak)}; idle after start ${mbOf(idle)}; at the end of the round ${mbOf(end)}; node flags ${config.gatewayNodeOptions.join(' ') || 'none'}, environment ${environmentOf(GATEWAY_ENV)}`,
     });
   }
 
@@ -489,4 +489,12 @@ function checkTargets(
     });
   }
   return verdicts;
+}
+
+function environmentOf(env: Readonly<Record<string, string>>): string {
+  return (
+    Object.entries(env)
+      .map(([name, value]) => `${name}=${value}`)
+      .join(' ') || 'none'
+  );
 }
