@@ -1,3 +1,4 @@
+import { basename, relative, resolve, sep } from 'node:path';
 import type { Spread } from '../lib/stats';
 import { WORKLOAD_LABELS, type VariantName, type WorkloadName } from '../workloads/variants';
 import type { BenchResults } from './result-types';
@@ -6,7 +7,8 @@ import type { BenchResults } from './result-types';
 const cell = (s: Spread | undefined, digits = 1): string =>
   s ? `${s.median.toFixed(digits)} <sub>${s.min.toFixed(digits)}–${s.max.toFixed(digits)}</sub>` : '—';
 
-export function renderMarkdown(results: BenchResults, chartFile: string): string {
+/** `folder`: where the Markdown will live, so that its link to the previous run resolves from there. */
+export function renderMarkdown(results: BenchResults, chartFile: string, folder: string): string {
   const config = results.config as {
     upstreamLatenciesMs: number[];
     workloads: WorkloadName[];
@@ -33,7 +35,7 @@ export function renderMarkdown(results: BenchResults, chartFile: string): string
     lines.push(`| **${t.verdict}** | ${t.target} | ${t.evidence.replace(/\|/g, '\\|')} |`);
   lines.push('');
   lines.push(...securitySections(results));
-  lines.push(...previousSection(results));
+  lines.push(...previousSection(results, folder));
   for (const latency of config.upstreamLatenciesMs) {
     lines.push(`## ${latency} ms added upstream latency`);
     lines.push('');
@@ -186,14 +188,14 @@ function securitySections(results: BenchResults): string[] {
 }
 
 /** The gateway's medians against the previous run's, with the hand-written server as the machine's control. */
-function previousSection(results: BenchResults): string[] {
+function previousSection(results: BenchResults, folder: string): string[] {
   const previous = results.previous;
   if (!previous || previous.rows.length === 0) return [];
   const lines: string[] = [];
   lines.push(`## Against the previous run (${previous.startedAt.slice(0, 10)})`);
   lines.push('');
   lines.push(
-    `Medians over the rounds, this run against [${previous.file}](${previous.file}). The hand-written server did not change between the runs: its drift is the shared machine's, and the gateway's change beyond it ((1 + gateway change) / (1 + hand-written change) - 1) is the code's.`,
+    `Medians over the rounds, this run against [${basename(previous.file)}](${linkFrom(folder, previous.file)}). The hand-written server did not change between the runs: its drift is the shared machine's, and the gateway's change beyond it ((1 + gateway change) / (1 + hand-written change) - 1) is the code's.`,
   );
   lines.push('');
   lines.push(
@@ -215,4 +217,9 @@ function previousSection(results: BenchResults): string[] {
   }
   lines.push('');
   return lines;
+}
+
+/** A Markdown link target from `folder` to `file` (relative to the bench's working folder). */
+function linkFrom(folder: string, file: string): string {
+  return relative(resolve(folder), resolve(file)).split(sep).join('/');
 }

@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import type { Spread } from '../lib/stats';
 import type { BenchResults, PreviousComparison, PreviousComparisonRow, SummaryRow } from './result-types';
 
@@ -51,5 +51,5 @@ export function compareWithPrevious(file: string, summary: SummaryRow[]): Previo
     push('p50 at half load', 'ms', before.fixedRate?.p50, now.fixedRate?.p50);
     push('p99 at half load', 'ms', before.fixedRate?.p99, now.fixedRate?.p99);
   }
-  return { file: basename(file), startedAt: previous.startedAt, rows };
+  return { file: relative(process.cwd(), resolve(file)), startedAt: previous.startedAt, rows };
 }

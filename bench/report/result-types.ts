@@ -173,6 +173,7 @@ export interface PreviousComparisonRow {
 }
 
 export interface PreviousComparison {
+  /** The previous run's JSON, relative to the folder the bench ran in (runs before 2026-12-01: its name only). */
   file: string;
   startedAt: string;
   rows: PreviousComparisonRow[];
