@@ -56,8 +56,9 @@ export async function startGatewayServer(env: EnvSource): Promise<RunningGateway
   });
   const audit = metrics ? observedAuditStore(openedAudit, metrics) : openedAudit;
   // Loaded only when configured: ioredis alone is about 8 MB of a replica's resident memory.
-  const redisModule = config.redisUrl !== undefined ? await import('./limits/rate-limits-redis') : undefined;
-  const redis = config.redisUrl !== undefined ? redisModule?.connectRedis(config.redisUrl) : undefined;
+  const { redisUrl } = config;
+  const redisModule = redisUrl !== undefined ? await import('./limits/rate-limits-redis') : undefined;
+  const redis = redisUrl !== undefined ? redisModule?.connectRedis(redisUrl) : undefined;
   if (redis && redisModule && !(await redisModule.redisReady(redis, REDIS_STARTUP_WAIT_MS))) {
     logger.warn('gateway.redis_not_ready', { outcome: 'serving with per-replica rate limits until Redis answers' });
   }

@@ -1,8 +1,8 @@
-import { GATEWAY_ENV } from '../config/bench-config';
 import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { Redis } from 'ioredis';
+import { GATEWAY_ENV } from '../config/bench-config';
 import { closeRedis, connectRedis, redisReady } from '../../src/limits/rate-limits-redis';
 import { startRoundRobinProxy, type RunningProxy } from '../../scripts/round-robin-proxy';
 import { httpRequest } from '../lib/http-client';

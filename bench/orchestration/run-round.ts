@@ -1,6 +1,6 @@
-import { GATEWAY_ENV } from '../config/bench-config';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
+import { GATEWAY_ENV } from '../config/bench-config';
 import { memory } from '../lib/proc-stats';
 import type { LoadMode } from '../loadgen/protocol';
 import type { AttackRound, AuditCostRun, CallCount, Measurement, RoundFacts } from '../report/result-types';

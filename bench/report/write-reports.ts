@@ -22,11 +22,9 @@ export function writeReports(results: BenchResults, outDir: string): string[] {
   const markdown = renderMarkdown(results, basename(svgFile), outDir);
   writeFileSync(mdFile, markdown);
 
-  const readme = benchReadmeAbove(outDir);
-  if (readme !== undefined) {
-    const text = readFileSync(readme, 'utf8');
-    const start = text.indexOf(README_START);
-    const end = text.indexOf(README_END);
+  const found = benchReadmeAbove(outDir);
+  if (found !== undefined) {
+    const { readme, text, start, end } = found;
     // Links relative to the README, so a run kept in a folder of its own links there.
     const linkTo = (file: string): string => relative(dirname(readme), file).split(sep).join('/');
     const block = renderMarkdown(results, linkTo(svgFile), dirname(readme))
@@ -44,14 +42,15 @@ export function writeReports(results: BenchResults, outDir: string): string[] {
  * bench/README.md when the run's folder is under bench/ (`results/` or a folder inside it): the
  * first README.md up to two levels above `outDir` that holds the latest-results markers.
  */
-function benchReadmeAbove(outDir: string): string | undefined {
+function benchReadmeAbove(outDir: string): { readme: string; text: string; start: number; end: number } | undefined {
   let folder = dirname(resolve(outDir));
   for (let level = 0; level < 2; level++, folder = dirname(folder)) {
     const readme = join(folder, 'README.md');
     if (!existsSync(readme)) continue;
     const text = readFileSync(readme, 'utf8');
     const start = text.indexOf(README_START);
-    if (start >= 0 && text.indexOf(README_END) > start) return readme;
+    const end = text.indexOf(README_END);
+    if (start >= 0 && end > start) return { readme, text, start, end };
   }
   return undefined;
 }

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { checkEntries, chainEntries, EMPTY_HEAD, type ChainHead } from './audit-chain';
 import type { AuditEntry, AuditRecord } from './audit-record';
-import { SqliteAuditWriter, type HeadMove } from './sqlite-audit-writer';
+import { READ_HEAD_SQL, SqliteAuditWriter, type HeadMove } from './sqlite-audit-writer';
 import {
   HEADS_TABLE,
   listConditions,
@@ -94,7 +94,7 @@ export class SqliteAuditStore implements AuditStore {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
-    this.readHead = this.db.prepare(`SELECT last_sequence, last_hash FROM ${HEADS_TABLE} WHERE tenant_id = ?`);
+    this.readHead = this.db.prepare(READ_HEAD_SQL);
     this.writer = new SqliteAuditWriter(file);
   }
 
@@ -143,7 +143,8 @@ export class SqliteAuditStore implements AuditStore {
       const before = new Map<string, ChainHead>();
       const after = new Map<string, ChainHead>();
       const results = appends.map((entries) => {
-        const tenantId = checkEntries(entries);
+        // `append` checked the entries: one tenant, at least one entry.
+        const tenantId = entries[0]?.tenantId ?? '';
         const head = after.get(tenantId) ?? this.headOf(tenantId);
         if (!before.has(tenantId)) before.set(tenantId, head);
         const records = chainEntries(head, entries);
@@ -216,9 +217,7 @@ export class SqliteAuditStore implements AuditStore {
     const byHash = this.db.prepare<[string, string], { sequence: number }>(
       `SELECT sequence FROM ${RECORDS_TABLE} WHERE tenant_id = ? AND hash = ? LIMIT 1`,
     );
-    const head = this.db.prepare<[string], { last_sequence: number; last_hash: string }>(
-      `SELECT last_sequence, last_hash FROM ${HEADS_TABLE} WHERE tenant_id = ?`,
-    );
+    const head = this.readHead;
     return {
       async *records(upTo: number | undefined): AsyncIterable<AuditRecord> {
         let after = 0;

@@ -13,6 +13,9 @@ export interface WriteBatch {
   heads: HeadMove[];
 }
 
+/** A tenant's head row: the store reads it to start a chain, the writer to check it under the lock. */
+export const READ_HEAD_SQL = `SELECT last_sequence, last_hash FROM ${HEADS_TABLE} WHERE tenant_id = ?`;
+
 type Reply = { id: number; conflicts: HeadConflict[] } | { id: number; error: { message: string; code?: string } };
 
 /**
@@ -113,7 +116,7 @@ export class SqliteAuditWriter {
         driver: require.resolve('better-sqlite3'),
         file: this.file,
         genesisHash: GENESIS_HASH,
-        readHeadSql: `SELECT last_sequence, last_hash FROM ${HEADS_TABLE} WHERE tenant_id = ?`,
+        readHeadSql: READ_HEAD_SQL,
         insertSql: `INSERT INTO ${RECORDS_TABLE} (${RECORD_COLUMNS.join(', ')}) VALUES (${RECORD_COLUMNS.map(() => '?').join(', ')})`,
         writeHeadSql: `INSERT INTO ${HEADS_TABLE} (tenant_id, last_sequence, last_hash) VALUES (?, ?, ?)
           ON CONFLICT (tenant_id) DO UPDATE SET last_sequence = excluded.last_sequence, last_hash = excluded.last_hash`,
